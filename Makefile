@@ -1,0 +1,37 @@
+# Praclox CRM — `make run` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench i18n clean
+
+$(STAMP): setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+i18n: $(STAMP)
+	@$(BIN)/praclox i18n compile
+
+run: $(STAMP) i18n
+	$(BIN)/praclox setup
+	PRACLOX_SCHEDULER_ENABLED=1 PRACLOX_INSECURE_COOKIES=1 PRACLOX_BASE_URL=http://$(HOST):$(PORT) \
+		$(BIN)/praclox run --host $(HOST) --port $(PORT)
+
+test: $(STAMP) i18n
+	$(BIN)/ruff check praclox tests bench wsgi.py
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check praclox tests bench wsgi.py
+
+bench: $(STAMP) i18n
+	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,60 @@
+"""Praclox CRM."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Domain packages, each with an ``init_app(app)`` that registers its blueprint, CLI and jobs.
+DOMAINS = (
+    "praclox.main",
+    "praclox.audit",
+    "praclox.auth",
+    "praclox.admin",
+    "praclox.jobs",
+    "praclox.offices",
+)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask application: configuration, extensions, domains."""
+    from praclox import config as config_module
+    from praclox import crypto
+    from praclox import logging_setup
+    from praclox.db import install_sqlite_pragmas
+    from praclox.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from praclox.i18n import select_locale, translation_directories
+
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("PRACLOX_INSTANCE_PATH") or ROOT / "instance"
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance).resolve()),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    if config and config.get("TESTING"):
+        app.testing = True
+    config_module.load_config(app, config)
+    logging_setup.init_app(app)
+
+    crypto.init_app(app)
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+
+    for name in DOMAINS:
+        import_module(name).init_app(app)
+    return app

@@ -1,0 +1,48 @@
+"""Staff accounts, roles, login and passwords."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from praclox.extensions import db, login_manager
+
+#: endpoints a logged-in user may open while a password change is pending
+PASSWORD_CHANGE_EXEMPT = {"auth.password", "auth.logout", "static", "bootstrap.static", "main.language"}
+
+
+def init_app(app: Flask) -> None:
+    from praclox.auth import cli, views
+    from praclox.auth.models import User
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.user_cli)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        try:
+            raw_id, raw_version = user_id.split(":", 1)
+            uid, version = int(raw_id), int(raw_version)
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        return user
+
+    @app.before_request
+    def force_password_change() -> Response | None:
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in PASSWORD_CHANGE_EXEMPT
+        ):
+            return redirect(url_for("auth.password"))
+        return None

@@ -1,0 +1,44 @@
+"""``praclox user ...``: manage staff accounts from the command line."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask.cli import AppGroup
+
+from praclox.auth import services
+from praclox.auth.models import ROLE_VALUES
+from praclox.extensions import db
+
+user_cli = AppGroup("user", help="Manage user accounts.")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLE_VALUES), help="Repeatable.")
+def create(email: str, name: str, roles: tuple[str, ...]) -> None:
+    """Create a user; the password comes from PRACLOX_PASSWORD or is asked twice."""
+    password = os.environ.get("PRACLOX_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        user, _ = services.create_user(email, name, roles, password)
+    except services.UserError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created user {user.email} with roles {', '.join(sorted(user.role_names))}.")
+
+
+@user_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Deactivate a user; their sessions and feeds stop at once."""
+    user = services.get_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    services.deactivate(user)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}.")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectMultipleField, SubmitField, widgets
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from praclox.auth.models import ROLE_VALUES
+from praclox.forms import email_field, text_field
+
+
+class LoginForm(FlaskForm):
+    email = email_field(_l("E-mail"), required=True)
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)])
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("This field is required."))])
+    new = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)]
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[InputRequired(_l("This field is required.")), EqualTo("new", _l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))
+
+
+def role_labels() -> list[tuple[str, str]]:
+    labels = {
+        "staff": _l("Staff"),
+        "recruiter": _l("Recruiter"),
+        "privacy_officer": _l("Privacy officer"),
+        "admin": _l("Administrator"),
+    }
+    return [(r, str(labels[r])) for r in ROLE_VALUES]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    email = email_field(_l("E-mail"), required=True)
+    name = text_field(_l("Name"), required=True, max_length=120)
+    roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(_l("Choose at least one role."))])
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.roles.choices = role_labels()

@@ -1,0 +1,68 @@
+"""Password hashing (argon2id) and the password policy."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256
+
+#: argon2id at or above the OWASP recommendation (19 MiB memory, 2 iterations)
+DEFAULT_TIME_COST = 3
+DEFAULT_MEMORY_COST_KIB = 19 * 1024
+
+
+@cache
+def _hasher_for(time_cost: int, memory_cost: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return _hasher_for(
+        int(config.get("ARGON2_TIME_COST", DEFAULT_TIME_COST)),
+        int(config.get("ARGON2_MEMORY_COST", DEFAULT_MEMORY_COST_KIB)),
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher().check_needs_rehash(password_hash)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords, as bundled with zxcvbn."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why this password is not acceptable, or None when it is."""
+    if len(password) < MIN_LENGTH:
+        return str(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
+    if len(password) > MAX_LENGTH:
+        return str(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(password)) < 4:
+        return str(_l("This password is too common; choose another."))
+    local = email.split("@")[0].lower()
+    if (local and len(local) >= 4 and local in lowered) or (name and name.lower() in lowered):
+        return str(_l("The password must not contain your name or e-mail address."))
+    return None

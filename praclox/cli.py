@@ -1,0 +1,51 @@
+"""The ``praclox`` command: Flask's commands plus the CRM's own."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from praclox import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, help="Praclox CRM.")
+def main() -> None:
+    """Praclox CRM."""
+
+
+@main.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Load demo data into an empty database.")
+@with_appcontext
+def setup(demo: bool) -> None:
+    """Migrate the database; on first run load demo data and create an admin with a one-time password."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from praclox.auth import services as users
+    from praclox.auth.models import ROLE_VALUES, User
+    from praclox.extensions import db
+    from praclox.offices.models import Office
+
+    upgrade()
+    if demo and not db.session.scalar(select(func.count()).select_from(Office)):
+        ctx = click.get_current_context()
+        from praclox.offices.cli import demo_data
+
+        ctx.invoke(demo_data, count=40, seed=None)
+    if not db.session.scalar(select(func.count()).select_from(User)):
+        email = os.environ.get("PRACLOX_ADMIN_EMAIL", "admin@praclox.nl")
+        user, password = users.create_user(email, "Beheerder", ROLE_VALUES)
+        db.session.commit()
+        click.secho("\n  An administrator account was created (all roles):", bold=True)
+        click.secho(f"    e-mail:   {user.email}", fg="green")
+        click.secho(f"    password: {password}   (one-time: you choose your own at first login)\n", fg="green")
+    else:
+        click.echo("Database up to date; existing accounts kept.")
+    click.echo(f"Open {current_app.config['BASE_URL']}/ in your browser.")

@@ -1,0 +1,101 @@
+"""Configuration: defaults, then ``PRACLOX_*`` environment variables, then the mapping given."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+ENV_PREFIX = "PRACLOX_"
+
+
+class Defaults:
+    """Built-in defaults. Anything here can be overridden by ``PRACLOX_<NAME>``."""
+
+    DATABASE_URL: str | None = None  # None: a SQLite file in instance/
+    SECRET_KEY: str | None = None  # None: generated once into instance/secret_key
+    BASE_URL = "http://127.0.0.1:5000"
+    TIMEZONE = "Europe/Amsterdam"
+    DEFAULT_LOCALE = "nl"
+    LOCALES = ("nl", "en")
+    PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    SCHEDULER_ENABLED = False  # the dev server and `praclox scheduler` switch it on
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 25
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_FROM = "crm@praclox.nl"
+    SMTP_TIMEOUT = 10
+    PROXY_FIX = False
+    PASSWORD_MIN_LENGTH = 12
+
+
+def _coerce(raw: str, current: Any) -> Any:
+    """Turn an environment string into the type of the default it replaces."""
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, tuple | list):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    if raw.startswith(("{", "[")):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill ``app.config`` in the order defaults, environment, overrides."""
+    for name in dir(Defaults):
+        if name.isupper():
+            app.config[name] = getattr(Defaults, name)
+    for key, raw in os.environ.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX) :]
+            app.config[name] = _coerce(raw, app.config.get(name))
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'praclox.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_or_create_secret(instance / "secret_key", lambda: secrets.token_hex(32))
+
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not (app.debug or app.testing or app.config.get("INSECURE_COOKIES", False)),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        BOOTSTRAP_SERVE_LOCAL=True,
+        BABEL_DEFAULT_LOCALE=app.config["DEFAULT_LOCALE"],
+        BABEL_DEFAULT_TIMEZONE=app.config["TIMEZONE"],
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+
+
+def read_or_create_secret(path: Path, make: Any) -> str:
+    """Read a secret from ``path``; on first use create it with mode 0600."""
+    if path.exists():
+        return path.read_text().strip()
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    log.info("generated %s (mode 0600)", path.name)
+    return value

@@ -1,0 +1,61 @@
+"""CSV in and out: decoding uploads, and exports a spreadsheet cannot be tricked by."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+#: a cell starting with one of these is run as a formula by spreadsheet programs
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CsvDecodeError(ValueError):
+    pass
+
+
+def neutralise(value: Any) -> str:
+    """A cell value safe to open in a spreadsheet: a leading formula character is quoted away."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    return buffer.getvalue()
+
+
+def read_csv(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Decode UTF-8 (with or without BOM), detect ``;`` or ``,`` and return header and numbered rows."""
+    if b"\x00" in raw:
+        raise CsvDecodeError("the file contains NUL bytes; it is not a text CSV file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvDecodeError("the file is not UTF-8 encoded") from exc
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise CsvDecodeError("the file is empty")
+    first = lines[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        rows = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                rows.append((reader.line_num, {"__extra__": "1"}))
+                continue
+            rows.append((reader.line_num, {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}))
+    except csv.Error as exc:
+        raise CsvDecodeError(f"the file is not valid CSV: {exc}") from exc
+    return header, rows

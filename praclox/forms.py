@@ -1,0 +1,77 @@
+"""Form building blocks shared by every domain: clean text, e-mail and phone fields."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PHONE = re.compile(r"^\+?[0-9 ()\-./]{6,30}$")
+
+
+def no_control_chars(form: Any, field: Any) -> None:
+    """Refuse NUL and other control characters; they have no place in a CRM field."""
+    if field.data and CONTROL_CHARS.search(field.data):
+        raise ValidationError(_l("This field contains characters that are not allowed."))
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_field(
+    label: Any, *, required: bool = False, max_length: int = 200, extra: tuple[Any, ...] = (), **kw: Any
+) -> StringField:
+    first = InputRequired(_l("This field is required.")) if required else Optional()
+    return StringField(
+        label,
+        validators=[
+            first, Length(max=max_length, message=_l("At most %(max)d characters.")), no_control_chars, *extra
+        ],
+        filters=[strip],
+        **kw,
+    )
+
+
+def long_text_field(
+    label: Any, *, required: bool = False, max_length: int = 5000, **kw: Any
+) -> TextAreaField:
+    first = InputRequired(_l("This field is required.")) if required else Optional()
+    return TextAreaField(
+        label,
+        validators=[first, Length(max=max_length, message=_l("At most %(max)d characters.")), no_control_chars],
+        filters=[strip],
+        **kw,
+    )
+
+
+def email_field(label: Any, *, required: bool = False, **kw: Any) -> StringField:
+    first = InputRequired(_l("This field is required.")) if required else Optional()
+    return StringField(
+        label,
+        validators=[
+            first,
+            Length(max=254, message=_l("At most %(max)d characters.")),
+            no_control_chars,
+            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+        ],
+        filters=[strip],
+        **kw,
+    )
+
+
+def phone_field(label: Any, **kw: Any) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=30, message=_l("At most %(max)d characters.")),
+            Regexp(PHONE, message=_l("Enter a valid phone number (digits, spaces, +, -).")),
+        ],
+        filters=[strip],
+        **kw,
+    )

@@ -1,0 +1,30 @@
+"""Locale selection and the translation catalogs of every domain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, request, session
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def translation_directories() -> str:
+    """Every ``translations`` folder in the package; Flask-Babel merges their catalogs."""
+    dirs = sorted(str(p) for p in PACKAGE.rglob("translations") if p.is_dir())
+    return ";".join(dirs)
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else the user's, else Dutch."""
+    from flask_login import current_user
+
+    locales = current_app.config["LOCALES"]
+    chosen = session.get("lang")
+    if chosen in locales:
+        return chosen
+    if request and getattr(current_user, "is_authenticated", False):
+        preferred = getattr(current_user, "locale", None)
+        if preferred in locales:
+            return preferred
+    return current_app.config["DEFAULT_LOCALE"]

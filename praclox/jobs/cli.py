@@ -1,0 +1,50 @@
+"""``praclox scheduler`` and ``praclox jobs ...``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from praclox.scheduler import build_scheduler, job_specs, run_job
+
+jobs_cli = AppGroup("jobs", help="List and run scheduled jobs.")
+
+
+@jobs_cli.command("list")
+def list_jobs() -> None:
+    """List the registered jobs and when each runs next."""
+    from praclox.jobs.services import last_run
+
+    for spec in job_specs(current_app).values():
+        run = last_run(spec.id)
+        last = f"{run.started_at:%Y-%m-%d %H:%M} {run.outcome}" if run else "never"
+        click.echo(f"{spec.id:30} {spec.trigger}  last: {last}  — {spec.description}")
+
+
+@jobs_cli.command("run")
+@click.argument("job_id")
+def run(job_id: str) -> None:
+    """Run one job now, recorded like a scheduled run."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if job_id not in job_specs(app):
+        raise click.ClickException(f"unknown job {job_id}; see `praclox jobs list`")
+    result = run_job(app, job_id)
+    click.echo(f"{job_id}: {result.outcome} {result.counts or ''}")
+    if result.outcome == "failed":
+        raise SystemExit(1)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler in the foreground (one process for the whole installation)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler = build_scheduler(app, BlockingScheduler())
+    click.echo(f"scheduler started with {len(job_specs(app))} job(s); Ctrl+C stops it")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)

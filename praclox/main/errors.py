@@ -1,0 +1,58 @@
+"""Error pages in the site's look; details only in the log, under an incident id."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("praclox.errors")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> tuple[str, int]:
+        return render_template(
+            "errors/error.html", code=400, title=_("Form expired"),
+            message=_("The form was open too long or came from elsewhere. Reload the page and try again."),
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        code = exc.code or 500
+        titles = {
+            400: _("Bad request"),
+            403: _("No access"),
+            404: _("Page not found"),
+            405: _("Method not allowed"),
+            413: _("File too large"),
+            422: _("Invalid input"),
+        }
+        messages = {
+            403: _("Your roles do not give access to this page."),
+            404: _("This page does not exist or has been removed."),
+            413: _("The file is larger than allowed."),
+        }
+        return render_template(
+            "errors/error.html", code=code, title=titles.get(code, _("Error")),
+            message=messages.get(code, _("The request could not be handled.")),
+        ), code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> tuple[str, int]:
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        incident = secrets.token_hex(6)
+        log.exception("incident %s on %s %s", incident, request.method, request.url_rule)
+        from praclox.extensions import db
+
+        db.session.rollback()
+        return render_template(
+            "errors/error.html", code=500, title=_("Something went wrong"),
+            message=_("The error has been logged. Quote this incident id when you report it:"),
+            incident=incident,
+        ), 500

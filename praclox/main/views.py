@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from praclox.main import panels_for
+from praclox.urls import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    panels = [(p, p.context()) for p in panels_for(current_user)]
+    return render_template("main/dashboard.html", panels=panels)
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Response:
+    """Switch the interface language (CSRF-protected like every POST)."""
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LOCALES"]:
+        abort(400)
+    session["lang"] = lang
+    return redirect(safe_next(request.form.get("next"), url_for("main.index")))
+
+
+@bp.route("/health")
+def health() -> tuple[str, int, dict[str, str]]:
+    """Liveness for the load balancer: no data, no session."""
+    return "ok", 200, {"Content-Type": "text/plain"}

@@ -1,0 +1,44 @@
+"""``praclox import offices`` and ``praclox demo-data``."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from praclox.cli_groups import import_cli
+from praclox.extensions import db
+from praclox.offices import demo, importer
+
+
+@import_cli.command("offices")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_offices(file: Path) -> None:
+    """Import offices and contacts from a CSV file (all rows or none)."""
+    try:
+        result = importer.import_offices(file.read_bytes())
+    except importer.ImportRejected as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"line {error.line}: {error.reason}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported") from exc
+    db.session.commit()
+    click.echo(f"Imported {result.offices} office(s) and {result.contacts} contact(s); "
+               f"{result.skipped} contact(s) were already there.")
+
+
+@click.command("demo-data")
+@click.option("--offices", "count", default=40, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--seed", default=None, type=int, help="Same seed, same data.")
+@with_appcontext
+def demo_data(count: int, seed: int | None) -> None:
+    """Fill the database with a realistic Dutch demo data set."""
+    rng = random.Random(seed)  # noqa: S311  (demo data, not security)
+    offices = demo.generate(count, rng)
+    for extend in current_app.extensions.get("praclox_demo", []):
+        extend(rng, offices)
+    db.session.commit()
+    click.echo(f"Added {len(offices)} demo offices.")

@@ -1,0 +1,42 @@
+"""The offices block on the dashboard: the latest contact moments and prospects to review."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from praclox.clock import today
+from praclox.extensions import db
+from praclox.offices.models import Contact, Interaction, Office
+from praclox.offices.services import last_contact_subquery
+
+#: a prospect without any contact moment this long is flagged for review
+PROSPECT_REVIEW_DAYS = 730
+
+
+def recent_context() -> dict[str, Any]:
+    recent = db.session.scalars(
+        select(Interaction).order_by(Interaction.occurred_on.desc(), Interaction.id.desc()).limit(8)
+    ).all()
+    last = last_contact_subquery()
+    cutoff = today() - timedelta(days=PROSPECT_REVIEW_DAYS)
+    stale = db.session.scalars(
+        select(Office)
+        .outerjoin(last, last.c.office_id == Office.id)
+        .where(Office.kind == "prospect", (last.c.last_contact < cutoff) | (last.c.last_contact.is_(None)))
+        .where(Office.created_at < _as_datetime(cutoff))
+        .order_by(Office.name)
+        .limit(10)
+    ).all()
+    left = db.session.scalars(
+        select(Contact).where(Contact.needs_review.is_(True)).order_by(Contact.left_on.desc()).limit(10)
+    ).all()
+    return {"recent": recent, "stale_prospects": stale, "left_contacts": left}
+
+
+def _as_datetime(day: Any) -> Any:
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time.min, tzinfo=UTC)

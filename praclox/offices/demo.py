@@ -1,0 +1,75 @@
+"""A realistic Dutch demo data set: offices, contacts and their history."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from praclox.clock import today
+from praclox.extensions import db
+from praclox.offices.models import Contact, Interaction, Office
+
+FIRST = ("Anna", "Bram", "Carlijn", "Daan", "Eva", "Femke", "Gijs", "Hanneke", "Iris", "Jeroen", "Karin",
+         "Lars", "Marloes", "Niels", "Oscar", "Petra", "Quinten", "Roos", "Sander", "Tessa", "Ruud",
+         "Vera", "Wouter", "Yvonne", "Zeger", "Mohamed", "Fatima", "Sanne", "Thijs", "Lotte", "Jan", "Ingrid")
+LAST = ("de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
+        "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit",
+        "Dijkstra", "Smits", "de Graaf", "van der Meer", "Kok", "Jacobs", "Haddou", "Yilmaz", "Postma")
+CITIES = (("Amsterdam", "1012"), ("Rotterdam", "3011"), ("Utrecht", "3511"), ("Den Haag", "2511"),
+          ("Eindhoven", "5611"), ("Groningen", "9711"), ("Zwolle", "8011"), ("Arnhem", "6811"),
+          ("Haarlem", "2011"), ("Leiden", "2311"), ("Breda", "4811"), ("Nijmegen", "6511"), ("Delft", "2611"))
+TRADES = ("Accountants", "Advocaten", "Installatietechniek", "Bouw", "Zorggroep", "Logistiek", "Makelaardij",
+          "Tandartsen", "Architecten", "Notariaat", "Transport", "Techniek", "Adviesgroep", "Fysiotherapie")
+STREETS = ("Kerkstraat", "Stationsweg", "Dorpsstraat", "Molenweg", "Nieuwe Gracht", "Industrieweg",
+           "Parallelweg", "Marktplein", "Schoolstraat", "Beukenlaan")
+TITLES = ("directeur", "office manager", "eigenaar", "ICT-coördinator", "financieel manager", "praktijkhouder",
+          "projectleider", "secretaresse", "HR-adviseur")
+SUMMARIES = ("Gebeld over de lopende offerte; terugbellen volgende week.",
+             "Bezoek op kantoor: wensen voor het klantportaal besproken.",
+             "Vergadering over de planning van de migratie.",
+             "Mail gestuurd met de factuur en de handleiding.",
+             "Kort telefoontje over een storing in de koppeling; opgelost.",
+             "Kennismakingsgesprek; interesse in onderhoudscontract.")
+
+
+def generate(count: int, rng: random.Random) -> list[Office]:
+    """Add ``count`` offices with 1–5 contacts and 0–8 contact moments each (flushes, does not commit)."""
+    offices = []
+    start = today()
+    for n in range(count):
+        city, postcode = rng.choice(CITIES)
+        trade = rng.choice(TRADES)
+        family = rng.choice(LAST)
+        office = Office(
+            kind="client" if rng.random() < 0.6 else "prospect",
+            name=f"{family.split()[-1].capitalize()} {trade}" + (f" {n + 1}" if n >= 50 else ""),
+            visit_street=f"{rng.choice(STREETS)} {rng.randint(1, 250)}",
+            visit_postcode=f"{postcode} {rng.choice('ABCDEFGHJKLM')}{rng.choice('ABCDEFGHJKLM')}",
+            visit_city=city,
+            phone=f"0{rng.randint(10, 79)}-{rng.randint(1000000, 9999999)}",
+            email=f"info@{family.replace(' ', '').lower()}{trade.lower()}.nl",
+            website=f"www.{family.replace(' ', '').lower()}{trade.lower()}.nl",
+            kvk_number=f"{rng.randint(10000000, 99999999)}",
+        )
+        db.session.add(office)
+        for _ in range(rng.randint(1, 5)):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            office.contacts.append(
+                Contact(
+                    first_name=first, last_name=last, job_title=rng.choice(TITLES),
+                    email=f"{first.lower()}.{last.replace(' ', '').lower()}@example.nl",
+                    phone=office.phone, mobile=f"06-{rng.randint(10000000, 99999999)}",
+                )
+            )
+        for _ in range(rng.randint(0, 8)):
+            office.interactions.append(
+                Interaction(
+                    kind=rng.choice(("call", "meeting", "visit", "email", "other")),
+                    occurred_on=start - timedelta(days=rng.randint(0, 900)),
+                    summary=rng.choice(SUMMARIES),
+                    contact=rng.choice(office.contacts),
+                )
+            )
+        offices.append(office)
+    db.session.flush()
+    return offices

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, SubmitField
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+
+from praclox.clock import today
+from praclox.forms import email_field, long_text_field, phone_field, text_field
+
+POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    return [("prospect", _l("Prospect")), ("client", _l("Client"))]
+
+
+def interaction_kind_choices() -> list[tuple[str, Any]]:
+    return [
+        ("call", _l("Call")),
+        ("meeting", _l("Meeting")),
+        ("visit", _l("Visit")),
+        ("email", _l("E-mail")),
+        ("other", _l("Other")),
+    ]
+
+
+def not_in_future(form: Any, field: Any) -> None:
+    if field.data and field.data > today():
+        raise ValidationError(_l("This date lies in the future."))
+
+
+def _postcode(label: Any) -> Any:
+    return text_field(
+        label, max_length=10, extra=(Regexp(POSTCODE, message=_l("Enter a Dutch postcode such as 1234 AB.")),)
+    )
+
+
+class OfficeForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=kind_choices(), validators=[InputRequired()])
+    name = text_field(_l("Name"), required=True, max_length=200)
+    visit_street = text_field(_l("Visiting address"), max_length=200)
+    visit_postcode = _postcode(_l("Postcode"))
+    visit_city = text_field(_l("City"), max_length=100)
+    postal_street = text_field(_l("Postal address"), max_length=200)
+    postal_postcode = _postcode(_l("Postcode (postal)"))
+    postal_city = text_field(_l("City (postal)"), max_length=100)
+    phone = phone_field(_l("Phone"))
+    email = email_field(_l("E-mail"))
+    website = text_field(_l("Website"), max_length=200)
+    kvk_number = text_field(_l("Chamber of Commerce (KvK) number"), max_length=8)
+    notes = long_text_field(_l("Notes"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = kind_choices()
+
+    def validate_kvk_number(self, field: Any) -> None:
+        if field.data and not re.fullmatch(r"[0-9]{8}", field.data):
+            raise ValidationError(_l("A KvK number has exactly eight digits."))
+
+    def validate_website(self, field: Any) -> None:
+        if field.data and not re.fullmatch(r"(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/\S*)?", field.data):
+            raise ValidationError(_l("Enter a web address such as www.example.nl."))
+
+
+class ContactForm(FlaskForm):
+    first_name = text_field(_l("First name"), required=True, max_length=100)
+    last_name = text_field(_l("Last name"), required=True, max_length=100)
+    job_title = text_field(_l("Job title"), max_length=120)
+    email = email_field(_l("E-mail"))
+    phone = phone_field(_l("Phone"))
+    mobile = phone_field(_l("Mobile"))
+    submit = SubmitField(_l("Save"))
+
+
+class InteractionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=interaction_kind_choices(), validators=[InputRequired()])
+    occurred_on = DateField(
+        _l("Date"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future], default=today
+    )
+    contact_id = SelectField(_l("Contact"), coerce=int, validators=[Optional()])
+    summary = long_text_field(_l("Summary"), required=True, max_length=10000)
+    submit = SubmitField(_l("Log"))
+
+    def __init__(self, *args: Any, contacts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.kind.choices = interaction_kind_choices()
+        self.contact_id.choices = [(0, "—")] + [(c.id, c.full_name) for c in contacts]
+
+
+class LeftForm(FlaskForm):
+    left_on = DateField(_l("Left on"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future], default=today)
+    submit = SubmitField(_l("Mark as left"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST with a valid CSRF token confirms the action."""
+
+    confirm = HiddenField(default="yes")
+    submit = SubmitField(_l("Confirm"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+    )
+    submit = SubmitField(_l("Import"))

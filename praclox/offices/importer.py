@@ -1,0 +1,148 @@
+"""Import offices and contacts from a spreadsheet export: all rows or none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from praclox.csvutil import CsvDecodeError, read_csv
+from praclox.extensions import db
+from praclox.forms import CONTROL_CHARS, PHONE
+from praclox.offices import services
+from praclox.offices.models import Contact, Office
+
+COLUMNS = (
+    "office", "kind", "city", "office_email", "office_phone", "first_name", "last_name", "job_title", "email",
+    "phone",
+)
+LIMITS = {"office": 200, "city": 100, "office_email": 254, "office_phone": 30, "first_name": 100,
+          "last_name": 100, "job_title": 120, "email": 254, "phone": 30}
+MAX_ROWS = 20000
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    offices: int = 0
+    contacts: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class ImportRejected(Exception):
+    errors: list[RowError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"line {e.line}: {e.reason}" for e in self.errors[:20])
+
+
+def _valid_email(value: str) -> bool:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _row_problems(row: dict[str, str]) -> list[str]:
+    problems = []
+    if "__extra__" in row:
+        return ["more cells than columns"]
+    if not row.get("office"):
+        problems.append("office name is missing")
+    for name, limit in LIMITS.items():
+        value = row.get(name, "")
+        if len(value) > limit:
+            problems.append(f"{name} is longer than {limit} characters")
+        if CONTROL_CHARS.search(value):
+            problems.append(f"{name} contains control characters")
+    if row.get("kind") and row["kind"].lower() not in ("client", "prospect", "klant"):
+        problems.append("kind must be client or prospect")
+    for name in ("office_email", "email"):
+        if row.get(name) and not _valid_email(row[name]):
+            problems.append(f"{name} is not a valid e-mail address")
+    for name in ("office_phone", "phone"):
+        if row.get(name) and not PHONE.match(row[name]):
+            problems.append(f"{name} is not a valid phone number")
+    if bool(row.get("first_name")) != bool(row.get("last_name")):
+        problems.append("a contact needs both a first and a last name")
+    return problems
+
+
+def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
+    """Check the whole file; raise ImportRejected with every bad line, else return the rows."""
+    try:
+        header, rows = read_csv(raw)
+    except CsvDecodeError as exc:
+        raise ImportRejected([RowError(1, str(exc))]) from exc
+    missing = [c for c in ("office",) if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown:
+        reasons = []
+        if missing:
+            reasons.append("missing column(s): " + ", ".join(missing))
+        if unknown:
+            reasons.append("unknown column(s): " + ", ".join(unknown))
+        raise ImportRejected([RowError(1, "; ".join(reasons) + f" (expected: {', '.join(COLUMNS)})")])
+    if len(rows) > MAX_ROWS:
+        raise ImportRejected([RowError(1, f"more than {MAX_ROWS} rows; split the file")])
+    if not rows:
+        raise ImportRejected([RowError(1, "the file has a header but no rows")])
+    errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row))]
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def import_offices(raw: bytes) -> ImportResult:
+    """Import a CSV export; offices matched by name (case-insensitive), contacts by name or e-mail.
+
+    Raises ImportRejected (and adds nothing) when any line is bad. The caller commits.
+    """
+    rows = validate(raw)
+    result = ImportResult()
+    by_name: dict[str, Office] = {}
+    for _line, row in rows:
+        key = row["office"].strip().lower()
+        office = by_name.get(key) or db.session.scalar(select(Office).where(func.lower(Office.name) == key))
+        if office is None:
+            kind = "client" if row.get("kind", "").lower() in ("client", "klant") else "prospect"
+            office = services.create_office(
+                {"name": row["office"], "kind": kind, "visit_city": row.get("city"),
+                 "email": row.get("office_email"), "phone": row.get("office_phone")}
+            )
+            result.offices += 1
+        by_name[key] = office
+        if not row.get("last_name"):
+            continue
+        if _existing_contact(office, row):
+            result.skipped += 1
+            continue
+        services.create_contact(
+            office,
+            {"first_name": row["first_name"], "last_name": row["last_name"],
+             "job_title": row.get("job_title"), "email": row.get("email"), "phone": row.get("phone")},
+        )
+        result.contacts += 1
+    return result
+
+
+def _existing_contact(office: Office, row: dict[str, str]) -> Contact | None:
+    email = (row.get("email") or "").lower()
+    for contact in office.contacts:
+        if email and (contact.email or "").lower() == email:
+            return contact
+        if (contact.first_name.lower(), contact.last_name.lower()) == (
+            (row.get("first_name") or "").lower(), row["last_name"].lower()
+        ):
+            return contact
+    return None
+

@@ -1,0 +1,120 @@
+"""Offices (clients and prospects), their contacts, and the history of every contact moment."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from praclox.crypto import EncryptedText
+from praclox.db import Base, TimestampMixin, UTCDateTime
+
+
+class OfficeKind(enum.StrEnum):
+    CLIENT = "client"
+    PROSPECT = "prospect"
+
+
+class InteractionKind(enum.StrEnum):
+    CALL = "call"
+    MEETING = "meeting"
+    VISIT = "visit"
+    EMAIL = "email"
+    OTHER = "other"
+
+
+class Office(TimestampMixin, Base):
+    __tablename__ = "offices"
+    __table_args__ = (CheckConstraint("kind IN ('client', 'prospect')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default=OfficeKind.PROSPECT.value)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    visit_street: Mapped[str | None] = mapped_column(String(200))
+    visit_postcode: Mapped[str | None] = mapped_column(String(10))
+    visit_city: Mapped[str | None] = mapped_column(String(100), index=True)
+    postal_street: Mapped[str | None] = mapped_column(String(200))
+    postal_postcode: Mapped[str | None] = mapped_column(String(10))
+    postal_city: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(200))
+    #: Chamber of Commerce (KvK) number: eight digits
+    kvk_number: Mapped[str | None] = mapped_column(String(8))
+    notes: Mapped[str | None] = mapped_column(Text)
+    #: when a prospect became a client; history is kept across the conversion
+    became_client_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="office", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(Contact.last_name, Contact.first_name)",
+    )
+    interactions: Mapped[list[Interaction]] = relationship(
+        back_populates="office", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(Interaction.occurred_on.desc(), Interaction.id.desc())",
+    )
+
+    @property
+    def is_client(self) -> bool:
+        return self.kind == OfficeKind.CLIENT.value
+
+    def __repr__(self) -> str:
+        return f"<Office {self.id}>"
+
+
+class Contact(TimestampMixin, Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint("(active AND left_on IS NULL) OR (NOT active)", name="left_only_when_inactive"),
+        Index("ix_contacts_name", "last_name", "first_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), nullable=False, index=True)
+    first_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    last_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    mobile: Mapped[str | None] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    #: the day the contact left the office; their personal dates end with it
+    left_on: Mapped[date | None] = mapped_column(Date)
+    #: set when the contact left: the record waits for a review (keep or erase)
+    needs_review: Mapped[bool] = mapped_column(default=False, nullable=False)
+
+    office: Mapped[Office] = relationship(back_populates="contacts")
+    interactions: Mapped[list[Interaction]] = relationship(back_populates="contact", passive_deletes=True)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.id}>"
+
+
+class Interaction(TimestampMixin, Base):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('call', 'meeting', 'visit', 'email', 'other')", name="kind_known"),
+        Index("ix_interactions_office_date", "office_id", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), nullable=False)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    occurred_on: Mapped[date] = mapped_column(Date, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    #: encrypted at rest: a summary often holds what was said in confidence
+    summary: Mapped[str] = mapped_column(EncryptedText, nullable=False)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    office: Mapped[Office] = relationship(back_populates="interactions")
+    contact: Mapped[Contact | None] = relationship(back_populates="interactions")
+    logged_by = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<Interaction {self.id}>"

@@ -1,0 +1,230 @@
+"""Every write path for offices, contacts and interactions, and the queries views share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from praclox.audit.services import record as audit
+from praclox.clock import today
+from praclox.db import utcnow
+from praclox.extensions import db
+from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeKind
+from praclox.offices.signals import contact_deleting, contact_left
+
+OFFICE_FIELDS = (
+    "kind", "name", "visit_street", "visit_postcode", "visit_city", "postal_street", "postal_postcode",
+    "postal_city", "phone", "email", "website", "kvk_number", "notes",
+)
+CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "mobile")
+SORTS = {
+    "name": (Office.name,),
+    "city": (Office.visit_city, Office.name),
+    "kind": (Office.kind, Office.name),
+    "updated": (Office.updated_at.desc(),),
+}
+
+
+class OfficeError(ValueError):
+    """An office operation that cannot be done as asked."""
+
+
+def _assign(obj: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> list[str]:
+    changed = []
+    for name in fields:
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip() or None
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def create_office(data: Mapping[str, Any]) -> Office:
+    """Create an office (a prospect unless ``kind`` says client)."""
+    office = Office(kind=data.get("kind") or OfficeKind.PROSPECT.value)
+    _assign(office, data, OFFICE_FIELDS)
+    if office.kind == OfficeKind.CLIENT.value:
+        office.became_client_at = utcnow()
+    db.session.add(office)
+    db.session.flush()
+    audit("create", office, fields=[f for f in OFFICE_FIELDS if getattr(office, f) is not None])
+    return office
+
+
+def update_office(office: Office, data: Mapping[str, Any]) -> list[str]:
+    was_client = office.is_client
+    changed = _assign(office, data, OFFICE_FIELDS)
+    if not was_client and office.is_client:
+        office.became_client_at = utcnow()
+    if changed:
+        audit("update", office, fields=changed)
+    return changed
+
+
+def convert_to_client(office: Office) -> bool:
+    """Turn a prospect into a client; contacts and history stay as they are."""
+    if office.is_client:
+        return False
+    office.kind = OfficeKind.CLIENT.value
+    office.became_client_at = utcnow()
+    audit("update", office, fields=["kind"])
+    return True
+
+
+def delete_office(office: Office) -> None:
+    """Delete an office with its contacts and history."""
+    for contact in list(office.contacts):
+        contact_deleting.send(contact)
+    audit("delete", office)
+    db.session.delete(office)
+    db.session.flush()
+
+
+def create_contact(office: Office, data: Mapping[str, Any]) -> Contact:
+    contact = Contact(office=office)
+    _assign(contact, data, CONTACT_FIELDS)
+    db.session.add(contact)
+    db.session.flush()
+    audit("create", contact, fields=[f for f in CONTACT_FIELDS if getattr(contact, f) is not None])
+    return contact
+
+
+def update_contact(contact: Contact, data: Mapping[str, Any]) -> list[str]:
+    changed = _assign(contact, data, CONTACT_FIELDS)
+    if changed:
+        audit("update", contact, fields=changed)
+    return changed
+
+
+def mark_left(contact: Contact, left_on: date) -> None:
+    """Record that a contact left the office: inactive, flagged for review, dates ended."""
+    if left_on > today():
+        raise OfficeError("future")
+    if not contact.active:
+        raise OfficeError("already")
+    contact.active = False
+    contact.left_on = left_on
+    contact.needs_review = True
+    audit("update", contact, fields=["active", "left_on"])
+    contact_left.send(contact)
+
+
+def reactivate(contact: Contact) -> None:
+    """Undo "left the office" (a mistake, or they came back)."""
+    contact.active = True
+    contact.left_on = None
+    contact.needs_review = False
+    audit("update", contact, fields=["active", "left_on"])
+
+
+def delete_contact(contact: Contact) -> None:
+    contact_deleting.send(contact)
+    audit("delete", contact)
+    db.session.delete(contact)
+    db.session.flush()
+
+
+def log_interaction(
+    office: Office, *, kind: str, occurred_on: date, summary: str, contact: Contact | None, logged_by: Any
+) -> Interaction:
+    """Log a call, meeting, visit or e-mail with an office (and optionally one of its contacts)."""
+    if kind not in {k.value for k in InteractionKind}:
+        raise OfficeError("kind")
+    if contact is not None and contact.office_id != office.id:
+        raise OfficeError("contact")
+    if occurred_on > today():
+        raise OfficeError("future")
+    interaction = Interaction(
+        office=office, contact=contact, kind=kind, occurred_on=occurred_on, summary=summary.strip(),
+        logged_by_id=getattr(logged_by, "id", None),
+    )
+    db.session.add(interaction)
+    office.updated_at = utcnow()
+    db.session.flush()
+    audit("create", interaction, fields=["kind", "occurred_on", "summary", "contact_id"])
+    return interaction
+
+
+def delete_interaction(interaction: Interaction) -> None:
+    audit("delete", interaction)
+    db.session.delete(interaction)
+    db.session.flush()
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+
+def last_contact_subquery() -> Any:
+    return (
+        select(Interaction.office_id, func.max(Interaction.occurred_on).label("last_contact"))
+        .group_by(Interaction.office_id)
+        .subquery()
+    )
+
+
+def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select[Any]:
+    """Offices matching part of a name, city, contact name or e-mail; with the last contact date."""
+    last = last_contact_subquery()
+    stmt = select(Office).outerjoin(last, last.c.office_id == Office.id)
+    query = query.strip()
+    if query:
+        like = f"%{_escape_like(query.lower())}%"
+        contact_match = (
+            select(Contact.office_id)
+            .where(
+                or_(
+                    func.lower(Contact.first_name).like(like, escape="\\"),
+                    func.lower(Contact.last_name).like(like, escape="\\"),
+                    func.lower(Contact.first_name + " " + Contact.last_name).like(like, escape="\\"),
+                    func.lower(Contact.email).like(like, escape="\\"),
+                )
+            )
+        )
+        stmt = stmt.where(
+            or_(
+                func.lower(Office.name).like(like, escape="\\"),
+                func.lower(Office.visit_city).like(like, escape="\\"),
+                func.lower(Office.email).like(like, escape="\\"),
+                Office.id.in_(contact_match),
+            )
+        )
+    if kind in {k.value for k in OfficeKind}:
+        stmt = stmt.where(Office.kind == kind)
+    if sort == "last_contact":
+        stmt = stmt.order_by(last.c.last_contact.desc().nulls_last(), Office.name)
+    else:
+        stmt = stmt.order_by(*SORTS.get(sort, SORTS["name"]))
+    return stmt
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def last_contact_dates(office_ids: list[int]) -> dict[int, date]:
+    """The last contact date per office, for one page of offices in one query."""
+    if not office_ids:
+        return {}
+    rows = db.session.execute(
+        select(Interaction.office_id, func.max(Interaction.occurred_on))
+        .where(Interaction.office_id.in_(office_ids))
+        .group_by(Interaction.office_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def last_contact_date(office: Office) -> date | None:
+    return db.session.scalar(select(func.max(Interaction.occurred_on)).where(Interaction.office_id == office.id))
+
+
+def contact_last_date(contact: Contact) -> date | None:
+    return db.session.scalar(
+        select(func.max(Interaction.occurred_on)).where(Interaction.contact_id == contact.id)
+    )

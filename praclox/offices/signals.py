@@ -1,0 +1,10 @@
+"""Signals other domains listen to, so offices need not know them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sent with ``contact`` when a contact is marked as having left the office
+contact_left = _signals.signal("contact-left")
+#: sent with ``contact`` before a contact is deleted
+contact_deleting = _signals.signal("contact-deleting")

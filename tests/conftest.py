@@ -1,0 +1,169 @@
+"""Shared fixtures: a fresh database per test (SQLite by default, PostgreSQL when asked), clients per role."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from cryptography.fernet import Fernet
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from praclox import create_app
+from praclox.extensions import db
+
+TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105
+TEST_KEY = Fernet.generate_key().decode()
+PG_URL = os.environ.get("PRACLOX_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """On PostgreSQL: one database of our own for this run, dropped afterwards."""
+    if not PG_URL:
+        yield None
+        return
+    import psycopg
+
+    name = f"praclox_test_{os.getpid()}_{secrets.token_hex(3)}"
+    parts = urlsplit(PG_URL)
+    admin_url = urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
+    yield url
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_config(tmp_path: Any, pg_database: str | None, **extra: Any) -> dict[str, Any]:
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": pg_database or f"sqlite:///{instance / 'test.sqlite3'}",
+        "SECRET_KEY": "test-" + secrets.token_hex(16),
+        "ENCRYPTION_KEYS": TEST_KEY,
+        "WTF_CSRF_ENABLED": False,
+        # cheap hashes keep the suite fast; the production parameters have their own test
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "SMTP_HOST": None,
+        "BASE_URL": "http://crm.test",
+        **extra,
+    }
+
+
+@pytest.fixture
+def app_config(tmp_path: Any, pg_database: str | None) -> dict[str, Any]:
+    """Override in a test module (or parametrize) to change the configuration."""
+    return make_config(tmp_path, pg_database)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+    scheduler = app.extensions.get("praclox_scheduler")
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context for tests that call services directly."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    """Create a user: ``make_user("staff")`` or ``make_user("admin", "staff", email=...)``."""
+    from praclox.auth import services
+
+    counter = iter(range(1, 10_000))
+
+    def factory(*roles: str, email: str | None = None, name: str | None = None, active: bool = True) -> Any:
+        n = next(counter)
+        with app.app_context():
+            user, _ = services.create_user(
+                email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.test", name or f"Test User {n}",
+                roles or ("staff",), TEST_PASSWORD,
+            )
+            user.active = active
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return factory
+
+
+def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
+    return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(app: Flask, make_user: Callable[..., Any]) -> Callable[..., FlaskClient]:
+    """A fresh client logged in as a new user with the given roles."""
+
+    def factory(*roles: str) -> FlaskClient:
+        user = make_user(*roles)
+        c = app.test_client()
+        response = login(c, user.email)
+        assert response.status_code == 302, response.data[:500]
+        c.user = user  # type: ignore[attr-defined]
+        return c
+
+    return factory
+
+
+@pytest.fixture
+def staff_client(login_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return login_as("staff")
+
+
+@pytest.fixture
+def admin_client(login_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return login_as("admin")
+
+
+@pytest.fixture
+def make_office(app: Flask) -> Callable[..., int]:
+    """Create an office (with optional contacts) and return its id."""
+    from praclox.offices import services
+
+    def factory(name: str = "Jansen Accountants", contacts: tuple[dict[str, Any], ...] = (), **fields: Any) -> int:
+        with app.test_request_context():
+            office = services.create_office({"name": name, "visit_city": "Utrecht", **fields})
+            for data in contacts:
+                services.create_contact(office, data)
+            db.session.commit()
+            return office.id
+
+    return factory
