@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = (
     "praclox.main",
     "praclox.audit",
+    "praclox.privacy",
     "praclox.auth",
     "praclox.admin",
     "praclox.jobs",

@@ -112,7 +112,7 @@ def make_user(app: Flask) -> Callable[..., Any]:
         n = next(counter)
         with app.app_context():
             user, _ = services.create_user(
-                email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.test", name or f"Test User {n}",
+                email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl", name or f"Test User {n}",
                 roles or ("staff",), TEST_PASSWORD,
             )
             user.active = active

@@ -6,7 +6,7 @@ from wtforms import BooleanField, PasswordField, SelectMultipleField, SubmitFiel
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from praclox.auth.models import ROLE_VALUES
-from praclox.forms import email_field, text_field
+from praclox.forms import choices, email_field, text_field
 
 
 class LoginForm(FlaskForm):
@@ -55,4 +55,4 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.roles.choices = role_labels()
+        self.roles.choices = choices(role_labels())

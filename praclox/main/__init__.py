@@ -75,9 +75,11 @@ def init_app(app: Flask) -> None:
 
         from praclox.auth.forms import LogoutForm
 
+        from flask_babel import get_locale
+
         from praclox.auth.forms import role_labels
 
-        common = {"role_label": lambda role: dict(role_labels()).get(role, role)}
+        common = {"role_label": lambda role: dict(role_labels()).get(role, role), "get_locale": get_locale}
         if current_user.is_authenticated:
             return {
                 **common,

@@ -10,7 +10,7 @@ from wtforms import DateField, HiddenField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from praclox.clock import today
-from praclox.forms import email_field, long_text_field, phone_field, text_field
+from praclox.forms import choices, email_field, long_text_field, phone_field, text_field
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 
@@ -41,7 +41,7 @@ def _postcode(label: Any) -> Any:
 
 
 class OfficeForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=kind_choices(), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
     name = text_field(_l("Name"), required=True, max_length=200)
     visit_street = text_field(_l("Visiting address"), max_length=200)
     visit_postcode = _postcode(_l("Postcode"))
@@ -58,7 +58,7 @@ class OfficeForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = kind_choices()
+        self.kind.choices = choices(kind_choices())
 
     def validate_kvk_number(self, field: Any) -> None:
         if field.data and not re.fullmatch(r"[0-9]{8}", field.data):
@@ -80,7 +80,7 @@ class ContactForm(FlaskForm):
 
 
 class InteractionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=interaction_kind_choices(), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
     occurred_on = DateField(
         _l("Date"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future], default=today
     )
@@ -90,8 +90,8 @@ class InteractionForm(FlaskForm):
 
     def __init__(self, *args: Any, contacts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.kind.choices = interaction_kind_choices()
-        self.contact_id.choices = [(0, "—")] + [(c.id, c.full_name) for c in contacts]
+        self.kind.choices = choices(interaction_kind_choices())
+        self.contact_id.choices = choices([(0, "—")] + [(c.id, c.full_name) for c in contacts])
 
 
 class LeftForm(FlaskForm):
