@@ -20,6 +20,7 @@ DOMAINS = (
     "praclox.auth",
     "praclox.admin",
     "praclox.jobs",
+    "praclox.settings",
     "praclox.offices",
 )
 
@@ -27,8 +28,7 @@ DOMAINS = (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application: configuration, extensions, domains."""
     from praclox import config as config_module
-    from praclox import crypto
-    from praclox import logging_setup
+    from praclox import crypto, logging_setup
     from praclox.db import install_sqlite_pragmas
     from praclox.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from praclox.i18n import select_locale, translation_directories

@@ -167,3 +167,43 @@ def make_office(app: Flask) -> Callable[..., int]:
             return office.id
 
     return factory
+
+
+class MailSink:
+    """Collects the messages a real local SMTP server (aiosmtpd) received."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        from email import message_from_bytes
+        from email.policy import default
+
+        message = message_from_bytes(envelope.content, policy=default)
+        message.envelope_to = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
+        self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    """A real SMTP server on a free localhost port; ``.messages`` holds what arrived, ``.port`` its port."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.port = port  # type: ignore[attr-defined]
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app_config(app_config: dict[str, Any], smtp_server: Any) -> dict[str, Any]:
+    """Use as ``app_config`` (override the fixture in a module) to send through the local SMTP server."""
+    return {**app_config, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}

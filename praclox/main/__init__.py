@@ -61,9 +61,8 @@ def panels_for(user: Any) -> list[DashboardPanel]:
 
 
 def init_app(app: Flask) -> None:
-    from praclox.main import errors, views
-
     from praclox.i18n_tools import i18n_cli
+    from praclox.main import errors, views
 
     app.register_blueprint(views.bp)
     errors.init_app(app)
@@ -71,13 +70,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_nav() -> dict[str, Any]:
+        from flask_babel import get_locale
         from flask_login import current_user
 
-        from praclox.auth.forms import LogoutForm
-
-        from flask_babel import get_locale
-
-        from praclox.auth.forms import role_labels
+        from praclox.auth.forms import LogoutForm, role_labels
 
         common = {"role_label": lambda role: dict(role_labels()).get(role, role), "get_locale": get_locale}
         if current_user.is_authenticated:

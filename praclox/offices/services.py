@@ -217,7 +217,7 @@ def last_contact_dates(office_ids: list[int]) -> dict[int, date]:
         .where(Interaction.office_id.in_(office_ids))
         .group_by(Interaction.office_id)
     )
-    return {office_id: last for office_id, last in rows}
+    return dict(rows.all())
 
 
 def last_contact_date(office: Office) -> date | None:

@@ -1,0 +1,103 @@
+"""Every endpoint × anonymous and each role × GET/POST, against one table of who may do what.
+
+A new endpoint without a line in ACCESS fails ``test_every_endpoint_is_in_the_table``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+ROLES = ("staff", "recruiter", "privacy_officer", "admin")
+
+PUBLIC = "public"  # anyone, no login (the login page, static files, the public privacy statement)
+LOGGED_IN = "logged_in"  # any logged-in user, whatever the role
+TOKEN = "token"  # no session; a secret in the URL decides (unknown secret: 404)
+API = "api"  # no session; an API key decides (none: 401)
+
+# endpoint: PUBLIC | LOGGED_IN | TOKEN | API | set of roles that may open it
+ACCESS: dict[str, object] = {
+    "static": PUBLIC,
+    "bootstrap.static": PUBLIC,
+    "main.health": PUBLIC,
+    "main.language": PUBLIC,
+    "main.index": LOGGED_IN,
+    "auth.login": PUBLIC,
+    "auth.logout": LOGGED_IN,
+    "auth.password": LOGGED_IN,
+    # --- offices
+    "offices.index": {"staff", "admin"},
+    "offices.create": {"staff", "admin"},
+    "offices.detail": {"staff", "admin"},
+    "offices.edit": {"staff", "admin"},
+    "offices.convert": {"staff", "admin"},
+    "offices.delete": {"staff", "admin"},
+    "offices.log_interaction": {"staff", "admin"},
+    "offices.delete_interaction": {"staff", "admin"},
+    "offices.create_contact": {"staff", "admin"},
+    "offices.contact": {"staff", "admin"},
+    "offices.edit_contact": {"staff", "admin"},
+    "offices.contact_left": {"staff", "admin"},
+    "offices.contact_reactivate": {"staff", "admin"},
+    "offices.delete_contact": {"staff", "admin"},
+    "offices.import_upload": {"staff", "admin"},
+    # --- admin
+    "admin.users": {"admin"},
+    "admin.create_user": {"admin"},
+    "admin.edit_user": {"admin"},
+    "admin.job_runs": {"admin"},
+    "settings.index": {"admin"},
+}
+
+
+def _url_for_rule(rule) -> str:
+    url = rule.rule
+    for name in rule.arguments:
+        url = re.sub(rf"<(?:[^:<>]+:)?{name}>", "999999" if "int" in rule._converters[name].__class__.__name__.lower()
+                     else "x" * 43, url)
+    return url
+
+
+def _rules(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted({"GET", "POST"} & rule.methods):
+            yield rule, method
+
+
+def test_every_endpoint_is_in_the_table(app):
+    missing = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - set(ACCESS))
+    assert not missing, f"endpoints without an access rule: {missing}"
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and "/login" in response.headers.get("Location", "")
+
+
+def test_anonymous_requests_are_refused_everywhere_but_public_pages(app, client):
+    for rule, method in _rules(app):
+        expected = ACCESS[rule.endpoint]
+        response = client.open(_url_for_rule(rule), method=method)
+        if expected == PUBLIC:
+            assert not _is_login_redirect(response) and response.status_code not in (401, 403), rule
+        elif expected == TOKEN:
+            assert response.status_code == 404, (rule, response.status_code)
+        elif expected == API:
+            assert response.status_code == 401, (rule, response.status_code)
+        else:
+            assert _is_login_redirect(response), (rule, method, response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_403_exactly_where_it_does_not_belong(app, login_as, role):
+    client = login_as(role)
+    for rule, method in _rules(app):
+        expected = ACCESS[rule.endpoint]
+        if expected in (PUBLIC, TOKEN, API) or rule.endpoint in ("auth.logout", "main.language"):
+            continue
+        response = client.open(_url_for_rule(rule), method=method)
+        if expected == LOGGED_IN or role in expected:
+            assert response.status_code != 403 and not _is_login_redirect(response), (rule, method, role)
+            assert response.status_code < 500, (rule, method, role)
+        else:
+            assert response.status_code == 403, (rule, method, role, response.status_code)
