@@ -95,7 +95,9 @@ class InteractionForm(FlaskForm):
 
 
 class LeftForm(FlaskForm):
-    left_on = DateField(_l("Left on"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future], default=today)
+    left_on = DateField(
+        _l("Left on"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future], default=today
+    )
     submit = SubmitField(_l("Mark as left"))
 
 
