@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, session
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -20,10 +20,12 @@ def select_locale() -> str:
     from flask_login import current_user
 
     locales = current_app.config["LOCALES"]
+    if not has_request_context():  # CLI and jobs: the default language
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in locales:
         return chosen
-    if request and getattr(current_user, "is_authenticated", False):
+    if getattr(current_user, "is_authenticated", False):
         preferred = getattr(current_user, "locale", None)
         if preferred in locales:
             return preferred

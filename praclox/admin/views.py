@@ -47,10 +47,8 @@ def create_user() -> str | Response | tuple[str, int]:
 def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
-    form.email.render_kw = {"readonly": True}
-    if form.is_submitted():
-        form.email.data = user.email  # the address is the login; it is not edited here
-    else:
+    del form.email  # the address is the login; it is not edited here
+    if not form.is_submitted():
         form.roles.data = sorted(user.role_names)
     if form.validate_on_submit():
         try:

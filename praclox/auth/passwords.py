@@ -63,6 +63,7 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     if lowered in common_passwords() or len(set(password)) < 4:
         return str(_l("This password is too common; choose another."))
     local = email.split("@")[0].lower()
-    if (local and len(local) >= 4 and local in lowered) or (name and name.lower() in lowered):
+    name_parts = [part for part in name.lower().split() if len(part) >= 3]
+    if (len(local) >= 4 and local in lowered) or any(part in lowered for part in name_parts):
         return str(_l("The password must not contain your name or e-mail address."))
     return None

@@ -1,0 +1,55 @@
+"""Job runs are recorded, never run twice at once, and missed runs are caught up."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import time_machine
+from sqlalchemy import select
+
+from praclox.extensions import db
+from praclox.jobs.models import JobRun
+from praclox.jobs.services import acquire_lock, release_lock, run_recorded
+from praclox.scheduler import missed_jobs, register_job
+
+
+def test_a_run_is_recorded_with_counts(app, ctx):
+    run = run_recorded("demo", lambda: {"done": 3})
+    assert run.outcome == "ok" and json.loads(run.counts) == {"done": 3} and run.finished_at
+
+
+def test_a_failing_job_is_recorded_as_failed_without_the_message(app, ctx):
+    def broken():
+        raise ValueError("contains Petra Bakker")
+
+    run = run_recorded("demo", broken)
+    assert run.outcome == "failed" and run.message == "ValueError"
+
+
+def test_a_second_process_finds_the_lock_taken_and_skips(app, ctx):
+    assert acquire_lock("demo")
+    run = run_recorded("demo", lambda: {"done": 1})
+    assert run.outcome == "skipped"
+    release_lock("demo")
+    assert run_recorded("demo", lambda: {"done": 1}).outcome == "ok"
+
+
+def test_missed_daily_run_is_caught_up_at_start(app):
+    register_job(app, "nightly", lambda: {"n": 1}, "test job", hour=2, minute=30)
+    with app.app_context():
+        assert "nightly" in missed_jobs(app)  # never ran
+        with time_machine.travel(datetime(2026, 3, 2, 1, 31, tzinfo=UTC), tick=False):  # 02:31 Amsterdam
+            run_recorded("nightly", lambda: {"n": 1})
+        with time_machine.travel(datetime(2026, 3, 2, 20, 0, tzinfo=UTC), tick=False):
+            assert "nightly" not in missed_jobs(app)
+        with time_machine.travel(datetime(2026, 3, 4, 8, 0, tzinfo=UTC), tick=False):
+            assert "nightly" in missed_jobs(app)  # the scheduler was down on the 3rd at 02:30
+
+
+def test_admin_sees_job_runs(app, admin_client):
+    with app.app_context():
+        run_recorded("demo", lambda: {"purged": 2})
+        assert db.session.scalar(select(JobRun.job)) == "demo"
+    page = admin_client.get("/admin/jobs").get_data(as_text=True)
+    assert "demo" in page and "purged: 2" in page

@@ -1,0 +1,85 @@
+"""Importing offices and contacts from a spreadsheet: all rows or none."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import func, select
+
+from praclox.extensions import db
+from praclox.offices.models import Contact, Office
+
+GOOD = (
+    "office;kind;city;office_email;office_phone;first_name;last_name;job_title;email;phone\n"
+    "Jansen Accountants;client;Utrecht;info@jansen.nl;030-1234567;Petra;Bakker;directeur;petra@jansen.nl;06-12345678\n"
+    "Jansen Accountants;client;Utrecht;;;Gijs;Mulder;;;\n"
+    "Visser Bouw;prospect;Zwolle;;;;;;;\n"
+)
+
+
+def _counts(app):
+    with app.app_context():
+        return (db.session.scalar(select(func.count()).select_from(Office)),
+                db.session.scalar(select(func.count()).select_from(Contact)))
+
+
+def test_cli_imports_semicolon_file_with_bom(app, runner, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes("\ufeff".encode() + GOOD.encode())
+    result = runner.invoke(args=["import", "offices", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 office(s) and 2 contact(s)" in result.output
+    assert _counts(app) == (2, 2)
+    again = runner.invoke(args=["import", "offices", str(path)])
+    assert "0 office(s) and 0 contact(s); 2 contact(s) were already there" in again.output
+    assert _counts(app) == (2, 2)
+
+
+def test_comma_separated_file_matches_existing_office_by_name(app, runner, tmp_path, make_office):
+    make_office("Jansen Accountants")
+    path = tmp_path / "export.csv"
+    path.write_text("office,first_name,last_name,email\njansen accountants,Anna,de Vries,anna@jansen.nl\n")
+    result = runner.invoke(args=["import", "offices", str(path)])
+    assert result.exit_code == 0, result.output
+    assert _counts(app) == (1, 1)
+
+
+def test_bad_file_is_rejected_whole_with_line_numbers(app, runner, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "office;kind;email\n"
+        "Goed BV;client;info@goed.nl\n"
+        ";client;\n"
+        "Fout BV;klant-ish;geen-email\n"
+    )
+    result = runner.invoke(args=["import", "offices", str(path)])
+    assert result.exit_code != 0
+    assert "line 3: office name is missing" in result.output
+    assert "line 4: kind must be client or prospect; email is not a valid e-mail address" in result.output
+    assert "nothing was imported" in result.output
+    assert _counts(app) == (0, 0)
+
+
+def test_unknown_columns_binary_and_empty_files_are_rejected(app, runner, tmp_path):
+    cases = {"cols.csv": b"office;salary\nX;1\n", "bin.csv": b"\x00\x01\x02", "empty.csv": b"",
+             "latin1.csv": "office\nCaf\xe9 BV\n".encode("latin-1")}
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = runner.invoke(args=["import", "offices", str(path)])
+        assert result.exit_code != 0, name
+    assert _counts(app) == (0, 0)
+
+
+def test_upload_page_imports_and_shows_errors(app, staff_client):
+    response = staff_client.post("/offices/import", data={"file": (io.BytesIO(GOOD.encode()), "export.csv")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert _counts(app) == (2, 2)
+    bad = staff_client.post("/offices/import", data={"file": (io.BytesIO(b"office;email\nA;nope\n"), "x.csv")},
+                            content_type="multipart/form-data")
+    assert bad.status_code == 422 and "regel 2" in bad.get_data(as_text=True)
+    assert _counts(app) == (2, 2)
+    wrong_type = staff_client.post("/offices/import", data={"file": (io.BytesIO(b"x"), "evil.exe")},
+                                   content_type="multipart/form-data")
+    assert wrong_type.status_code == 422

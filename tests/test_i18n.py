@@ -1,0 +1,35 @@
+"""Dutch by default, English on request, and no untranslated Dutch message."""
+
+from __future__ import annotations
+
+from praclox.i18n_tools import missing, project_messages
+
+
+def test_every_message_has_a_dutch_translation():
+    assert len(project_messages()) > 100
+    gaps = missing("nl")
+    assert not gaps, "untranslated: " + "; ".join(f"{v[0]}: {k!r}" for k, v in sorted(gaps.items())[:20])
+
+
+def test_interface_is_dutch_by_default_and_english_on_request(client):
+    assert "Inloggen" in client.get("/login").get_data(as_text=True)
+    response = client.post("/language", data={"lang": "en", "next": "/login"})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert "Log in" in page and 'lang="en"' in page
+    assert client.post("/language", data={"lang": "xx"}).status_code == 400
+    assert client.post("/language", data={"lang": "en", "next": "//evil.example"}).headers["Location"] == "/"
+
+
+def test_error_pages_share_the_look_and_never_show_a_traceback(app, login_as):
+    def boom():
+        raise RuntimeError("secret detail")
+
+    app.add_url_rule("/boom", "boom", boom)
+    staff_client = login_as("staff")
+    page = staff_client.get("/offices/999999")
+    assert page.status_code == 404 and "Pagina niet gevonden" in page.get_data(as_text=True)
+    response = staff_client.get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500 and "secret detail" not in body and "Traceback" not in body
+    assert "incidentnummer" in body
