@@ -19,7 +19,7 @@ i18n: $(STAMP)
 	@$(BIN)/praclox i18n compile
 
 run: $(STAMP) i18n
-	$(BIN)/praclox setup
+	PRACLOX_BASE_URL=http://$(HOST):$(PORT) $(BIN)/praclox setup
 	PRACLOX_SCHEDULER_ENABLED=1 PRACLOX_INSECURE_COOKIES=1 PRACLOX_BASE_URL=http://$(HOST):$(PORT) \
 		$(BIN)/praclox run --host $(HOST) --port $(PORT)
 

@@ -53,3 +53,32 @@ def test_admin_sees_job_runs(app, admin_client):
         assert db.session.scalar(select(JobRun.job)) == "demo"
     page = admin_client.get("/admin/jobs").get_data(as_text=True)
     assert "demo" in page and "purged: 2" in page
+
+
+def test_scheduler_holds_every_registered_job_with_coalesced_misfires(app):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from praclox.scheduler import build_scheduler
+
+    register_job(app, "nightly", lambda: {"n": 1}, "test job", hour=2, minute=30)
+    scheduler = build_scheduler(app, BackgroundScheduler())
+    scheduler.start(paused=True)
+    try:
+        job = scheduler.get_job("nightly")
+        assert job.coalesce is True and job.misfire_grace_time is None and job.max_instances == 1
+        assert str(job.trigger.timezone) == "Europe/Amsterdam"
+        assert scheduler.get_job("nightly-catch-up") is not None  # never ran: runs once at start
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_flask_app_discovery_finds_the_factory(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "praclox", "user", "--help"],
+        capture_output=True, text=True, env={"PRACLOX_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        timeout=60, check=False,
+    )
+    assert result.returncode == 0 and "create" in result.stdout, result.stderr
