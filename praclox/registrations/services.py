@@ -112,8 +112,9 @@ def create_by_staff(data: Mapping[str, Any], *, actor: Any) -> tuple[Registratio
     registration.office_id = data.get("office_id")
     registration.contact_id = data.get("contact_id")
     registration.client_access = bool(data.get("client_access"))
+    _set_status(registration, data.get("status") or Status.PENDING.value)
     db.session.flush()
-    return registration, due
+    return registration, due and registration.newsletter
 
 
 def update_by_staff(registration: Registration, data: Mapping[str, Any], *, actor: Any) -> tuple[list[str], bool]:
