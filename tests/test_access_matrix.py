@@ -72,6 +72,7 @@ ACCESS: dict[str, object] = {
     "client.index": CLIENT,
     "client.wish": CLIENT,
     "client.logout": CLIENT,
+    "client.not_found": CLIENT,
 }
 
 

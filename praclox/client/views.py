@@ -115,6 +115,12 @@ def wish(wish_id: int) -> str:
     return render_template("client/wish.html", wish=item, csrf_token=services.csrf_token(g.client_cookie))
 
 
+@bp.route("/<path:rest>", methods=["GET", "POST"])
+def not_found(rest: str) -> str:
+    """Unknown client-area addresses answer in the client area's own look."""
+    abort(404)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     response = redirect(url_for("client.login"))
