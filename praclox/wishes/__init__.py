@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from praclox.main import add_nav, add_section
-    from praclox.wishes import models, services, views  # noqa: F401
+    from praclox.privacy.registry import register_domain
+    from praclox.wishes import models, privacy, services, views  # noqa: F401
     from praclox.wishes.forms import priority_labels, status_labels
 
     app.register_blueprint(views.bp)
+    register_domain(app, "wishes", privacy)
     add_nav(app, _l("Wishes"), "wishes.index", {"staff", "admin"}, order=30)
     add_section(app, "office_main", "wishes/_office_section.html", {"staff", "admin"})
     app.add_template_global(services.for_office, "office_wishes")

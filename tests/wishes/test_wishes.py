@@ -136,3 +136,21 @@ def test_recruiters_do_not_see_the_wishes_section(app, login_as, make_office, ma
     office_id = make_office()
     make_wish(office_id)
     assert login_as("recruiter").get("/wishes/").status_code == 403
+
+
+def test_privacy_finds_exports_and_unlinks_the_requesting_contact(app, make_office, make_wish):
+    from praclox.privacy.registry import SubjectQuery, domains
+
+    office_id = make_office(contacts=({"first_name": "Ann", "last_name": "Aa", "email": "ann@aa.nl"},
+                                      {"first_name": "Bob", "last_name": "Bb"}))
+    asked = make_wish(office_id, "Van Ann", requested_by_id=1)
+    make_wish(office_id, "Van Bob", requested_by_id=2)
+    with app.app_context():
+        module = domains()["wishes"]
+        hits = module.find(SubjectQuery(email="ANN@aa.nl"))
+        assert [h.record_id for h in hits] == [asked]
+        assert [h.record_id for h in module.find(SubjectQuery(name="ann aa"))] == [asked]
+        assert module.export(hits)["wishes_requested"][0]["title"] == "Van Ann"
+        assert module.erase(hits) == {"wish_requester_links": 1}
+        db.session.commit()
+        assert db.session.get(Wish, asked).requested_by_id is None and count(app) == 2
