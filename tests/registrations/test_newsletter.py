@@ -30,10 +30,11 @@ def api_key(app, make_user):
     return plain
 
 
-def register(client, api_key, email="anna@example.nl", newsletter=True):
-    response = client.post("/api/registrations", json={"name": "Anna", "email": email, "newsletter": newsletter},
-                           headers={"Authorization": f"Bearer {api_key}"})
-    assert response.status_code == 202
+def register(client, api_key, email="anna@example.nl", newsletter=True, name="Anna"):
+    # the confirmation is mailed once the answer has been sent, i.e. when the response closes
+    with client.post("/api/registrations", json={"name": name, "email": email, "newsletter": newsletter},
+                     headers={"Authorization": f"Bearer {api_key}"}) as response:
+        assert response.status_code == 202
 
 
 def link_in(message, kind: str) -> str:
@@ -66,6 +67,14 @@ def test_registration_mails_a_link_and_confirming_puts_the_address_on_the_list(a
     assert confirmed.status == "active" and confirmed.on_list and confirmed.newsletter_confirmed_at
     with app.app_context():
         assert [r.email for r in services.confirmed_list()] == ["anna@example.nl"]
+
+
+def test_the_confirmation_is_mailed_only_after_the_answer_went_out(app, client, api_key, smtp_server):
+    response = client.post("/api/registrations", json={"name": "Anna", "email": "anna@example.nl"},
+                           headers={"Authorization": f"Bearer {api_key}"})
+    assert response.status_code == 202 and smtp_server.messages == []
+    response.close()
+    assert len(smtp_server.messages) == 1 and registration(app).confirmation_sent_at is not None
 
 
 def test_a_confirmation_link_is_valid_for_seven_days_only(app, client, api_key, smtp_server):
@@ -142,8 +151,7 @@ def test_the_mail_programs_one_click_post_unsubscribes_without_a_csrf_token(app,
 
 def test_the_export_holds_only_confirmed_addresses_with_formulas_neutralised(
         app, client, api_key, smtp_server, staff_client):
-    client.post("/api/registrations", json={"name": "=HYPERLINK(\"http://evil\")", "email": "eve@example.nl",
-                                            "newsletter": True}, headers={"Authorization": f"Bearer {api_key}"})
+    register(client, api_key, email="eve@example.nl", name='=HYPERLINK("http://evil")')
     register(client, api_key, email="pending@example.nl")
     register(client, api_key, email="nonews@example.nl", newsletter=False)
     client.post(link_in(smtp_server.messages[0], "confirm"))
