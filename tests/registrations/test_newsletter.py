@@ -185,3 +185,13 @@ def test_unreachable_relay_keeps_the_registration_and_lets_staff_resend(app, cli
     registration_id = registration(app).id
     assert staff_client.post(f"/registrations/{registration_id}/resend").status_code == 302
     assert len(smtp_server.messages) == 1 and registration(app).confirmation_sent_at is not None
+
+
+def test_links_do_not_carry_the_address_in_readable_form(app, client, api_key, smtp_server):
+    import base64
+
+    register(client, api_key, email="anna@example.nl")
+    url = link_in(smtp_server.messages[0], "confirm")
+    payload = url.rsplit("/", 1)[1].split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"anna" not in decoded and b"example" not in decoded
