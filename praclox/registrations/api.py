@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from praclox.db import utcnow
 from praclox.extensions import csrf, db
 from praclox.forms import CONTROL_CHARS
 from praclox.registrations import mailing, services
@@ -124,17 +122,11 @@ def create_registration() -> tuple[Response, int]:
     )
     db.session.commit()
     response = jsonify({"status": "accepted"})
-    if due and _may_resend(registration):
+    if due and services.confirmation_may_be_sent(registration):
         # mailed after the answer has gone out, so its timing cannot tell a new address from a known one
         response.call_on_close(_confirmation_sender(current_app._get_current_object(), registration.id))
     log.info("registration accepted via API key %d", key.id)
     return response, 202
-
-
-def _may_resend(registration: Any) -> bool:
-    """Do not let a repeated post flood one address: at most one confirmation mail per ten minutes."""
-    sent = registration.confirmation_sent_at
-    return sent is None or utcnow() - sent > timedelta(minutes=10)
 
 
 def _confirmation_sender(app: Flask, registration_id: int) -> Callable[[], None]:

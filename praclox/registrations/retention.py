@@ -2,7 +2,8 @@
 
 - unsubscribed without client-area access, and closed accounts: ``registrations.purge_after_days``
   (30) days after the status changed;
-- never confirmed: ``registrations.unconfirmed_days`` (30) days after the registration.
+- never confirmed: ``registrations.unconfirmed_days`` (30) days after it became pending (registered, or
+  registered again after unsubscribing or closing).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def due_ids(as_of: date) -> dict[str, list[int]]:
         "closed": select(Registration.id).where(
             Registration.status == Status.CLOSED.value, Registration.status_changed_at < after),
         "unconfirmed": select(Registration.id).where(
-            Registration.status == Status.PENDING.value, Registration.created_at < unconfirmed),
+            Registration.status == Status.PENDING.value, Registration.status_changed_at < unconfirmed),
     }
     return {reason: list(db.session.scalars(stmt.order_by(Registration.id))) for reason, stmt in queries.items()}
 

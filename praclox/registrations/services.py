@@ -7,6 +7,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, or_, select
@@ -67,9 +68,18 @@ def register(data: Submitted, *, source: str) -> tuple[Registration, bool]:
     """Record a registration; idempotent on the e-mail address.
 
     Returns the registration and whether a confirmation mail is due. An existing registration keeps
-    its name and links; only a new newsletter request changes it (it needs a fresh confirmation).
+    its name and links; only a new newsletter request changes it (it needs a fresh confirmation). A
+    closed or unsubscribed registration that registers again waits for a fresh confirmation (pending).
     """
     existing = get_by_email(data.email)
+    if existing is not None and existing.status == Status.CLOSED.value:
+        existing.client_access = False
+        existing.name = data.name.strip()
+        _set_status(existing, Status.PENDING.value)
+        if data.newsletter:
+            _opt_in(existing, data.evidence, source)
+        audit("update", existing, fields=["status", "name", "client_access", "newsletter"])
+        return existing, True
     if existing is None:
         registration = Registration(
             name=data.name.strip(), email=normalise_email(data.email), source=source,
@@ -81,9 +91,15 @@ def register(data: Submitted, *, source: str) -> tuple[Registration, bool]:
         db.session.flush()
         audit("create", registration, fields=_filled(registration))
         return registration, True
-    if data.newsletter and not existing.on_list and existing.status != Status.CLOSED.value:
-        _opt_in(existing, data.evidence, source)
-        audit("update", existing, fields=["newsletter", "newsletter_opt_in_at", "newsletter_evidence"])
+    if data.newsletter and not existing.on_list:
+        fields = []
+        if not existing.newsletter:  # a repeated request keeps the first opt-in's date and evidence
+            _opt_in(existing, data.evidence, source)
+            fields += ["newsletter", "newsletter_opt_in_at", "newsletter_evidence"]
+        if existing.status == Status.UNSUBSCRIBED.value and _set_status(existing, Status.PENDING.value):
+            fields.append("status")
+        if fields:
+            audit("update", existing, fields=fields)
         return existing, True
     return existing, existing.status == Status.PENDING.value
 
@@ -206,6 +222,15 @@ def close(registration: Registration, *, actor: Any = None) -> None:
 
 def mark_confirmation_sent(registration: Registration) -> None:
     registration.confirmation_sent_at = utcnow()
+
+
+def confirmation_may_be_sent(registration: Registration, *, pause: timedelta = timedelta(minutes=10)) -> bool:
+    """Repeated posts must not flood an inbox: one mail per ``pause``, unless something new was asked."""
+    sent = registration.confirmation_sent_at
+    if sent is None:
+        return True
+    newer = [t for t in (registration.status_changed_at, registration.newsletter_opt_in_at) if t is not None]
+    return any(sent < t for t in newer) or utcnow() - sent > pause
 
 
 def search(query: str = "", status: str = "") -> Select[tuple[Registration]]:

@@ -195,3 +195,29 @@ def test_links_do_not_carry_the_address_in_readable_form(app, client, api_key, s
     payload = url.rsplit("/", 1)[1].split(".")[0]
     decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     assert b"anna" not in decoded and b"example" not in decoded
+
+
+def test_registering_again_after_unsubscribing_needs_a_fresh_confirmation(app, client, api_key, smtp_server):
+    register(client, api_key)
+    client.post(link_in(smtp_server.messages[0], "confirm"))
+    with app.test_request_context():
+        client.get(mailing.unsubscribe_url(db.session.scalar(select(Registration))).replace("http://crm.test", ""))
+    assert registration(app).status == "unsubscribed"
+    register(client, api_key)
+    again = registration(app)
+    assert again.status == "pending" and again.newsletter and not again.on_list
+    assert len(smtp_server.messages) == 2
+    client.post(link_in(smtp_server.messages[1], "confirm"))
+    assert registration(app).on_list
+
+
+def test_registering_again_after_closing_reopens_without_client_access(
+        app, client, api_key, smtp_server, make_registration, make_office):
+    make_registration(email="anna@example.nl", status="closed", client_access=True,
+                      office_id=make_office(kind="client"))
+    register(client, api_key, newsletter=False, name="Anna Nieuw")
+    reopened = registration(app)
+    assert reopened.status == "pending" and not reopened.client_access and reopened.name == "Anna Nieuw"
+    assert len(smtp_server.messages) == 1
+    client.post(link_in(smtp_server.messages[0], "confirm"))
+    assert registration(app).status == "active"
