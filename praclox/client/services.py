@@ -51,6 +51,7 @@ def _eligible(registration: Registration | None) -> Registration | None:
 
 
 def login_token(registration: Registration) -> str:
+    """A signed single-use login link token: registration, session version and a fresh nonce."""
     nonce = secrets.token_urlsafe(24)
     return _serializer(LINK_SALT).dumps({"r": registration.id, "v": registration.client_session_version, "n": nonce})
 
@@ -126,6 +127,7 @@ def forget_used_nonces(older_than: timedelta = timedelta(days=1)) -> int:
 
 
 def session_value(registration: Registration) -> str:
+    """The signed value of the client cookie for this registrant."""
     return _serializer(SESSION_SALT).dumps({"r": registration.id, "v": registration.client_session_version})
 
 
@@ -151,6 +153,7 @@ def csrf_token(cookie_value: str) -> str:
 
 
 def csrf_ok(cookie_value: str, presented: str | None) -> bool:
+    """Whether a form carried the token of this client session."""
     return bool(presented) and hmac.compare_digest(csrf_token(cookie_value), presented or "")
 
 

@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from praclox.main import add_nav
+    from praclox.main import add_nav, add_section
     from praclox.privacy.registry import register_domain
-    from praclox.registrations import api, cli, models, privacy, public, retention, views  # noqa: F401
+    from praclox.registrations import api, cli, models, privacy, public, retention, services, views  # noqa: F401
     from praclox.registrations.forms import status_choices
     from praclox.scheduler import register_job
     from praclox.settings.services import declare
@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.cli.add_command(cli.registrations_cli)
     add_nav(app, _l("Registrations"), "registrations.index", {"staff", "admin"}, order=40)
+    add_section(app, "office_sidebar", "registrations/_office_section.html", {"staff", "admin"})
+    app.add_template_global(services.for_office, "registrations_of_office")
     register_domain(app, "registrations", privacy)
     app.add_template_global(status_choices, "registration_status_choices")
     app.add_template_global(lambda value: dict(status_choices()).get(value, value), "registration_status_label")

@@ -67,18 +67,22 @@ def _absolute(endpoint: str, **values: str) -> str:
 
 
 def confirm_url(registration: Registration) -> str:
+    """The absolute confirmation link (valid seven days)."""
     return _absolute("registrations_public.confirm", token=_token(registration, CONFIRM_SALT))
 
 
 def unsubscribe_url(registration: Registration) -> str:
+    """The absolute one-click unsubscribe link (never expires)."""
     return _absolute("registrations_public.unsubscribe", token=_token(registration, UNSUBSCRIBE_SALT))
 
 
 def registration_from_confirm_token(token: str) -> Registration | None:
+    """The registration a valid, unexpired confirmation link names, or None."""
     return _load(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
 
 
 def registration_from_unsubscribe_token(token: str) -> Registration | None:
+    """The registration a valid unsubscribe link names, or None."""
     return _load(token, UNSUBSCRIBE_SALT, None)
 
 

@@ -42,6 +42,7 @@ EXPORTED = ("id", "name", "email", "office_id", "contact_id", "newsletter", "new
 
 
 def find(query: SubjectQuery) -> list[Hit]:
+    """Registrations with this exact address, or this name (case-insensitive)."""
     if query.is_empty() or not (query.email or query.name):
         return []
     conditions = []
@@ -61,12 +62,14 @@ def _value(value: Any) -> Any:
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
+    """Every stored value of the registrations hit."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     rows = db.session.scalars(select(Registration).where(Registration.id.in_(ids)).order_by(Registration.id))
     return {"registrations": [{name: _value(getattr(r, name)) for name in EXPORTED} for r in rows]}
 
 
 def erase(hits: list[Hit]) -> dict[str, int]:
+    """Delete the registrations hit, with their audit entries."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     if not ids:
         return {"registrations": 0}

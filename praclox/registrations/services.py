@@ -28,10 +28,12 @@ class RegistrationError(ValueError):
 
 
 def normalise_email(email: str) -> str:
+    """Addresses are compared and stored lower-cased."""
     return email.strip().lower()
 
 
 def get_by_email(email: str) -> Registration | None:
+    """The registration with this address, in any case, or None."""
     return db.session.scalar(select(Registration).where(Registration.email == normalise_email(email)))
 
 
@@ -221,6 +223,7 @@ def close(registration: Registration, *, actor: Any = None) -> None:
 
 
 def mark_confirmation_sent(registration: Registration) -> None:
+    """Record that the confirmation link went out now."""
     registration.confirmation_sent_at = utcnow()
 
 
@@ -234,6 +237,7 @@ def confirmation_may_be_sent(registration: Registration, *, pause: timedelta = t
 
 
 def search(query: str = "", status: str = "") -> Select[tuple[Registration]]:
+    """Registrations matching a name or address fragment and a status, newest first."""
     stmt = select(Registration)
     if query:
         like = f"%{query.strip().lower()}%"
@@ -241,6 +245,13 @@ def search(query: str = "", status: str = "") -> Select[tuple[Registration]]:
     if status in STATUS_VALUES:
         stmt = stmt.where(Registration.status == status)
     return stmt.order_by(Registration.created_at.desc(), Registration.id.desc())
+
+
+def for_office(office_id: int) -> list[Registration]:
+    """The registrations linked to one office, for its page."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.office_id == office_id).order_by(Registration.name)
+    ))
 
 
 def confirmed_list() -> list[Registration]:
@@ -257,6 +268,7 @@ def confirmed_list() -> list[Registration]:
 
 
 def hash_key(key: str) -> str:
+    """The sha256 fingerprint under which a key is stored."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -272,6 +284,7 @@ def create_api_key(name: str, *, actor: Any) -> tuple[ApiKey, str]:
 
 
 def revoke_api_key(key: ApiKey, *, actor: Any) -> bool:
+    """Revoke a key at once; False when it was revoked already."""
     if key.revoked_at is not None:
         return False
     key.revoked_at = utcnow()
@@ -292,4 +305,5 @@ def api_key_for(presented: str) -> ApiKey | None:
 
 
 def api_keys() -> list[ApiKey]:
+    """Every key, active ones first."""
     return list(db.session.scalars(select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc())))

@@ -22,6 +22,7 @@ FIELDS: list[PersonalField] = [
 
 
 def find(query: SubjectQuery) -> list[Hit]:
+    """Wishes requested by a contact with this address or full name."""
     conditions = []
     if query.email:
         conditions.append(func.lower(Contact.email) == query.email.strip().lower())
@@ -42,6 +43,7 @@ def find(query: SubjectQuery) -> list[Hit]:
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
+    """The wishes the person asked for (title, status, date)."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     wishes = db.session.scalars(select(Wish).where(Wish.id.in_(ids)).order_by(Wish.id))
     return {"wishes_requested": [
@@ -51,6 +53,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
 
 
 def erase(hits: list[Hit]) -> dict[str, int]:
+    """Remove the person as requester; the wish stays with the office."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     if not ids:
         return {"wish_requester_links": 0}

@@ -68,6 +68,7 @@ def update_wish(wish: Wish, data: Mapping[str, Any]) -> list[str]:
 
 
 def delete_wish(wish: Wish) -> None:
+    """Delete a wish for good."""
     audit("delete", wish)
     db.session.delete(wish)
     db.session.flush()

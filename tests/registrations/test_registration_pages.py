@@ -119,3 +119,11 @@ def test_closing_an_account_takes_it_off_the_list(app, staff_client, make_regist
     with app.app_context():
         registration = db.session.get(Registration, registration_id)
         assert registration.status == "closed" and not registration.on_list
+
+
+def test_the_office_page_lists_its_registrants(app, staff_client, make_office, make_registration):
+    office_id = make_office()
+    make_registration(name="Rita Klant", office_id=office_id, client_access=True)
+    make_registration(name="Iemand Anders")
+    page = staff_client.get(f"/offices/{office_id}").get_data(as_text=True)
+    assert "Rita Klant" in page and "klantomgeving" in page and "Iemand Anders" not in page
