@@ -2,7 +2,7 @@
 
 Revision ID: 0006_registrations
 Revises: 0002_settings
-Create Date: 2026-11-22 02:11:09.034904
+Create Date: 2026-11-22 02:22:38.919322
 
 """
 from alembic import op
@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('confirmation_sent_at', sa.DateTime(), nullable=True),
     sa.Column('client_access', sa.Boolean(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
+    sa.Column('login_link_sent_at', sa.DateTime(), nullable=True),
     sa.Column('client_session_version', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('status_changed_at', sa.DateTime(), nullable=False),

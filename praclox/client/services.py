@@ -33,6 +33,7 @@ log = logging.getLogger("praclox.client")
 COOKIE_NAME = "praclox_client"
 COOKIE_PATH = "/client"
 LINK_MAX_AGE = timedelta(minutes=15)
+LINK_PAUSE = timedelta(minutes=1)
 SESSION_MAX_AGE = timedelta(hours=12)
 LINK_SALT = "praclox.client.login-link"
 SESSION_SALT = "praclox.client.session"
@@ -101,11 +102,23 @@ def use_link(token: str) -> Registration | None:
     return registration
 
 
-def request_link(email: str) -> bool:
-    """Mail a login link when the address may use the client area; the caller answers the same either way."""
+def link_recipient(email: str) -> Registration | None:
+    """The registrant a login link is due for, or None (unknown, no access, or asked within a minute).
+
+    Marks the link as sent; the caller answers the same either way and mails after the answer.
+    """
     registration = _eligible(get_by_email(email))
     if registration is None:
-        return False
+        return None
+    sent = registration.login_link_sent_at
+    if sent is not None and now() - sent < LINK_PAUSE:
+        return None  # someone keeps asking: one link a minute is enough for the real person
+    registration.login_link_sent_at = utcnow()
+    return registration
+
+
+def send_link(registration: Registration) -> bool:
+    """Mail a fresh single-use login link; True when the relay took it."""
     url = current_app.config["BASE_URL"].rstrip("/") + url_for("client.magic", token=login_token(registration))
     text = render_template("client/mail_login.txt", registration=registration, url=url,
                            minutes=int(LINK_MAX_AGE.total_seconds() // 60))

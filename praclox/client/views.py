@@ -6,7 +6,9 @@ part, so a staff cookie opens nothing here and this cookie opens nothing in the 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
@@ -16,6 +18,7 @@ from wtforms import SubmitField
 from praclox.client import services
 from praclox.extensions import csrf, db
 from praclox.forms import email_field
+from praclox.registrations.models import Registration
 from praclox.wishes import services as wishes
 from praclox.wishes.models import OPEN_STATUSES, Wish
 
@@ -77,10 +80,24 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(url_for("client.index"))
     form = LinkRequestForm()
     if form.validate_on_submit():
-        services.request_link(form.email.data)
+        recipient = services.link_recipient(form.email.data)
         db.session.commit()
-        return render_template("client/link_sent.html")
+        response = make_response(render_template("client/link_sent.html"))
+        if recipient is not None:
+            # mailed once the answer is out: its timing does not tell which addresses have access
+            response.call_on_close(_link_sender(current_app._get_current_object(), recipient.id))
+        return response
     return render_template("client/login.html", form=form), 422 if form.errors else 200
+
+
+def _link_sender(app: Flask, registration_id: int) -> Callable[[], None]:
+    def send() -> None:
+        with app.test_request_context():
+            registration = db.session.get(Registration, registration_id)
+            if registration is not None:
+                services.send_link(registration)
+
+    return send
 
 
 @bp.route("/login/<token>", methods=["GET", "POST"])

@@ -47,6 +47,8 @@ class Registration(TimestampMixin, Base):
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     client_access: Mapped[bool] = mapped_column(default=False, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last client-area login link went out at this moment (one per minute at most)
+    login_link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: bumped at client-area logout and when access changes: older client cookies stop working
     client_session_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=Status.PENDING.value)

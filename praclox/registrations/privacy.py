@@ -32,13 +32,14 @@ FIELDS: list[PersonalField] = [
     _field("confirmation_sent_at", "consent", "Know when the confirmation link was mailed."),
     _field("client_access", "access", "Decide who may open the client area.", "contract"),
     _field("last_login_at", "access", "Show when the client area was last used.", "legitimate interest"),
+    _field("login_link_sent_at", "access", "Send at most one login link a minute.", "legitimate interest"),
     _field("status", "consent", "Know whether the registration is pending, active, unsubscribed or closed."),
     _field("status_changed_at", "consent", "Start the retention period."),
 ]
 
 EXPORTED = ("id", "name", "email", "office_id", "contact_id", "newsletter", "newsletter_opt_in_at",
             "newsletter_evidence", "newsletter_confirmed_at", "confirmation_sent_at", "client_access",
-            "last_login_at", "status", "status_changed_at", "source", "created_at", "updated_at")
+            "last_login_at", "login_link_sent_at", "status", "status_changed_at", "source", "created_at", "updated_at")
 
 
 def find(query: SubjectQuery) -> list[Hit]:

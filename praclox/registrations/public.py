@@ -13,6 +13,12 @@ bp = Blueprint("registrations_public", __name__, url_prefix="/r")
 csrf.exempt(bp)
 
 
+@bp.errorhandler(404)
+def not_found(exc: Exception) -> tuple[str, int]:
+    """An unknown, tampered or expired link: the site's own look, nothing about the CRM."""
+    return render_template("client/error.html", code=404, public_page=True), 404
+
+
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str) -> str | Response:
     """GET shows a button, POST confirms: link scanners that fetch every URL confirm nothing."""
