@@ -82,7 +82,7 @@ def _nonce_key(nonce: str) -> str:
 
 
 def use_link(token: str) -> Registration | None:
-    """Sign in with a link: valid, not expired, not used before. Commits the used nonce."""
+    """Sign in with a link: valid, not expired, not used before. Records the used nonce; the caller commits."""
     found = _read_link(token)
     if found is None:
         return None
@@ -98,7 +98,7 @@ def use_link(token: str) -> Registration | None:
         # the link reached the inbox: the address is confirmed
         registration.status, registration.status_changed_at = Status.ACTIVE.value, utcnow()
     audit("login", registration, fields=["last_login_at"], actor=None)
-    db.session.commit()
+    db.session.flush()
     return registration
 
 

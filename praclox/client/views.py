@@ -110,6 +110,7 @@ def magic(token: str) -> str | Response | tuple[str, int]:
     registration = services.use_link(token)
     if registration is None:
         return render_template("client/link_invalid.html"), 404
+    db.session.commit()
     response = redirect(url_for("client.index"))
     _set_cookie(response, services.session_value(registration))
     return response

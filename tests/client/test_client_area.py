@@ -273,3 +273,25 @@ def test_unknown_client_pages_answer_in_the_client_look(app, client_login):
     assert response.status_code == 404
     assert b"PRAC<span>LOX</span>" in response.data and b"navbar" not in response.data
     assert b"/offices" not in response.data
+
+
+def test_used_link_nonces_are_forgotten_by_the_nightly_purge_after_a_day(app, make_office, make_registration):
+    from praclox.client.models import UsedClientNonce
+    from praclox.client.services import login_token
+    from praclox.scheduler import run_job
+
+    registration_id = make_registration(office_id=make_office(kind="client"), client_access=True)
+    start = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        with app.test_request_context():
+            token = login_token(db.session.get(Registration, registration_id))
+        assert app.test_client().post(f"/client/login/{token}").status_code == 302
+    with time_machine.travel(start + timedelta(hours=23), tick=False):
+        run_job(app, "registrations_purge")
+    with app.app_context():
+        assert db.session.query(UsedClientNonce).count() == 1
+    with time_machine.travel(start + timedelta(days=1, hours=1), tick=False):
+        run = run_job(app, "registrations_purge")
+    assert '"nonces": 1' in run.counts
+    with app.app_context():
+        assert db.session.query(UsedClientNonce).count() == 0
