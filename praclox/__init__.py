@@ -22,6 +22,9 @@ DOMAINS = (
     "praclox.jobs",
     "praclox.settings",
     "praclox.offices",
+    "praclox.registrations",
+    "praclox.wishes",
+    "praclox.client",
 )
 
 

@@ -207,3 +207,46 @@ def smtp_server() -> Iterator[Any]:
 def mail_app_config(app_config: dict[str, Any], smtp_server: Any) -> dict[str, Any]:
     """Use as ``app_config`` (override the fixture in a module) to send through the local SMTP server."""
     return {**app_config, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}
+
+
+@pytest.fixture
+def make_registration(app: Flask) -> Callable[..., int]:
+    """Create a registration straight in the database and return its id (``status`` etc. as keywords)."""
+    from praclox.registrations.models import Registration
+
+    counter = iter(range(1, 10_000))
+
+    def factory(email: str | None = None, name: str = "Rita Registrant", **fields: Any) -> int:
+        with app.app_context():
+            registration = Registration(
+                email=(email or f"reg{next(counter)}@klant.nl").lower(), name=name,
+                status=fields.pop("status", "active"), **fields,
+            )
+            db.session.add(registration)
+            db.session.commit()
+            return registration.id
+
+    return factory
+
+
+@pytest.fixture
+def client_login(app: Flask, make_office: Callable[..., int], make_registration: Callable[..., int]) -> Any:
+    """A fresh test client signed in to the client area through a real login link.
+
+    ``client_login(office_id=..., email=...)``; ``client.registration_id`` tells who it is.
+    """
+    from praclox.client.services import login_token
+    from praclox.registrations.models import Registration
+
+    def factory(office_id: int | None = None, email: str | None = None) -> FlaskClient:
+        office_id = office_id or make_office("Klant Kantoor", kind="client")
+        registration_id = make_registration(email=email, office_id=office_id, client_access=True)
+        with app.test_request_context():
+            token = login_token(db.session.get(Registration, registration_id))
+        c = app.test_client()
+        response = c.post(f"/client/login/{token}")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/client/"), response.data
+        c.registration_id = registration_id  # type: ignore[attr-defined]
+        return c
+
+    return factory

@@ -15,6 +15,7 @@ PUBLIC = "public"  # anyone, no login (the login page, static files, the public 
 LOGGED_IN = "logged_in"  # any logged-in user, whatever the role
 TOKEN = "token"  # no session; a secret in the URL decides (unknown secret: 404)
 API = "api"  # no session; an API key decides (none: 401)
+CLIENT = "client"  # the client area: only its own cookie counts (anonymous or staff: to /client/login)
 
 # endpoint: PUBLIC | LOGGED_IN | TOKEN | API | set of roles that may open it
 ACCESS: dict[str, object] = {
@@ -48,6 +49,30 @@ ACCESS: dict[str, object] = {
     "admin.edit_user": {"admin"},
     "admin.job_runs": {"admin"},
     "settings.index": {"admin"},
+    # --- registrations, newsletter, API keys
+    "registrations.index": {"staff", "admin"},
+    "registrations.create": {"staff", "admin"},
+    "registrations.edit": {"staff", "admin"},
+    "registrations.resend": {"staff", "admin"},
+    "registrations.close": {"staff", "admin"},
+    "registrations.export": {"staff", "admin"},
+    "registrations.api_keys": {"admin"},
+    "registrations.revoke_api_key": {"admin"},
+    "registrations_api.create_registration": API,
+    "registrations_public.confirm": TOKEN,
+    "registrations_public.unsubscribe": TOKEN,
+    # --- wishes
+    "wishes.index": {"staff", "admin"},
+    "wishes.create": {"staff", "admin"},
+    "wishes.edit": {"staff", "admin"},
+    "wishes.delete": {"staff", "admin"},
+    # --- the client area (its own cookie, never the staff session)
+    "client.login": PUBLIC,
+    "client.magic": TOKEN,
+    "client.index": CLIENT,
+    "client.wish": CLIENT,
+    "client.logout": CLIENT,
+    "client.not_found": CLIENT,
 }
 
 
@@ -74,6 +99,10 @@ def _is_login_redirect(response) -> bool:
     return response.status_code == 302 and "/login" in response.headers.get("Location", "")
 
 
+def _is_client_login_redirect(response) -> bool:
+    return response.status_code == 302 and response.headers.get("Location", "").endswith("/client/login")
+
+
 def test_anonymous_requests_are_refused_everywhere_but_public_pages(app, client):
     for rule, method in _rules(app):
         expected = ACCESS[rule.endpoint]
@@ -84,6 +113,9 @@ def test_anonymous_requests_are_refused_everywhere_but_public_pages(app, client)
             assert response.status_code == 404, (rule, response.status_code)
         elif expected == API:
             assert response.status_code == 401, (rule, response.status_code)
+            assert response.is_json, rule
+        elif expected == CLIENT:
+            assert _is_client_login_redirect(response) or response.status_code == 404, (rule, method)
         else:
             assert _is_login_redirect(response), (rule, method, response.status_code)
 
@@ -96,8 +128,32 @@ def test_each_role_gets_403_exactly_where_it_does_not_belong(app, login_as, role
         if expected in (PUBLIC, TOKEN, API) or rule.endpoint in ("auth.logout", "main.language"):
             continue
         response = client.open(_url_for_rule(rule), method=method)
+        if expected == CLIENT:
+            # a staff session opens nothing in the client area
+            assert _is_client_login_redirect(response), (rule, method, role, response.status_code)
+            continue
         if expected == LOGGED_IN or role in expected:
             assert response.status_code != 403 and not _is_login_redirect(response), (rule, method, role)
             assert response.status_code < 500, (rule, method, role)
         else:
             assert response.status_code == 403, (rule, method, role, response.status_code)
+
+
+def test_a_signed_in_client_is_refused_by_every_crm_endpoint(app, client_login):
+    """The client cookie is only sent to /client; even sent everywhere it opens nothing in the CRM."""
+    from praclox.client.services import COOKIE_NAME
+
+    client = client_login()
+    cookie = client.get_cookie(COOKIE_NAME, path="/client")
+    assert cookie is not None and client.get("/client/").status_code == 200
+    client.set_cookie(COOKIE_NAME, cookie.value, path="/")  # as if the browser sent it everywhere
+    for rule, method in _rules(app):
+        expected = ACCESS[rule.endpoint]
+        if expected in (PUBLIC, TOKEN, CLIENT):
+            continue
+        response = client.open(_url_for_rule(rule), method=method)
+        if expected == API:
+            assert response.status_code == 401, (rule, method)
+        else:
+            assert _is_login_redirect(response) and "/client" not in response.headers["Location"], (
+                rule, method, response.status_code)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, SelectField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+from praclox.extensions import db
+from praclox.forms import choices, email_field, text_field
+from praclox.offices.models import Contact, Office
+
+
+def status_choices() -> list[tuple[str, Any]]:
+    return [
+        ("pending", _l("Pending confirmation")),
+        ("active", _l("Active")),
+        ("unsubscribed", _l("Unsubscribed")),
+        ("closed", _l("Closed")),
+    ]
+
+
+def no_angle_brackets(form: Any, field: Any) -> None:
+    if field.data and ("<" in field.data or ">" in field.data):
+        raise ValidationError(_l("This field contains characters that are not allowed."))
+
+
+def _optional_int(value: Any) -> int | None:
+    if value in (None, "", "0", 0):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # refused by the choice check
+
+
+class RegistrationForm(FlaskForm):
+    name = text_field(_l("Name"), required=True, max_length=120, extra=(no_angle_brackets,))
+    email = email_field(_l("E-mail"), required=True)
+    office_id = SelectField(_l("Office"), coerce=_optional_int)
+    contact_id = SelectField(_l("Contact"), coerce=_optional_int)
+    newsletter = BooleanField(_l("Newsletter (the person confirms by e-mail)"))
+    client_access = BooleanField(_l("Access to the client area"))
+    status = SelectField(_l("Status"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offices = db.session.execute(select(Office.id, Office.name).order_by(Office.name)).all()
+        self.office_id.choices = choices([("", "—")] + [(o.id, o.name) for o in offices])
+        contacts = db.session.execute(
+            select(Contact.id, Contact.first_name, Contact.last_name, Office.name)
+            .join(Office, Contact.office_id == Office.id)
+            .where(Contact.active.is_(True))
+            .order_by(Office.name, Contact.last_name, Contact.first_name)
+        ).all()
+        self.contact_id.choices = choices(
+            [("", "—")] + [(c.id, f"{c.first_name} {c.last_name} ({c.name})") for c in contacts]
+        )
+        self.status.choices = choices(status_choices())
+
+    def validate_client_access(self, field: Any) -> None:
+        if field.data and not self.office_id.data:
+            raise ValidationError(_l("Client-area access needs a linked office."))
+
+
+class ApiKeyForm(FlaskForm):
+    name = text_field(_l("Name"), required=True, max_length=100, extra=(no_angle_brackets,))
+    submit = SubmitField(_l("Create key"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST with a valid CSRF token confirms the action."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,79 @@
+"""The personal data in website registrations, and the answers to access and erasure requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+
+from praclox.audit.services import forget_record
+from praclox.extensions import db
+from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
+from praclox.registrations.models import Registration
+
+DOMAIN = "registrations"
+_RETENTION = ("until unsubscribed (without client-area access) or closed, then purged after "
+              "registrations.purge_after_days days; never confirmed: registrations.unconfirmed_days days")
+
+
+def _field(column: str, category: str, purpose: str, basis: str = "consent") -> PersonalField:
+    return PersonalField("registrations", column, category, purpose, basis, _RETENTION)
+
+
+FIELDS: list[PersonalField] = [
+    _field("name", "identity", "Address the registrant in mails and recognise them in the client area."),
+    _field("email", "contact details", "Send the newsletter and client-area login links."),
+    _field("office_id", "relationship", "Show a client contact their own office's open wishes.", "contract"),
+    _field("contact_id", "relationship", "Link the registration to the contact person we know.", "contract"),
+    _field("newsletter", "consent", "Know who asked for the newsletter."),
+    _field("newsletter_opt_in_at", "consent", "Prove when the newsletter was asked for."),
+    _field("newsletter_evidence", "consent", "Prove how the newsletter was asked for."),
+    _field("newsletter_confirmed_at", "consent", "Prove the double opt-in."),
+    _field("confirmation_sent_at", "consent", "Know when the confirmation link was mailed."),
+    _field("client_access", "access", "Decide who may open the client area.", "contract"),
+    _field("last_login_at", "access", "Show when the client area was last used.", "legitimate interest"),
+    _field("login_link_sent_at", "access", "Send at most one login link a minute.", "legitimate interest"),
+    _field("status", "consent", "Know whether the registration is pending, active, unsubscribed or closed."),
+    _field("status_changed_at", "consent", "Start the retention period."),
+]
+
+EXPORTED = ("id", "name", "email", "office_id", "contact_id", "newsletter", "newsletter_opt_in_at",
+            "newsletter_evidence", "newsletter_confirmed_at", "confirmation_sent_at", "client_access",
+            "last_login_at", "login_link_sent_at", "status", "status_changed_at", "source", "created_at", "updated_at")
+
+
+def find(query: SubjectQuery) -> list[Hit]:
+    """Registrations with this exact address, or this name (case-insensitive)."""
+    if query.is_empty() or not (query.email or query.name):
+        return []
+    conditions = []
+    if query.email:
+        conditions.append(Registration.email == query.email.strip().lower())
+    if query.name:
+        conditions.append(Registration.name.ilike(query.name.strip()))
+    rows = db.session.scalars(select(Registration).where(or_(*conditions)).order_by(Registration.id))
+    return [
+        Hit(DOMAIN, "registrations", r.id, r.email, f"Website registration ({r.status})")
+        for r in rows
+    ]
+
+
+def _value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export(hits: list[Hit]) -> dict[str, Any]:
+    """Every stored value of the registrations hit."""
+    ids = [h.record_id for h in hits if h.domain == DOMAIN]
+    rows = db.session.scalars(select(Registration).where(Registration.id.in_(ids)).order_by(Registration.id))
+    return {"registrations": [{name: _value(getattr(r, name)) for name in EXPORTED} for r in rows]}
+
+
+def erase(hits: list[Hit]) -> dict[str, int]:
+    """Delete the registrations hit, with their audit entries."""
+    ids = [h.record_id for h in hits if h.domain == DOMAIN]
+    if not ids:
+        return {"registrations": 0}
+    result = db.session.execute(delete(Registration).where(Registration.id.in_(ids)))
+    forget_record("registrations", ids)
+    return {"registrations": result.rowcount or 0}

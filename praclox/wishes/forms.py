@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SubmitField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from praclox.clock import today
+from praclox.forms import choices, long_text_field, text_field
+
+
+def status_labels() -> list[tuple[str, Any]]:
+    return [
+        ("new", _l("New")),
+        ("planned", _l("Planned")),
+        ("in_progress", _l("In progress")),
+        ("done", _l("Done")),
+        ("declined", _l("Declined")),
+    ]
+
+
+def priority_labels() -> list[tuple[str, Any]]:
+    return [("high", _l("High")), ("normal", _l("Normal")), ("low", _l("Low"))]
+
+
+def _optional_int(value: Any) -> int | None:
+    if value in (None, "", "0", 0):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # refused by the choice check
+
+
+class WishForm(FlaskForm):
+    title = text_field(_l("Title"), required=True, max_length=200)
+    description = long_text_field(_l("Description"), max_length=5000)
+    status = SelectField(_l("Status"), validators=[InputRequired()])
+    priority = SelectField(_l("Priority"), validators=[InputRequired()], default="normal")
+    requested_on = DateField(_l("Requested on"), validators=[InputRequired(_l("Enter a valid date."))],
+                             default=today)
+    target_date = DateField(_l("Target date"), validators=[Optional()])
+    requested_by_id = SelectField(_l("Requested by"), coerce=_optional_int)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, contacts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.status.choices = choices(status_labels())
+        self.priority.choices = choices(priority_labels())
+        self.requested_by_id.choices = choices([("", "—")] + [(c.id, c.full_name) for c in contacts])
+
+    def validate_requested_on(self, field: Any) -> None:
+        if field.data and field.data > today():
+            raise ValidationError(_l("This date lies in the future."))
+
+    def validate_target_date(self, field: Any) -> None:
+        if field.data and self.requested_on.data and field.data < self.requested_on.data:
+            raise ValidationError(_l("The target date lies before the request."))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,61 @@
+"""Open wishes: the feature requests an office has asked us for."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from praclox.db import Base, TimestampMixin
+
+
+class WishStatus(enum.StrEnum):
+    NEW = "new"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+class WishPriority(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+STATUS_VALUES = tuple(s.value for s in WishStatus)
+PRIORITY_VALUES = tuple(p.value for p in WishPriority)
+#: the statuses a client sees in the client area
+OPEN_STATUSES = (WishStatus.NEW.value, WishStatus.PLANNED.value, WishStatus.IN_PROGRESS.value)
+
+
+class Wish(TimestampMixin, Base):
+    __tablename__ = "wishes"
+    __table_args__ = (
+        CheckConstraint("status IN ('new', 'planned', 'in_progress', 'done', 'declined')", name="status_known"),
+        CheckConstraint("priority IN ('low', 'normal', 'high')", name="priority_known"),
+        Index("ix_wishes_office_status", "office_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=WishStatus.NEW.value, index=True)
+    priority: Mapped[str] = mapped_column(String(8), nullable=False, default=WishPriority.NORMAL.value)
+    requested_on: Mapped[date] = mapped_column(Date, nullable=False)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    #: the contact who asked; the wish stays with the office when the contact is deleted
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+
+    office = relationship("Office")
+    requested_by = relationship("Contact")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Wish {self.id}>"
