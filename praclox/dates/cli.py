@@ -1,0 +1,57 @@
+"""``praclox import dates`` and ``praclox feed create``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from praclox.auth.models import User
+from praclox.cli_groups import import_cli
+from praclox.dates import feeds, importer
+from praclox.dates.models import KIND_VALUES
+from praclox.extensions import db
+
+feed_cli = AppGroup("feed", help="iCal feeds of personal dates.")
+
+
+@import_cli.command("dates")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_dates(file: Path) -> None:
+    """Import personal dates: columns office, first_name, last_name, kind, date, person_name (all or none).
+
+    kind is birthday, child_birthday or wedding; date is YYYY-MM-DD, or --MM-DD when the year is unknown.
+    """
+    try:
+        result = importer.import_csv(file.read_bytes())
+    except importer.ImportRejected as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"line {error.line}: {error.reason}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported") from exc
+    db.session.commit()
+    click.echo(f"Imported {result.dates} date(s) and {result.contacts} new contact(s); "
+               f"{result.skipped} date(s) were already there.")
+
+
+@feed_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="A name for the feed, e.g. phone.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_VALUES),
+              help="Include only these kinds (repeatable); default all.")
+@click.option("--child-names/--no-child-names", default=False, help="Show children's names (default off).")
+def create_feed(email: str, name: str, kinds: tuple[str, ...], child_names: bool) -> None:
+    """Create a feed for a user and print its URL (shown only this once)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    if not user.active:
+        raise click.ClickException("this user is deactivated")
+    try:
+        _feed, token = feeds.create_feed(user, name, kinds=kinds or KIND_VALUES, show_child_names=child_names)
+    except feeds.FeedError as exc:
+        raise click.ClickException(f"invalid {exc}") from exc
+    db.session.commit()
+    click.echo(feeds.feed_url(token))
