@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(feed_views.bp)
+    app.extensions.setdefault("praclox_sessionless_paths", set()).add("/feeds/")
     app.cli.add_command(cli.import_cli)  # the shared group; safe to add twice
     app.cli.add_command(cli.feed_cli)
     add_nav(app, _l("Birthdays"), "dates.month", {"staff", "admin"}, order=20)

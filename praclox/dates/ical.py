@@ -1,8 +1,8 @@
 """The iCal feed: one calendar of every running personal date, built fast.
 
 The calendar's own properties are built with icalendar's ``Calendar``. Its events are written as text with
-icalendar's escaping (``escape_char``) and folding (``foldline``) helpers, in icalendar's own property
-order: building tens of thousands of ``Event`` objects one by one would cost seconds. The tests check the
+icalendar's own escaping (``vText``) and folding (``Contentline``), in icalendar's own property order:
+building tens of thousands of ``Event`` objects one by one would cost seconds. The tests check the
 result against a calendar built object by object and parse it with two libraries.
 
 - A date with a year: one event per occurrence from a year ago to two years ahead, each titled with the age
@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, vText
-from icalendar.parser import escape_char, foldline
+from icalendar.parser import Contentline
 from sqlalchemy import select
 
 from praclox.dates import occasions
@@ -87,11 +87,17 @@ def _stamp(moment: datetime) -> str:
             f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z")
 
 
+def escape_text(text: str) -> str:
+    """A TEXT value escaped the way icalendar escapes it (``\\``, ``;``, ``,``, line breaks)."""
+    return vText(text).to_ical().decode("utf-8")
+
+
 def _content_line(name: str, escaped_value: str) -> str:
+    """``NAME:value``, folded by icalendar when it reaches 75 octets (short lines, the usual case, as they are)."""
     line = f"{name}:{escaped_value}"
     if len(line) < 75 and (line.isascii() or len(line.encode("utf-8")) < 75):
         return line
-    return foldline(line)
+    return Contentline(line).to_ical().decode("utf-8")
 
 
 class _Days:
@@ -146,7 +152,7 @@ def events(rows: Sequence[Any], *, today: date, host: str, show_child_names: boo
         uid = f"\r\nDTSTAMP:{moment}\r\nUID:praclox-date-{date_id}"
         if born is None:
             text = title(kind, None, False, gender, person, contact, show_child_names)
-            summary = _content_line("SUMMARY", text if clean(text) else escape_char(text))
+            summary = _content_line("SUMMARY", text if clean(text) else escape_text(text))
             first_day, next_day = days.pair(date(RRULE_BASE_YEAR, month, day))
             append(f"BEGIN:VEVENT\r\n{summary}\r\nDTSTART;VALUE=DATE:{first_day}\r\nDTEND;VALUE=DATE:{next_day}"
                    f"{uid}@{host}\r\nSEQUENCE:{version}\r\nRRULE:{rrule_for(month, day, rule)}\r\n"
@@ -159,14 +165,14 @@ def events(rows: Sequence[Any], *, today: date, host: str, show_child_names: boo
             if count <= 0 or (cutoff_age and kind == "child_birthday" and count > cutoff_age):
                 continue
             text = title(kind, count, False, gender, person, contact, show_child_names)
-            summary = _content_line("SUMMARY", text if clean(text) else escape_char(text))
+            summary = _content_line("SUMMARY", text if clean(text) else escape_text(text))
             append(f"BEGIN:VEVENT\r\n{summary}\r\nDTSTART;VALUE=DATE:{first_day}\r\nDTEND;VALUE=DATE:{next_day}"
                    f"{uid}-{year}{after}")
         if kind == "wedding":
             on = occasions.half_jubilee(month, day, born, rule)
             if start <= on <= end:
                 text = title(kind, 12, True, gender, person, contact, show_child_names)
-                summary = _content_line("SUMMARY", escape_char(text))
+                summary = _content_line("SUMMARY", escape_text(text))
                 first_day, next_day = days.pair(on)
                 append(f"BEGIN:VEVENT\r\n{summary}\r\nDTSTART;VALUE=DATE:{first_day}\r\n"
                        f"DTEND;VALUE=DATE:{next_day}{uid}-{on.year}h{after}")
