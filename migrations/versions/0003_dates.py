@@ -2,7 +2,7 @@
 
 Revision ID: 0003_dates
 Revises: 0002_settings
-Create Date: 2026-11-22 02:14:41.665052
+Create Date: 2026-11-22 02:23:39.282462
 
 """
 from alembic import op
@@ -90,11 +90,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_personal_dates'))
     )
     with op.batch_alter_table('personal_dates', schema=None) as batch_op:
+        batch_op.create_index('ix_personal_dates_calendar', ['month', 'day', 'kind', 'year', 'leap_rule', 'gender', 'contact_id', 'ended_on', 'person_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_personal_dates_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_personal_dates_day'), ['day'], unique=False)
-        batch_op.create_index(batch_op.f('ix_personal_dates_ended_on'), ['ended_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_personal_dates_month'), ['month'], unique=False)
-        batch_op.create_index('ix_personal_dates_month_day', ['month', 'day'], unique=False)
         batch_op.create_index(batch_op.f('ix_personal_dates_year'), ['year'], unique=False)
 
     op.create_table('date_congratulations',
@@ -127,11 +124,8 @@ def downgrade():
     op.drop_table('date_congratulations')
     with op.batch_alter_table('personal_dates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_personal_dates_year'))
-        batch_op.drop_index('ix_personal_dates_month_day')
-        batch_op.drop_index(batch_op.f('ix_personal_dates_month'))
-        batch_op.drop_index(batch_op.f('ix_personal_dates_ended_on'))
-        batch_op.drop_index(batch_op.f('ix_personal_dates_day'))
         batch_op.drop_index(batch_op.f('ix_personal_dates_contact_id'))
+        batch_op.drop_index('ix_personal_dates_calendar')
 
     op.drop_table('personal_dates')
     with op.batch_alter_table('date_reminders_sent', schema=None) as batch_op:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -55,8 +54,7 @@ class DateLike(Protocol):
     person_name: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """One day on which a personal date is celebrated."""
 
     on: date
@@ -142,9 +140,35 @@ def occurrences(spec: DateLike, start: date, end: date, *, cutoff_age: int = 0) 
 
 def occurrences_many(specs: Iterable[DateLike], start: date, end: date, *, cutoff_age: int = 0
                      ) -> list[tuple[Any, Occurrence]]:
-    """(spec, occurrence) pairs for many dates, sorted by day."""
-    pairs = [(s, o) for s in specs for o in occurrences(s, start, end, cutoff_age=cutoff_age)]
-    pairs.sort(key=lambda pair: pair[1].on)
+    """(spec, occurrence) pairs for many dates, sorted by day: the same as ``occurrences`` for each, faster.
+
+    The observed days of each (month, day, leap rule) in the window are worked out once.
+    """
+    pairs: list[tuple[Any, Occurrence]] = []
+    if end < start:
+        return pairs
+    append = pairs.append
+    days: dict[tuple[int, int, str], list[tuple[int, date]]] = {}
+    years = range(start.year, end.year + 1)
+    for spec in specs:
+        kind, month, day, born, rule = spec.kind, spec.month, spec.day, spec.year, spec.leap_rule
+        key = (month, day, rule)
+        found = days.get(key)
+        if found is None:
+            found = days[key] = [(y, on) for y in years if start <= (on := observed(month, day, y, rule)) <= end]
+        for year, on in found:
+            if born is None:
+                append((spec, Occurrence(on, kind, None)))
+                continue
+            count = year - born
+            if count <= 0 or (kind == CHILD_BIRTHDAY and cutoff_age and count > cutoff_age):
+                continue
+            append((spec, Occurrence(on, kind, count, False, is_milestone(kind, count))))
+        if kind == WEDDING and born is not None:
+            on = half_jubilee(month, day, born, rule)
+            if start <= on <= end:
+                append((spec, Occurrence(on, kind, 12, True, True)))
+    pairs.sort(key=lambda pair: pair[1][0])
     return pairs
 
 

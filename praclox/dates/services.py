@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, event, false, or_, select
 from sqlalchemy.orm import Session
@@ -248,8 +247,7 @@ def dates_of_contact(contact_id: int) -> list[PersonalDate]:
     ))
 
 
-@dataclass(frozen=True, slots=True)
-class DateRow:
+class DateRow(NamedTuple):
     """The columns of a personal date the occurrence logic needs (satisfies ``occasions.DateLike``)."""
 
     id: int
@@ -271,8 +269,7 @@ class DateRow:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One occurrence with what a list shows beside it."""
 
     row: DateRow
@@ -341,17 +338,16 @@ def date_rows(start: date | None = None, end: date | None = None, *, kinds: Iter
         stmt = stmt.where(PersonalDate.kind.in_(kinds) if kinds else false())
     if office_id is not None:
         stmt = stmt.where(Contact.office_id == office_id)
-    return [DateRow(*row) for row in db.session.execute(stmt)]
+    # Core rows straight from the connection: no ORM loading for plain columns
+    return [DateRow._make(row) for row in db.session.connection().execute(stmt)]
 
 
 def entries_between(start: date, end: date, *, kinds: Iterable[str] | None = None, office_id: int | None = None,
                     with_marks: bool = True) -> list[Entry]:
     """Every occurrence from ``start`` to ``end`` (inclusive), sorted by day and name, with congratulations."""
     cutoff = cutoff_age()
-    pairs = []
-    for row in date_rows(start, end, kinds=kinds, office_id=office_id):
-        for occ in occasions.occurrences(row, start, end, cutoff_age=cutoff):
-            pairs.append((row, occ))
+    pairs = occasions.occurrences_many(date_rows(start, end, kinds=kinds, office_id=office_id), start, end,
+                                       cutoff_age=cutoff)
     marks: dict[tuple[int, int, bool], Congratulation] = {}
     if with_marks and pairs:
         ids = {row.id for row, _ in pairs}
@@ -364,5 +360,5 @@ def entries_between(start: date, end: date, *, kinds: Iterable[str] | None = Non
         )
         marks = {(m.personal_date_id, m.occurrence_year, m.half): m for m in found}
     entries = [Entry(row, occ, marks.get((row.id, occ.year, occ.half))) for row, occ in pairs]
-    entries.sort(key=lambda e: (e.occ.on, e.row.last_name.lower(), e.row.first_name.lower(), e.row.id))
+    entries.sort(key=lambda e: (e.occ[0], e.row[10].lower(), e.row[9].lower(), e.row[0]))
     return entries

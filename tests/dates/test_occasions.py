@@ -213,3 +213,27 @@ def test_next_occurrence_across_the_year_with_the_clock_frozen():
     assert nxt.on == date(2027, 1, 2) and nxt.count == 51
     leap = occasions.next_occurrence(Spec(month=2, day=29, year=2000), today())
     assert leap.on == date(2027, 2, 28) and leap.count == 27
+
+
+def test_occurrences_many_equals_occurrences_one_by_one():
+    import random
+
+    rng = random.Random(7)
+    specs = []
+    for _ in range(3000):
+        kind = rng.choice(("birthday", "child_birthday", "wedding"))
+        month = rng.randint(1, 12)
+        day = 29 if month == 2 and rng.random() < 0.3 else rng.randint(1, 28 if month == 2 else 31)
+        if not is_valid(month, day):
+            day = 28
+        year = rng.choice((None, rng.randint(1940, 2025)))
+        if year is not None and not is_valid(month, day, year):
+            year += 4 - year % 4 if year % 4 else 0
+        specs.append(Spec(kind, month, day, year, rng.choice(("feb28", "mar1"))))
+    for start, end in ((date(2026, 12, 20), date(2027, 1, 19)), (date(2027, 2, 1), date(2027, 3, 31)),
+                       (date(2025, 11, 22), date(2028, 11, 22)), (date(2028, 2, 28), date(2028, 3, 1))):
+        expected = sorted(((id(s), o) for s in specs for o in occurrences(s, start, end, cutoff_age=18)),
+                          key=lambda p: (p[1].on, p[0], p[1].half))
+        got = sorted(((id(s), o) for s, o in occasions.occurrences_many(specs, start, end, cutoff_age=18)),
+                     key=lambda p: (p[1].on, p[0], p[1].half))
+        assert got == expected
