@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -116,8 +117,15 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path, monkeypatch):
     from tests.conftest import make_config
 
     app = create_app(make_config(tmp_path, None, DATABASE_URL=f"sqlite:///{tmp_path / 'm.sqlite3'}"))
+    # alembic's env.py runs logging.config.fileConfig, which disables every logger that exists: undo that
+    loggers = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
+               if isinstance(logger, logging.Logger)}
     with app.app_context():
-        upgrade()
+        try:
+            upgrade()
+        finally:
+            for name, disabled in loggers.items():
+                logging.getLogger(name).disabled = disabled
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
         dates_diff = [d for d in diff if "date" in str(d)]
