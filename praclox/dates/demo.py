@@ -26,19 +26,19 @@ def generate(rng: random.Random, offices: list[Any]) -> int:
     contacts = [c for office in offices for c in office.contacts]
     added = 0
     for n, contact in enumerate(contacts):
-        if rng.random() < 0.75:
+        if n < 12 or rng.random() < 0.75:
             born = _date(rng, day.year - 64, day.year - 24)
             if n < 12:  # something on the dashboard: the next weeks, one of them a milestone
                 soon = day + timedelta(days=n * 2)
                 age = 50 if n == 1 else (40 if n == 4 else day.year - born.year)
                 born = date(soon.year - age, soon.month, min(soon.day, 28))
-            has_year = rng.random() < 0.85
+            has_year = n < 12 or rng.random() < 0.85
             db.session.add(PersonalDate(
                 contact_id=contact.id, kind="birthday", month=born.month, day=born.day,
                 year=born.year if has_year else None, gender=rng.choice(("f", "m", "")), version=0,
             ))
             added += 1
-        if rng.random() < 0.3:
+        if n in (3, 7) or rng.random() < 0.3:
             married = _date(rng, day.year - 40, day.year - 2)
             if n in (3, 7):  # a silver wedding and a 12½-year jubilee in the coming weeks
                 soon = day + timedelta(days=5 + n)

@@ -99,7 +99,7 @@ class MultiCheckboxField(SelectMultipleField):
 class FeedForm(FlaskForm):
     name = text_field(_l("Name"), required=True, max_length=60, description=_l("For example: phone, laptop."))
     kinds = MultiCheckboxField(_l("Include"), validators=[InputRequired(_l("Choose at least one kind."))])
-    show_child_names = BooleanField(_l("Show children's names (otherwise: \"child of <contact>\")"))
+    show_child_names = BooleanField(_l("Show children's names (otherwise: \"child of Anna de Vries\")"))
     submit = SubmitField(_l("Create feed URL"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, event, false, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from praclox.audit.services import record as audit
@@ -217,10 +218,19 @@ def mark_congratulated(item: PersonalDate, occurrence_year: int, half: bool, how
     )
     if existing is not None:
         return existing
-    mark = Congratulation(personal_date=item, occurrence_year=occurrence_year, half=bool(half), how=how,
+    mark = Congratulation(personal_date_id=item.id, occurrence_year=occurrence_year, half=bool(half), how=how,
                           by_id=getattr(by, "id", None))
-    db.session.add(mark)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a colleague may mark the same occurrence at the same moment
+            db.session.add(mark)
+    except IntegrityError:
+        return db.session.scalars(
+            select(Congratulation).where(
+                Congratulation.personal_date_id == item.id,
+                Congratulation.occurrence_year == occurrence_year,
+                Congratulation.half.is_(bool(half)),
+            )
+        ).one()
     audit("create", mark, fields=["occurrence_year", "how"])
     return mark
 

@@ -305,6 +305,9 @@ def test_fast_build_equals_an_object_by_object_build(app, make_contact, make_dat
     make_date(anna, "wedding", 8, 31, 2014, person_name="Piet")
     make_date(anna, "child_birthday", 12, 30, 2008, person_name="Sophie-Charlotte Margaretha Wilhelmina",
               gender="f")
+    odd = make_contact("Back\\slash", "Né\r\nwline")  # the slow path: escaped as a whole
+    make_date(odd, "birthday", 3, 3, 1990)
+    make_date(odd, "child_birthday", 3, 4, 2010, person_name="Zoë, de; jongste")
     long_name = make_contact("Maximiliaan-Alexander", "van Oranje-Nassau tot Amsberg en Lippe-Biesterfeld")
     make_date(long_name, "birthday", 1, 1)
     make_date(long_name, "wedding", 2, 29, leap_rule="mar1")
