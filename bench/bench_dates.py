@@ -149,9 +149,11 @@ def main() -> int:
 
     # verdicts on the best run: on a shared machine the median mostly measures the neighbours
     ratio = cold_t[1] / floor_t[1]
+    ratio_cpu = cold_t[2] / floor_t[2]
     results = [
         ("floor: 1 SQL query + string join", floor_t, ""),
-        ("cold feed build", cold_t, f"{ratio:.2f}x floor (target <= 3x; median {cold_t[0] / floor_t[0]:.2f}x)"),
+        ("cold feed build", cold_t, f"{ratio:.2f}x floor, CPU {ratio_cpu:.2f}x (target <= 3x; median "
+                                    f"{cold_t[0] / floor_t[0]:.2f}x)"),
         ("304 answer (HTTP, If-None-Match)", http_304_t, "target < 10 ms"),
         ("dashboard next-30-days query", dash_t, f"{upcoming} occurrences (target < 20 ms)"),
         ("full 200 answer (HTTP, for reference)", http_200_t, "build + ETag + response"),
@@ -162,7 +164,7 @@ def main() -> int:
     print(f"  {'':40} {'best':>9} {'median':>9} {'best CPU':>9}")
     for label, (median, best, cpu), note in results:
         print(f"  {label:40} {best:6.1f} ms {median:6.1f} ms {cpu:6.1f} ms  {note}")
-    ok = ratio <= 3 and http_304_t[1] < 10 and dash_t[1] < 20
+    ok = max(ratio, ratio_cpu) <= 3 and http_304_t[1] < 10 and dash_t[1] < 20
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok or not args.strict else 1
 
