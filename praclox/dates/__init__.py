@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("praclox_sessionless_paths", set()).add("/feeds/")
     app.cli.add_command(cli.import_cli)  # the shared group; safe to add twice
     app.cli.add_command(cli.feed_cli)
+    app.cli.add_command(cli.dates_cli)
     add_nav(app, _l("Birthdays"), "dates.month", {"staff", "admin"}, order=20)
     add_dashboard_panel(app, "dates/_panel.html", dashboard.panel_context, {"staff", "admin"}, order=5)
     add_section(app, "contact_main", "dates/_contact_section.html", {"staff", "admin"}, order=20)

@@ -15,6 +15,7 @@ from praclox.dates.models import KIND_VALUES
 from praclox.extensions import db
 
 feed_cli = AppGroup("feed", help="iCal feeds of personal dates.")
+dates_cli = AppGroup("dates", help="Personal dates: reminder e-mails.")
 
 
 @import_cli.command("dates")
@@ -55,3 +56,25 @@ def create_feed(email: str, name: str, kinds: tuple[str, ...], child_names: bool
         raise click.ClickException(f"invalid {exc}") from exc
     db.session.commit()
     click.echo(feeds.feed_url(token))
+
+
+@dates_cli.command("remind")
+@click.option("--dry-run", is_flag=True, help="Only count the digests that are due; send and record nothing.")
+def remind(dry_run: bool) -> None:
+    """Send the reminder digests that are due now (what the 07:00 job does), recorded as a job run."""
+    from flask import current_app
+
+    from praclox.dates import reminders
+    from praclox.jobs.services import counts_of, run_recorded
+
+    if dry_run:
+        counts = reminders.send_digests(dry_run=True)
+        db.session.rollback()
+        click.echo(f"dry run: {counts['sent']} digest(s) would be sent, {counts['empty']} have nothing to report")
+        return
+    if not current_app.config.get("SMTP_HOST"):
+        click.echo("no SMTP host configured (PRACLOX_SMTP_HOST): digests are skipped")
+    run = run_recorded(reminders.JOB_ID, reminders.job)
+    click.echo(f"{run.outcome} {counts_of(run) or run.message or ''}")
+    if run.outcome == "failed":
+        raise SystemExit(1)

@@ -98,12 +98,19 @@ def build_digest(user: User, frequency: str, day: date) -> tuple[str, str, int]:
     return subject, text, len(entries)
 
 
-def send_digests(day: date | None = None) -> Mapping[str, int]:
-    """Send every due digest. The job's function: counts for the job run; failures raise after the rest."""
+def send_digests(day: date | None = None, *, dry_run: bool = False) -> Mapping[str, int]:
+    """Send every due digest. The job's function: counts for the job run; failures raise after the rest.
+
+    With ``dry_run`` nothing is sent or recorded: the counts say what would happen.
+    """
     day = day or today()
     due = due_users(day)
     counts = {"sent": 0, "empty": 0, "failed": 0, "skipped": 0}
     if not due:
+        return counts
+    if dry_run:
+        for user, frequency in due:
+            counts["empty" if build_digest(user, frequency, day)[2] == 0 else "sent"] += 1
         return counts
     if not mail.is_configured():
         log.info("reminder digests skipped: no SMTP host configured (%d due)", len(due))

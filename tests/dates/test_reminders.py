@@ -133,3 +133,17 @@ def test_digest_in_english_for_an_english_user(frozen, app, smtp_server, make_us
         db.session.commit()
     run_job(app)
     assert "Anna Aal turns 50 (Sarah)" in smtp_server.messages[0].get_content()
+
+
+def test_cli_dry_run_sends_and_records_nothing_then_the_real_run_sends(frozen, app, runner, smtp_server,
+                                                                          subscribers, occasions_ahead):
+    from praclox.dates.models import ReminderSent
+
+    dry = runner.invoke(args=["dates", "remind", "--dry-run"])
+    assert dry.exit_code == 0 and "2 digest(s) would be sent" in dry.output
+    assert smtp_server.messages == []
+    with app.app_context():
+        assert db.session.scalars(select(ReminderSent)).all() == []
+    real = runner.invoke(args=["dates", "remind"])
+    assert real.exit_code == 0 and real.output.startswith("ok")
+    assert len(smtp_server.messages) == 2
