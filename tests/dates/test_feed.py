@@ -359,3 +359,31 @@ def test_fast_build_equals_an_object_by_object_build(app, make_contact, make_dat
     # the text itself is what icalendar writes for the same events (RRULE part order aside)
     assert parsed.to_ical().decode().replace("\r\n ", "") .count("SUMMARY:") == fast.count("SUMMARY:")
     assert "de Vries\\, jr\\; test" in fast
+
+
+def test_an_independent_parser_vobject_reads_the_same_events(app, client, new_feed, make_contact, make_date,
+                                                              frozen):
+    """vobject (with dateutil's rrule) shares no code with icalendar: it must read the same calendar."""
+    import vobject
+
+    anna = make_contact("Anna", "de Vries, jr")
+    make_date(anna, "birthday", 2, 29, 1996, gender="f")
+    make_date(anna, "wedding", 3, 10, 2014)
+    make_date(make_contact("Bram", "Bakker"), "birthday", 2, 29)  # no year, kept on 28 February
+    _, token = new_feed()
+    body = fetch(client, token).data.decode()
+    cal = vobject.readOne(body)
+    assert cal.x_wr_calname.value == "Praclox · telefoon"
+    by_uid = {}
+    for event in cal.vevent_list:
+        assert event.dtend.value - event.dtstart.value == timedelta(days=1)
+        by_uid[event.uid.value] = event
+    assert len(by_uid) == len(cal.vevent_list)
+    titles = {(e.dtstart.value, e.summary.value) for e in cal.vevent_list if "rrule" not in e.contents}
+    assert (date(2027, 2, 28), "Anna de Vries, jr wordt 31 (Sarah)") not in titles  # 31: no Sarah
+    assert (date(2027, 2, 28), "Anna de Vries, jr wordt 31") in titles
+    assert (date(2026, 9, 10), "Anna de Vries, jr: 12½ jaar getrouwd (koperen bruiloft)") in titles
+    recurring = next(e for e in cal.vevent_list if "rrule" in e.contents)
+    days = [d.date() for d in recurring.getrruleset().between(datetime(2026, 1, 1), datetime(2029, 1, 1))]
+    assert days == [date(2026, 2, 28), date(2027, 2, 28), date(2028, 2, 29)]
+    assert recurring.summary.value == "Bram Bakker is jarig"
