@@ -12,6 +12,9 @@ from praclox.extensions import db
 
 CHILDREN = (("Sophie", "f"), ("Daan", "m"), ("Emma", "f"), ("Sem", "m"), ("Julia", "f"), ("Lucas", "m"),
             ("Mila", "f"), ("Finn", "m"), ("Noor", "f"), ("Levi", "m"))
+#: the demo's first names that are usually women's (for Sarah at 50); the others are men's
+WOMEN = frozenset(("Anna", "Carlijn", "Eva", "Femke", "Hanneke", "Iris", "Karin", "Marloes", "Petra", "Roos",
+                   "Tessa", "Vera", "Yvonne", "Fatima", "Sanne", "Lotte", "Ingrid"))
 PARTNERS = ("Mark", "Linda", "Peter", "Monique", "Erik", "Sandra", "Henk", "Marieke")
 
 
@@ -35,7 +38,7 @@ def generate(rng: random.Random, offices: list[Any]) -> int:
             has_year = n < 12 or rng.random() < 0.85
             db.session.add(PersonalDate(
                 contact_id=contact.id, kind="birthday", month=born.month, day=born.day,
-                year=born.year if has_year else None, gender=rng.choice(("f", "m", "")), version=0,
+                year=born.year if has_year else None, gender="f" if contact.first_name in WOMEN else "m", version=0,
             ))
             added += 1
         if n in (3, 7) or rng.random() < 0.3:
