@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, Request, redirect, request, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,6 +12,20 @@ from praclox.extensions import db, login_manager
 
 #: endpoints a logged-in user may open while a password change is pending
 PASSWORD_CHANGE_EXEMPT = {"auth.password", "auth.logout", "static", "bootstrap.static", "main.language"}
+
+
+class SessionlessPathsInterface(SecureCookieSessionInterface):
+    """No session at all under the path prefixes in ``app.extensions["praclox_sessionless_paths"]``.
+
+    Token URLs (calendar feeds) get a null session: nothing reads or writes a cookie there, so the answer
+    carries neither ``Set-Cookie`` nor ``Vary: Cookie``.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        prefixes = tuple(app.extensions.get("praclox_sessionless_paths", ()))
+        if prefixes and request.path.startswith(prefixes):
+            return None  # Flask then uses a null session
+        return super().open_session(app, request)
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +51,8 @@ def init_app(app: Flask) -> None:
         if user is None or not user.active or user.session_version != version:
             return None
         return user
+
+    app.session_interface = SessionlessPathsInterface()
 
     @app.before_request
     def force_password_change() -> Response | None:

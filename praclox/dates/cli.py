@@ -1,0 +1,80 @@
+"""``praclox import dates`` and ``praclox feed create``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from praclox.auth.models import User
+from praclox.cli_groups import import_cli
+from praclox.dates import feeds, importer
+from praclox.dates.models import KIND_VALUES
+from praclox.extensions import db
+
+feed_cli = AppGroup("feed", help="iCal feeds of personal dates.")
+dates_cli = AppGroup("dates", help="Personal dates: reminder e-mails.")
+
+
+@import_cli.command("dates")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_dates(file: Path) -> None:
+    """Import personal dates: columns office, first_name, last_name, kind, date, person_name (all or none).
+
+    kind is birthday, child_birthday or wedding; date is YYYY-MM-DD, or --MM-DD when the year is unknown.
+    """
+    try:
+        result = importer.import_csv(file.read_bytes())
+    except importer.ImportRejected as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"line {error.line}: {error.reason}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported") from exc
+    db.session.commit()
+    click.echo(f"Imported {result.dates} date(s) and {result.contacts} new contact(s); "
+               f"{result.skipped} date(s) were already there.")
+
+
+@feed_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="A name for the feed, e.g. phone.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_VALUES),
+              help="Include only these kinds (repeatable); default all.")
+@click.option("--child-names/--no-child-names", default=False, help="Show children's names (default off).")
+def create_feed(email: str, name: str, kinds: tuple[str, ...], child_names: bool) -> None:
+    """Create a feed for a user and print its URL (shown only this once)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    if not user.active:
+        raise click.ClickException("this user is deactivated")
+    try:
+        _feed, token = feeds.create_feed(user, name, kinds=kinds or KIND_VALUES, show_child_names=child_names)
+    except feeds.FeedError as exc:
+        raise click.ClickException(f"invalid {exc}") from exc
+    db.session.commit()
+    click.echo(feeds.feed_url(token))
+
+
+@dates_cli.command("remind")
+@click.option("--dry-run", is_flag=True, help="Only count the digests that are due; send and record nothing.")
+def remind(dry_run: bool) -> None:
+    """Send the reminder digests that are due now (what the 07:00 job does), recorded as a job run."""
+    from flask import current_app
+
+    from praclox.dates import reminders
+    from praclox.jobs.services import counts_of, run_recorded
+
+    if dry_run:
+        counts = reminders.send_digests(dry_run=True)
+        db.session.rollback()
+        click.echo(f"dry run: {counts['sent']} digest(s) would be sent, {counts['empty']} have nothing to report")
+        return
+    if not current_app.config.get("SMTP_HOST"):
+        click.echo("no SMTP host configured (PRACLOX_SMTP_HOST): digests are skipped")
+    run = run_recorded(reminders.JOB_ID, reminders.job)
+    click.echo(f"{run.outcome} {counts_of(run) or run.message or ''}")
+    if run.outcome == "failed":
+        raise SystemExit(1)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+from babel.dates import get_month_names
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from praclox.forms import choices, long_text_field, text_field
+from praclox.offices.forms import not_in_future
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    return [("birthday", _l("Birthday")), ("child_birthday", _l("Child's birthday")), ("wedding", _l("Wedding day"))]
+
+
+def gender_choices() -> list[tuple[str, Any]]:
+    return [("", _l("not given")), ("f", _l("female (Sarah at 50; daughter)")),
+            ("m", _l("male (Abraham at 50; son)"))]
+
+
+def leap_choices() -> list[tuple[str, Any]]:
+    return [("feb28", _l("on 28 February")), ("mar1", _l("on 1 March"))]
+
+
+def reason_choices() -> list[tuple[str, Any]]:
+    return [("marriage_ended", _l("Marriage ended")), ("grown_up", _l("Child grown up")),
+            ("deceased", _l("Deceased")), ("left_office", _l("Left the office")), ("other", _l("Other reason"))]
+
+
+def how_choices() -> list[tuple[str, Any]]:
+    return [("card", _l("card")), ("call", _l("call")), ("email", _l("e-mail")), ("gift", _l("gift")),
+            ("other", _l("other"))]
+
+
+def frequency_choices() -> list[tuple[str, Any]]:
+    return [("off", _l("No reminder e-mails")), ("daily", _l("Daily at 07:00: today and the coming week")),
+            ("weekly", _l("Weekly on Monday: the coming two weeks"))]
+
+
+def month_choices() -> list[tuple[str, str]]:
+    names = get_month_names("wide", locale=str(get_locale() or "nl"))
+    return [(str(m), names[m]) for m in range(1, 13)]
+
+
+class DateForm(FlaskForm):
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+    day = SelectField(_l("Day"), validators=[InputRequired()])
+    month = SelectField(_l("Month"), validators=[InputRequired()])
+    year = IntegerField(_l("Year (optional)"), validators=[Optional(), NumberRange(min=1880, max=9999)],
+                        description=_l("Without a year no age is shown."))
+    person_name = text_field(_l("Name of the child or partner"), max_length=100)
+    gender = SelectField(_l("Gender"), default="")
+    leap_rule = SelectField(_l("29 February in other years"), default="feb28",
+                            description=_l("Only matters for a date on 29 February."))
+    notes = long_text_field(_l("Notes"), max_length=2000)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(kind_choices())
+        self.day.choices = choices([(str(d), str(d)) for d in range(1, 32)])
+        self.month.choices = choices(month_choices())
+        self.gender.choices = choices(gender_choices())
+        self.leap_rule.choices = choices(leap_choices())
+
+
+class EndForm(FlaskForm):
+    reason = SelectField(_l("Reason"), validators=[InputRequired()])
+    ended_on = DateField(_l("Ended on"), validators=[InputRequired(_l("This field is required.")), not_in_future])
+    submit = SubmitField(_l("End this date"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason.choices = choices(reason_choices())
+
+
+class CongratulateForm(FlaskForm):
+    year = IntegerField(validators=[InputRequired(), NumberRange(min=1880, max=9999)])
+    half = HiddenField(default="0")
+    how = SelectField(_l("How"), validators=[InputRequired()])
+    next = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.how.choices = choices(how_choices())
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class FeedForm(FlaskForm):
+    name = text_field(_l("Name"), required=True, max_length=60, description=_l("For example: phone, laptop."))
+    kinds = MultiCheckboxField(_l("Include"), validators=[InputRequired(_l("Choose at least one kind."))])
+    show_child_names = BooleanField(_l("Show children's names (otherwise: \"child of Anna de Vries\")"))
+    submit = SubmitField(_l("Create feed URL"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds.choices = choices(kind_choices())
+        if not self.kinds.data and not self.is_submitted():
+            self.kinds.data = ["birthday", "child_birthday", "wedding"]
+
+
+class FeedSettingsForm(FlaskForm):
+    kinds = MultiCheckboxField(_l("Include"), validators=[InputRequired(_l("Choose at least one kind."))])
+    show_child_names = BooleanField(_l("Show children's names"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds.choices = choices(kind_choices())
+
+
+class ReminderForm(FlaskForm):
+    frequency = SelectField(_l("Reminder e-mails"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.frequency.choices = choices(frequency_choices())
+
+
+class VcardForm(FlaskForm):
+    office_id = SelectField(_l("Office for contacts not found by their organisation"), validators=[InputRequired()])
+    file = FileField(_l("vCard file (.vcf)"), validators=[FileRequired(_l("Choose a file."))])
+    submit = SubmitField(_l("Import"))

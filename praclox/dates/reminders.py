@@ -1,0 +1,143 @@
+"""Reminder e-mails: a digest of the coming occasions, daily at 07:00 or weekly on Monday, once per period."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from praclox import mail
+from praclox.auth.models import User, UserRole
+from praclox.clock import today
+from praclox.dates import services
+from praclox.dates.feeds import locale_of
+from praclox.dates.models import ReminderPreference, ReminderSent
+from praclox.extensions import db
+
+log = logging.getLogger("praclox.dates.reminders")
+
+JOB_ID = "dates-reminders"
+FREQUENCIES = ("off", "daily", "weekly")
+#: how far ahead each digest looks (today included)
+HORIZON = {"daily": 7, "weekly": 14}
+
+
+class DigestsFailed(RuntimeError):
+    """Some digests could not be handed to the relay; they are retried at the next run."""
+
+
+def frequency_of(user_id: int) -> str:
+    pref = db.session.get(ReminderPreference, user_id)
+    return pref.frequency if pref else "off"
+
+
+def set_frequency(user_id: int, frequency: str) -> None:
+    if frequency not in FREQUENCIES:
+        raise ValueError(frequency)
+    pref = db.session.get(ReminderPreference, user_id)
+    if pref is None:
+        db.session.add(ReminderPreference(user_id=user_id, frequency=frequency))
+    else:
+        pref.frequency = frequency
+
+
+def period_of(frequency: str, day: date) -> str:
+    """The period a digest covers: the day for daily digests, the ISO week for weekly ones."""
+    if frequency == "weekly":
+        year, week, _weekday = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return day.isoformat()
+
+
+def due_users(day: date) -> list[tuple[User, str]]:
+    """Active staff who opted in and have no digest for the current period yet."""
+    rows = db.session.execute(
+        select(User, ReminderPreference.frequency)
+        .join(ReminderPreference, ReminderPreference.user_id == User.id)
+        .where(ReminderPreference.frequency != "off", User.active.is_(True))
+        .where(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(("staff", "admin")))))
+        .order_by(User.id)
+    ).all()
+    due = []
+    for user, frequency in rows:
+        sent = db.session.scalar(
+            select(ReminderSent.id).where(ReminderSent.user_id == user.id,
+                                          ReminderSent.period == period_of(frequency, day))
+        )
+        if sent is None:
+            due.append((user, frequency))
+    return due
+
+
+def build_digest(user: User, frequency: str, day: date) -> tuple[str, str, int]:
+    """Subject, text and the number of occasions, in the user's language."""
+    end = day + timedelta(days=HORIZON[frequency] - 1)
+    entries = services.entries_between(day, end)
+    with force_locale(locale_of(user)):
+        lines = []
+        for entry in entries:
+            when = format_date(entry.occ.on, "EEE d MMM")
+            star = " ★" if entry.occ.milestone else ""
+            done = _(" (congratulated)") if entry.mark else ""
+            lines.append(f"{when}  {entry.title}{star} — {entry.row.office_name}{done}")
+        subject = _("Birthdays and anniversaries %(start)s – %(end)s",
+                    start=format_date(day, "d MMM"), end=format_date(end, "d MMM"))
+        url = current_app.config["BASE_URL"].rstrip("/") + "/dates/"
+        parts = [_("Hello %(name)s,", name=user.name), "",
+                 _("The coming birthdays and anniversaries of our contacts:"), ""]
+        parts += lines or [_("Nothing in this period.")]
+        parts += ["", _("★ marks a milestone."), _("The calendar: %(url)s", url=url), "",
+                  _("You receive this because you chose reminder e-mails in Praclox CRM; change it at %(url)s",
+                    url=url + "account")]
+        text = "\n".join(parts) + "\n"
+    return subject, text, len(entries)
+
+
+def send_digests(day: date | None = None, *, dry_run: bool = False) -> Mapping[str, int]:
+    """Send every due digest. The job's function: counts for the job run; failures raise after the rest.
+
+    With ``dry_run`` nothing is sent or recorded: the counts say what would happen.
+    """
+    day = day or today()
+    due = due_users(day)
+    counts = {"sent": 0, "empty": 0, "failed": 0, "skipped": 0}
+    if not due:
+        return counts
+    if dry_run:
+        for user, frequency in due:
+            counts["empty" if build_digest(user, frequency, day)[2] == 0 else "sent"] += 1
+        return counts
+    if not mail.is_configured():
+        log.info("reminder digests skipped: no SMTP host configured (%d due)", len(due))
+        counts["skipped"] = len(due)
+        return counts
+    for user, frequency in due:
+        subject, text, count = build_digest(user, frequency, day)
+        record = ReminderSent(user_id=user.id, period=period_of(frequency, day), occasions=count)
+        if count == 0:
+            db.session.add(record)
+            db.session.commit()
+            counts["empty"] += 1
+            continue
+        try:
+            mail.send_mail(user.email, subject, text)
+        except mail.MailFailed:
+            db.session.rollback()
+            counts["failed"] += 1
+            continue
+        db.session.add(record)
+        db.session.commit()
+        counts["sent"] += 1
+    log.info("reminder digests: %s", counts)
+    if counts["failed"]:
+        raise DigestsFailed(f"{counts['failed']} digest(s) not sent; retried at the next run")
+    return counts
+
+
+def job() -> Mapping[str, int]:
+    return send_digests()
