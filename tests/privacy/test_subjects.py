@@ -103,7 +103,7 @@ def test_search_by_name_email_or_phone_groups_the_hits_by_person(app, login_as, 
     person, _unique = seeded
     value = {"email": person.email.upper(), "name": person.last_name.lower(), "phone": "+31 " + person.phone[1:]}[query]
     page = _search(login_as("privacy_officer"), **{query: value}).get_data(as_text=True)
-    assert f"Contactpersoon bij Kantoor De Linde" in page
+    assert "Contactpersoon bij Kantoor De Linde" in page
     assert person.email.lower() in page
 
 
