@@ -123,6 +123,7 @@ def check_keys(app: Flask) -> None:
                 continue  # a column not migrated yet
             if token is not None and not _can_decrypt(app, token):
                 db.session.remove()
+                db.engine.dispose()  # the app will not run: close its connections now
                 raise KeyConfigurationError(
                     f"The configured encryption keys cannot decrypt the data in {table.name}.{column.name}. "
                     "Set PRACLOX_ENCRYPTION_KEYS to include the key the data was encrypted with (or restore "

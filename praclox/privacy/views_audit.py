@@ -15,6 +15,7 @@ from praclox.auth.access import roles_required
 from praclox.auth.models import User
 from praclox.csvutil import write_csv
 from praclox.extensions import db
+from praclox.forms import CONTROL_CHARS
 from praclox.privacy import audit_trail, support
 from praclox.privacy.views import OFFICER, bp, csv_response
 
@@ -46,8 +47,12 @@ def _filter() -> tuple[audit_trail.AuditFilter, list[str]]:
     if action and action not in ACTIONS:
         errors.append("action")
         action = ""
+    record_type = request.args.get("record_type", "").strip()
+    if len(record_type) > 64 or CONTROL_CHARS.search(record_type):
+        errors.append("record_type")
+        record_type = ""
     flt = audit_trail.AuditFilter(
-        user_id=_int("user", errors), record_type=request.args.get("record_type", "").strip()[:64] or None,
+        user_id=_int("user", errors), record_type=record_type or None,
         record_id=_int("record_id", errors), action=action or None, start=_date("start", errors),
         end=_date("end", errors),
     )

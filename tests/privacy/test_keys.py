@@ -33,12 +33,29 @@ def _tokens(app) -> list[bytes]:
 
 
 @pytest.fixture
-def rotated_app(app, app_config):
+def make_app(app_config):
+    """Another app on the same database (other keys); its connections are closed afterwards."""
+    made = []
+
+    def factory(**config):
+        other = create_app({**app_config, **config})
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def rotated_app(app, app_config, make_app):
     """Old data under the test key, then a new key in front of it and some new data under the new key."""
     _log(app, "Oud BV", [f"old summary {n}" for n in range(5)])
     new_key = Fernet.generate_key().decode()
     old_key = app_config["ENCRYPTION_KEYS"]
-    second = create_app({**app_config, "ENCRYPTION_KEYS": f"{new_key},{old_key}"})
+    second = make_app(ENCRYPTION_KEYS=f"{new_key},{old_key}")
     _log(second, "Nieuw BV", [f"new summary {n}" for n in range(2)])
     second.new_key = new_key  # type: ignore[attr-defined]
     return second
@@ -52,14 +69,14 @@ def _readable_with(token: bytes, key: str) -> bool:
     return True
 
 
-def test_rotation_reencrypts_old_values_and_leaves_new_ones(rotated_app, app_config):
+def test_rotation_reencrypts_old_values_and_leaves_new_ones(rotated_app, make_app):
     new_key = rotated_app.new_key
     assert [_readable_with(t, new_key) for t in _tokens(rotated_app)] == [False] * 5 + [True] * 2
     result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert "Re-encrypted 5 value(s); 2 were already under the newest key." in result.output
     assert all(_readable_with(t, new_key) for t in _tokens(rotated_app))
-    only_new = create_app({**app_config, "ENCRYPTION_KEYS": new_key})
+    only_new = make_app(ENCRYPTION_KEYS=new_key)
     with only_new.app_context():
         summaries = sorted(db.session.scalars(select(Interaction.summary)))
         assert summaries[0] == "new summary 0" and summaries[-1] == "old summary 4"
@@ -102,10 +119,10 @@ def test_file_rotators_registered_by_other_domains_run_and_are_counted(rotated_a
     assert calls == [10] and report.files == {"documents": 4} and report.rotated == 5 + 3
 
 
-def test_a_wrong_key_stops_the_app_at_start_with_a_clear_message(app, app_config):
+def test_a_wrong_key_stops_the_app_at_start_with_a_clear_message(app, make_app):
     _log(app, "Geheim BV", ["confidential"])
     with pytest.raises(KeyConfigurationError, match=r"cannot decrypt the data in interactions\.summary"):
-        create_app({**app_config, "ENCRYPTION_KEYS": Fernet.generate_key().decode()})
+        make_app(ENCRYPTION_KEYS=Fernet.generate_key().decode())
 
 
 def test_a_lost_key_file_stops_the_app_instead_of_generating_a_new_key_silently(app, app_config, tmp_path):
@@ -120,8 +137,8 @@ def test_an_unparseable_key_is_refused_at_start(app_config):
         create_app({**app_config, "ENCRYPTION_KEYS": "not-a-key"})
 
 
-def test_an_empty_database_starts_with_any_key(app, app_config):
-    assert create_app({**app_config, "ENCRYPTION_KEYS": Fernet.generate_key().decode()}) is not None
+def test_an_empty_database_starts_with_any_key(app, make_app):
+    assert make_app(ENCRYPTION_KEYS=Fernet.generate_key().decode()) is not None
 
 
 def test_encrypted_columns_are_discovered_from_the_metadata(app):
