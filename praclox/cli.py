@@ -11,8 +11,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def _create_app():  # type: ignore[no-untyped-def]
     from praclox import create_app
+    from praclox.crypto import KeyConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except KeyConfigurationError as exc:  # a clear message, not a traceback
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, help="Praclox CRM.")

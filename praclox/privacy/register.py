@@ -35,6 +35,12 @@ CATEGORIES = {
     "support access": _l("support access"),
 }
 
+#: the order of the statement's sections: what clients care about first; unknown categories follow
+CATEGORY_ORDER = ("office details", "contact details", "client history", "special dates", "registration",
+                  "identity", "application", "data-subject requests", "account", "audit trail")
+#: internal safeguards, described in their own paragraphs of the statement rather than as a section
+STATEMENT_SKIPS = ("account security", "suppression list", "privacy officer", "support access")
+
 HEADER = (_l("table"), _l("column"), _l("category"), _l("purpose"), _l("legal basis"), _l("retention"),
           _l("encrypted"), _l("visible to"))
 
@@ -82,9 +88,13 @@ def csv_rows() -> list[list[Any]]:
 def statement_sections() -> list[dict[str, Any]]:
     """For the public statement: per category, what we hold, why, on which basis and for how long."""
     grouped: OrderedDict[str, dict[str, Any]] = OrderedDict()
-    for f in sorted(all_fields(), key=lambda f: (f.category, f.table, f.column)):
-        if f.category in ("account security", "suppression list", "privacy officer"):
-            continue  # internal safeguards, described in their own paragraph of the statement
+    def order(f: PersonalField) -> tuple[int, str, str, str]:
+        known = CATEGORY_ORDER.index(f.category) if f.category in CATEGORY_ORDER else len(CATEGORY_ORDER)
+        return known, f.category, f.table, f.column
+
+    for f in sorted(all_fields(), key=order):
+        if f.category in STATEMENT_SKIPS:
+            continue
         section = grouped.setdefault(f.category, {"category": category_text(f.category), "purposes": [],
                                                   "bases": [], "retention": [], "encrypted": False})
         for key, value in (("purposes", translated(f.purpose)), ("bases", legal_basis_text(f.legal_basis)),

@@ -145,3 +145,17 @@ def test_encrypted_columns_are_discovered_from_the_metadata(app):
     with app.app_context():
         found = {f"{t.name}.{c.name}" for t, c in keys.encrypted_columns()}
     assert "interactions.summary" in found
+
+
+def test_the_command_line_says_why_it_will_not_start_without_a_traceback(app, app_config):
+    from click.testing import CliRunner
+
+    from praclox.cli import main
+
+    _log(app, "Geheim BV", ["confidential"])
+    env = {"PRACLOX_INSTANCE_PATH": app_config["INSTANCE_PATH"], "PRACLOX_DATABASE_URL": app_config["DATABASE_URL"],
+           "PRACLOX_SECRET_KEY": "x" * 32, "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    result = CliRunner().invoke(main, ["jobs", "list"], env=env)
+    assert result.exit_code == 1
+    assert "Error: The configured encryption keys cannot decrypt" in result.output
+    assert "Traceback" not in result.output

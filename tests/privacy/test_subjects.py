@@ -226,3 +226,30 @@ def test_a_stale_or_forged_person_key_changes_nothing(app, login_as, seeded):
     assert response.status_code == 422
     with app.app_context():
         assert db.session.query(Tombstone).count() == 0
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"name": "x" * 201}, "Maximaal 200 tekens"),
+    ({"name": "Jan\x00"}, "niet zijn toegestaan"),
+    ({"email": "not-an-address"}, "geldig e-mailadres"),
+    ({"phone": "<script>"}, "geldig telefoonnummer"),
+    ({"phone": "1" * 31}, "Maximaal 30 tekens"),
+])
+def test_bad_search_input_gets_a_clear_error(app, login_as, data, message):
+    response = _search(login_as("privacy_officer"), **data)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_html_in_a_search_is_shown_as_text_and_finds_nothing(app, login_as, seeded):
+    response = _search(login_as("privacy_officer"), name="<script>alert(1)</script>")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<script>alert(1)" not in page and "Niemand gevonden." in page
+
+
+def test_follow_up_pages_without_a_person_change_nothing(app, login_as, seeded):
+    client = login_as("privacy_officer")
+    for url in ("/privacy-officer/subjects/access", "/privacy-officer/subjects/access.json",
+                "/privacy-officer/subjects/erase"):
+        assert client.post(url, data={"name": "", "email": "", "phone": ""}).status_code == 422
+    with app.app_context():
+        assert db.session.query(Tombstone).count() == 0
