@@ -75,7 +75,26 @@ def find(query: SubjectQuery) -> list[Hit]:
                 hits.append(Hit("offices", "contacts", contact.id, _contact_key(contact),
                                 _("Contact at %(office)s", office=contact.office.name)))
     hits.extend(_office_hits(query, phone))
+    if query.name and len(query.name.strip()) >= 3:
+        # a mention of a found contact's full name belongs to that contact
+        keys = {c.full_name.lower(): h.person_key for h in hits if h.record_type == "contacts"
+                and (c := db.session.get(Contact, h.record_id)) is not None}
+        hits.extend(_mentions(query.name.strip(), keys))
     return hits
+
+
+def _mentions(name: str, keys: dict[str, str]) -> list[Hit]:
+    """History entries whose (encrypted) summary mentions the name: decrypted here, one batch at a time."""
+    needle = name.lower()
+    key = keys.get(needle, f"name:{needle}")
+    stmt = (select(Interaction.id, Interaction.summary, Office.name).join(Office, Office.id == Interaction.office_id)
+            .order_by(Interaction.id).execution_options(yield_per=500))
+    return [
+        Hit("offices", "interactions", item_id, key, _("Mentioned in the history of %(office)s", office=office),
+            extra={"needle": name, "keep_audit": True})
+        for item_id, summary, office in db.session.execute(stmt)
+        if needle in summary.lower()
+    ]
 
 
 def _contact_matches(contact: Contact, query: SubjectQuery, phone: str) -> bool:
@@ -131,6 +150,10 @@ def export(hits: list[Hit]) -> dict[str, Any]:
             office = db.session.get(Office, hit.record_id)
             if office is not None:
                 data["offices"].append({"id": office.id, **_row(office, ("name", "email", "phone"))})
+        elif hit.record_type == "interactions":
+            item = db.session.get(Interaction, hit.record_id)
+            if item is not None and all(row["id"] != item.id for row in data["interactions"]):
+                data["interactions"].append({"id": item.id, **_row(item, ("occurred_on", "kind", "summary"))})
     return {k: v for k, v in data.items() if v}
 
 
@@ -167,5 +190,12 @@ def erase(hits: list[Hit]) -> dict[str, int]:
             fields = [f for f in ("email", "phone") if hit.extra.get(f)]
             services.update_office(office, dict.fromkeys(fields))
             counts["office_fields"] += len(fields)
+        elif hit.record_type == "interactions":
+            item = db.session.get(Interaction, hit.record_id)
+            if item is not None:
+                scrubbed = _scrub(item.summary, [str(hit.extra.get("needle", ""))])
+                if scrubbed != item.summary:
+                    item.summary = scrubbed
+                    counts["summaries"] += 1
     db.session.flush()
     return counts

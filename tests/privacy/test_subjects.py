@@ -253,3 +253,25 @@ def test_follow_up_pages_without_a_person_change_nothing(app, login_as, seeded):
         assert client.post(url, data={"name": "", "email": "", "phone": ""}).status_code == 422
     with app.app_context():
         assert db.session.query(Tombstone).count() == 0
+
+
+def test_a_mention_in_another_offices_history_is_found_by_name_and_scrubbed_with_the_person(app, login_as, seeded):
+    from praclox.offices import services
+    from praclox.offices.models import Interaction
+
+    person, _unique = seeded
+    with app.test_request_context():
+        other = services.create_office({"name": "Ander Kantoor"})
+        services.log_interaction(other, kind="meeting", occurred_on=date(2026, 1, 7), contact=None, logged_by=None,
+                                 summary=f"Met {person.full_name.upper()} at a conference")
+        db.session.commit()
+    client = login_as("privacy_officer")
+    page = _search(client, name=person.full_name).get_data(as_text=True)
+    assert "Genoemd in de historie van Ander Kantoor" in page
+    assert page.count('name="person" value="') == 3 * 1  # one person, grouped under the contact's e-mail
+    form = {"name": person.full_name, "email": "", "phone": "", "person": person.email.lower(), "confirm": "y"}
+    assert client.post("/privacy-officer/subjects/erase", data=form).status_code == 302
+    with app.app_context():
+        summaries = {i.summary for i in db.session.scalars(select(Interaction))}
+    assert "Met [verwijderd] at a conference" in summaries
+    assert not any(person.last_name.lower() in s.lower() for s in summaries)
