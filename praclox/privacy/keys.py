@@ -100,7 +100,7 @@ def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], 
 
 
 def check_keys(app: Flask) -> None:
-    """At start: one stored value per encrypted column must decrypt with the configured keys.
+    """At start: the oldest and newest stored value of every encrypted column must decrypt.
 
     An app that cannot read its own data stops here with a clear message, instead of failing later on
     a page. An empty or not yet migrated database passes.
@@ -115,13 +115,11 @@ def check_keys(app: Flask) -> None:
             if table.name not in present:
                 continue
             try:
-                token = db.session.execute(
-                    select(type_coerce(column, Text)).where(column.is_not(None)).limit(1)
-                ).scalar()
+                tokens = _samples(table, column)
             except SQLAlchemyError:
                 db.session.rollback()
                 continue  # a column not migrated yet
-            if token is not None and not _can_decrypt(app, token):
+            if not all(_can_decrypt(app, token) for token in tokens):
                 db.session.remove()
                 db.engine.dispose()  # the app will not run: close its connections now
                 raise KeyConfigurationError(
@@ -130,6 +128,19 @@ def check_keys(app: Flask) -> None:
                     "instance/encryption_keys). The application does not start without it."
                 )
         db.session.remove()
+
+
+def _samples(table: Table, column: Column[Any]) -> list[str]:
+    """The oldest and the newest stored value (by primary key): the likeliest to be under other keys."""
+    (pk,) = table.primary_key.columns
+    found = []
+    for order in (pk.asc(), pk.desc()):
+        token = db.session.execute(
+            select(type_coerce(column, Text)).where(column.is_not(None)).order_by(order).limit(1)
+        ).scalar()
+        if token is not None:
+            found.append(token)
+    return found
 
 
 def _can_decrypt(app: Flask, token: str) -> bool:

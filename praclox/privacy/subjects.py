@@ -125,5 +125,7 @@ def compact_storage() -> None:
     if engine.dialect.name != "sqlite":
         return
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    current_app.logger.debug("write-ahead log checkpointed after erasure")
+        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+    if busy:
+        # another connection was reading; the next checkpoint folds the log back instead
+        current_app.logger.warning("write-ahead log could not be truncated after an erasure (busy)")

@@ -159,3 +159,8 @@ def test_the_command_line_says_why_it_will_not_start_without_a_traceback(app, ap
     assert result.exit_code == 1
     assert "Error: The configured encryption keys cannot decrypt" in result.output
     assert "Traceback" not in result.output
+
+
+def test_dropping_the_old_key_before_rotating_stops_the_app(rotated_app, make_app):
+    with pytest.raises(KeyConfigurationError, match=r"interactions\.summary"):
+        make_app(ENCRYPTION_KEYS=rotated_app.new_key)
