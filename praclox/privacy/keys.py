@@ -10,7 +10,7 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from flask import Flask, current_app
-from sqlalchemy import Column, Table, Text, inspect, select, type_coerce, update
+from sqlalchemy import Column, Table, Text, bindparam, inspect, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from praclox.crypto import EXTENSION_KEY, EncryptedText, KeyConfigurationError, fernet
@@ -67,14 +67,18 @@ def rotate_column(
         rows = db.session.execute(stmt).all()
         if not rows:
             break
+        changes = []
         for key, token in rows:
             data = token.encode("ascii")
             if _is_current(data):
                 current += 1
-                continue
-            new = fernet().rotate(data).decode("ascii")
-            db.session.execute(update(table).where(pk == key).values({column.name: type_coerce(new, Text)}))
-            rotated += 1
+            else:
+                changes.append({"_pk": key, "_token": fernet().rotate(data).decode("ascii")})
+        if changes:
+            # raw tokens: bound as Text so the column type does not encrypt them a second time
+            stmt = update(table).where(pk == bindparam("_pk")).values({column.name: bindparam("_token", type_=Text)})
+            db.session.execute(stmt, changes)
+            rotated += len(changes)
         last = rows[-1][0]
         db.session.commit()
         if after_batch is not None:
