@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from praclox.forms import choices, email_field, long_text_field, phone_field, text_field
 from praclox.privacy.models import RequestKind
@@ -23,6 +24,8 @@ class SubjectSearchForm(FlaskForm):
     name = text_field(_l("Name"), max_length=200)
     email = email_field(_l("E-mail"))
     phone = phone_field(_l("Phone"))
+    #: the request the search is made for (carried to the erasure, which then closes it)
+    for_request = IntegerField(widget=HiddenInput(), validators=[Optional()])
     submit = SubmitField(_l("Search"))
 
 

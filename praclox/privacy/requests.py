@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from praclox.audit.services import record as audit
 from praclox.clock import today
 from praclox.extensions import db
-from praclox.privacy.models import PrivacyRequest, RequestKind, RequestStatus
+from praclox.privacy.models import PrivacyRequest, RequestKind, RequestStatus, Tombstone
 
 #: the legal term (GDPR art. 12(3)): one month, once extendable by two more
 TERM_MONTHS = 1
@@ -102,6 +103,12 @@ def open_requests() -> list[PrivacyRequest]:
 def all_requests(limit: int = 500) -> list[PrivacyRequest]:
     stmt = select(PrivacyRequest).order_by(PrivacyRequest.received_on.desc(), PrivacyRequest.id.desc())
     return list(db.session.scalars(stmt.limit(limit)))
+
+
+def erasures(limit: int = 200) -> list[tuple[Tombstone, dict[str, Any]]]:
+    """The latest erasures with what they removed (counts only)."""
+    stmt = select(Tombstone).order_by(Tombstone.erased_at.desc(), Tombstone.id.desc()).limit(limit)
+    return [(t, json.loads(t.counts)) for t in db.session.scalars(stmt)]
 
 
 def deadlines() -> dict[str, list[PrivacyRequest]]:

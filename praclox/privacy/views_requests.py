@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import roles_required
+from praclox.auth.models import User
 from praclox.extensions import db
+from praclox.forms import PHONE
 from praclox.privacy import requests
 from praclox.privacy.forms import CloseForm, ExtendForm, RequestForm, kind_labels
 from praclox.privacy.models import PrivacyRequest
@@ -35,7 +38,8 @@ def request_error(code: str) -> str:
 @roles_required(*OFFICER)
 def requests_index() -> str:
     return render_template("privacy/requests.html", items=requests.all_requests(), deadlines=requests.deadlines(),
-                           kinds=dict(kind_labels()))
+                           kinds=dict(kind_labels()), erasures=requests.erasures(),
+                           users=dict(db.session.execute(select(User.id, User.name)).all()))
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -63,8 +67,18 @@ def _detail(item: PrivacyRequest, extend: ExtendForm | None = None, close: Close
             status: int = 200) -> tuple[str, int]:
     return render_template(
         "privacy/request.html", item=item, kinds=dict(kind_labels()), extend_form=extend or ExtendForm(),
-        close_form=close or CloseForm(),
+        close_form=close or CloseForm(), search=_search_fields(item),
     ), status
+
+
+def _search_fields(item: PrivacyRequest) -> dict[str, str]:
+    """The person search prefilled from what the requester gave (posted, so nothing lands in a URL)."""
+    contact = item.requester_contact or ""
+    return {
+        "name": item.requester_name or "",
+        "email": contact if "@" in contact else "",
+        "phone": contact if contact and "@" not in contact and PHONE.match(contact) else "",
+    }
 
 
 @bp.route("/requests/<int:request_id>")

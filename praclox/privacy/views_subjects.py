@@ -105,6 +105,8 @@ def subject_erase() -> str | Response | tuple[str, int]:
     if found is None:
         return _gone()
     if not form.confirm.data:
+        if not form.request_id.data and form.for_request.data:
+            form.request_id.data = form.for_request.data
         return render_template("privacy/erase.html", form=form, person=found)
     request_item = db.session.get(PrivacyRequest, form.request_id.data) if form.request_id.data else None
     try:

@@ -275,3 +275,24 @@ def test_a_mention_in_another_offices_history_is_found_by_name_and_scrubbed_with
         summaries = {i.summary for i in db.session.scalars(select(Interaction))}
     assert "Met [verwijderd] at a conference" in summaries
     assert not any(person.last_name.lower() in s.lower() for s in summaries)
+
+
+def test_from_a_request_the_search_is_prefilled_and_the_erasure_closes_that_request(app, login_as, seeded):
+    person, _unique = seeded
+    client = login_as("privacy_officer")
+    with app.app_context():
+        request_id = db.session.scalar(select(PrivacyRequest.id))
+    detail = client.get(f"/privacy-officer/requests/{request_id}").get_data(as_text=True)
+    assert f'name="email" value="{person.email}"' in detail and f'name="for_request" value="{request_id}"' in detail
+    found = client.post("/privacy-officer/subjects", data={"name": person.full_name, "email": person.email,
+                                                           "phone": "", "for_request": str(request_id)})
+    assert f'name="for_request" value="{request_id}"' in found.get_data(as_text=True)
+    form = {"name": person.full_name, "email": person.email, "phone": "", "for_request": str(request_id),
+            "person": person.email.lower()}
+    confirm = client.post("/privacy-officer/subjects/erase", data=form).get_data(as_text=True)
+    assert f'<option selected value="{request_id}">' in confirm
+    client.post("/privacy-officer/subjects/erase", data={**form, "confirm": "y", "request_id": str(request_id)})
+    page = client.get("/privacy-officer/requests").get_data(as_text=True)
+    assert f'href="/privacy-officer/requests/{request_id}">#{request_id}</a>' in page  # the erasure record
+    with app.app_context():
+        assert db.session.get(PrivacyRequest, request_id).status == "completed"
