@@ -37,6 +37,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.privacy_cli)
     register_domain(app, "privacy", privacy)
     support.init_app(app)
+    from praclox.privacy import demo
+
+    app.extensions.setdefault("praclox_demo", []).append(demo.add_requests)
     _declare_settings(app)
 
     add_nav(app, _l("Privacy"), "privacy.requests_index", {"privacy_officer"}, order=80)

@@ -109,3 +109,12 @@ def test_overdue_and_due_this_week_requests_show_on_the_privacy_officers_dashboa
     assert f"#{later}</a>" not in page
     staff_page = login_as("staff").get("/").get_data(as_text=True)
     assert "Verzoeken van betrokkenen" not in staff_page
+
+
+def test_demo_data_brings_requests_with_deadlines_to_show(app, runner):
+    result = runner.invoke(args=["demo-data", "--offices", "2", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.query(PrivacyRequest).count() == 3
+        found = requests.deadlines()
+        assert len(found["overdue"]) == 1 and len(found["due_soon"]) == 1
