@@ -86,6 +86,10 @@ def close_request(
     on = on or today()
     if on < item.received_on:
         raise RequestError("completed_before_received")
+    # a rectification is done with the normal edit screens; the request records which fields changed
+    if item.kind == RequestKind.RECTIFICATION.value and status == RequestStatus.COMPLETED.value and not _clean(
+            outcome):
+        raise RequestError("outcome_missing")
     item.status, item.completed_on = status, on
     item.outcome = _clean(outcome)
     item.handled_by_id = getattr(actor, "id", item.handled_by_id)

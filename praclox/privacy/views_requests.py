@@ -30,6 +30,8 @@ def request_error(code: str) -> str:
         "reason_missing": _("Give the reason for the extension."),
         "status": _("Choose completed or rejected."),
         "completed_before_received": _("A request cannot be closed before it was received."),
+        "outcome_missing": _("Note which fields were rectified (the change itself is made on the record's own "
+                             "page and is in the audit trail)."),
     }
     return messages.get(code, _("This cannot be done."))
 

@@ -99,16 +99,18 @@ def _open_requests() -> list[PrivacyRequest]:
 @roles_required(*OFFICER)
 def subject_erase() -> str | Response | tuple[str, int]:
     form = EraseForm()
+    open_erasures = {r.id: r for r in _open_requests()}
     form.request_id.choices = choices([(0, _("none"))] + [(r.id, f"#{r.id} · {r.received_on.isoformat()}")
-                                                           for r in _open_requests()])
+                                                           for r in open_erasures.values()])
     found = _chosen(form)
     if found is None:
         return _gone()
     if not form.confirm.data:
-        if not form.request_id.data and form.for_request.data:
+        if not form.request_id.data and form.for_request.data in open_erasures:
             form.request_id.data = form.for_request.data
         return render_template("privacy/erase.html", form=form, person=found)
-    request_item = db.session.get(PrivacyRequest, form.request_id.data) if form.request_id.data else None
+    # only an open erasure request can be answered (and closed) by an erasure
+    request_item = open_erasures.get(form.request_id.data or 0)
     try:
         tombstone = subjects.erase_person(found, actor=current_user, request=request_item)
     except ErasureRefused as exc:

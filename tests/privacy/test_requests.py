@@ -118,3 +118,17 @@ def test_demo_data_brings_requests_with_deadlines_to_show(app, runner):
         assert db.session.query(PrivacyRequest).count() == 3
         found = requests.deadlines()
         assert len(found["overdue"]) == 1 and len(found["due_soon"]) == 1
+
+
+@time_machine.travel("2026-01-20 09:00 +01:00", tick=False)
+def test_a_rectification_is_closed_only_with_a_note_of_what_was_rectified(app, login_as):
+    with app.test_request_context():
+        item = requests.create_request(requester_name="Cor", requester_contact=None, kind="rectification",
+                                       received_on=date(2026, 1, 5))
+        db.session.commit()
+        request_id = item.id
+    client = login_as("privacy_officer")
+    url = f"/privacy-officer/requests/{request_id}/close"
+    empty = client.post(url, data={"status": "completed", "outcome": ""})
+    assert empty.status_code == 422 and "Noteer welke velden zijn verbeterd" in empty.get_data(as_text=True)
+    assert client.post(url, data={"status": "completed", "outcome": "contacts.phone"}).status_code == 302
