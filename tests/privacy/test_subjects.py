@@ -296,3 +296,16 @@ def test_from_a_request_the_search_is_prefilled_and_the_erasure_closes_that_requ
     assert f'href="/privacy-officer/requests/{request_id}">#{request_id}</a>' in page  # the erasure record
     with app.app_context():
         assert db.session.get(PrivacyRequest, request_id).status == "completed"
+
+
+def test_changing_an_address_to_an_erased_one_warns_too(app, login_as, seeded, make_office):
+    person, _unique = seeded
+    login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    office_id = make_office("Derde BV", contacts=({"first_name": "Dirk", "last_name": "Derde"},))
+    with app.app_context():
+        from praclox.offices.models import Contact
+
+        contact_id = db.session.scalar(select(Contact.id).where(Contact.last_name == "Derde"))
+    response = login_as("staff").post(f"/offices/{office_id}/contacts/{contact_id}/edit", data={
+        "first_name": "Dirk", "last_name": "Derde", "email": person.email}, follow_redirects=True)
+    assert "op eigen verzoek zijn verwijderd" in response.get_data(as_text=True)
