@@ -21,12 +21,19 @@ def rotate(batch_size: int) -> None:
     Resumable: values already under the newest key are skipped, so run it again after an interruption.
     Afterwards the old key can be removed from PRACLOX_ENCRYPTION_KEYS.
     """
-    report = keys.rotate_all(batch_size=batch_size)
+    from praclox.jobs.services import JobLocked, job_lock
+
+    try:
+        with job_lock("keys_rotate"):
+            report = keys.rotate_all(batch_size=batch_size)
+    except JobLocked as exc:
+        raise click.ClickException("another key rotation is running; try again when it has finished") from exc
     record("key_rotation", None, record_type="encryption_keys", fields=sorted(report.columns) + sorted(report.files))
     db.session.commit()
     for name, count in {**report.columns, **report.files}.items():
         click.echo(f"{name}: {count} value(s) checked")
     click.echo(f"Re-encrypted {report.rotated} value(s); {report.current} were already under the newest key.")
+    click.echo("Everything is now under the first key; the other keys can be removed from PRACLOX_ENCRYPTION_KEYS.")
 
 
 @privacy_cli.command("purge-audit")

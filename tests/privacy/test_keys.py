@@ -164,3 +164,13 @@ def test_the_command_line_says_why_it_will_not_start_without_a_traceback(app, ap
 def test_dropping_the_old_key_before_rotating_stops_the_app(rotated_app, make_app):
     with pytest.raises(KeyConfigurationError, match=r"interactions\.summary"):
         make_app(ENCRYPTION_KEYS=rotated_app.new_key)
+
+
+def test_two_rotations_never_run_at_once(rotated_app):
+    from praclox.jobs.services import acquire_lock
+
+    with rotated_app.app_context():
+        assert acquire_lock("keys_rotate")
+    result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 1 and "another key rotation is running" in result.output
+    assert not any(_readable_with(t, rotated_app.new_key) for t in _tokens(rotated_app)[:5])
