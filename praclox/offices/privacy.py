@@ -53,7 +53,7 @@ def _digits(text: str | None) -> str:
 
 
 def _contact_key(contact: Contact) -> str:
-    return contact.email.lower() if contact.email else f"name:{contact.full_name.lower()}"
+    return contact.email.lower() if contact.email else contact.full_name.lower()
 
 
 def find(query: SubjectQuery) -> list[Hit]:
@@ -86,7 +86,7 @@ def find(query: SubjectQuery) -> list[Hit]:
 def _mentions(name: str, keys: dict[str, str]) -> list[Hit]:
     """History entries whose (encrypted) summary mentions the name: decrypted here, one batch at a time."""
     needle = name.lower()
-    key = keys.get(needle, f"name:{needle}")
+    key = keys.get(needle, needle)
     stmt = (select(Interaction.id, Interaction.summary, Office.name).join(Office, Office.id == Interaction.office_id)
             .order_by(Interaction.id).execution_options(yield_per=500))
     return [

@@ -59,7 +59,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     hits = []
     for item in found:
         contact = (item.requester_contact or "").lower()
-        key = contact if "@" in contact else f"name:{(item.requester_name or contact).lower()}"
+        key = contact if "@" in contact else (item.requester_name or contact).lower()
         hits.append(Hit("privacy", "privacy_requests", item.id, key,
                         _("Data-subject request #%(id)d", id=item.id), extra={"keep_audit": True}))
     return hits

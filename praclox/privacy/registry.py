@@ -139,3 +139,11 @@ class ErasureRefused(Exception):
 # the purpose and retention declared in FIELDS next to every value. Other JSON shapes are shown as they are.
 # A Hit whose record is kept (only scrubbed) may set ``extra["keep_audit"] = True``; the audit entries of
 # every other hit are removed with the erasure.
+#
+# Further optional hooks for a domain (all in its init_app, all additive):
+# - ``NOT_PERSONAL = {"table": ("column", ...)}`` in its privacy.py for columns that hold no personal data;
+# - ``praclox.privacy.suppression.watch(Model)``: warn when a row is saved with an erased person's ``email``;
+# - ``app.extensions["praclox_rotate_files"].append(fn)``: re-encrypt stored files in ``praclox keys rotate``
+#   (``fn(batch_size) -> {"rotated": n, "current": m}``, committing per batch);
+# - ``praclox.privacy.support.add_scope(app, key, label, ("endpoint.prefix.",))``: what a support grant may open;
+# - a seeder in ``tests/privacy/test_subjects.py`` SEEDERS, so the access/erasure test covers the domain.

@@ -106,7 +106,7 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
                           request_id=request.id if request is not None else None)
     db.session.add(tombstone)
     db.session.flush()
-    for key in {h.person_key for h in found.hits if "@" in h.person_key and not h.person_key.startswith("name:")}:
+    for key in {h.person_key for h in found.hits if "@" in h.person_key and " " not in h.person_key}:
         suppression.suppress(key, tombstone.id)
     if request is not None:
         request.requester_name, request.requester_contact = ERASED_MARKER, None
