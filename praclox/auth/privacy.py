@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 
 from praclox.auth.models import User
 from praclox.extensions import db
-from praclox.privacy.registry import ErasureRefused, Hit, PersonalField, SubjectQuery
+from praclox.privacy.registry import ErasureRefused, Hit, PersonalField, SubjectQuery, like_pattern
 
 _PURPOSE = _l("Giving staff a personal login and knowing who did what.")
 _RETENTION = _l("While the person works with the CRM; the account is deactivated when they leave.")
@@ -31,7 +31,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     """Staff accounts by name or e-mail address."""
     conditions = []
     if query.name:
-        conditions.append(func.lower(User.name).like(f"%{query.name.strip().lower()}%"))
+        conditions.append(func.lower(User.name).like(like_pattern(query.name), escape="\\"))
     if query.email:
         conditions.append(User.email == query.email.strip().lower())
     if not conditions:

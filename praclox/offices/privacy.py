@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction, Office
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
+from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, like_pattern
 
 #: what a person's name in a summary is replaced by when they are erased
 MARKER = "[verwijderd]"
@@ -60,8 +60,8 @@ def find(query: SubjectQuery) -> list[Hit]:
     """Contacts by name, e-mail or phone; offices whose own e-mail or phone is the person's."""
     conditions = []
     if query.name:
-        like = f"%{query.name.strip().lower()}%"
-        conditions.append(func.lower(Contact.first_name + " " + Contact.last_name).like(like))
+        like = like_pattern(query.name)
+        conditions.append(func.lower(Contact.first_name + " " + Contact.last_name).like(like, escape="\\"))
     if query.email:
         conditions.append(func.lower(Contact.email) == query.email.strip().lower())
     phone = _digits(query.phone)

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 
 from praclox.extensions import db
 from praclox.privacy.models import AUDIT_RETENTION_KEY, ERASED_MARKER, PrivacyRequest
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
+from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, like_pattern
 
 _REQUEST_PURPOSE = _l("Answering data-subject requests within the legal term, and proving we did.")
 _REQUEST_RETENTION = _l("Kept as proof; the requester's name and contact are removed when we erase them.")
@@ -49,7 +49,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     """Requests made by this person (by name or by the e-mail/phone they gave)."""
     conditions = []
     if query.name:
-        conditions.append(func.lower(PrivacyRequest.requester_name).like(f"%{query.name.strip().lower()}%"))
+        conditions.append(func.lower(PrivacyRequest.requester_name).like(like_pattern(query.name), escape="\\"))
     for value in (query.email, query.phone):
         if value and value.strip():
             conditions.append(func.lower(PrivacyRequest.requester_contact) == value.strip().lower())

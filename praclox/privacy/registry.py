@@ -147,3 +147,10 @@ class ErasureRefused(Exception):
 #   (``fn(batch_size) -> {"rotated": n, "current": m}``, committing per batch);
 # - ``praclox.privacy.support.add_scope(app, key, label, ("endpoint.prefix.",))``: what a support grant may open;
 # - a seeder in ``tests/privacy/test_subjects.py`` SEEDERS, so the access/erasure test covers the domain.
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for a case-insensitive LIKE, with ``%``, ``_`` and ``\\`` in ``text`` taken literally
+    (use with ``escape="\\\\"``)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

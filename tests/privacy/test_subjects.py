@@ -309,3 +309,9 @@ def test_changing_an_address_to_an_erased_one_warns_too(app, login_as, seeded, m
     response = login_as("staff").post(f"/offices/{office_id}/contacts/{contact_id}/edit", data={
         "first_name": "Dirk", "last_name": "Derde", "email": person.email}, follow_redirects=True)
     assert "op eigen verzoek zijn verwijderd" in response.get_data(as_text=True)
+
+
+def test_wildcards_in_a_name_search_are_taken_literally(app, login_as, seeded, make_user):
+    make_user("staff", name="Someone Unrelated")
+    page = _search(login_as("privacy_officer"), name="%").get_data(as_text=True)
+    assert "Niemand gevonden." in page
