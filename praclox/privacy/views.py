@@ -28,17 +28,18 @@ def csv_response(body: str, filename: str) -> Response:
 @public.route("/privacy")
 def show() -> str:
     """The privacy statement, generated from the declared fields and the live settings."""
-    return render_template(
-        "privacy/statement.html", sections=register.statement_sections(),
-        officer={"name": settings.get(OFFICER_NAME_KEY), "address": settings.get(OFFICER_ADDRESS_KEY),
-                 "email": settings.get(OFFICER_EMAIL_KEY)},
-    )
+    return render_template("privacy/statement.html", sections=register.statement_sections(), officer=officer())
+
+
+def officer() -> dict[str, str]:
+    return {"name": settings.get(OFFICER_NAME_KEY), "address": settings.get(OFFICER_ADDRESS_KEY),
+            "email": settings.get(OFFICER_EMAIL_KEY)}
 
 
 @bp.route("/register")
 @roles_required(*REGISTER_ROLES)
 def processing_register() -> str:
-    return render_template("privacy/register.html", rows=register.rows())
+    return render_template("privacy/register.html", rows=register.rows(), officer=officer())
 
 
 @bp.route("/register.csv")
