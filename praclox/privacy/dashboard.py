@@ -10,7 +10,7 @@ from praclox.privacy import requests, support
 
 
 def deadlines_context() -> dict[str, Any]:
-    return requests.deadlines()
+    return {**requests.deadlines(), "support_active": support.active_count()}
 
 
 def support_context() -> dict[str, Any]:

@@ -107,6 +107,13 @@ def active_grants(user_id: int) -> list[SupportGrant]:
     return [g for g in found if g.active_at(moment)]
 
 
+def active_count() -> int:
+    moment = now()
+    found = db.session.scalars(select(SupportGrant).where(SupportGrant.revoked_at.is_(None),
+                                                          SupportGrant.expires_at > moment))
+    return sum(1 for g in found if g.active_at(moment))
+
+
 def allows(user: Any, endpoint: str | None, method: str) -> bool:
     """Whether an active grant lets this support user read ``endpoint``."""
     if not endpoint or method not in READ_METHODS or not user.has_role("support"):

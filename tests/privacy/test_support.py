@@ -62,8 +62,10 @@ def test_every_grant_and_every_page_opened_is_audited_and_on_the_privacy_officer
         assert db.session.scalars(select(AuditEntry).filter_by(action="create", record_type="support_grants")).one()
         views = db.session.scalars(select(AuditEntry).filter_by(action="view", actor_id=support.user.id)).all()
         assert ("page:offices.detail", office_id) in {(v.record_type, v.record_id) for v in views}
-    page = login_as("privacy_officer").get("/privacy-officer/support").get_data(as_text=True)
+    officer = login_as("privacy_officer")
+    page = officer.get("/privacy-officer/support").get_data(as_text=True)
     assert "Ticket 4711: list page is slow" in page and "offices.detail" in page and support.user.name in page
+    assert "Supporttoegang nu actief: 1" in officer.get("/").get_data(as_text=True)
 
 
 def test_an_admin_can_revoke_a_grant_early(app, login_as):
