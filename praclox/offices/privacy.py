@@ -34,9 +34,11 @@ def _contact(column: str) -> PersonalField:
                          _CONTACT_RETENTION)
 
 
+OFFICE_COLUMNS = ("name", "visit_street", "visit_postcode", "visit_city", "postal_street", "postal_postcode",
+                  "postal_city", "phone", "email", "website", "kvk_number", "notes")
+
 FIELDS: list[PersonalField] = [
-    *(_office(c) for c in ("name", "visit_street", "visit_postcode", "visit_city", "postal_street",
-                           "postal_postcode", "postal_city", "phone", "email", "website", "kvk_number", "notes")),
+    *(_office(c) for c in OFFICE_COLUMNS),
     *(_contact(c) for c in ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on")),
     PersonalField("interactions", "occurred_on", "client history", _HISTORY_PURPOSE, "legitimate interest",
                   _HISTORY_RETENTION),
@@ -149,7 +151,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
         elif hit.record_type == "offices":
             office = db.session.get(Office, hit.record_id)
             if office is not None:
-                data["offices"].append({"id": office.id, **_row(office, ("name", "email", "phone"))})
+                data["offices"].append({"id": office.id, **_row(office, OFFICE_COLUMNS)})
         elif hit.record_type == "interactions":
             item = db.session.get(Interaction, hit.record_id)
             if item is not None and all(row["id"] != item.id for row in data["interactions"]):

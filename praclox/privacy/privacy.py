@@ -72,7 +72,8 @@ def export(hits: list[Hit]) -> dict[str, Any]:
         if item is not None:
             rows.append({"id": item.id, "requester_name": item.requester_name,
                          "requester_contact": item.requester_contact, "kind": item.kind,
-                         "received_on": item.received_on.isoformat(), "status": item.status})
+                         "received_on": item.received_on.isoformat(), "status": item.status,
+                         "outcome": item.outcome})
     return {"privacy_requests": rows} if rows else {}
 
 

@@ -121,6 +121,15 @@ def test_access_export_holds_every_field_with_its_purpose_and_retention(app, log
     summaries = [i["summary"] for i in export["data"]["offices"]["interactions"]]
     assert summaries == [f"Called {person.full_name} about the annual report"]
     described = {(f["table"], f["column"]): f for f in export["fields"]}
+    with app.app_context():
+        from praclox.privacy.registry import all_fields
+
+        declared = all_fields()
+    for domain, tables in export["data"].items():
+        for table, rows in tables.items():
+            for row in rows:
+                missing = {f.column for f in declared if f.table == table} - set(row)
+                assert not missing, (domain, table, missing)  # the export holds every declared field
     assert described[("contacts", "email")]["purpose"] and described[("contacts", "email")]["retention"]
     assert described[("interactions", "summary")]["encrypted"] is True
     page = client.post("/privacy-officer/subjects/access", data=_person_form(person)).get_data(as_text=True)
@@ -315,3 +324,20 @@ def test_wildcards_in_a_name_search_are_taken_literally(app, login_as, seeded, m
     make_user("staff", name="Someone Unrelated")
     page = _search(login_as("privacy_officer"), name="%").get_data(as_text=True)
     assert "Niemand gevonden." in page
+
+
+def test_an_office_whose_own_address_is_the_persons_is_exported_whole_and_only_that_address_is_cleared(
+        app, login_as, make_office):
+    office_id = make_office("Eenmanszaak Petra", email="petra@eenmanszaak.nl", phone="030-1234567",
+                            notes="Petra works alone")
+    client = login_as("privacy_officer")
+    form = {"name": "", "email": "petra@eenmanszaak.nl", "phone": "", "person": "petra@eenmanszaak.nl"}
+    export = json.loads(client.post("/privacy-officer/subjects/access.json", data=form).get_data(as_text=True))
+    row = export["data"]["offices"]["offices"][0]
+    assert row["notes"] == "Petra works alone" and row["visit_city"] == "Utrecht"
+    client.post("/privacy-officer/subjects/erase", data={**form, "confirm": "y"})
+    with app.app_context():
+        from praclox.offices.models import Office
+
+        office = db.session.get(Office, office_id)
+        assert (office.email, office.phone, office.name) == (None, "030-1234567", "Eenmanszaak Petra")
