@@ -62,4 +62,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for name in DOMAINS:
         import_module(name).init_app(app)
+
+    from praclox.privacy.keys import check_keys
+
+    check_keys(app)  # keys that cannot read the stored data stop the app here, with a clear message
     return app

@@ -11,8 +11,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def _create_app():  # type: ignore[no-untyped-def]
     from praclox import create_app
+    from praclox.crypto import KeyConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except KeyConfigurationError as exc:  # a clear message, not a traceback
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, help="Praclox CRM.")
@@ -41,7 +45,7 @@ def setup(demo: bool) -> None:
         ctx.invoke(demo_data, count=40, seed=None)
     if not db.session.scalar(select(func.count()).select_from(User)):
         email = os.environ.get("PRACLOX_ADMIN_EMAIL", "admin@praclox.nl")
-        user, password = users.create_user(email, "Beheerder", ROLE_VALUES)
+        user, password = users.create_user(email, "Beheerder", [r for r in ROLE_VALUES if r != "support"])
         db.session.commit()
         click.secho("\n  An administrator account was created (all roles):", bold=True)
         click.secho(f"    e-mail:   {user.email}", fg="green")

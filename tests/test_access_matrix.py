@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-ROLES = ("staff", "recruiter", "privacy_officer", "admin")
+ROLES = ("staff", "recruiter", "privacy_officer", "admin", "support")
 
 PUBLIC = "public"  # anyone, no login (the login page, static files, the public privacy statement)
 LOGGED_IN = "logged_in"  # any logged-in user, whatever the role
@@ -89,6 +89,24 @@ ACCESS: dict[str, object] = {
     "client.wish": CLIENT,
     "client.logout": CLIENT,
     "client.not_found": CLIENT,
+    # --- privacy (issue 5)
+    "statement.show": PUBLIC,
+    "privacy.processing_register": {"privacy_officer", "admin"},
+    "privacy.register_csv": {"privacy_officer", "admin"},
+    "privacy.requests_index": {"privacy_officer"},
+    "privacy.new_request": {"privacy_officer"},
+    "privacy.request_detail": {"privacy_officer"},
+    "privacy.extend_request": {"privacy_officer"},
+    "privacy.close_request": {"privacy_officer"},
+    "privacy.subjects_search": {"privacy_officer"},
+    "privacy.subject_access": {"privacy_officer"},
+    "privacy.subject_export": {"privacy_officer"},
+    "privacy.subject_erase": {"privacy_officer"},
+    "privacy.audit": {"privacy_officer"},
+    "privacy.audit_csv": {"privacy_officer"},
+    "privacy.support_overview": {"privacy_officer"},
+    "support.grants": {"admin"},
+    "support.revoke": {"admin"},
 }
 
 

@@ -1,7 +1,7 @@
 """registrations, API keys, registration purges, client-area nonces, wishes
 
 Revision ID: 0006_registrations
-Revises: 0003_dates
+Revises: 0005_privacy
 Create Date: 2026-11-22 02:22:38.919322
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_registrations'
-down_revision = '0003_dates'
+down_revision = '0005_privacy'
 branch_labels = None
 depends_on = None
 

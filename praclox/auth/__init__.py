@@ -29,10 +29,13 @@ class SessionlessPathsInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    from praclox.auth import cli, views
+    from praclox.auth import cli, privacy, views
     from praclox.auth.models import User
 
     app.register_blueprint(views.bp)
+    from praclox.privacy.registry import register_domain
+
+    register_domain(app, "auth", privacy)
     app.cli.add_command(cli.user_cli)
 
     login_manager.login_view = "auth.login"

@@ -11,6 +11,17 @@ from flask_login import current_user, login_required
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: ``app.extensions[GRANT_CHECKS]``: callables ``(user, endpoint, method) -> bool`` that may let a user
+#: without the role in (e.g. a time-limited support grant); see praclox/privacy/support.py
+GRANT_CHECKS = "praclox_access_grants"
+
+
+def granted(user: Any) -> bool:
+    """Whether a registered grant lets ``user`` open the current request's endpoint."""
+    from flask import current_app, request
+
+    return any(check(user, request.endpoint, request.method) for check in current_app.extensions.get(GRANT_CHECKS, []))
+
 
 def roles_required(*roles: str) -> Callable[[F], F]:
     """Allow a logged-in user holding any of ``roles``; others get 403."""
@@ -19,7 +30,7 @@ def roles_required(*roles: str) -> Callable[[F], F]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.has_role(*roles):
+            if not current_user.has_role(*roles) and not granted(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -37,7 +48,7 @@ def require_roles_for_blueprint(*roles: str) -> Callable[[], None]:
             from praclox.extensions import login_manager
 
             return login_manager.unauthorized()
-        if not current_user.has_role(*roles):
+        if not current_user.has_role(*roles) and not granted(current_user):
             abort(403)
         return None
 

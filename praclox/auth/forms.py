@@ -37,6 +37,7 @@ def role_labels() -> list[tuple[str, str]]:
         "recruiter": _l("Recruiter"),
         "privacy_officer": _l("Privacy officer"),
         "admin": _l("Administrator"),
+        "support": _l("Support engineer"),
     }
     return [(r, str(labels[r])) for r in ROLE_VALUES]
 

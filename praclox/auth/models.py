@@ -17,6 +17,8 @@ class Role(enum.StrEnum):
     RECRUITER = "recruiter"
     PRIVACY_OFFICER = "privacy_officer"
     ADMIN = "admin"
+    #: an outside support engineer: sees nothing unless an admin grants time-limited read access
+    SUPPORT = "support"
 
 
 ROLE_VALUES = tuple(r.value for r in Role)
@@ -65,7 +67,7 @@ class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (
         UniqueConstraint("user_id", "role"),
-        CheckConstraint("role IN ('staff', 'recruiter', 'privacy_officer', 'admin')", name="role_known"),
+        CheckConstraint("role IN ('staff', 'recruiter', 'privacy_officer', 'admin', 'support')", name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -120,3 +120,13 @@ def erase(hits: list[Hit]) -> dict[str, int]:
     forget_record(_DATES, ids)
     forget_record("date_congratulations", marks)
     return {"personal_dates": len(items), "congratulations": len(marks)}
+
+
+#: Columns of this domain that hold no personal data by themselves (the register-completeness test reads this).
+NOT_PERSONAL: dict[str, tuple[str, ...]] = {
+    "personal_dates": ("kind", "leap_rule", "version"),
+    "date_calendar_stamp": ("changed_at",),
+    "date_feeds": ("name", "token_hash", "kinds", "changed_at", "last_fetched_at", "revoked_at", "etag", "etag_key"),
+    "date_reminder_preferences": ("frequency",),
+    "date_reminders_sent": ("period", "sent_at", "occasions"),
+}

@@ -77,3 +77,80 @@ def domains() -> dict[str, DomainPrivacy]:
 
 def all_fields() -> list[PersonalField]:
     return [f for module in domains().values() for f in module.FIELDS]
+
+
+# --- what the register-completeness check accepts as not personal -------------------------------
+
+#: Columns of the foundation's tables that hold no personal data on their own. Everything else must be
+#: declared as a PersonalField by some domain, or listed by that domain in an optional module attribute
+#: ``NOT_PERSONAL = {"table": ("column", ...)}``. Primary keys, foreign keys, booleans and the
+#: ``created_at``/``updated_at`` timestamps are never personal by themselves and need no listing.
+NOT_PERSONAL: dict[str, frozenset[str]] = {
+    "users": frozenset({"session_version"}),
+    "user_roles": frozenset({"role"}),
+    "audit_entries": frozenset({"at", "action", "record_type", "record_id", "fields"}),
+    "job_runs": frozenset({"job", "started_at", "finished_at", "outcome", "counts", "message"}),
+    "job_locks": frozenset({"holder", "acquired_at", "expires_at"}),
+    "settings": frozenset({"key"}),
+}
+
+#: column names that are bookkeeping timestamps in every table
+BOOKKEEPING = frozenset({"created_at", "updated_at"})
+
+
+def not_personal_columns() -> dict[str, set[str]]:
+    """The foundation's list plus what each registered domain lists in its ``NOT_PERSONAL``."""
+    merged: dict[str, set[str]] = {table: set(cols) for table, cols in NOT_PERSONAL.items()}
+    for module in domains().values():
+        for table, cols in getattr(module, "NOT_PERSONAL", {}).items():
+            merged.setdefault(table, set()).update(cols)
+    return merged
+
+
+def is_plainly_not_personal(column: Any) -> bool:
+    """Keys, flags and bookkeeping timestamps: never personal by themselves."""
+    from sqlalchemy import Boolean
+
+    return bool(
+        column.primary_key or column.foreign_keys or isinstance(column.type, Boolean) or column.name in BOOKKEEPING
+    )
+
+
+def undeclared_columns(metadata: Any) -> list[str]:
+    """Every ``table.column`` that is neither declared personal nor known not to be personal."""
+    declared = {(f.table, f.column) for f in all_fields()}
+    exempt = not_personal_columns()
+    missing = []
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            if (table.name, column.name) in declared or column.name in exempt.get(table.name, set()):
+                continue
+            if is_plainly_not_personal(column):
+                continue
+            missing.append(f"{table.name}.{column.name}")
+    return missing
+
+
+class ErasureRefused(Exception):
+    """A domain cannot erase these hits (e.g. the acting user's own account); nothing is changed."""
+
+
+# ``export`` returns ``{table: [ {column: value, ...}, ... ]}`` where it can: the access page then shows
+# the purpose and retention declared in FIELDS next to every value. Other JSON shapes are shown as they are.
+# A Hit whose record is kept (only scrubbed) may set ``extra["keep_audit"] = True``; the audit entries of
+# every other hit are removed with the erasure.
+#
+# Further optional hooks for a domain (all in its init_app, all additive):
+# - ``NOT_PERSONAL = {"table": ("column", ...)}`` in its privacy.py for columns that hold no personal data;
+# - ``praclox.privacy.suppression.watch(Model)``: warn when a row is saved with an erased person's ``email``;
+# - ``app.extensions["praclox_rotate_files"].append(fn)``: re-encrypt stored files in ``praclox keys rotate``
+#   (``fn(batch_size) -> {"rotated": n, "current": m}``, committing per batch);
+# - ``praclox.privacy.support.add_scope(app, key, label, ("endpoint.prefix.",))``: what a support grant may open;
+# - a seeder in ``tests/privacy/test_subjects.py`` SEEDERS, so the access/erasure test covers the domain.
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for a case-insensitive LIKE, with ``%``, ``_`` and ``\\`` in ``text`` taken literally
+    (use with ``escape="\\\\"``)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -77,3 +77,12 @@ def erase(hits: list[Hit]) -> dict[str, int]:
     result = db.session.execute(delete(Registration).where(Registration.id.in_(ids)))
     forget_record("registrations", ids)
     return {"registrations": result.rowcount or 0}
+
+
+#: Columns of this domain that hold no personal data by themselves (the register-completeness test reads this).
+NOT_PERSONAL: dict[str, tuple[str, ...]] = {
+    "registrations": ("client_session_version", "source"),
+    "registration_purges": ("purged_at", "as_of", "reason", "count"),
+    "api_keys": ("name", "key_hash", "prefix", "revoked_at", "last_used_at"),
+    "client_used_nonces": ("used_at",),
+}

@@ -59,3 +59,9 @@ def erase(hits: list[Hit]) -> dict[str, int]:
         return {"wish_requester_links": 0}
     result = db.session.execute(update(Wish).where(Wish.id.in_(ids)).values(requested_by_id=None))
     return {"wish_requester_links": result.rowcount or 0}
+
+
+#: A wish is the office's business request, not data about a person; only the requester link is personal.
+NOT_PERSONAL: dict[str, tuple[str, ...]] = {
+    "wishes": ("title", "description", "status", "priority", "requested_on", "target_date"),
+}

@@ -1,0 +1,75 @@
+"""The personal data of staff accounts: who they are and when they last logged in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from praclox.auth.models import User
+from praclox.extensions import db
+from praclox.privacy.registry import ErasureRefused, Hit, PersonalField, SubjectQuery, like_pattern
+
+_PURPOSE = _l("Giving staff a personal login and knowing who did what.")
+_RETENTION = _l("While the person works with the CRM; the account is deactivated when they leave.")
+
+
+def _field(column: str, category: str = "account") -> PersonalField:
+    return PersonalField("users", column, category, _PURPOSE, "contract", _RETENTION, visible_to=("admin",))
+
+
+FIELDS: list[PersonalField] = [
+    _field("email"), _field("name"), _field("locale"), _field("last_login_at"),
+    _field("password_hash", "account security"),
+]
+
+
+def find(query: SubjectQuery) -> list[Hit]:
+    """Staff accounts by name or e-mail address."""
+    conditions = []
+    if query.name:
+        conditions.append(func.lower(User.name).like(like_pattern(query.name), escape="\\"))
+    if query.email:
+        conditions.append(User.email == query.email.strip().lower())
+    if not conditions:
+        return []
+    users = db.session.scalars(select(User).where(or_(*conditions)).order_by(User.id))
+    return [Hit("auth", "users", u.id, u.email, _("Staff account")) for u in users]
+
+
+def export(hits: list[Hit]) -> dict[str, Any]:
+    """The account's fields (never the password hash) and its roles."""
+    rows = []
+    for hit in hits:
+        user = db.session.get(User, hit.record_id)
+        if user is not None:
+            rows.append({
+                "id": user.id, "email": user.email, "name": user.name, "locale": user.locale,
+                "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+                "roles": ", ".join(sorted(user.role_names)),
+                "password_hash": _("stored as an argon2id hash; not shown"),
+            })
+    return {"users": rows} if rows else {}
+
+
+def erase(hits: list[Hit]) -> dict[str, int]:
+    """Delete the accounts; audit entries they made keep no link to them. Never one's own account."""
+    acting = _acting_user_id()
+    users = [u for h in hits if (u := db.session.get(User, h.record_id)) is not None]
+    if acting is not None and any(u.id == acting for u in users):
+        raise ErasureRefused(_("You cannot erase your own account."))
+    for user in users:
+        db.session.delete(user)
+    db.session.flush()
+    return {"users": len(users)}
+
+
+def _acting_user_id() -> int | None:
+    if not has_request_context():
+        return None
+    from flask_login import current_user
+
+    return current_user.id if getattr(current_user, "is_authenticated", False) else None

@@ -1,0 +1,99 @@
+"""Reading the audit trail for the privacy officer, its CSV export, and the retention purge."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+
+from praclox.audit.models import AuditEntry
+from praclox.auth.models import User
+from praclox.clock import TZ, now
+from praclox.extensions import db
+from praclox.privacy.models import AUDIT_RETENTION_KEY
+from praclox.privacy.requests import add_months
+
+log = logging.getLogger(__name__)
+
+PURGE_BATCH = 1000
+CSV_HEADER = ("id", "at", "user_id", "user", "action", "record_type", "record_id", "fields")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    user_id: int | None = None
+    record_type: str | None = None
+    record_id: int | None = None
+    action: str | None = None
+    start: date | None = None  # first day included (Amsterdam)
+    end: date | None = None  # last day included (Amsterdam)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC)
+
+
+def query(flt: AuditFilter) -> Select[Any]:
+    """Entries matching the filter, newest first."""
+    stmt = select(AuditEntry)
+    if flt.user_id is not None:
+        stmt = stmt.where(AuditEntry.actor_id == flt.user_id)
+    if flt.record_type:
+        stmt = stmt.where(AuditEntry.record_type == flt.record_type)
+    if flt.record_id is not None:
+        stmt = stmt.where(AuditEntry.record_id == flt.record_id)
+    if flt.action:
+        stmt = stmt.where(AuditEntry.action == flt.action)
+    if flt.start:
+        stmt = stmt.where(AuditEntry.at >= _day_start(flt.start))
+    if flt.end:
+        stmt = stmt.where(AuditEntry.at < _day_start(flt.end + timedelta(days=1)))
+    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def csv_rows(flt: AuditFilter) -> Iterator[list[Any]]:
+    stmt = query(flt).add_columns(User.email).outerjoin(User, User.id == AuditEntry.actor_id)
+    for entry, user_email in db.session.execute(stmt):
+        yield [entry.id, entry.at.isoformat(timespec="seconds"), entry.actor_id, user_email or "",
+               entry.action, entry.record_type or "", entry.record_id if entry.record_id is not None else "",
+               entry.fields or ""]
+
+
+def record_types() -> list[str]:
+    found = db.session.scalars(select(AuditEntry.record_type).distinct().where(AuditEntry.record_type.is_not(None)))
+    return sorted(found)
+
+
+def cutoff(months: int) -> datetime:
+    """Entries before this moment are older than ``months``."""
+    moment = now()
+    shifted = add_months(moment.astimezone(TZ).date(), -months)
+    return datetime.combine(shifted, moment.astimezone(TZ).timetz()).astimezone(UTC)
+
+
+def purge_old(months: int, *, dry_run: bool = False, batch: int = PURGE_BATCH) -> dict[str, int]:
+    """Delete audit entries older than ``months``, committing per batch; counts only."""
+    limit = cutoff(months)
+    if dry_run:
+        count = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at < limit)) or 0
+        return {"would_remove": count}
+    removed = 0
+    while ids := list(db.session.scalars(
+        select(AuditEntry.id).where(AuditEntry.at < limit).order_by(AuditEntry.id).limit(batch)
+    )):
+        db.session.execute(delete(AuditEntry).where(AuditEntry.id.in_(ids)))
+        db.session.commit()
+        removed += len(ids)
+    log.info("audit purge: %d entries older than %d months removed", removed, months)
+    return {"removed": removed}
+
+
+def purge_job() -> dict[str, int]:
+    """The scheduled job: the retention comes from the live setting."""
+    from praclox.settings import services as settings
+
+    return purge_old(int(settings.get(AUDIT_RETENTION_KEY)))

@@ -1,0 +1,50 @@
+"""``praclox keys rotate`` and ``praclox privacy purge-audit``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from praclox.audit.services import record
+from praclox.extensions import db
+from praclox.privacy import audit_trail, keys
+
+keys_cli = AppGroup("keys", help="Encryption keys.")
+privacy_cli = AppGroup("privacy", help="The privacy officer's maintenance commands.")
+
+
+@keys_cli.command("rotate")
+@click.option("--batch-size", default=keys.DEFAULT_BATCH, show_default=True, type=click.IntRange(1, 100000))
+def rotate(batch_size: int) -> None:
+    """Re-encrypt every encrypted value and file under the newest key (the first in the list).
+
+    Resumable: values already under the newest key are skipped, so run it again after an interruption.
+    Afterwards the old key can be removed from PRACLOX_ENCRYPTION_KEYS.
+    """
+    from praclox.jobs.services import JobLocked, job_lock
+
+    try:
+        with job_lock("keys_rotate"):
+            report = keys.rotate_all(batch_size=batch_size)
+    except JobLocked as exc:
+        raise click.ClickException("another key rotation is running; try again when it has finished") from exc
+    record("key_rotation", None, record_type="encryption_keys", fields=sorted(report.columns) + sorted(report.files))
+    db.session.commit()
+    for name, count in {**report.columns, **report.files}.items():
+        click.echo(f"{name}: {count} value(s) checked")
+    click.echo(f"Re-encrypted {report.rotated} value(s); {report.current} were already under the newest key.")
+    click.echo("Everything is now under the first key; the other keys can be removed from PRACLOX_ENCRYPTION_KEYS.")
+
+
+@privacy_cli.command("purge-audit")
+@click.option("--months", type=click.IntRange(1, 1200), default=None, help="Default: the retention setting.")
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+def purge_audit(months: int | None, dry_run: bool) -> None:
+    """Remove audit entries older than the retention period (24 months unless set otherwise)."""
+    from praclox.privacy.models import AUDIT_RETENTION_KEY
+    from praclox.settings import services as settings
+
+    months = months or int(settings.get(AUDIT_RETENTION_KEY))
+    counts = audit_trail.purge_old(months, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(f"{verb} {next(iter(counts.values()))} audit entr(y/ies) older than {months} months.")

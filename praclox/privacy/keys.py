@@ -1,0 +1,155 @@
+"""Encryption keys: re-encrypting everything under the newest key, and refusing to start with keys that
+cannot read the data already stored."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.fernet import InvalidToken
+from flask import Flask, current_app
+from sqlalchemy import Column, Table, Text, bindparam, inspect, select, type_coerce, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from praclox.crypto import EXTENSION_KEY, EncryptedText, KeyConfigurationError, fernet
+from praclox.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: ``app.extensions[FILE_ROTATORS]``: callables ``(batch_size) -> {"rotated": n, "current": m}`` that
+#: re-encrypt stored files (e.g. applicant documents) under the newest key; each commits its own batches
+FILE_ROTATORS = "praclox_rotate_files"
+DEFAULT_BATCH = 500
+
+
+@dataclass
+class RotationReport:
+    rotated: int = 0  #: values re-encrypted under the newest key
+    current: int = 0  #: values already under the newest key (a resumed or repeated run)
+    columns: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)
+
+
+def encrypted_columns(metadata: Any = None) -> list[tuple[Table, Column[Any]]]:
+    """Every column whose type is ``EncryptedText``, found from the metadata (new domains included)."""
+    metadata = metadata if metadata is not None else db.metadata
+    return [(t, c) for t in metadata.sorted_tables for c in t.columns if isinstance(c.type, EncryptedText)]
+
+
+def _primary() -> Any:
+    return current_app.extensions[EXTENSION_KEY + "_primary"]
+
+
+def _is_current(token: bytes) -> bool:
+    try:
+        _primary().decrypt(token)
+    except InvalidToken:
+        return False
+    return True
+
+
+def rotate_column(
+    table: Table, column: Column[Any], *, batch_size: int = DEFAULT_BATCH,
+    after_batch: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Re-encrypt one column in primary-key order, one transaction per batch. Values already under the
+    newest key are left alone, so an interrupted run resumes where it stopped."""
+    (pk,) = table.primary_key.columns
+    raw = type_coerce(column, Text)
+    rotated = current = 0
+    last: Any = None
+    while True:
+        stmt = select(pk, raw).where(column.is_not(None)).order_by(pk).limit(batch_size)
+        if last is not None:
+            stmt = stmt.where(pk > last)
+        rows = db.session.execute(stmt).all()
+        if not rows:
+            break
+        changes = []
+        for key, token in rows:
+            data = token.encode("ascii")
+            if _is_current(data):
+                current += 1
+            else:
+                changes.append({"_pk": key, "_token": fernet().rotate(data).decode("ascii")})
+        if changes:
+            # raw tokens: bound as Text so the column type does not encrypt them a second time
+            stmt = update(table).where(pk == bindparam("_pk")).values({column.name: bindparam("_token", type_=Text)})
+            db.session.execute(stmt, changes)
+            rotated += len(changes)
+        last = rows[-1][0]
+        db.session.commit()
+        if after_batch is not None:
+            after_batch(rotated)
+    return rotated, current
+
+
+def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], None] | None = None
+               ) -> RotationReport:
+    """Rotate every encrypted column, then every registered file store."""
+    report = RotationReport()
+    for table, column in encrypted_columns():
+        rotated, current = rotate_column(table, column, batch_size=batch_size, after_batch=after_batch)
+        report.rotated += rotated
+        report.current += current
+        report.columns[f"{table.name}.{column.name}"] = rotated + current
+    for rotator in current_app.extensions.get(FILE_ROTATORS, []):
+        counts = dict(rotator(batch_size))
+        report.rotated += counts.get("rotated", 0)
+        report.current += counts.get("current", 0)
+        report.files[getattr(rotator, "__name__", "files")] = counts.get("rotated", 0) + counts.get("current", 0)
+    return report
+
+
+def check_keys(app: Flask) -> None:
+    """At start: the oldest and newest stored value of every encrypted column must decrypt.
+
+    An app that cannot read its own data stops here with a clear message, instead of failing later on
+    a page. An empty or not yet migrated database passes.
+    """
+    with app.app_context():
+        try:
+            present = set(inspect(db.engine).get_table_names())
+        except SQLAlchemyError:
+            log.warning("database not reachable at start; encryption keys not checked")
+            return
+        for table, column in encrypted_columns():
+            if table.name not in present:
+                continue
+            try:
+                tokens = _samples(table, column)
+            except SQLAlchemyError:
+                db.session.rollback()
+                continue  # a column not migrated yet
+            if not all(_can_decrypt(app, token) for token in tokens):
+                db.session.remove()
+                db.engine.dispose()  # the app will not run: close its connections now
+                raise KeyConfigurationError(
+                    f"The configured encryption keys cannot decrypt the data in {table.name}.{column.name}. "
+                    "Set PRACLOX_ENCRYPTION_KEYS to include the key the data was encrypted with (or restore "
+                    "instance/encryption_keys). The application does not start without it."
+                )
+        db.session.remove()
+
+
+def _samples(table: Table, column: Column[Any]) -> list[str]:
+    """The oldest and the newest stored value (by primary key): the likeliest to be under other keys."""
+    (pk,) = table.primary_key.columns
+    found = []
+    for order in (pk.asc(), pk.desc()):
+        token = db.session.execute(
+            select(type_coerce(column, Text)).where(column.is_not(None)).order_by(order).limit(1)
+        ).scalar()
+        if token is not None:
+            found.append(token)
+    return found
+
+
+def _can_decrypt(app: Flask, token: str) -> bool:
+    try:
+        app.extensions[EXTENSION_KEY].decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeEncodeError):
+        return False
+    return True

@@ -1,0 +1,105 @@
+"""The record of processing activities (GDPR art. 30) and the public statement, built from the fields
+every domain declares."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from praclox.privacy.registry import PersonalField, all_fields
+from praclox.settings import services as settings
+
+LEGAL_BASES = {
+    "contract": _l("performance of a contract"),
+    "legitimate interest": _l("legitimate interest"),
+    "consent": _l("consent"),
+    "legal obligation": _l("legal obligation"),
+}
+
+CATEGORIES = {
+    "office details": _l("office details"),
+    "contact details": _l("contact details"),
+    "client history": _l("client history"),
+    "special dates": _l("special dates"),
+    "identity": _l("identity"),
+    "application": _l("application"),
+    "account": _l("account"),
+    "account security": _l("account security"),
+    "data-subject requests": _l("data-subject requests"),
+    "suppression list": _l("suppression list"),
+    "privacy officer": _l("privacy officer"),
+    "audit trail": _l("audit trail"),
+    "support access": _l("support access"),
+}
+
+#: the order of the statement's sections: what clients care about first; unknown categories follow
+CATEGORY_ORDER = ("office details", "contact details", "client history", "special dates", "registration",
+                  "identity", "application", "data-subject requests", "account", "audit trail")
+#: internal safeguards, described in their own paragraphs of the statement rather than as a section
+STATEMENT_SKIPS = ("account security", "suppression list", "privacy officer", "support access")
+
+HEADER = (_l("table"), _l("column"), _l("category"), _l("purpose"), _l("legal basis"), _l("retention"),
+          _l("encrypted"), _l("visible to"))
+
+
+def translated(text: Any) -> str:
+    """A declared text in the reader's language: lazy strings translate themselves; a plain English
+    string is looked up in the catalogs and shown as is when no translation exists."""
+    return gettext(str(text)) if str(text) else ""
+
+
+def retention_text(item: PersonalField) -> str:
+    """The retention as a sentence; a setting key is replaced by the setting's live value."""
+    spec = settings.specs().get(str(item.retention))
+    if spec is None:
+        return translated(item.retention)
+    return f"{spec.label}: {settings.get(spec.key)}"
+
+
+def category_text(category: str) -> str:
+    return str(CATEGORIES.get(category, translated(category)))
+
+
+def legal_basis_text(basis: str) -> str:
+    return str(LEGAL_BASES.get(basis, translated(basis)))
+
+
+def rows() -> list[dict[str, Any]]:
+    """One row per declared field, in table order."""
+    fields = sorted(all_fields(), key=lambda f: (f.table, f.column))
+    return [
+        {
+            "table": f.table, "column": f.column, "category": category_text(f.category),
+            "purpose": translated(f.purpose), "legal_basis": legal_basis_text(f.legal_basis),
+            "retention": retention_text(f), "encrypted": f.encrypted, "visible_to": ", ".join(f.visible_to),
+        }
+        for f in fields
+    ]
+
+
+def csv_rows() -> list[list[Any]]:
+    return [[r["table"], r["column"], r["category"], r["purpose"], r["legal_basis"], r["retention"],
+             str(_l("yes")) if r["encrypted"] else str(_l("no")), r["visible_to"]] for r in rows()]
+
+
+def statement_sections() -> list[dict[str, Any]]:
+    """For the public statement: per category, what we hold, why, on which basis and for how long."""
+    grouped: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    def order(f: PersonalField) -> tuple[int, str, str, str]:
+        known = CATEGORY_ORDER.index(f.category) if f.category in CATEGORY_ORDER else len(CATEGORY_ORDER)
+        return known, f.category, f.table, f.column
+
+    for f in sorted(all_fields(), key=order):
+        if f.category in STATEMENT_SKIPS:
+            continue
+        section = grouped.setdefault(f.category, {"category": category_text(f.category), "purposes": [],
+                                                  "bases": [], "retention": [], "encrypted": False})
+        for key, value in (("purposes", translated(f.purpose)), ("bases", legal_basis_text(f.legal_basis)),
+                           ("retention", retention_text(f))):
+            if value not in section[key]:
+                section[key].append(value)
+        section["encrypted"] = section["encrypted"] or f.encrypted
+    return list(grouped.values())

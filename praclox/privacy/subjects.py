@@ -1,0 +1,131 @@
+"""Data-subject requests across every domain: find a person, show or hand over everything, erase."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from praclox.audit.services import forget_record
+from praclox.audit.services import record as audit
+from praclox.clock import now
+from praclox.extensions import db
+from praclox.privacy import suppression
+from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Tombstone
+from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, all_fields, domains
+from praclox.privacy.requests import close_request
+
+log = logging.getLogger(__name__)
+
+
+class SubjectError(ValueError):
+    """A search or erasure that cannot be done as asked; ``str()`` is a code the view translates."""
+
+
+@dataclass
+class Person:
+    """Every hit that belongs to one person (grouped by ``Hit.person_key``)."""
+
+    key: str
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def domains(self) -> list[str]:
+        return sorted({h.domain for h in self.hits})
+
+
+def search(query: SubjectQuery) -> list[Person]:
+    """Ask every registered domain; group the hits by person. An empty query is an error."""
+    if query.is_empty():
+        raise SubjectError("empty")
+    people: dict[str, Person] = {}
+    for module in domains().values():
+        for hit in module.find(query):
+            people.setdefault(hit.person_key, Person(hit.person_key)).hits.append(hit)
+    return list(people.values())
+
+
+def person(query: SubjectQuery, key: str) -> Person:
+    """The person with this key in the results of ``query``; searched again, never stored."""
+    for found in search(query):
+        if found.key == key:
+            return found
+    raise SubjectError("not_found")
+
+
+def _by_domain(hits: list[Hit]) -> dict[str, list[Hit]]:
+    grouped: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        grouped[hit.domain].append(hit)
+    return grouped
+
+
+def export_person(found: Person, *, actor: Any = None) -> dict[str, Any]:
+    """Everything held about the person, per domain, with the declaration of every field (art. 15, 20)."""
+    registered = domains()
+    data = {name: registered[name].export(hits) for name, hits in sorted(_by_domain(found.hits).items())}
+    declared = {(f.table, f.column): f for f in all_fields()}
+    for hit in found.hits:
+        audit("export", None, record_type=hit.record_type, record_id=hit.record_id, actor=actor)
+    return {
+        "generated_at": now().isoformat(timespec="seconds"),
+        "controller": "Praclox",
+        "data": data,
+        "fields": [_describe(f) for (table, _col), f in sorted(declared.items()) if _table_in(data, table)],
+    }
+
+
+def _table_in(data: dict[str, Any], table: str) -> bool:
+    return any(isinstance(part, dict) and table in part for part in data.values())
+
+
+def _describe(item: PersonalField) -> dict[str, Any]:
+    from praclox.privacy.register import retention_text
+
+    return {"table": item.table, "column": item.column, "category": item.category, "purpose": str(item.purpose),
+            "legal_basis": item.legal_basis, "retention": retention_text(item), "encrypted": item.encrypted}
+
+
+def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | None = None) -> Tombstone:
+    """Erase the person in every domain, forget their audit entries, keep a tombstone and a suppression
+    entry. Irreversible; the caller commits (and then calls ``compact_storage``)."""
+    registered = domains()
+    counts: dict[str, dict[str, int]] = {}
+    for name, hits in sorted(_by_domain(found.hits).items()):
+        counts[name] = registered[name].erase(hits)
+    forgotten = 0
+    for hit in found.hits:
+        if not hit.extra.get("keep_audit"):
+            forgotten += forget_record(hit.record_type, [hit.record_id])
+    counts["audit"] = {"entries": forgotten}
+    tombstone = Tombstone(counts=json.dumps(counts, sort_keys=True), erased_by_id=getattr(actor, "id", None),
+                          request_id=request.id if request is not None else None)
+    db.session.add(tombstone)
+    db.session.flush()
+    for key in {h.person_key for h in found.hits if "@" in h.person_key and " " not in h.person_key}:
+        suppression.suppress(key, tombstone.id)
+    if request is not None:
+        request.requester_name, request.requester_contact = ERASED_MARKER, None
+        if request.is_open:
+            close_request(request, status="completed", outcome=f"erased, tombstone #{tombstone.id}", actor=actor)
+    audit("erase", tombstone, fields=sorted(counts), actor=actor)
+    db.session.flush()
+    log.info("erasure done: %d record(s) in %d domain(s)", len(found.hits), len(counts) - 1)
+    return tombstone
+
+
+def compact_storage() -> None:
+    """After an erasure is committed: SQLite's write-ahead log still holds the old pages; fold it back
+    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+    if busy:
+        # another connection was reading; the next checkpoint folds the log back instead
+        current_app.logger.warning("write-ahead log could not be truncated after an erasure (busy)")

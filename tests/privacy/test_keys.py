@@ -1,0 +1,176 @@
+"""Key rotation over old and new data, interrupted and resumed, and refusing to start with a wrong key."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import Text, select, type_coerce
+
+from praclox import create_app
+from praclox.crypto import KeyConfigurationError
+from praclox.extensions import db
+from praclox.offices.models import Interaction
+from praclox.privacy import keys
+
+
+def _log(app, office_name: str, summaries: list[str]) -> None:
+    from praclox.offices import services
+
+    with app.test_request_context():
+        office = services.create_office({"name": office_name})
+        for text in summaries:
+            services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary=text, contact=None,
+                                     logged_by=None)
+        db.session.commit()
+
+
+def _tokens(app) -> list[bytes]:
+    with app.app_context():
+        return [t.encode() for t in db.session.scalars(select(type_coerce(Interaction.summary, Text))
+                                                        .order_by(Interaction.id))]
+
+
+@pytest.fixture
+def make_app(app_config):
+    """Another app on the same database (other keys); its connections are closed afterwards."""
+    made = []
+
+    def factory(**config):
+        other = create_app({**app_config, **config})
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def rotated_app(app, app_config, make_app):
+    """Old data under the test key, then a new key in front of it and some new data under the new key."""
+    _log(app, "Oud BV", [f"old summary {n}" for n in range(5)])
+    new_key = Fernet.generate_key().decode()
+    old_key = app_config["ENCRYPTION_KEYS"]
+    second = make_app(ENCRYPTION_KEYS=f"{new_key},{old_key}")
+    _log(second, "Nieuw BV", [f"new summary {n}" for n in range(2)])
+    second.new_key = new_key  # type: ignore[attr-defined]
+    return second
+
+
+def _readable_with(token: bytes, key: str) -> bool:
+    try:
+        Fernet(key.encode()).decrypt(token)
+    except InvalidToken:
+        return False
+    return True
+
+
+def test_rotation_reencrypts_old_values_and_leaves_new_ones(rotated_app, make_app):
+    new_key = rotated_app.new_key
+    assert [_readable_with(t, new_key) for t in _tokens(rotated_app)] == [False] * 5 + [True] * 2
+    result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate", "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Re-encrypted 5 value(s); 2 were already under the newest key." in result.output
+    assert all(_readable_with(t, new_key) for t in _tokens(rotated_app))
+    only_new = make_app(ENCRYPTION_KEYS=new_key)
+    with only_new.app_context():
+        summaries = sorted(db.session.scalars(select(Interaction.summary)))
+        assert summaries[0] == "new summary 0" and summaries[-1] == "old summary 4"
+        from praclox.audit.models import AuditEntry
+
+        rotated = db.session.scalars(select(AuditEntry).filter_by(action="key_rotation")).one().fields
+        assert "interactions.summary" in rotated.split(",")
+
+
+def test_an_interrupted_rotation_resumes_where_it_stopped(rotated_app):
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_first_batch(done: int) -> None:
+        raise Interrupted
+
+    with rotated_app.app_context(), pytest.raises(Interrupted):
+        keys.rotate_all(batch_size=3, after_batch=stop_after_first_batch)
+    assert [_readable_with(t, rotated_app.new_key) for t in _tokens(rotated_app)] == [True] * 3 + [False] * 2 + [
+        True] * 2
+    with rotated_app.app_context():
+        report = keys.rotate_all(batch_size=3)
+    assert (report.rotated, report.current) == (2, 5)
+    assert all(_readable_with(t, rotated_app.new_key) for t in _tokens(rotated_app))
+    with rotated_app.app_context():
+        again = keys.rotate_all(batch_size=3)
+    assert (again.rotated, again.current) == (0, 7)
+
+
+def test_file_rotators_registered_by_other_domains_run_and_are_counted(rotated_app):
+    calls = []
+
+    def documents(batch_size: int) -> dict[str, int]:
+        calls.append(batch_size)
+        return {"rotated": 3, "current": 1}
+
+    rotated_app.extensions[keys.FILE_ROTATORS].append(documents)
+    with rotated_app.app_context():
+        report = keys.rotate_all(batch_size=10)
+    assert calls == [10] and report.files == {"documents": 4} and report.rotated == 5 + 3
+
+
+def test_a_wrong_key_stops_the_app_at_start_with_a_clear_message(app, make_app):
+    _log(app, "Geheim BV", ["confidential"])
+    with pytest.raises(KeyConfigurationError, match=r"cannot decrypt the data in interactions\.summary"):
+        make_app(ENCRYPTION_KEYS=Fernet.generate_key().decode())
+
+
+def test_a_lost_key_file_stops_the_app_instead_of_generating_a_new_key_silently(app, app_config, tmp_path):
+    _log(app, "Geheim BV", ["confidential"])
+    config = {k: v for k, v in app_config.items() if k != "ENCRYPTION_KEYS"}
+    with pytest.raises(KeyConfigurationError, match="PRACLOX_ENCRYPTION_KEYS"):
+        create_app(config)
+
+
+def test_an_unparseable_key_is_refused_at_start(app_config):
+    with pytest.raises(KeyConfigurationError, match="not a valid Fernet key"):
+        create_app({**app_config, "ENCRYPTION_KEYS": "not-a-key"})
+
+
+def test_an_empty_database_starts_with_any_key(app, make_app):
+    assert make_app(ENCRYPTION_KEYS=Fernet.generate_key().decode()) is not None
+
+
+def test_encrypted_columns_are_discovered_from_the_metadata(app):
+    with app.app_context():
+        found = {f"{t.name}.{c.name}" for t, c in keys.encrypted_columns()}
+    assert "interactions.summary" in found
+
+
+def test_the_command_line_says_why_it_will_not_start_without_a_traceback(app, app_config):
+    from click.testing import CliRunner
+
+    from praclox.cli import main
+
+    _log(app, "Geheim BV", ["confidential"])
+    env = {"PRACLOX_INSTANCE_PATH": app_config["INSTANCE_PATH"], "PRACLOX_DATABASE_URL": app_config["DATABASE_URL"],
+           "PRACLOX_SECRET_KEY": "x" * 32, "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    result = CliRunner().invoke(main, ["jobs", "list"], env=env)
+    assert result.exit_code == 1
+    assert "Error: The configured encryption keys cannot decrypt" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_dropping_the_old_key_before_rotating_stops_the_app(rotated_app, make_app):
+    with pytest.raises(KeyConfigurationError, match=r"interactions\.summary"):
+        make_app(ENCRYPTION_KEYS=rotated_app.new_key)
+
+
+def test_two_rotations_never_run_at_once(rotated_app):
+    from praclox.jobs.services import acquire_lock
+
+    with rotated_app.app_context():
+        assert acquire_lock("keys_rotate")
+    result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 1 and "another key rotation is running" in result.output
+    assert not any(_readable_with(t, rotated_app.new_key) for t in _tokens(rotated_app)[:5])

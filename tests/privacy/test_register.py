@@ -1,0 +1,71 @@
+"""The processing register, the register-completeness rule and the public privacy statement."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import Column, Integer, MetaData, String, Table
+
+from praclox.extensions import db
+from praclox.privacy.registry import all_fields, undeclared_columns
+
+
+def test_every_column_that_may_hold_personal_data_is_declared(app):
+    with app.app_context():
+        missing = undeclared_columns(db.metadata)
+    assert not missing, (
+        "columns neither declared as a PersonalField in a domain's privacy.py nor listed in its NOT_PERSONAL: "
+        f"{missing}"
+    )
+
+
+def test_a_new_undeclared_column_fails_the_completeness_rule(app):
+    extra = MetaData()
+    Table("hobbies", extra, Column("id", Integer, primary_key=True), Column("nickname", String(50)))
+    with app.app_context():
+        assert undeclared_columns(extra) == ["hobbies.nickname"]
+
+
+def test_declared_fields_name_real_columns(app):
+    with app.app_context():
+        columns = {(t.name, c.name) for t in db.metadata.sorted_tables for c in t.columns}
+        unknown = [(f.table, f.column) for f in all_fields() if (f.table, f.column) not in columns]
+    assert not unknown
+
+
+def test_register_page_lists_fields_with_purpose_and_live_retention(app, login_as):
+    client = login_as("privacy_officer")
+    page = client.get("/privacy-officer/register").get_data(as_text=True)
+    assert "contacts.email" in page and "interactions.summary" in page
+    assert "Bewaartermijn audittrail (maanden): 24" in page  # a setting key shows its live value
+
+
+def test_register_csv_has_a_row_per_declared_field_and_is_audited(app, login_as):
+    client = login_as("admin")
+    response = client.get("/privacy-officer/register.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    with app.app_context():
+        assert len(rows) == 1 + len(all_fields())
+        from praclox.audit.models import AuditEntry
+
+        assert db.session.query(AuditEntry).filter_by(action="export", record_type="processing_register").count() == 1
+    assert rows[0][:2] == ["tabel", "kolom"]
+
+
+def test_public_statement_needs_no_login_and_speaks_dutch_and_english(app, client, admin_client):
+    admin_client.post("/admin/settings/", data={
+        "privacy.audit_retention_months": "18", "privacy.officer_name": "Mr. Officer Testname",
+        "privacy.officer_address": "Postbus 12, 3500 AA Utrecht", "privacy.officer_email": "fg@praclox.nl",
+    })
+    dutch = client.get("/privacy")
+    assert dutch.status_code == 200
+    text = dutch.get_data(as_text=True)
+    assert "Privacyverklaring" in text and "Uw rechten" in text and "Autoriteit Persoonsgegevens" in text
+    assert "Mr. Officer Testname" in text and "Postbus 12, 3500 AA Utrecht" in text
+    assert "Bewaartermijn audittrail (maanden): 18" in text
+    client.post("/language", data={"lang": "en", "next": "/privacy"})
+    english = client.get("/privacy").get_data(as_text=True)
+    assert "Privacy statement" in english and "Your rights" in english and "Do we share it?" in english
+    assert "contact details" in english.lower()

@@ -1,0 +1,343 @@
+"""Access and erasure requests across every domain, ending in a byte scan of what is left on disk.
+
+Each domain adds a seeder to SEEDERS: it stores the person's data in that domain and returns the unique
+strings it stored. The tests below then prove that the access export contains every one of them and
+that after the erasure none of them is left in the database file, its write-ahead log or instance/.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from praclox.audit.models import AuditEntry
+from praclox.extensions import db
+from praclox.privacy.models import PrivacyRequest, Suppression, Tombstone
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A person with strings that exist nowhere else in the test database."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def new_subject() -> Subject:
+    tag = secrets.token_hex(4)
+    return Subject(f"Quin{tag}", f"Zwartwoud{tag}", f"q.{tag}@voorbeeld.nl", f"06-{int(tag, 16) % 10**8:08d}")
+
+
+def seed_offices(app: Flask, person: Subject) -> list[str]:
+    """A contact at an office with two history entries that mention them."""
+    from praclox.offices import services
+
+    with app.test_request_context():
+        office = services.create_office({"name": "Kantoor De Linde", "visit_city": "Zeist"})
+        contact = services.create_contact(office, {
+            "first_name": person.first_name, "last_name": person.last_name, "job_title": "Controller",
+            "email": person.email, "phone": person.phone})
+        services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), contact=contact, logged_by=None,
+                                 summary=f"Called {person.full_name} about the annual report")
+        services.log_interaction(office, kind="visit", occurred_on=date(2026, 1, 6), contact=None, logged_by=None,
+                                 summary=f"Visit; {person.last_name} was ill, spoke to the director")
+        db.session.commit()
+    return [person.first_name, person.last_name, person.email, person.phone, "Controller"]
+
+
+def seed_privacy_request(app: Flask, person: Subject) -> list[str]:
+    """The erasure request the person sent."""
+    from praclox.privacy import requests
+
+    with app.test_request_context():
+        requests.create_request(requester_name=person.full_name, requester_contact=person.email, kind="erasure",
+                                received_on=date(2026, 1, 2))
+        db.session.commit()
+    return [person.full_name, person.email]
+
+
+#: one seeder per domain that stores personal data; a new domain appends its own
+SEEDERS: list[Callable[[Flask, Subject], list[str]]] = [seed_offices, seed_privacy_request]
+
+
+@pytest.fixture
+def seeded(app: Flask) -> tuple[Subject, list[str]]:
+    person = new_subject()
+    unique: list[str] = []
+    for seeder in SEEDERS:
+        unique.extend(seeder(app, person))
+    return person, sorted(set(unique))
+
+
+def _search(client: Any, **query: str) -> Any:
+    return client.post("/privacy-officer/subjects", data={"name": "", "email": "", "phone": "", **query})
+
+
+def _person_form(person: Subject, **extra: Any) -> dict[str, Any]:
+    return {"name": "", "email": person.email, "phone": "", "person": person.email.lower(), **extra}
+
+
+def test_an_empty_search_is_a_clear_error(app, login_as):
+    response = _search(login_as("privacy_officer"))
+    assert response.status_code == 422
+    assert "Vul een naam, e-mailadres of telefoonnummer in" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["email", "name", "phone"])
+def test_search_by_name_email_or_phone_groups_the_hits_by_person(app, login_as, seeded, query):
+    person, _unique = seeded
+    value = {"email": person.email.upper(), "name": person.last_name.lower(), "phone": "+31 " + person.phone[1:]}[query]
+    page = _search(login_as("privacy_officer"), **{query: value}).get_data(as_text=True)
+    assert "Contactpersoon bij Kantoor De Linde" in page
+    assert person.email.lower() in page
+
+
+def test_access_export_holds_every_field_with_its_purpose_and_retention(app, login_as, seeded):
+    person, unique = seeded
+    client = login_as("privacy_officer")
+    response = client.post("/privacy-officer/subjects/access.json", data=_person_form(person))
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    body = response.get_data(as_text=True)
+    for text in unique:
+        assert text in body, text
+    export = json.loads(body)
+    contact = export["data"]["offices"]["contacts"][0]
+    assert contact["email"] == person.email and contact["phone"] == person.phone
+    summaries = [i["summary"] for i in export["data"]["offices"]["interactions"]]
+    assert summaries == [f"Called {person.full_name} about the annual report"]
+    described = {(f["table"], f["column"]): f for f in export["fields"]}
+    with app.app_context():
+        from praclox.privacy.registry import all_fields
+
+        declared = all_fields()
+    for domain, tables in export["data"].items():
+        for table, rows in tables.items():
+            for row in rows:
+                missing = {f.column for f in declared if f.table == table} - set(row)
+                assert not missing, (domain, table, missing)  # the export holds every declared field
+    assert described[("contacts", "email")]["purpose"] and described[("contacts", "email")]["retention"]
+    assert described[("interactions", "summary")]["encrypted"] is True
+    page = client.post("/privacy-officer/subjects/access", data=_person_form(person)).get_data(as_text=True)
+    assert person.phone in page and "De juiste persoon bij een kantoor bereiken." in page
+    with app.app_context():
+        exports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
+        assert {e.record_type for e in exports} >= {"contacts", "privacy_requests"}
+
+
+def _files(instance: Path) -> list[Path]:
+    return [p for p in instance.rglob("*") if p.is_file()]
+
+
+def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded):
+    person, unique = seeded
+    client = login_as("privacy_officer")
+    with app.app_context():
+        request_id = db.session.scalar(select(PrivacyRequest.id))
+        contact_id = db.session.scalar(select(AuditEntry.record_id).where(AuditEntry.record_type == "contacts"))
+
+    confirm = client.post("/privacy-officer/subjects/erase", data=_person_form(person))
+    assert confirm.status_code == 200 and "Deze persoon overal verwijderen?" in confirm.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Tombstone).count() == 0
+
+    done = client.post("/privacy-officer/subjects/erase",
+                       data=_person_form(person, confirm="y", request_id=str(request_id)))
+    assert done.status_code == 302
+
+    from praclox.offices.models import Contact, Interaction
+
+    with app.app_context():
+        assert db.session.query(Contact).count() == 0
+        summaries = sorted(i.summary for i in db.session.scalars(select(Interaction)))
+        assert summaries == ["Called [verwijderd] about the annual report",
+                             "Visit; [verwijderd] was ill, spoke to the director"]
+        assert not db.session.scalars(select(AuditEntry).where(
+            AuditEntry.record_type == "contacts", AuditEntry.record_id == contact_id)).all()
+        tombstone = db.session.scalars(select(Tombstone)).one()
+        assert json.loads(tombstone.counts)["offices"] == {"contacts": 1, "office_fields": 0, "summaries": 2}
+        assert tombstone.request_id == request_id and db.session.query(Suppression).count() == 1
+        request = db.session.get(PrivacyRequest, request_id)
+        assert (request.requester_name, request.requester_contact, request.status) == ("[verwijderd]", None,
+                                                                                      "completed")
+        assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "erase"))
+        if db.engine.dialect.name != "sqlite":
+            return
+    instance = Path(app.instance_path)
+    leftovers = []
+    for path in _files(instance):
+        content = path.read_bytes().lower()
+        leftovers += [(path.name, text) for text in unique if text.lower().encode() in content]
+    assert not leftovers, leftovers
+    assert any(p.name.endswith(".sqlite3") for p in _files(instance))
+
+
+def test_adding_an_erased_person_again_warns(app, login_as, seeded):
+    person, _unique = seeded
+    client = login_as("privacy_officer")
+    client.post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    staff = login_as("staff")
+    with app.app_context():
+        from praclox.offices.models import Office
+
+        office_id = db.session.scalar(select(Office.id))
+    response = staff.post(f"/offices/{office_id}/contacts/new", data={
+        "first_name": "Q", "last_name": "Again", "email": person.email.upper()}, follow_redirects=True)
+    assert "op eigen verzoek zijn verwijderd" in response.get_data(as_text=True)
+    other = staff.post(f"/offices/{office_id}/contacts/new", data={
+        "first_name": "Someone", "last_name": "Else", "email": "someone.else@voorbeeld.nl"}, follow_redirects=True)
+    assert "op eigen verzoek zijn verwijderd" not in other.get_data(as_text=True)
+
+
+def test_an_import_of_an_erased_address_is_counted_as_a_warning(app, login_as, seeded):
+    from flask import g
+
+    from praclox.offices import importer
+
+    person, _unique = seeded
+    login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    rows = f"office,first_name,last_name,email\nNieuw BV,Q,Z,{person.email}\n".encode()
+    with app.app_context():
+        importer.import_offices(rows)
+        db.session.commit()
+        assert g.privacy_suppressed == 1
+
+
+def test_a_privacy_officer_cannot_erase_their_own_account(app, login_as):
+    client = login_as("privacy_officer")
+    email = client.user.email
+    response = client.post("/privacy-officer/subjects/erase",
+                           data={"name": "", "email": email, "phone": "", "person": email, "confirm": "y"})
+    assert response.status_code == 422 and "eigen account niet verwijderen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Tombstone).count() == 0
+
+
+def test_a_stale_or_forged_person_key_changes_nothing(app, login_as, seeded):
+    person, _unique = seeded
+    client = login_as("privacy_officer")
+    response = client.post("/privacy-officer/subjects/erase",
+                           data={**_person_form(person, confirm="y"), "person": "<script>x</script>"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.query(Tombstone).count() == 0
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"name": "x" * 201}, "Maximaal 200 tekens"),
+    ({"name": "Jan\x00"}, "niet zijn toegestaan"),
+    ({"email": "not-an-address"}, "geldig e-mailadres"),
+    ({"phone": "<script>"}, "geldig telefoonnummer"),
+    ({"phone": "1" * 31}, "Maximaal 30 tekens"),
+])
+def test_bad_search_input_gets_a_clear_error(app, login_as, data, message):
+    response = _search(login_as("privacy_officer"), **data)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_html_in_a_search_is_shown_as_text_and_finds_nothing(app, login_as, seeded):
+    response = _search(login_as("privacy_officer"), name="<script>alert(1)</script>")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<script>alert(1)" not in page and "Niemand gevonden." in page
+
+
+def test_follow_up_pages_without_a_person_change_nothing(app, login_as, seeded):
+    client = login_as("privacy_officer")
+    for url in ("/privacy-officer/subjects/access", "/privacy-officer/subjects/access.json",
+                "/privacy-officer/subjects/erase"):
+        assert client.post(url, data={"name": "", "email": "", "phone": ""}).status_code == 422
+    with app.app_context():
+        assert db.session.query(Tombstone).count() == 0
+
+
+def test_a_mention_in_another_offices_history_is_found_by_name_and_scrubbed_with_the_person(app, login_as, seeded):
+    from praclox.offices import services
+    from praclox.offices.models import Interaction
+
+    person, _unique = seeded
+    with app.test_request_context():
+        other = services.create_office({"name": "Ander Kantoor"})
+        services.log_interaction(other, kind="meeting", occurred_on=date(2026, 1, 7), contact=None, logged_by=None,
+                                 summary=f"Met {person.full_name.upper()} at a conference")
+        db.session.commit()
+    client = login_as("privacy_officer")
+    page = _search(client, name=person.full_name).get_data(as_text=True)
+    assert "Genoemd in de historie van Ander Kantoor" in page
+    assert page.count('name="person" value="') == 3 * 1  # one person, grouped under the contact's e-mail
+    form = {"name": person.full_name, "email": "", "phone": "", "person": person.email.lower(), "confirm": "y"}
+    assert client.post("/privacy-officer/subjects/erase", data=form).status_code == 302
+    with app.app_context():
+        summaries = {i.summary for i in db.session.scalars(select(Interaction))}
+    assert "Met [verwijderd] at a conference" in summaries
+    assert not any(person.last_name.lower() in s.lower() for s in summaries)
+
+
+def test_from_a_request_the_search_is_prefilled_and_the_erasure_closes_that_request(app, login_as, seeded):
+    person, _unique = seeded
+    client = login_as("privacy_officer")
+    with app.app_context():
+        request_id = db.session.scalar(select(PrivacyRequest.id))
+    detail = client.get(f"/privacy-officer/requests/{request_id}").get_data(as_text=True)
+    assert f'name="email" value="{person.email}"' in detail and f'name="for_request" value="{request_id}"' in detail
+    found = client.post("/privacy-officer/subjects", data={"name": person.full_name, "email": person.email,
+                                                           "phone": "", "for_request": str(request_id)})
+    assert f'name="for_request" value="{request_id}"' in found.get_data(as_text=True)
+    form = {"name": person.full_name, "email": person.email, "phone": "", "for_request": str(request_id),
+            "person": person.email.lower()}
+    confirm = client.post("/privacy-officer/subjects/erase", data=form).get_data(as_text=True)
+    assert f'<option selected value="{request_id}">' in confirm
+    client.post("/privacy-officer/subjects/erase", data={**form, "confirm": "y", "request_id": str(request_id)})
+    page = client.get("/privacy-officer/requests").get_data(as_text=True)
+    assert f'href="/privacy-officer/requests/{request_id}">#{request_id}</a>' in page  # the erasure record
+    with app.app_context():
+        assert db.session.get(PrivacyRequest, request_id).status == "completed"
+
+
+def test_changing_an_address_to_an_erased_one_warns_too(app, login_as, seeded, make_office):
+    person, _unique = seeded
+    login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    office_id = make_office("Derde BV", contacts=({"first_name": "Dirk", "last_name": "Derde"},))
+    with app.app_context():
+        from praclox.offices.models import Contact
+
+        contact_id = db.session.scalar(select(Contact.id).where(Contact.last_name == "Derde"))
+    response = login_as("staff").post(f"/offices/{office_id}/contacts/{contact_id}/edit", data={
+        "first_name": "Dirk", "last_name": "Derde", "email": person.email}, follow_redirects=True)
+    assert "op eigen verzoek zijn verwijderd" in response.get_data(as_text=True)
+
+
+def test_wildcards_in_a_name_search_are_taken_literally(app, login_as, seeded, make_user):
+    make_user("staff", name="Someone Unrelated")
+    page = _search(login_as("privacy_officer"), name="%").get_data(as_text=True)
+    assert "Niemand gevonden." in page
+
+
+def test_an_office_whose_own_address_is_the_persons_is_exported_whole_and_only_that_address_is_cleared(
+        app, login_as, make_office):
+    office_id = make_office("Eenmanszaak Petra", email="petra@eenmanszaak.nl", phone="030-1234567",
+                            notes="Petra works alone")
+    client = login_as("privacy_officer")
+    form = {"name": "", "email": "petra@eenmanszaak.nl", "phone": "", "person": "petra@eenmanszaak.nl"}
+    export = json.loads(client.post("/privacy-officer/subjects/access.json", data=form).get_data(as_text=True))
+    row = export["data"]["offices"]["offices"][0]
+    assert row["notes"] == "Petra works alone" and row["visit_city"] == "Utrecht"
+    client.post("/privacy-officer/subjects/erase", data={**form, "confirm": "y"})
+    with app.app_context():
+        from praclox.offices.models import Office
+
+        office = db.session.get(Office, office_id)
+        assert (office.email, office.phone, office.name) == (None, "030-1234567", "Eenmanszaak Petra")
