@@ -56,6 +56,8 @@ def make_config(tmp_path: Any, pg_database: str | None, **extra: Any) -> dict[st
         "ARGON2_MEMORY_COST": 1024,
         "SMTP_HOST": None,
         "BASE_URL": "http://crm.test",
+        # tests log in with a password alone; tests/auth switch the second factor on and prove it
+        "TWO_FACTOR_ROLES": (),
         **extra,
     }
 

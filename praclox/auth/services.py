@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
+from praclox.auth import sessions
 from praclox.auth.models import ROLE_VALUES, User, UserRole
 from praclox.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from praclox.db import utcnow
@@ -134,6 +135,7 @@ def update_user(user: User, *, name: str, roles: Iterable[str], active: bool, ac
         changed.append("active")
     if "roles" in changed or "active" in changed:
         user.session_version += 1
+        sessions.end_all(user)
     if changed:
         audit("update", user, fields=changed, actor=actor)
     db.session.flush()
@@ -144,8 +146,10 @@ def deactivate(user: User, *, actor: User | None = None) -> None:
     """Deactivate a user; their sessions stop at the next request."""
     user.active = False
     user.session_version += 1
+    sessions.end_all(user)
     audit("update", user, fields=["active"], actor=actor)
 
 
 def end_other_sessions(user: User) -> None:
+    """Bump the session version: every cookie issued for ``user`` so far stops working."""
     user.session_version += 1
