@@ -12,12 +12,12 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
+from praclox_testsupport import RUN_LOG, SECRETS, TEST_PASSWORD, leaks, remember_secret
 from sqlalchemy import text
 
 from praclox import create_app
 from praclox.extensions import db
 
-TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105
 TEST_KEY = Fernet.generate_key().decode()
 PG_URL = os.environ.get("PRACLOX_TEST_DATABASE_URL", "")
 
@@ -114,8 +114,8 @@ def make_user(app: Flask) -> Callable[..., Any]:
         n = next(counter)
         with app.app_context():
             user, _ = services.create_user(
-                email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl", name or f"Test User {n}",
-                roles or ("staff",), TEST_PASSWORD,
+                remember_secret(email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl"),
+                remember_secret(name or f"Test User {n}"), roles or ("staff",), TEST_PASSWORD,
             )
             user.active = active
             db.session.commit()
@@ -164,6 +164,8 @@ def make_office(app: Flask) -> Callable[..., int]:
         with app.test_request_context():
             office = services.create_office({"name": name, "visit_city": "Utrecht", **fields})
             for data in contacts:
+                for key in ("first_name", "last_name", "email", "phone"):
+                    remember_secret(data.get(key))
                 services.create_contact(office, data)
             db.session.commit()
             return office.id
@@ -209,3 +211,32 @@ def smtp_server() -> Iterator[Any]:
 def mail_app_config(app_config: dict[str, Any], smtp_server: Any) -> dict[str, Any]:
     """Use as ``app_config`` (override the fixture in a module) to send through the local SMTP server."""
     return {**app_config, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}
+
+
+
+
+# --- The log of the whole run is scanned for the test data's secrets (issue 7; see praclox_testsupport) ---
+
+
+def pytest_configure(config: Any) -> None:
+    import logging
+
+    logging.getLogger().addHandler(RUN_LOG)
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    import logging
+
+    logging.getLogger().removeHandler(RUN_LOG)
+    found = leaks(RUN_LOG.lines, SECRETS)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(
+            f"log scan: {len(RUN_LOG.lines)} log line(s) checked for {len(SECRETS)} test secret(s): "
+            f"{len(found)} leak(s)"
+        )
+        for secret, line in found[:20]:
+            reporter.write_line(f"  LEAK {secret[:3]}…: {line[:200]}", red=True)
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
