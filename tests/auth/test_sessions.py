@@ -46,7 +46,7 @@ def test_a_copied_cookie_stops_working_after_logout(app, staff_client):
 
 
 def test_a_password_change_ends_every_other_session_but_keeps_this_one(app, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     user = make_user("staff")
     first, second = login_client(app, user), login_client(app, user)
@@ -58,7 +58,7 @@ def test_a_password_change_ends_every_other_session_but_keeps_this_one(app, make
 
 
 def test_deactivation_by_an_admin_ends_the_users_sessions(app, admin_client, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     user = make_user("staff")
     victim = login_client(app, user)
@@ -75,7 +75,7 @@ def test_deactivation_by_an_admin_ends_the_users_sessions(app, admin_client, mak
 
 
 def test_thirty_idle_minutes_end_the_session(app, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     user = make_user("staff")
     with time_machine.travel(START, tick=False) as traveller:
@@ -91,7 +91,7 @@ def test_thirty_idle_minutes_end_the_session(app, make_user):
 
 
 def test_twelve_hours_end_the_session_however_active(app, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     user = make_user("staff")
     with time_machine.travel(START, tick=False) as traveller:
@@ -104,7 +104,7 @@ def test_twelve_hours_end_the_session_however_active(app, make_user):
 
 
 def test_the_idle_timeout_is_a_setting(app, make_user, ctx):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     from praclox.settings import services as settings
 
@@ -118,7 +118,7 @@ def test_the_idle_timeout_is_a_setting(app, make_user, ctx):
 
 
 def test_a_user_sees_their_sessions_and_ends_another_one(app, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     user = make_user("staff")
     laptop = login_client(app, user, agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0")
@@ -135,7 +135,7 @@ def test_a_user_sees_their_sessions_and_ends_another_one(app, make_user):
 
 
 def test_nobody_can_end_another_users_session(app, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     from praclox.auth.models import UserSession
 
@@ -149,7 +149,7 @@ def test_nobody_can_end_another_users_session(app, make_user):
 
 
 def test_end_all_other_sessions(app, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     user = make_user("staff")
     others = [login_client(app, user) for _ in range(2)]
@@ -160,7 +160,7 @@ def test_end_all_other_sessions(app, make_user):
 
 
 def test_a_role_change_needs_the_password_again_after_ten_minutes(app, make_user):
-    from auth_login import login_client
+    from auth_helpers import login_client
 
     from praclox.auth.models import User
 
