@@ -21,6 +21,9 @@ from praclox.extensions import db
 TEST_KEY = Fernet.generate_key().decode()
 PG_URL = os.environ.get("PRACLOX_TEST_DATABASE_URL", "")
 
+#: the browser-journey fixtures (live_server, page, journey), usable by every folder
+pytest_plugins = ("praclox_browser",)
+
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str | None]:
