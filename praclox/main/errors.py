@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import traceback
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
@@ -11,6 +12,27 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("praclox.errors")
+
+
+def describe(exc: BaseException) -> str:
+    """The exception chain as types and frames, without the messages.
+
+    Messages can carry data: a database names the duplicate value in a unique-key error, a KeyError shows
+    its key. Where it happened (file, line, function) and what kind of error is enough to find the cause.
+    """
+    lines: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        lines.append(f"{kind.__module__}.{kind.__qualname__}")
+        for frame in traceback.extract_tb(current.__traceback__):
+            lines.append(f"  {frame.filename}:{frame.lineno} in {frame.name}")
+        current = current.__cause__ or current.__context__
+        if current is not None:
+            lines.append("caused by / during:")
+    return "\n".join(lines)
 
 
 def init_app(app: Flask) -> None:
@@ -47,7 +69,7 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return http_error(exc)
         incident = secrets.token_hex(6)
-        log.exception("incident %s on %s %s", incident, request.method, request.url_rule)
+        log.error("incident %s on %s %s\n%s", incident, request.method, request.url_rule, describe(exc))
         from praclox.extensions import db
 
         db.session.rollback()

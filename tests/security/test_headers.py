@@ -61,9 +61,9 @@ def test_hsts_only_over_https(client):
 def test_behind_a_tls_proxy_the_session_cookie_is_host_prefixed_secure_and_hsts_is_sent(tmp_path, make_user,
                                                                                         app_config):
     app = create_app({**app_config, "PROXY_FIX": True})
-    with app.app_context():
-        from praclox.extensions import db
+    from praclox.extensions import db
 
+    with app.app_context():
         db.create_all()
     user = make_user("staff")
     client = app.test_client()
@@ -71,6 +71,9 @@ def test_behind_a_tls_proxy_the_session_cookie_is_host_prefixed_secure_and_hsts_
     from praclox_testsupport import TEST_PASSWORD
 
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD}, headers=forwarded)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith(f"{HOST_COOKIE}=")
