@@ -86,12 +86,13 @@ def _install_hooks(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from praclox.auth import account_views, cli, reset_views, views  # noqa: F401  (the views register routes)
+    from praclox.auth import account_views, cli, jobs, reset_views, views  # noqa: F401  (views register routes)
     from praclox.auth.models import User
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.user_cli)
     _declare_settings(app)
+    jobs.register(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import time_machine
+from auth_helpers import login_client, post_login
 from praclox_testsupport import TEST_PASSWORD
 from sqlalchemy import func, select
 
@@ -46,8 +47,6 @@ def test_a_copied_cookie_stops_working_after_logout(app, staff_client):
 
 
 def test_a_password_change_ends_every_other_session_but_keeps_this_one(app, make_user):
-    from auth_helpers import login_client
-
     user = make_user("staff")
     first, second = login_client(app, user), login_client(app, user)
     response = second.post("/account/password", data={
@@ -58,8 +57,6 @@ def test_a_password_change_ends_every_other_session_but_keeps_this_one(app, make
 
 
 def test_deactivation_by_an_admin_ends_the_users_sessions(app, admin_client, make_user):
-    from auth_helpers import login_client
-
     user = make_user("staff")
     victim = login_client(app, user)
     assert _logged_in(victim.get("/"))
@@ -75,8 +72,6 @@ def test_deactivation_by_an_admin_ends_the_users_sessions(app, admin_client, mak
 
 
 def test_thirty_idle_minutes_end_the_session(app, make_user):
-    from auth_helpers import login_client
-
     user = make_user("staff")
     with time_machine.travel(START, tick=False) as traveller:
         client = login_client(app, user)
@@ -91,8 +86,6 @@ def test_thirty_idle_minutes_end_the_session(app, make_user):
 
 
 def test_twelve_hours_end_the_session_however_active(app, make_user):
-    from auth_helpers import login_client
-
     user = make_user("staff")
     with time_machine.travel(START, tick=False) as traveller:
         client = login_client(app, user)
@@ -104,8 +97,6 @@ def test_twelve_hours_end_the_session_however_active(app, make_user):
 
 
 def test_the_idle_timeout_is_a_setting(app, make_user, ctx):
-    from auth_helpers import login_client
-
     from praclox.settings import services as settings
 
     settings.set_value("auth.session_idle_minutes", 10)
@@ -118,8 +109,6 @@ def test_the_idle_timeout_is_a_setting(app, make_user, ctx):
 
 
 def test_a_user_sees_their_sessions_and_ends_another_one(app, make_user):
-    from auth_helpers import login_client
-
     user = make_user("staff")
     laptop = login_client(app, user, agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0")
     phone = login_client(app, user, agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Version/17.0 Safari/604.1")
@@ -135,8 +124,6 @@ def test_a_user_sees_their_sessions_and_ends_another_one(app, make_user):
 
 
 def test_nobody_can_end_another_users_session(app, make_user):
-    from auth_helpers import login_client
-
     from praclox.auth.models import UserSession
 
     owner, other = make_user("staff"), make_user("staff")
@@ -149,8 +136,6 @@ def test_nobody_can_end_another_users_session(app, make_user):
 
 
 def test_end_all_other_sessions(app, make_user):
-    from auth_helpers import login_client
-
     user = make_user("staff")
     others = [login_client(app, user) for _ in range(2)]
     me = login_client(app, user)
@@ -160,8 +145,6 @@ def test_end_all_other_sessions(app, make_user):
 
 
 def test_a_role_change_needs_the_password_again_after_ten_minutes(app, make_user):
-    from auth_helpers import login_client
-
     from praclox.auth.models import User
 
     admin, target = make_user("admin"), make_user("staff")
@@ -200,3 +183,21 @@ def test_user_agent_summary_is_short_and_carries_no_details():
     assert summarise_user_agent(None) == ""
     assert summarise_user_agent("curl/8.5.0 <script>") == "curl/8.5.0"
     assert len(summarise_user_agent("x" * 5000)) <= 100
+
+
+def test_the_nightly_job_deletes_old_attempts_spent_links_and_timed_out_sessions(app, make_user):
+    from praclox.auth.jobs import prune_security_records
+    from praclox.auth.models import LoginAttempt
+    from praclox.scheduler import run_job
+
+    user = make_user("staff")
+    with time_machine.travel(START, tick=False) as traveller:
+        post_login(app.test_client(), user.email, "wrong password here")
+        login_client(app, user)
+        traveller.shift(timedelta(days=31))
+        keep = login_client(app, user)
+        with app.app_context():
+            assert prune_security_records() == {"login_attempts": 2, "reset_links": 0, "sessions": 1}
+            assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
+        assert _logged_in(keep.get("/"))
+        assert run_job(app, "auth.prune").outcome == "ok"
