@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from praclox.auth import services, sessions, throttle, totp
+from praclox.auth import notices, services, sessions, throttle, totp
 from praclox.auth.forms import ActionForm, EnrolForm, ReauthForm
 from praclox.auth.passwords import verify_password
 from praclox.auth.views import _locked_message, _note_failure, bp
@@ -122,6 +122,7 @@ def two_factor_confirm() -> str | Response | tuple[str, int]:
         if codes is not None:
             sessions.mark_authenticated()
             db.session.commit()
+            notices.send_notice(current_user, "two_factor_on")
             flash(_("Two-step login is on."), "success")
             return render_template("auth/recovery_codes.html", codes=codes)
         db.session.rollback()
@@ -140,6 +141,7 @@ def recovery_codes() -> str | Response:
         return redirect(url_for("auth.two_factor"))
     codes = totp.new_recovery_codes(current_user)
     db.session.commit()
+    notices.send_notice(current_user, "recovery_codes")
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
@@ -154,5 +156,6 @@ def two_factor_remove() -> Response:
         return redirect(url_for("auth.two_factor"))
     totp.remove(current_user, actor=current_user)
     db.session.commit()
+    notices.send_notice(current_user, "two_factor_off")
     flash(_("Two-step login is off."), "info")
     return redirect(url_for("auth.two_factor"))

@@ -48,7 +48,7 @@ def deactivate(email: str) -> None:
 @click.argument("email")
 def reset_two_factor(email: str) -> None:
     """Remove a user's second factor (a lost phone); they enrol again at their next login."""
-    from praclox.auth import sessions, totp
+    from praclox.auth import notices, sessions, totp
 
     user = services.get_by_email(email)
     if user is None:
@@ -57,4 +57,5 @@ def reset_two_factor(email: str) -> None:
     services.end_other_sessions(user)
     sessions.end_all(user)
     db.session.commit()
+    notices.send_notice(user, "two_factor_off")
     click.echo("Second factor removed; every session of the user has ended.")

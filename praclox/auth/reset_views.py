@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from praclox.auth import reset, services, throttle
+from praclox.auth import notices, reset, services, throttle
 from praclox.auth.forms import ResetForm, ResetRequestForm
 from praclox.auth.views import _locked_message, bp
 from praclox.extensions import db
@@ -46,6 +46,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         else:
             throttle.record_attempt(user.email, success=True, kind="reset")
             db.session.commit()
+            notices.send_notice(user, "password_reset")
             flash(_("Your password has been set; every session was logged out. Log in with it now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

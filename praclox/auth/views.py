@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -9,13 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from praclox.auth import services, sessions, throttle, totp
+from praclox.auth import notices, services, sessions, throttle, totp
 from praclox.auth.forms import LoginForm, LogoutForm, PasswordChangeForm, SecondFactorForm
 from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.urls import safe_next
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("praclox.auth")
 
 #: how long the second step of a login may take after the password was accepted
 PENDING_SECONDS = 300
@@ -33,6 +35,7 @@ def _locked_message() -> str:
 def _note_failure(email: str, kind: str = "password") -> None:
     """Count a failure; when it locks a real account, tell its holder by e-mail (after the commit)."""
     throttle.record_attempt(email, success=False, kind=kind)
+    log.info("login failed at the %s step", kind)
     locked_now = throttle.just_locked(email)
     db.session.commit()
     if locked_now:
@@ -51,6 +54,7 @@ def complete_login(user: User, next_url: str | None) -> Response:
     sessions.start(user, request.user_agent.string)
     throttle.record_attempt(user.email, success=True)
     db.session.commit()
+    log.info("login of user %d", user.id)
     return redirect(safe_next(next_url, url_for("main.index")))
 
 
@@ -62,6 +66,7 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         email = form.email.data
         if throttle.lock_state(email):
+            log.warning("login refused: too many failures for the account or the address")
             flash(_locked_message(), "danger")
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(email, form.password.data)
@@ -133,6 +138,10 @@ def logout() -> Response:
         logout_user()
         session.clear()
         flash(_("You are logged out."), "info")
+        response = redirect(url_for("auth.login"))
+        # the browser drops what it cached of the pages with personal data (the cookie is already emptied)
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
     return redirect(url_for("auth.login"))
 
 
@@ -158,6 +167,7 @@ def password() -> str | Response | tuple[str, int]:
         sessions.mark_authenticated()
         db.session.commit()
         login_user(user)  # keep this session under the new version
+        notices.send_notice(user, "password_changed")
         flash(_("Your password has been changed; other sessions have been logged out."), "success")
         return redirect(url_for("main.index"))
     status = 422 if form.is_submitted() else 200

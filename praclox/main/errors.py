@@ -35,9 +35,17 @@ def describe(exc: BaseException) -> str:
     return "\n".join(lines)
 
 
+def _user_id() -> int | None:
+    """The acting user's number (never a name or address), for security log lines."""
+    from flask_login import current_user
+
+    return current_user.id if getattr(current_user, "is_authenticated", False) else None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> tuple[str, int]:
+        log.warning("CSRF check failed on %s %s (user %s)", request.method, request.url_rule, _user_id())
         return render_template(
             "errors/error.html", code=400, title=_("Form expired"),
             message=_("The form was open too long or came from elsewhere. Reload the page and try again."),
@@ -46,6 +54,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int]:
         code = exc.code or 500
+        if code == 403:
+            log.warning("access denied on %s %s (user %s)", request.method, request.url_rule, _user_id())
         titles = {
             400: _("Bad request"),
             403: _("No access"),
