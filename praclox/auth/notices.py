@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from praclox import mail
@@ -29,6 +30,13 @@ def send_notice(user: User, event: str) -> bool:
     """Tell ``user`` by e-mail about a change to how they sign in; True when the mail went out."""
     if event not in EVENTS:
         raise ValueError(f"unknown notice {event!r}")
+    if not has_request_context():  # from the command line: the user's language, else the default
+        with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
+            return _send(user, event)
+    return _send(user, event)
+
+
+def _send(user: User, event: str) -> bool:
     base = current_app.config["BASE_URL"].rstrip("/")
     text = _(
         "Hello %(name)s,\n\n%(what)s\n\nIf you did this yourself, there is nothing to do. If not, choose a new "
