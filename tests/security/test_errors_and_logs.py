@@ -39,7 +39,7 @@ def failing_app(app_config):
         db.engine.dispose()
 
 
-def test_an_unexpected_error_shows_a_generic_page_with_an_incident_id_logged_with_the_details(failing_app, caplog):
+def test_an_unexpected_error_shows_a_generic_page_and_logs_types_and_frames_under_an_incident_id(failing_app, caplog):
     with caplog.at_level(logging.ERROR, logger="praclox.errors"):
         response = failing_app.test_client().get("/test-only/boom")
     assert response.status_code == 500
