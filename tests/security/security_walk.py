@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Flask
@@ -23,27 +23,39 @@ def url_for_rule(rule: Any, number: str = "1") -> str:
 
 
 def rules(app: Flask, methods: tuple[str, ...] = ("GET", "POST")) -> Iterator[tuple[Any, str]]:
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (is_destructive(r), r.rule)):
         for method in sorted(set(methods) & (rule.methods or set())):
             yield rule, method
 
 
-def snapshot(app: Flask, ignore: dict[str, set[str]] | None = None) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (``ignore`` names columns per table that may change, e.g. last-seen times)."""
+def snapshot(app: Flask, ignore: dict[str, set[str]] | None = None,
+             skip_rows: dict[str, Callable[[Any], bool]] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table.
+
+    ``ignore`` names columns per table that may change (``"*"``: the whole table); ``skip_rows`` gives per table
+    a test for rows that do not count (e.g. audit entries of the action "view", which a GET may write).
+    """
     from praclox.extensions import db
 
-    ignore = ignore or {}
+    ignore, skip_rows = ignore or {}, skip_rows or {}
     state = {}
     with app.app_context():
         for table in db.metadata.sorted_tables:
             skip = ignore.get(table.name, set())
             if "*" in skip:
                 continue
-            columns = [c for c in table.columns if c.name not in skip]
-            rows = db.session.execute(select(*columns)).all()
-            state[table.name] = sorted((tuple(r) for r in rows), key=repr)
+            rows = db.session.execute(select(table)).all()
+            drop = skip_rows.get(table.name)
+            kept = [r for r in rows if not (drop and drop(r._mapping))]
+            names = [c.name for c in table.columns if c.name not in skip]
+            state[table.name] = sorted((tuple(r._mapping[n] for n in names) for r in kept), key=repr)
         db.session.remove()
     return state
+
+
+def is_destructive(rule: Any) -> bool:
+    """Endpoints that remove the seeded records; walked last so that the others still find them."""
+    return any(word in rule.rule for word in ("delete", "purge", "erase", "remove"))
 
 
 #: what a GET or a refused POST may still change: the session's last-seen time

@@ -8,8 +8,26 @@ import pytest
 from praclox_testsupport import TEST_PASSWORD
 from security_walk import ALL_ROLES, SESSION_TOUCH, rules, seed_records, snapshot, url_for_rule
 
-#: POST endpoints that take no session and so need no CSRF token (a secret in the URL or an API key decides)
-CSRF_EXEMPT: set[str] = set()
+
+def csrf_exempt_endpoints(app) -> set[str]:
+    """Endpoints exempted with ``csrf.exempt`` (a view or a whole blueprint)."""
+    from praclox.extensions import csrf
+
+    found = set()
+    for endpoint, view in app.view_functions.items():
+        location = f"{view.__module__}.{view.__name__}"
+        blueprint = endpoint.rpartition(".")[0]
+        if location in csrf._exempt_views or blueprint in csrf._exempt_blueprints:
+            found.add(endpoint)
+    return found
+
+
+def test_only_session_less_endpoints_are_exempt_from_csrf(app):
+    """An exemption is fine for a token or API endpoint (no cookie decides); anywhere else it is a hole."""
+    from test_access_matrix import ACCESS, API, TOKEN
+
+    wrong = {e for e in csrf_exempt_endpoints(app) if ACCESS.get(e) not in (TOKEN, API)}
+    assert not wrong, f"CSRF-exempt endpoints that a session cookie reaches: {sorted(wrong)}"
 
 
 @pytest.fixture
@@ -33,8 +51,9 @@ def test_a_post_without_the_csrf_token_is_refused_everywhere_and_changes_nothing
     client = csrf_login(app, make_user)
     before = snapshot(app, SESSION_TOUCH)
     checked = 0
+    exempt = csrf_exempt_endpoints(app)
     for rule, _method in rules(app, ("POST",)):
-        if rule.endpoint in CSRF_EXEMPT:
+        if rule.endpoint in exempt:
             continue
         response = client.post(url_for_rule(rule), data={"name": "x", "summary": "x", "lang": "en"})
         assert response.status_code == 400, (rule.rule, response.status_code)
