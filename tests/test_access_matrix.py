@@ -41,6 +41,7 @@ ACCESS: dict[str, object] = {
     "auth.two_factor_confirm": LOGGED_IN,
     "auth.recovery_codes": LOGGED_IN,
     "auth.two_factor_remove": LOGGED_IN,
+    "auth.admin_reset_two_factor": {"admin"},
     # --- offices
     "offices.index": {"staff", "admin"},
     "offices.create": {"staff", "admin"},

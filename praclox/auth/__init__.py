@@ -112,3 +112,9 @@ def init_app(app: Flask) -> None:
         return user
 
     _install_hooks(app)
+
+    @app.template_global()
+    def has_two_factor(user: User) -> bool:
+        from praclox.auth import totp
+
+        return totp.is_enrolled(user)

@@ -8,7 +8,9 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from praclox.auth import notices, services, sessions, throttle, totp
+from praclox.auth.access import roles_required
 from praclox.auth.forms import ActionForm, EnrolForm, ReauthForm
+from praclox.auth.models import User
 from praclox.auth.passwords import verify_password
 from praclox.auth.views import _locked_message, _note_failure, bp
 from praclox.extensions import db
@@ -159,3 +161,20 @@ def two_factor_remove() -> Response:
     notices.send_notice(current_user, "two_factor_off")
     flash(_("Two-step login is off."), "info")
     return redirect(url_for("auth.two_factor"))
+
+
+@bp.route("/admin/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@roles_required("admin")
+@sessions.require_recent_auth
+def admin_reset_two_factor(user_id: int) -> Response:
+    """A lost phone: the administrator removes a user's second factor; their sessions end."""
+    user = db.get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    totp.remove(user, actor=current_user)
+    services.end_other_sessions(user)
+    sessions.end_all(user)
+    db.session.commit()
+    notices.send_notice(user, "two_factor_off")
+    flash(_("Two-step login removed; the user sets it up again at the next login."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -208,3 +208,43 @@ def test_cli_resets_a_lost_second_factor(app, runner, make_user):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert not totp.is_enrolled(db.session.get(User, user.id))
+
+
+def test_an_admin_removes_a_lost_second_factor_and_the_users_sessions_end(app, make_user):
+    admin, user = make_user("admin"), make_user("staff")
+    admin_secret = enrol(app, admin)
+    user_secret = enrol(app, user)
+    user_client = app.test_client()
+    post_login(user_client, user.email)
+    user_client.post("/login/verify", data={"code": code_for(user_secret)})
+    assert user_client.get("/").status_code == 200
+    admin_client = app.test_client()
+    post_login(admin_client, admin.email)
+    admin_client.post("/login/verify", data={"code": code_for(admin_secret)})
+    listing = admin_client.get("/admin/users").get_data(as_text=True)
+    assert listing.count(">aan<") == 2  # both have two-step login on
+    response = admin_client.post(f"/admin/users/{user.id}/two-factor/reset")
+    assert response.status_code == 302
+    with app.app_context():
+        assert not totp.is_enrolled(db.session.get(User, user.id))
+        assert totp.is_enrolled(db.session.get(User, admin.id))
+    assert user_client.get("/").status_code == 302  # the user's session has ended
+    assert admin_client.post("/admin/users/999999/two-factor/reset").status_code == 404
+
+
+def test_removing_someone_elses_second_factor_needs_recent_authentication(app, make_user):
+    import time_machine
+
+    admin, user = make_user("admin"), make_user("staff")
+    admin_secret = enrol(app, admin)
+    enrol(app, user)
+    with time_machine.travel(time.time() - 3600, tick=True) as traveller:
+        client = app.test_client()
+        post_login(client, admin.email)
+        client.post("/login/verify", data={"code": code_for(admin_secret)})
+        traveller.shift(11 * 60)
+        response = client.post(f"/admin/users/{user.id}/two-factor/reset",
+                               headers={"Referer": f"http://localhost/admin/users/{user.id}"})
+        assert response.headers["Location"].startswith("/account/confirm")
+    with app.app_context():
+        assert totp.is_enrolled(db.session.get(User, user.id))
