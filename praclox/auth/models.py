@@ -89,7 +89,7 @@ class UserSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     #: the last time the password (and second factor) were given in this session
     authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    #: "Firefox on Windows" and the like; never the raw header, never an address
+    #: "Firefox · Windows" and the like; never the raw header, never an address
     user_agent: Mapped[str] = mapped_column(String(100), nullable=False, default="")
 
 

@@ -37,12 +37,12 @@ _SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), (
 
 
 def summarise_user_agent(raw: str | None) -> str:
-    """A short, harmless description of a browser such as ``Firefox on Linux``."""
+    """A short, harmless description of a browser such as ``Firefox · Linux`` (the same in every language)."""
     raw = (raw or "")[:512]
     browser = next((name for marker, name in _BROWSERS if marker in raw), "")
     system = next((name for marker, name in _SYSTEMS if marker in raw), "")
     if browser and system:
-        return f"{browser} on {system}"
+        return f"{browser} · {system}"
     text = browser or system or re.sub(r"[^A-Za-z0-9 ./_-]", "", raw.split(" ")[0])
     return text[:100]
 

@@ -113,11 +113,11 @@ def test_a_user_sees_their_sessions_and_ends_another_one(app, make_user):
     laptop = login_client(app, user, agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0")
     phone = login_client(app, user, agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Version/17.0 Safari/604.1")
     page = laptop.get("/account/sessions").get_data(as_text=True)
-    assert "Firefox on Linux" in page and "Safari on iOS" in page
+    assert "Firefox · Linux" in page and "Safari · iOS" in page
     from praclox.auth.models import UserSession
 
     with app.app_context():
-        phone_id = db.session.scalar(select(UserSession.id).where(UserSession.user_agent == "Safari on iOS"))
+        phone_id = db.session.scalar(select(UserSession.id).where(UserSession.user_agent == "Safari · iOS"))
     assert laptop.post(f"/account/sessions/{phone_id}/end").status_code == 302
     assert phone.get("/").status_code == 302
     assert _logged_in(laptop.get("/"))
@@ -179,7 +179,7 @@ def test_the_reauthentication_page_never_redirects_off_site(staff_client):
 def test_user_agent_summary_is_short_and_carries_no_details():
     assert summarise_user_agent(
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36 Edg/126.0"
-    ) == "Edge on Windows"
+    ) == "Edge · Windows"
     assert summarise_user_agent(None) == ""
     assert summarise_user_agent("curl/8.5.0 <script>") == "curl/8.5.0"
     assert len(summarise_user_agent("x" * 5000)) <= 100

@@ -114,3 +114,31 @@ def test_a_consultant_logs_in_with_a_code_and_turns_a_prospect_into_a_client(app
     journey.logout()
     page.goto("/")
     page.wait_for_url("**/login**")
+
+
+def test_a_user_ends_a_forgotten_session_from_another_browser(app, browser, live_server, journey, page, make_user):
+    user = make_user("staff", name="Sander Sessies")
+    other = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    try:
+        forgotten = other.new_page()
+        forgotten.goto("/login")
+        forgotten.fill("#email", user.email)
+        forgotten.fill("#password", TEST_PASSWORD)
+        forgotten.click("#submit")
+        forgotten.wait_for_url(re.compile(r".*/$"))
+
+        journey.login(user.email, TEST_PASSWORD)
+        page.wait_for_url(re.compile(r".*/$"))
+        page.click("nav .dropdown-toggle")
+        page.get_by_text("Actieve sessies").click()
+        page.wait_for_url("**/account/sessions")
+        assert page.locator("tbody tr").count() == 2
+        journey.shot("sessions")
+        page.click("tbody form button")  # the one session that is not this one
+        page.wait_for_url("**/account/sessions")
+        assert page.locator("tbody tr").count() == 1
+
+        forgotten.reload()
+        forgotten.wait_for_url("**/login**")
+    finally:
+        other.close()
