@@ -64,9 +64,10 @@ def _install_hooks(app: Flask) -> None:
     @app.before_request
     def force_password_change() -> Response | None:
         if (
-            current_user.is_authenticated
+            request.endpoint not in PASSWORD_CHANGE_EXEMPT
+            and request.endpoint not in UNCHECKED
+            and current_user.is_authenticated
             and current_user.must_change_password
-            and request.endpoint not in PASSWORD_CHANGE_EXEMPT
         ):
             return redirect(url_for("auth.password"))
         return None
@@ -74,9 +75,9 @@ def _install_hooks(app: Flask) -> None:
     @app.before_request
     def force_second_factor() -> Response | None:
         if (
-            current_user.is_authenticated
-            and request.endpoint not in ENROLMENT_EXEMPT
+            request.endpoint not in ENROLMENT_EXEMPT
             and request.endpoint not in UNCHECKED
+            and current_user.is_authenticated
             and totp.is_required(current_user)
             and not totp.is_enrolled(current_user)
         ):

@@ -44,7 +44,7 @@ def is_enrolled(user: User) -> bool:
 
 def is_required(user: User) -> bool:
     """Whether this user must have a second factor (their roles, or the setting for everyone)."""
-    return bool(settings.get(FOR_ALL)) or user.has_role(*required_roles())
+    return user.has_role(*required_roles()) or bool(settings.get(FOR_ALL))
 
 
 def start_enrolment(user: User) -> TotpFactor:
