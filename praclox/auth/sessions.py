@@ -61,6 +61,7 @@ def start(user: User, user_agent: str | None) -> UserSession:
 
 
 def current() -> UserSession | None:
+    """The server-side record of this request's session, if any."""
     key = session.get(SESSION_KEY)
     if not key or not isinstance(key, str):
         return None
@@ -127,6 +128,7 @@ def mark_authenticated() -> None:
 
 
 def recently_authenticated() -> bool:
+    """Whether the password was given in this session within the re-authentication window."""
     record = current()
     if record is None:
         return False

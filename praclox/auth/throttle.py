@@ -37,10 +37,12 @@ def _keyed(kind: str, value: str) -> str:
 
 
 def account_key(email: str) -> str:
+    """The keyed hash under which an account's attempts are counted."""
     return _keyed("account", email.strip().lower())
 
 
 def address_key(address: str | None = None) -> str:
+    """The keyed hash of a client address (this request's when none is given)."""
     return _keyed("address", address if address is not None else (request.remote_addr or "unknown"))
 
 

@@ -27,6 +27,7 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def required_roles() -> tuple[str, ...]:
+    """The roles that must use a second factor (``PRACLOX_TWO_FACTOR_ROLES``, default admin and privacy officer)."""
     raw = current_app.config.get("TWO_FACTOR_ROLES", DEFAULT_ROLES)
     if isinstance(raw, str):
         raw = tuple(part.strip() for part in raw.split(",") if part.strip())
@@ -34,10 +35,12 @@ def required_roles() -> tuple[str, ...]:
 
 
 def factor_of(user: User) -> TotpFactor | None:
+    """The user's authenticator record, confirmed or not."""
     return db.session.scalar(select(TotpFactor).where(TotpFactor.user_id == user.id))
 
 
 def is_enrolled(user: User) -> bool:
+    """Whether the user has a confirmed second factor."""
     factor = factor_of(user)
     return factor is not None and factor.confirmed_at is not None
 
@@ -62,6 +65,7 @@ def start_enrolment(user: User) -> TotpFactor:
 
 
 def provisioning_uri(user: User, factor: TotpFactor) -> str:
+    """The ``otpauth://`` URI an authenticator app reads from the QR code."""
     return pyotp.TOTP(factor.secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
@@ -134,6 +138,7 @@ def use_recovery_code(user: User, code: str | None) -> bool:
 
 
 def remaining_recovery_codes(user: User) -> int:
+    """How many of the user's recovery codes are still unused."""
     return len(db.session.scalars(
         select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     ).all())
