@@ -141,9 +141,13 @@ def test_unknown_address_and_wrong_password_take_about_the_same_time(app, make_u
         return time.perf_counter() - started
 
     timed(user.email), timed("warm-up@praclox.nl")
-    known = statistics.median(timed(user.email) for _ in range(7))
-    unknown = statistics.median(timed(f"x{n}@praclox.nl") for n in range(7))
-    assert 0.6 < unknown / known < 1.6, (known, unknown)
+    known, unknown = [], []
+    for n in range(9):  # interleaved, so that a busy machine slows both alike
+        known.append(timed(user.email))
+        unknown.append(timed(f"x{n}@praclox.nl"))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    # measured: equal work gives about 1.0; without the dummy hash an unknown address answers 6 times faster
+    assert 0.5 < ratio < 2.0, (known, unknown)
 
 
 def test_the_attempts_table_holds_no_address_in_the_clear(app, client, make_user):
