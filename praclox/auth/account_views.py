@@ -12,7 +12,7 @@ from praclox.auth.access import roles_required
 from praclox.auth.forms import ActionForm, EnrolForm, ReauthForm
 from praclox.auth.models import User
 from praclox.auth.passwords import verify_password
-from praclox.auth.views import _locked_message, _note_failure, bp
+from praclox.auth.views import bp, locked_message, note_failure
 from praclox.extensions import db
 from praclox.urls import safe_next
 
@@ -29,7 +29,7 @@ def reauth() -> str | Response | tuple[str, int]:
         db.session.commit()
         logout_user()
         session.clear()
-        flash(_locked_message(), "danger")
+        flash(locked_message(), "danger")
         return redirect(url_for("auth.login"))
     form = ReauthForm()
     enrolled = totp.is_enrolled(user)
@@ -42,7 +42,7 @@ def reauth() -> str | Response | tuple[str, int]:
             db.session.commit()
             return redirect(next_url)
         db.session.rollback()
-        _note_failure(user.email)
+        note_failure(user.email)
         form.password.errors.append(_("The password or the code is not right."))
     return render_template("auth/reauth.html", form=form, enrolled=enrolled), 422 if form.errors else 200
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from praclox.auth import notices, reset, services, throttle
 from praclox.auth.forms import ResetForm, ResetRequestForm
-from praclox.auth.views import _locked_message, bp
+from praclox.auth.views import bp, locked_message
 from praclox.extensions import db
 
 
@@ -20,7 +20,7 @@ def reset_request() -> str | Response | tuple[str, int]:
     form = ResetRequestForm()
     if form.validate_on_submit():
         if throttle.lock_state(form.email.data):
-            flash(_locked_message(), "danger")
+            flash(locked_message(), "danger")
             return render_template("auth/reset_request.html", form=form), 429
         # counted like a failed login, so the form cannot be used to flood a mailbox
         throttle.record_attempt(form.email.data, success=False, kind="reset")

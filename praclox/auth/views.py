@@ -23,16 +23,16 @@ log = logging.getLogger("praclox.auth")
 PENDING_SECONDS = 300
 
 
-def _generic_failure() -> str:
+def generic_failure() -> str:
     # the same words for an unknown address, a wrong password and an inactive account
     return _("Unknown e-mail address or wrong password.")
 
 
-def _locked_message() -> str:
+def locked_message() -> str:
     return _("Too many failed attempts. Wait a few minutes and try again.")
 
 
-def _note_failure(email: str, kind: str = "password") -> None:
+def note_failure(email: str, kind: str = "password") -> None:
     """Count a failure; when it locks a real account, tell its holder by e-mail (after the commit)."""
     throttle.record_attempt(email, success=False, kind=kind)
     log.info("login failed at the %s step", kind)
@@ -67,12 +67,12 @@ def login() -> str | Response | tuple[str, int]:
         email = form.email.data
         if throttle.lock_state(email):
             log.warning("login refused: too many failures for the account or the address")
-            flash(_locked_message(), "danger")
+            flash(locked_message(), "danger")
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(email, form.password.data)
         if user is None:
-            _note_failure(email)
-            flash(_generic_failure(), "danger")
+            note_failure(email)
+            flash(generic_failure(), "danger")
             return render_template("auth/login.html", form=form), 200
         next_url = request.args.get("next")
         if totp.is_enrolled(user):
@@ -111,14 +111,14 @@ def login_verify() -> str | Response | tuple[str, int]:
         return redirect(url_for("auth.login"))
     if throttle.lock_state(user.email):
         session.clear()
-        flash(_locked_message(), "danger")
+        flash(locked_message(), "danger")
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
         if totp.verify_second_factor(user, form.code.data):
             return complete_login(user, session.get("pending_next"))
         db.session.rollback()
-        _note_failure(user.email, kind="second_factor")
+        note_failure(user.email, kind="second_factor")
         form.code.errors.append(_("This code is not valid. Codes work once; wait for the next one."))
     status = 422 if form.errors else 200
     return render_template("auth/verify.html", form=form), status
