@@ -59,8 +59,10 @@ def make_config(tmp_path: Any, pg_database: str | None, **extra: Any) -> dict[st
         "ARGON2_MEMORY_COST": 1024,
         "SMTP_HOST": None,
         "BASE_URL": "http://crm.test",
-        # tests log in with a password alone; tests/auth switch the second factor on and prove it
+        # tests log in with a password alone, and may travel in time with a logged-in client; tests/auth and
+        # the browser journeys switch the second factor and the session time limits on and prove them
         "TWO_FACTOR_ROLES": (),
+        "SESSION_TIME_LIMITS": False,
         **extra,
     }
 

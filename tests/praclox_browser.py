@@ -58,6 +58,7 @@ class LiveServer:
 def live_server(app: Any) -> Iterator[LiveServer]:
     app.config.update(WTF_CSRF_ENABLED=True)
     app.config.pop("TWO_FACTOR_ROLES", None)  # admin and privacy officer must use a second factor
+    app.config.pop("SESSION_TIME_LIMITS", None)  # sessions time out as in production
     with LiveServer(app) as server:
         app.config["BASE_URL"] = server.url
         yield server

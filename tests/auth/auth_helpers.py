@@ -42,7 +42,15 @@ def code_for(secret: str, offset_steps: int = 0) -> str:
 
 
 def without_second_factor_exemption(app_config: dict[str, Any]) -> dict[str, Any]:
-    """The production rule: admin and privacy officer must use a second factor."""
+    """The production rules: admin and privacy officer must use a second factor; sessions time out."""
     config = dict(app_config)
     config.pop("TWO_FACTOR_ROLES", None)
+    config.pop("SESSION_TIME_LIMITS", None)
+    return config
+
+
+def with_session_time_limits(app_config: dict[str, Any]) -> dict[str, Any]:
+    """The production session rules: idle and absolute timeouts, the re-authentication window."""
+    config = dict(app_config)
+    config.pop("SESSION_TIME_LIMITS", None)
     return config

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
-from auth_helpers import login_client, post_login
+from auth_helpers import login_client, post_login, with_session_time_limits
 from praclox_testsupport import TEST_PASSWORD
 from sqlalchemy import func, select
 
@@ -14,6 +15,11 @@ from praclox.auth.sessions import summarise_user_agent
 from praclox.extensions import db
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def app_config(app_config):
+    return with_session_time_limits(app_config)
 
 
 def _logged_in(response) -> bool:
@@ -201,3 +207,12 @@ def test_the_nightly_job_deletes_old_attempts_spent_links_and_timed_out_sessions
             assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
         assert _logged_in(keep.get("/"))
         assert run_job(app, "auth.prune").outcome == "ok"
+
+
+def test_the_time_limits_are_on_unless_a_test_configuration_switches_them_off(tmp_path):
+    from praclox import create_app
+    from praclox.auth.sessions import time_limits_on
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"})
+    with app.app_context():
+        assert time_limits_on()
