@@ -58,12 +58,25 @@ def is_destructive(rule: Any) -> bool:
     return any(word in rule.rule for word in ("delete", "purge", "erase", "remove"))
 
 
+#: one function per domain, ``seeder(app)``, that creates a record of each kind the domain's URLs name by id
+#: (a person, a vacancy, a feed …) and commits; the walks over every endpoint then reach real pages
+SEEDERS: list[Callable[[Flask], None]] = []
+
 #: what a GET or a refused POST may still change: the session's last-seen time
 SESSION_TOUCH = {"user_sessions": {"last_seen_at"}}
 
 
 def seed_records(app: Flask, make_office: Any) -> int:
-    """An office with a contact and a logged call, so that ``1`` in a URL finds something."""
+    """Records with id 1 for every domain, so that ``1`` in a URL finds something: the offices here, then
+    each function in ``SEEDERS``."""
+    office_id = _seed_offices(app, make_office)
+    for seeder in SEEDERS:
+        seeder(app)
+    return office_id
+
+
+def _seed_offices(app: Flask, make_office: Any) -> int:
+    """An office with a contact and a logged call."""
     from praclox.extensions import db
     from praclox.offices import services
     from praclox.offices.models import Office
