@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -43,6 +43,17 @@ CACHEABLE_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 HOST_COOKIE = "__Host-praclox"
 
 
+def refuse_nul_in_query() -> None:
+    """A NUL character in a query parameter is never meaningful (PostgreSQL cannot even compare with it): 400.
+
+    Form fields are left to the forms, which answer with a clear message next to the field.
+    """
+    if "%00" in request.query_string.decode("latin-1") or any(
+        "\x00" in value for values in request.args.listvalues() for value in values
+    ):
+        abort(400)
+
+
 def set_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
@@ -65,4 +76,5 @@ def init_app(app: Flask) -> None:
             REMEMBER_COOKIE_SECURE=True,
             PREFERRED_URL_SCHEME="https",
         )
+    app.before_request(refuse_nul_in_query)
     app.after_request(set_security_headers)

@@ -112,3 +112,9 @@ class TestNotices:
         assert len(smtp_server.messages) == 1
         assert "Inloggen in twee stappen is aangezet" in smtp_server.messages[0].get_content()
         assert secret not in smtp_server.messages[0].get_content()
+
+
+def test_5_1_3_a_nul_character_in_a_query_parameter_is_refused_everywhere(staff_client):
+    for url in ("/offices/?q=%00", "/offices/?q=a%00b", "/login?next=/%00"):
+        assert staff_client.get(url).status_code == 400, url
+    assert staff_client.get("/offices/?q=jansen").status_code == 200
