@@ -23,9 +23,17 @@ run: $(STAMP) i18n
 	PRACLOX_SCHEDULER_ENABLED=1 PRACLOX_INSECURE_COOKIES=1 PRACLOX_BASE_URL=http://$(HOST):$(PORT) \
 		$(BIN)/praclox run --host $(HOST) --port $(PORT)
 
+CHROMIUM ?= /usr/bin/chromium
+
 test: $(STAMP) i18n
 	$(BIN)/ruff check praclox tests bench wsgi.py
-	$(BIN)/pytest
+	$(BIN)/bandit -q -r praclox
+	@if [ -x "$(CHROMIUM)" ]; then echo "== browser journeys run in Chromium at $(CHROMIUM)"; else \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!!! NO CHROMIUM at $(CHROMIUM): the browser journeys (tests/e2e) are SKIPPED."; \
+	  echo "!!! Install it with: apt-get install chromium   (.ci/run does this itself)"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; fi
+	PRACLOX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check praclox tests bench wsgi.py

@@ -26,6 +26,7 @@ DOMAINS = (
     "praclox.registrations",
     "praclox.wishes",
     "praclox.client",
+    "praclox.security",
 )
 
 

@@ -15,12 +15,15 @@ class RedactSecrets(logging.Filter):
     """Mask secret URL segments in every record before it is written."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and "/" in record.msg:
-            record.msg = SECRET_PATH.sub(r"\1[redacted]", record.msg)
-        if record.args:
-            record.args = tuple(
-                SECRET_PATH.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args
-            ) if isinstance(record.args, tuple) else record.args
+        # format first, then mask: masking the template could eat a "%s" and break the formatting
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        if "/" in message:
+            masked = SECRET_PATH.sub(r"\1[redacted]", message)
+            if masked != message:
+                record.msg, record.args = masked, None
         return True
 
 

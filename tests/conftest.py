@@ -12,14 +12,17 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
+from praclox_testsupport import RUN_LOG, SECRETS, TEST_PASSWORD, leaks, remember_secret
 from sqlalchemy import text
 
 from praclox import create_app
 from praclox.extensions import db
 
-TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105
 TEST_KEY = Fernet.generate_key().decode()
 PG_URL = os.environ.get("PRACLOX_TEST_DATABASE_URL", "")
+
+#: the browser-journey fixtures (live_server, page, journey), usable by every folder
+pytest_plugins = ("praclox_browser",)
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +59,10 @@ def make_config(tmp_path: Any, pg_database: str | None, **extra: Any) -> dict[st
         "ARGON2_MEMORY_COST": 1024,
         "SMTP_HOST": None,
         "BASE_URL": "http://crm.test",
+        # tests log in with a password alone, and may travel in time with a logged-in client; tests/auth and
+        # the browser journeys switch the second factor and the session time limits on and prove them
+        "TWO_FACTOR_ROLES": (),
+        "SESSION_TIME_LIMITS": False,
         **extra,
     }
 
@@ -112,8 +119,8 @@ def make_user(app: Flask) -> Callable[..., Any]:
         n = next(counter)
         with app.app_context():
             user, _ = services.create_user(
-                email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl", name or f"Test User {n}",
-                roles or ("staff",), TEST_PASSWORD,
+                remember_secret(email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl"),
+                remember_secret(name or f"Test User {n}"), roles or ("staff",), TEST_PASSWORD,
             )
             user.active = active
             db.session.commit()
@@ -162,6 +169,8 @@ def make_office(app: Flask) -> Callable[..., int]:
         with app.test_request_context():
             office = services.create_office({"name": name, "visit_city": "Utrecht", **fields})
             for data in contacts:
+                for key in ("first_name", "last_name", "email", "phone"):
+                    remember_secret(data.get(key))
                 services.create_contact(office, data)
             db.session.commit()
             return office.id
@@ -250,3 +259,30 @@ def client_login(app: Flask, make_office: Callable[..., int], make_registration:
         return c
 
     return factory
+
+
+# --- The log of the whole run is scanned for the test data's secrets (issue 7; see praclox_testsupport) ---
+
+
+def pytest_configure(config: Any) -> None:
+    import logging
+
+    logging.getLogger().addHandler(RUN_LOG)
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    import logging
+
+    logging.getLogger().removeHandler(RUN_LOG)
+    found = leaks(RUN_LOG.lines, SECRETS)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(
+            f"log scan: {len(RUN_LOG.lines)} log line(s) checked for {len(SECRETS)} test secret(s): "
+            f"{len(found)} leak(s)"
+        )
+        for secret, line in found[:20]:
+            reporter.write_line(f"  LEAK {secret[:3]}…: {line[:200]}", red=True)
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

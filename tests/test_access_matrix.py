@@ -16,6 +16,7 @@ LOGGED_IN = "logged_in"  # any logged-in user, whatever the role
 TOKEN = "token"  # no session; a secret in the URL decides (unknown secret: 404)
 API = "api"  # no session; an API key decides (none: 401)
 CLIENT = "client"  # the client area: only its own cookie counts (anonymous or staff: to /client/login)
+LOGIN_STEP = "login_step"  # the second step of a login: without a pending login, back to the login page
 
 # endpoint: PUBLIC | LOGGED_IN | TOKEN | API | set of roles that may open it
 ACCESS: dict[str, object] = {
@@ -27,6 +28,21 @@ ACCESS: dict[str, object] = {
     "auth.login": PUBLIC,
     "auth.logout": LOGGED_IN,
     "auth.password": LOGGED_IN,
+    # --- security (issue 7): second factor, sessions, re-authentication, password reset
+    "auth.login_verify": LOGIN_STEP,
+    "auth.reset_request": PUBLIC,
+    "auth.reset_password": TOKEN,
+    "auth.reauth": LOGGED_IN,
+    "auth.sessions_page": LOGGED_IN,
+    "auth.end_session": LOGGED_IN,
+    "auth.end_other_sessions": LOGGED_IN,
+    "auth.two_factor": LOGGED_IN,
+    "auth.two_factor_start": LOGGED_IN,
+    "auth.two_factor_qr": LOGGED_IN,
+    "auth.two_factor_confirm": LOGGED_IN,
+    "auth.recovery_codes": LOGGED_IN,
+    "auth.two_factor_remove": LOGGED_IN,
+    "auth.admin_reset_two_factor": {"admin"},
     # --- offices
     "offices.index": {"staff", "admin"},
     "offices.create": {"staff", "admin"},
@@ -166,7 +182,7 @@ def test_each_role_gets_403_exactly_where_it_does_not_belong(app, login_as, role
             # a staff session opens nothing in the client area
             assert _is_client_login_redirect(response), (rule, method, role, response.status_code)
             continue
-        if expected == LOGGED_IN or role in expected:
+        if expected in (LOGGED_IN, LOGIN_STEP) or role in expected:
             assert response.status_code != 403 and not _is_login_redirect(response), (rule, method, role)
             assert response.status_code < 500, (rule, method, role)
         else:

@@ -10,6 +10,7 @@ from praclox.auth import services
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.auth.forms import UserForm
 from praclox.auth.models import User
+from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
 from praclox.jobs.services import counts_of
@@ -26,6 +27,7 @@ def users() -> str:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@require_recent_auth
 def create_user() -> str | Response | tuple[str, int]:
     form = UserForm()
     if form.validate_on_submit():
@@ -44,6 +46,7 @@ def create_user() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require_recent_auth
 def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)

@@ -1,17 +1,90 @@
-"""Staff accounts, roles, login and passwords."""
+"""Staff accounts, roles, login, second factor, sessions and passwords."""
 
 from __future__ import annotations
 
-from flask import Flask, Request, redirect, request, url_for
+from flask import Flask, Request, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from praclox.extensions import db, login_manager
 
+#: endpoints that need no session check at all (no database work for them)
+UNCHECKED = {"static", "bootstrap.static", "main.health"}
 #: endpoints a logged-in user may open while a password change is pending
 PASSWORD_CHANGE_EXEMPT = {"auth.password", "auth.logout", "static", "bootstrap.static", "main.language"}
+#: endpoints a user who must enrol a second factor may open before doing so
+ENROLMENT_EXEMPT = PASSWORD_CHANGE_EXEMPT | {
+    "auth.two_factor", "auth.two_factor_start", "auth.two_factor_qr", "auth.two_factor_confirm",
+}
+
+
+def _declare_settings(app: Flask) -> None:
+    from praclox.auth import sessions, throttle, totp
+    from praclox.settings.services import declare
+
+    section = _l("Security")
+    declare(app, sessions.IDLE_MINUTES, int, 30, _l("Log out after this many idle minutes"), section,
+            minimum=5, maximum=480)
+    declare(app, sessions.ABSOLUTE_HOURS, int, 12, _l("Log out after this many hours, active or not"), section,
+            minimum=1, maximum=24)
+    declare(app, sessions.REAUTH_MINUTES, int, 10,
+            _l("Ask for the password again before sensitive actions after this many minutes"), section,
+            minimum=1, maximum=60)
+    declare(app, throttle.ACCOUNT_LIMIT, int, 5, _l("Failed logins per account before a lockout"), section,
+            minimum=3, maximum=20)
+    declare(app, throttle.ADDRESS_LIMIT, int, 20, _l("Failed logins per network address before a lockout"),
+            section, minimum=5, maximum=200)
+    declare(app, throttle.WINDOW_MINUTES, int, 15, _l("Minutes over which failed logins are counted"), section,
+            minimum=5, maximum=120)
+    declare(app, totp.FOR_ALL, bool, False, _l("Require two-step login for every user"), section)
+
+
+def _install_hooks(app: Flask) -> None:
+    from praclox.auth import sessions, totp
+
+    @app.before_request
+    def check_session() -> Response | None:
+        """Every request of a logged-in user: the server-side session must exist and not have timed out."""
+        if request.endpoint in UNCHECKED or not current_user.is_authenticated:
+            return None
+        valid = sessions.validate_current(current_user)
+        db.session.commit()
+        if valid:
+            return None
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_("Your session has ended. Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+
+    @app.before_request
+    def force_password_change() -> Response | None:
+        if (
+            request.endpoint not in PASSWORD_CHANGE_EXEMPT
+            and request.endpoint not in UNCHECKED
+            and current_user.is_authenticated
+            and current_user.must_change_password
+        ):
+            return redirect(url_for("auth.password"))
+        return None
+
+    @app.before_request
+    def force_second_factor() -> Response | None:
+        if (
+            request.endpoint not in ENROLMENT_EXEMPT
+            and request.endpoint not in UNCHECKED
+            and current_user.is_authenticated
+            and totp.is_required(current_user)
+            and not totp.is_enrolled(current_user)
+        ):
+            flash(_("Your roles require two-step login. Set it up to continue."), "info")
+            return redirect(url_for("auth.two_factor"))
+        return None
 
 
 class SessionlessPathsInterface(SecureCookieSessionInterface):
@@ -29,7 +102,7 @@ class SessionlessPathsInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    from praclox.auth import cli, privacy, views
+    from praclox.auth import account_views, cli, jobs, privacy, reset_views, views  # noqa: F401  (views register routes)
     from praclox.auth.models import User
 
     app.register_blueprint(views.bp)
@@ -37,6 +110,8 @@ def init_app(app: Flask) -> None:
 
     register_domain(app, "auth", privacy)
     app.cli.add_command(cli.user_cli)
+    _declare_settings(app)
+    jobs.register(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
@@ -56,13 +131,10 @@ def init_app(app: Flask) -> None:
         return user
 
     app.session_interface = SessionlessPathsInterface()
+    _install_hooks(app)
 
-    @app.before_request
-    def force_password_change() -> Response | None:
-        if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint not in PASSWORD_CHANGE_EXEMPT
-        ):
-            return redirect(url_for("auth.password"))
-        return None
+    @app.template_global()
+    def has_two_factor(user: User) -> bool:
+        from praclox.auth import totp
+
+        return totp.is_enrolled(user)

@@ -42,3 +42,20 @@ def deactivate(email: str) -> None:
     services.deactivate(user)
     db.session.commit()
     click.echo(f"Deactivated {user.email}.")
+
+
+@user_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Remove a user's second factor (a lost phone); they enrol again at their next login."""
+    from praclox.auth import notices, sessions, totp
+
+    user = services.get_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    totp.remove(user, actor=None)
+    services.end_other_sessions(user)
+    sessions.end_all(user)
+    db.session.commit()
+    notices.send_notice(user, "two_factor_off")
+    click.echo("Second factor removed; every session of the user has ended.")

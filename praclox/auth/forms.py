@@ -57,3 +57,44 @@ class UserForm(FlaskForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.roles.choices = choices(role_labels())
+
+
+class SecondFactorForm(FlaskForm):
+    code = text_field(_l("Code from your app or a recovery code"), required=True, max_length=20,
+                      render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
+    submit = SubmitField(_l("Continue"))
+
+
+class EnrolForm(FlaskForm):
+    code = text_field(_l("Six-digit code from your app"), required=True, max_length=10,
+                      render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Switch on"))
+
+
+class ReauthForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)])
+    code = text_field(_l("Code from your app (when you use one)"), max_length=20,
+                      render_kw={"autocomplete": "one-time-code"})
+    submit = SubmitField(_l("Confirm"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field(_l("E-mail"), required=True)
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetForm(FlaskForm):
+    new = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)]
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[InputRequired(_l("This field is required.")), EqualTo("new", _l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set password"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: CSRF protection only."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -10,7 +10,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
-MAX_LENGTH = 256
+#: ASVS 2.1.2: passwords of 64 characters must be possible, longer than 128 are refused
+MAX_LENGTH = 128
 
 #: argon2id at or above the OWASP recommendation (19 MiB memory, 2 iterations)
 DEFAULT_TIME_COST = 3

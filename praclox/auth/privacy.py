@@ -21,9 +21,30 @@ def _field(column: str, category: str = "account") -> PersonalField:
     return PersonalField("users", column, category, _PURPOSE, "contract", _RETENTION, visible_to=("admin",))
 
 
+def _security(table: str, column: str, purpose: Any, retention: Any, encrypted: bool = False) -> PersonalField:
+    return PersonalField(table, column, "account security", purpose, "legitimate interest", retention,
+                         encrypted=encrypted, visible_to=("admin",))
+
+
+_SESSIONS = _l("Showing users their own active sessions and ending idle or stolen ones.")
+_SESSIONS_KEPT = _l("Until the session ends; ended and timed-out sessions are removed nightly.")
+_TWO_STEP = _l("Two-step login for the accounts that need it.")
+_TWO_STEP_KEPT = _l("While two-step login is switched on for the account.")
+_RESET = _l("Letting a user choose a new password through a link by e-mail.")
+_RESET_KEPT = _l("Valid 30 minutes; spent and expired links are removed nightly.")
+_THROTTLE = _l("Stopping password guessing; account and address are stored only as keyed hashes.")
+_THROTTLE_KEPT = _l("30 days, then removed by the nightly job.")
+
 FIELDS: list[PersonalField] = [
     _field("email"), _field("name"), _field("locale"), _field("last_login_at"),
     _field("password_hash", "account security"),
+    *(_security("user_sessions", c, _SESSIONS, _SESSIONS_KEPT)
+      for c in ("key", "user_agent", "last_seen_at", "authenticated_at")),
+    _security("totp_factors", "secret", _TWO_STEP, _TWO_STEP_KEPT, encrypted=True),
+    *(_security("totp_factors", c, _TWO_STEP, _TWO_STEP_KEPT) for c in ("confirmed_at", "last_step")),
+    *(_security("recovery_codes", c, _TWO_STEP, _TWO_STEP_KEPT) for c in ("code_hash", "used_at")),
+    *(_security("password_reset_tokens", c, _RESET, _RESET_KEPT) for c in ("token_hash", "expires_at", "used_at")),
+    *(_security("login_attempts", c, _THROTTLE, _THROTTLE_KEPT) for c in ("at", "account_key", "address_key", "kind")),
 ]
 
 

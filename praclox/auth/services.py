@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
+from praclox.auth import sessions
 from praclox.auth.models import ROLE_VALUES, User, UserRole
 from praclox.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from praclox.db import utcnow
@@ -81,9 +82,13 @@ _DUMMY: dict[str, str] = {}
 
 
 def _dummy_hash() -> str:
-    if "hash" not in _DUMMY:
-        _DUMMY["hash"] = hash_password(secrets.token_hex(16))
-    return _DUMMY["hash"]
+    """A hash made with the current parameters, so that checking it costs what a real check costs."""
+    from flask import current_app
+
+    key = f"{current_app.config.get('ARGON2_TIME_COST')}/{current_app.config.get('ARGON2_MEMORY_COST')}"
+    if key not in _DUMMY:
+        _DUMMY[key] = hash_password(secrets.token_hex(16))
+    return _DUMMY[key]
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -134,6 +139,7 @@ def update_user(user: User, *, name: str, roles: Iterable[str], active: bool, ac
         changed.append("active")
     if "roles" in changed or "active" in changed:
         user.session_version += 1
+        sessions.end_all(user)
     if changed:
         audit("update", user, fields=changed, actor=actor)
     db.session.flush()
@@ -144,8 +150,10 @@ def deactivate(user: User, *, actor: User | None = None) -> None:
     """Deactivate a user; their sessions stop at the next request."""
     user.active = False
     user.session_version += 1
+    sessions.end_all(user)
     audit("update", user, fields=["active"], actor=actor)
 
 
 def end_other_sessions(user: User) -> None:
+    """Bump the session version: every cookie issued for ``user`` so far stops working."""
     user.session_version += 1

@@ -1,56 +1,153 @@
+"""Logging in (password, then the second factor when enrolled), logging out, changing the password."""
+
 from __future__ import annotations
+
+import logging
+import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from praclox.auth import services
-from praclox.auth.forms import LoginForm, LogoutForm, PasswordChangeForm
+from praclox.auth import notices, services, sessions, throttle, totp
+from praclox.auth.forms import LoginForm, LogoutForm, PasswordChangeForm, SecondFactorForm
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.urls import safe_next
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("praclox.auth")
+
+#: how long the second step of a login may take after the password was accepted
+PENDING_SECONDS = 300
+
+
+def generic_failure() -> str:
+    # the same words for an unknown address, a wrong password and an inactive account
+    return _("Unknown e-mail address or wrong password.")
+
+
+def locked_message() -> str:
+    return _("Too many failed attempts. Wait a few minutes and try again.")
+
+
+def note_failure(email: str, kind: str = "password") -> None:
+    """Count a failure; when it locks a real account, tell its holder by e-mail (after the commit)."""
+    throttle.record_attempt(email, success=False, kind=kind)
+    log.info("login failed at the %s step", kind)
+    locked_now = throttle.just_locked(email)
+    db.session.commit()
+    if locked_now:
+        user = services.get_by_email(email)
+        if user is not None and user.active:
+            throttle.tell_user_of_lock(user)
+
+
+def complete_login(user: User, next_url: str | None) -> Response:
+    """Start a fresh session for ``user``: nothing from before the login survives but the language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    sessions.start(user, request.user_agent.string)
+    throttle.record_attempt(user.email, success=True)
+    db.session.commit()
+    log.info("login of user %d", user.id)
+    return redirect(safe_next(next_url, url_for("main.index")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()
+        email = form.email.data
+        if throttle.lock_state(email):
+            log.warning("login refused: too many failures for the account or the address")
+            flash(locked_message(), "danger")
+            return render_template("auth/login.html", form=form), 429
+        user = services.authenticate(email, form.password.data)
         if user is None:
-            flash(_("Unknown e-mail address or wrong password."), "danger")
+            note_failure(email)
+            flash(generic_failure(), "danger")
             return render_template("auth/login.html", form=form), 200
-        lang = session.get("lang")
-        session.clear()  # a fresh session at login: nothing from before survives
-        if lang:
-            session["lang"] = lang
-        login_user(user)
-        return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+        next_url = request.args.get("next")
+        if totp.is_enrolled(user):
+            db.session.commit()
+            session.clear()
+            session.update(pending_user=user.get_id(), pending_at=int(time.time()),
+                           pending_next=safe_next(next_url, ""))
+            return redirect(url_for("auth.login_verify"))
+        return complete_login(user, next_url)
     return render_template("auth/login.html", form=form)
+
+
+def _pending_user() -> User | None:
+    raw, started = session.get("pending_user"), session.get("pending_at")
+    if not isinstance(raw, str) or not isinstance(started, int) or time.time() - started > PENDING_SECONDS:
+        return None
+    try:
+        uid, version = (int(part) for part in raw.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+def login_verify() -> str | Response | tuple[str, int]:
+    """The second step of a login: a code from the authenticator app or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user = _pending_user()
+    if user is None:
+        session.pop("pending_user", None)
+        flash(_("Please log in to open this page."), "info")
+        return redirect(url_for("auth.login"))
+    if throttle.lock_state(user.email):
+        session.clear()
+        flash(locked_message(), "danger")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if totp.verify_second_factor(user, form.code.data):
+            return complete_login(user, session.get("pending_next"))
+        db.session.rollback()
+        note_failure(user.email, kind="second_factor")
+        form.code.errors.append(_("This code is not valid. Codes work once; wait for the next one."))
+    status = 422 if form.errors else 200
+    return render_template("auth/verify.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
     if LogoutForm().validate_on_submit():
-        services.end_other_sessions(current_user)
+        user = current_user._get_current_object()
+        services.end_other_sessions(user)
+        sessions.end_all(user)
         from praclox.audit.services import record
 
-        record("logout", current_user._get_current_object())
+        record("logout", user)
         db.session.commit()
         logout_user()
         session.clear()
         flash(_("You are logged out."), "info")
+        response = redirect(url_for("auth.login"))
+        # the browser drops what it cached of the pages with personal data (the cookie is already emptied)
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def password() -> str | Response:
+def password() -> str | Response | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
@@ -65,8 +162,12 @@ def password() -> str | Response:
                 form.new.errors.append(reason)
             db.session.rollback()
             return render_template("auth/password.html", form=form), 422
+        user = current_user._get_current_object()
+        sessions.end_all(user, keep=session.get(sessions.SESSION_KEY))
+        sessions.mark_authenticated()
         db.session.commit()
-        login_user(current_user._get_current_object())  # keep this session under the new version
+        login_user(user)  # keep this session under the new version
+        notices.send_notice(user, "password_changed")
         flash(_("Your password has been changed; other sessions have been logged out."), "success")
         return redirect(url_for("main.index"))
     status = 422 if form.is_submitted() else 200

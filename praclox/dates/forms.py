@@ -132,3 +132,7 @@ class VcardForm(FlaskForm):
     office_id = SelectField(_l("Office for contacts not found by their organisation"), validators=[InputRequired()])
     file = FileField(_l("vCard file (.vcf)"), validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Import"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.office_id.choices = []  # the view fills in the offices; never None

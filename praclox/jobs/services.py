@@ -85,7 +85,7 @@ def run_recorded(job: str, func: Callable[[], Mapping[str, int] | None], *, dry_
         outcome, message = "failed", type(exc).__name__
         log.exception("job %s failed", job)
     run = db.session.get(JobRun, run_id)
-    assert run is not None  # noqa: S101  (we just created it)
+    assert run is not None  # noqa: S101 -- we just created it, a plain invariant  # nosec B101
     run.outcome, run.finished_at = outcome, now()
     run.counts = json.dumps(counts, sort_keys=True) if counts is not None else None
     run.message = message

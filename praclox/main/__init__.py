@@ -80,7 +80,7 @@ def init_app(app: Flask) -> None:
             return {
                 **common,
                 "nav_items": nav_items_for(current_user),
-                "logout_form": LogoutForm(),
+                "logout_form": LogoutForm(formdata=None),  # never reads the request (a 413 page must render)
                 "sections": lambda page: sections_for(page, current_user),
             }
         return {**common, "nav_items": [], "sections": lambda page: []}

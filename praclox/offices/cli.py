@@ -36,7 +36,7 @@ def import_offices(file: Path) -> None:
 @with_appcontext
 def demo_data(count: int, seed: int | None) -> None:
     """Fill the database with a realistic Dutch demo data set."""
-    rng = random.Random(seed)  # noqa: S311  (demo data, not security)
+    rng = random.Random(seed)  # noqa: S311 -- demo data, not security  # nosec B311
     offices = demo.generate(count, rng)
     for extend in current_app.extensions.get("praclox_demo", []):
         extend(rng, offices)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SubmitField
@@ -79,6 +81,10 @@ class GrantForm(FlaskForm):
     ])
     reason = text_field(_l("Reason"), required=True, max_length=500)
     submit = SubmitField(_l("Grant access"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id.choices, self.scope.choices = [], []  # the view fills them in; never None
 
 
 class ConfirmForm(FlaskForm):

@@ -1,0 +1,35 @@
+"""Nightly clean-up of security records that no longer serve a purpose (data minimisation)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import delete, or_, select
+
+from praclox.auth import sessions, throttle
+from praclox.auth.models import PasswordResetToken, UserSession
+from praclox.clock import now
+from praclox.extensions import db
+
+#: failed and successful logins are kept this long (enough to look into an attack, then gone)
+ATTEMPTS_KEPT_DAYS = 30
+
+
+def prune_security_records() -> dict[str, int]:
+    """Delete old login attempts, used or expired reset links and timed-out sessions; returns counts."""
+    moment = now()
+    attempts = throttle.forget_older_than(ATTEMPTS_KEPT_DAYS)
+    tokens = db.session.execute(delete(PasswordResetToken).where(or_(
+        PasswordResetToken.expires_at < moment, PasswordResetToken.used_at.is_not(None)))).rowcount or 0
+    stale = [row.id for row in db.session.scalars(select(UserSession)) if sessions.expired(row, moment)]
+    if stale:
+        db.session.execute(delete(UserSession).where(UserSession.id.in_(stale)))
+    db.session.commit()
+    return {"login_attempts": attempts, "reset_links": tokens, "sessions": len(stale)}
+
+
+def register(app: Flask) -> None:
+    from praclox.scheduler import register_job
+
+    register_job(app, "auth.prune", prune_security_records,
+                 "delete old login attempts, spent reset links and timed-out sessions", hour=3, minute=40)
+

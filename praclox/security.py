@@ -1,0 +1,80 @@
+"""Response headers on every response, and running behind a TLS-terminating proxy.
+
+- A Content-Security-Policy without ``unsafe-inline``: every script and style comes from ``static/``.
+- ``frame-ancestors 'none'`` (and X-Frame-Options for old browsers), nosniff, Referrer-Policy same-origin.
+- HSTS when the request came over HTTPS (directly or, with ``PRACLOX_PROXY_FIX``, via the proxy).
+- ``Cache-Control: no-store`` on everything but static files: pages behind the login hold personal data, and
+  the public pages are small enough not to need caching.
+- ``PRACLOX_PROXY_FIX=1``: trust one proxy's X-Forwarded-For/-Proto/-Host/-Port, and send the session cookie
+  as ``__Host-praclox`` (Secure, Path=/, no Domain), which a sibling subdomain cannot set or overwrite.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+#: endpoints whose responses may be cached: fixed files with no personal data
+CACHEABLE_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+HOST_COOKIE = "__Host-praclox"
+
+
+def refuse_nul_in_query() -> None:
+    """A NUL character in a query parameter is never meaningful (PostgreSQL cannot even compare with it): 400.
+
+    Form fields are left to the forms, which answer with a clear message next to the field.
+    """
+    if "%00" in request.query_string.decode("latin-1") or any(
+        "\x00" in value for values in request.args.listvalues() for value in values
+    ):
+        abort(400)
+
+
+def set_security_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+        app.config.update(
+            SESSION_COOKIE_NAME=HOST_COOKIE,
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_PATH="/",
+            SESSION_COOKIE_DOMAIN=None,
+            REMEMBER_COOKIE_SECURE=True,
+            PREFERRED_URL_SCHEME="https",
+        )
+    app.before_request(refuse_nul_in_query)
+    app.after_request(set_security_headers)
