@@ -10,6 +10,7 @@ from praclox.audit.services import forget_record
 from praclox.dates.models import Congratulation, PersonalDate
 from praclox.extensions import db
 from praclox.offices.models import Contact
+from praclox.offices.privacy import matching_contacts
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 
 DOMAIN = "dates"
@@ -41,19 +42,7 @@ FIELDS: list[PersonalField] = [
 
 
 def _contact_ids(query: SubjectQuery) -> list[int]:
-    conditions = []
-    if query.email:
-        conditions.append(func.lower(Contact.email) == query.email.strip().lower())
-    if query.phone:
-        digits = "".join(c for c in query.phone if c.isdigit() or c == "+")
-        conditions += [Contact.phone == query.phone.strip(), Contact.mobile == query.phone.strip(),
-                       Contact.phone == digits, Contact.mobile == digits]
-    if query.name:
-        name = " ".join(query.name.split()).lower()
-        conditions.append(func.lower(Contact.first_name + " " + Contact.last_name) == name)
-    if not conditions:
-        return []
-    return list(db.session.scalars(select(Contact.id).where(or_(*conditions))))
+    return [c.id for c in matching_contacts(query)]
 
 
 def find(query: SubjectQuery) -> list[Hit]:
@@ -92,7 +81,7 @@ def find(query: SubjectQuery) -> list[Hit]:
 def export(hits: list[Hit]) -> dict[str, Any]:
     ids = [h.record_id for h in hits if h.domain == DOMAIN and h.record_type == _DATES]
     items = db.session.scalars(select(PersonalDate).where(PersonalDate.id.in_(ids)).order_by(PersonalDate.id))
-    out = []
+    out, marks = [], []
     for item in items:
         out.append({
             "id": item.id, "contact": item.contact.full_name, "kind": item.kind, "month": item.month,
@@ -105,7 +94,9 @@ def export(hits: list[Hit]) -> dict[str, Any]:
                 for m in item.congratulations
             ],
         })
-    return {"personal_dates": out}
+        marks += [{"id": m.id, "personal_date_id": item.id, "occurrence_year": m.occurrence_year, "half": m.half,
+                   "how": m.how, "created_at": m.created_at.isoformat()} for m in item.congratulations]
+    return {"personal_dates": out, "date_congratulations": marks}
 
 
 def erase(hits: list[Hit]) -> dict[str, int]:
