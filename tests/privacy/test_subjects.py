@@ -460,3 +460,51 @@ def test_an_office_whose_own_address_is_the_persons_is_exported_whole_and_only_t
 
         office = db.session.get(Office, office_id)
         assert (office.email, office.phone, office.name) == (None, "030-1234567", "Eenmanszaak Petra")
+
+
+def _api_key(app: Flask, make_user: Any) -> str:
+    from praclox.registrations import services
+
+    admin = make_user("admin")
+    with app.app_context():
+        _key, plain = services.create_api_key("Website", actor=admin)
+        db.session.commit()
+    return plain
+
+
+def _registration_id(app: Flask, email: str) -> int:
+    from praclox.registrations.models import Registration
+
+    with app.app_context():
+        return db.session.scalar(select(Registration.id).where(Registration.email == email.lower()))
+
+
+def test_an_erased_address_registering_again_through_the_api_gets_the_same_answer_and_warns_staff(
+        app, login_as, seeded, make_user):
+    person, _unique = seeded
+    login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    key = _api_key(app, make_user)
+    website = app.test_client()
+    answers = []
+    for email in (person.email.upper(), "never.erased@voorbeeld.nl"):
+        response = website.post("/api/registrations", json={"name": "Q", "email": email},
+                                headers={"Authorization": f"Bearer {key}"})
+        headers = {k: v for k, v in response.headers.items() if k not in ("Date", "Content-Length")}
+        answers.append((response.status_code, response.get_data(), headers))
+    assert answers[0] == answers[1]  # nothing tells the caller that this address was erased
+    assert "Set-Cookie" not in answers[0][2]
+    staff = login_as("staff")
+    page = staff.get(f"/registrations/{_registration_id(app, person.email)}").get_data(as_text=True)
+    assert "op eigen verzoek zijn verwijderd" in page
+    other = staff.get(f"/registrations/{_registration_id(app, 'never.erased@voorbeeld.nl')}").get_data(as_text=True)
+    assert "op eigen verzoek zijn verwijderd" not in other
+
+
+def test_an_erased_address_registered_by_hand_shows_the_warning_on_the_registration(app, login_as, seeded):
+    person, _unique = seeded
+    login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    staff = login_as("staff")
+    response = staff.post("/registrations/new", data={"name": "Q Again", "email": person.email, "status": "pending"},
+                          follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and page.count("op eigen verzoek zijn verwijderd") == 1
