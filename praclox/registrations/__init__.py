@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     register_domain(app, "registrations", privacy)
     # staff see the warning on the registration; the website or API caller never learns of an erasure
     watch(models.Registration, flash_warning=False)
+    from praclox.registrations import demo
+
+    app.extensions.setdefault("praclox_demo", []).append(demo.generate)
     app.add_template_global(status_choices, "registration_status_choices")
     app.add_template_global(lambda value: dict(status_choices()).get(value, value), "registration_status_label")
     section = _l("Website registrations")
