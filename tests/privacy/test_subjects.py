@@ -462,16 +462,6 @@ def test_an_office_whose_own_address_is_the_persons_is_exported_whole_and_only_t
         assert (office.email, office.phone, office.name) == (None, "030-1234567", "Eenmanszaak Petra")
 
 
-def _api_key(app: Flask, make_user: Any) -> str:
-    from praclox.registrations import services
-
-    admin = make_user("admin")
-    with app.app_context():
-        _key, plain = services.create_api_key("Website", actor=admin)
-        db.session.commit()
-    return plain
-
-
 def _registration_id(app: Flask, email: str) -> int:
     from praclox.registrations.models import Registration
 
@@ -480,10 +470,10 @@ def _registration_id(app: Flask, email: str) -> int:
 
 
 def test_an_erased_address_registering_again_through_the_api_gets_the_same_answer_and_warns_staff(
-        app, login_as, seeded, make_user):
+        app, login_as, seeded, api_key):
     person, _unique = seeded
     login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
-    key = _api_key(app, make_user)
+    key = api_key
     website = app.test_client()
     answers = []
     for email in (person.email.upper(), "never.erased@voorbeeld.nl"):
