@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from praclox.audit.services import forget_record
+from praclox.dates.forms import kind_choices
 from praclox.dates.models import Congratulation, PersonalDate
 from praclox.extensions import db
 from praclox.offices.models import Contact
@@ -65,6 +67,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     if not conditions:
         return []
     hits = []
+    kinds = dict(kind_choices())
     for item in db.session.scalars(select(PersonalDate).where(or_(*conditions)).order_by(PersonalDate.id)):
         contact = item.contact
         named = item.contact_id not in ids
@@ -72,7 +75,8 @@ def find(query: SubjectQuery) -> list[Hit]:
         hits.append(Hit(
             domain=DOMAIN, record_type=_DATES, record_id=item.id,
             person_key=key or " ".join((query.name or contact.full_name).split()).lower(),
-            label=f"{item.kind} of {contact.full_name}" + (f" ({item.person_name})" if item.person_name else ""),
+            label=_("%(kind)s of %(name)s", kind=kinds.get(item.kind, item.kind), name=contact.full_name)
+            + (f" ({item.person_name})" if item.person_name else ""),
             extra={"contact_id": contact.id, "named_as_child_or_partner": named},
         ))
     return hits

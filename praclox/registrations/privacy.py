@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
 from praclox.audit.services import forget_record
 from praclox.extensions import db
 from praclox.offices.privacy import matching_contacts
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, like_pattern
+from praclox.registrations.forms import status_choices
 from praclox.registrations.models import Registration
 
 DOMAIN = "registrations"
@@ -59,8 +61,10 @@ def find(query: SubjectQuery) -> list[Hit]:
     if not conditions:
         return []
     rows = db.session.scalars(select(Registration).where(or_(*conditions)).order_by(Registration.id))
+    statuses = dict(status_choices())
     return [
-        Hit(DOMAIN, "registrations", r.id, r.email, f"Website registration ({r.status})")
+        Hit(DOMAIN, "registrations", r.id, r.email,
+            _("Website registration (%(status)s)", status=statuses.get(r.status, r.status)))
         for r in rows
     ]
 

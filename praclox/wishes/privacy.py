@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from praclox.extensions import db
@@ -29,7 +30,8 @@ def find(query: SubjectQuery) -> list[Hit]:
         return []
     rows = db.session.scalars(select(Wish).where(Wish.requested_by_id.in_(contacts)).order_by(Wish.id))
     return [
-        Hit(DOMAIN, "wishes", wish.id, contact_key(contacts[wish.requested_by_id]), "Requester of a wish",
+        Hit(DOMAIN, "wishes", wish.id, contact_key(contacts[wish.requested_by_id]),
+            _("Asked for the wish “%(title)s”", title=wish.title),
             extra={"keep_audit": True})
         for wish in rows
     ]

@@ -161,7 +161,8 @@ def test_search_by_name_email_or_phone_groups_the_hits_by_person(app, login_as, 
     page = _search(login_as("privacy_officer"), **{query: value}).get_data(as_text=True)
     assert "Contactpersoon bij Kantoor De Linde" in page
     assert person.email.lower() in page
-    for domain_label in ("Website registration", "Requester of a wish", "birthday of", "wedding of"):
+    for domain_label in ("Registratie via de website (", "Vroeg om de wens “Export to the accounting",
+                         f"Verjaardag van {person.full_name}", f"Trouwdag van {person.full_name}"):
         assert domain_label in page, domain_label  # the linked records of every domain, by name, address or phone
 
 
