@@ -81,3 +81,14 @@ def phone_field(label: Any, **kw: Any) -> StringField:
 def choices(pairs: Any) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choice objects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_id(value: Any) -> int | None:
+    """``coerce`` of a SelectField of record ids with an empty choice: "" or 0 is None; a value that is not
+    a number becomes -1, which no choice has, so the field refuses it with its usual message."""
+    if value in (None, "", "0", 0):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

@@ -261,6 +261,18 @@ def client_login(app: Flask, make_office: Callable[..., int], make_registration:
     return factory
 
 
+@pytest.fixture
+def api_key(app: Flask, make_user: Callable[..., Any]) -> str:
+    """A registrations API key made by an admin; the plain key for ``Authorization: Bearer <key>``."""
+    from praclox.registrations import services
+
+    admin = make_user("admin")
+    with app.app_context():
+        _key, plain = services.create_api_key("Website", actor=admin)
+        db.session.commit()
+    return plain
+
+
 # --- The log of the whole run is scanned for the test data's secrets (issue 7; see praclox_testsupport) ---
 
 

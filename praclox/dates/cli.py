@@ -13,6 +13,7 @@ from praclox.cli_groups import import_cli
 from praclox.dates import feeds, importer
 from praclox.dates.models import KIND_VALUES
 from praclox.extensions import db
+from praclox.importing import cli_rejected
 
 feed_cli = AppGroup("feed", help="iCal feeds of personal dates.")
 dates_cli = AppGroup("dates", help="Personal dates: reminder e-mails.")
@@ -29,9 +30,7 @@ def import_dates(file: Path) -> None:
         result = importer.import_csv(file.read_bytes())
     except importer.ImportRejected as exc:
         db.session.rollback()
-        for error in exc.errors:
-            click.echo(f"line {error.line}: {error.reason}", err=True)
-        raise click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported") from exc
+        raise cli_rejected(exc) from exc
     db.session.commit()
     click.echo(f"Imported {result.dates} date(s) and {result.contacts} new contact(s); "
                f"{result.skipped} date(s) were already there.")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 
 from praclox.clock import today
-from praclox.csvutil import CsvDecodeError, read_csv
 from praclox.dates import occasions, services
 from praclox.dates.models import KIND_VALUES, PersonalDate
 from praclox.extensions import db
 from praclox.forms import CONTROL_CHARS
+from praclox.importing import ImportRejected, RowError, read_table, valid_email
 from praclox.offices import services as office_services
 from praclox.offices.models import Contact, Office
 
@@ -26,20 +26,6 @@ NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 #: Apple writes a birthday without a year as 1604-MM-DD (and says so in X-APPLE-OMIT-YEAR)
 APPLE_NO_YEAR = 1604
 ANNIVERSARY_PROPS = ("anniversary", "x-anniversary", "x-ms-anniversary", "x-evolution-anniversary")
-
-
-@dataclass
-class RowError:
-    line: int
-    reason: str
-
-
-@dataclass
-class ImportRejected(Exception):
-    errors: list[RowError] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "; ".join(f"line {e.line}: {e.reason}" for e in self.errors[:20])
 
 
 @dataclass
@@ -152,23 +138,7 @@ def import_csv(raw: bytes) -> ImportResult:
     Offices must exist; contacts are found by name within the office or created. Raises ImportRejected with
     every bad line (and saves nothing) when any line is bad.
     """
-    try:
-        header, rows = read_csv(raw)
-    except CsvDecodeError as exc:
-        raise ImportRejected([RowError(1, str(exc))]) from exc
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown:
-        reasons = []
-        if missing:
-            reasons.append("missing column(s): " + ", ".join(missing))
-        if unknown:
-            reasons.append("unknown column(s): " + ", ".join(unknown))
-        raise ImportRejected([RowError(1, "; ".join(reasons) + f" (expected: {', '.join(COLUMNS)})")])
-    if not rows:
-        raise ImportRejected([RowError(1, "the file has a header but no rows")])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected([RowError(1, f"more than {MAX_ROWS} rows; split the file")])
+    rows = read_table(raw, COLUMNS, REQUIRED, MAX_ROWS)
     names = {r["office"].strip().lower() for _, r in rows if r.get("office")}
     offices = {o.name.lower(): o for o in db.session.scalars(select(Office).where(func.lower(Office.name).in_(names)))}
     errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row, offices))]
@@ -289,7 +259,7 @@ def import_vcards(raw: bytes, default_office: Office) -> ImportResult:
         office = None
         if org:
             office = db.session.scalar(select(Office).where(func.lower(Office.name) == org.lower()).limit(1))
-        extra = {"email": email} if email and len(email) <= 254 and "@" in email else {}
+        extra = {"email": email} if email and len(email) <= 254 and valid_email(email) else {}
         contact = writer.contact(office or default_office, first, last, extra)
         for kind, month, day, year in dates:
             writer.add(contact, kind, month, day, year, None)

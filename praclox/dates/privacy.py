@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from praclox.audit.services import forget_record
+from praclox.dates.forms import kind_choices
 from praclox.dates.models import Congratulation, PersonalDate
 from praclox.extensions import db
 from praclox.offices.models import Contact
+from praclox.offices.privacy import matching_contacts
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 
 DOMAIN = "dates"
@@ -41,19 +44,7 @@ FIELDS: list[PersonalField] = [
 
 
 def _contact_ids(query: SubjectQuery) -> list[int]:
-    conditions = []
-    if query.email:
-        conditions.append(func.lower(Contact.email) == query.email.strip().lower())
-    if query.phone:
-        digits = "".join(c for c in query.phone if c.isdigit() or c == "+")
-        conditions += [Contact.phone == query.phone.strip(), Contact.mobile == query.phone.strip(),
-                       Contact.phone == digits, Contact.mobile == digits]
-    if query.name:
-        name = " ".join(query.name.split()).lower()
-        conditions.append(func.lower(Contact.first_name + " " + Contact.last_name) == name)
-    if not conditions:
-        return []
-    return list(db.session.scalars(select(Contact.id).where(or_(*conditions))))
+    return [c.id for c in matching_contacts(query)]
 
 
 def find(query: SubjectQuery) -> list[Hit]:
@@ -76,6 +67,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     if not conditions:
         return []
     hits = []
+    kinds = dict(kind_choices())
     for item in db.session.scalars(select(PersonalDate).where(or_(*conditions)).order_by(PersonalDate.id)):
         contact = item.contact
         named = item.contact_id not in ids
@@ -83,7 +75,8 @@ def find(query: SubjectQuery) -> list[Hit]:
         hits.append(Hit(
             domain=DOMAIN, record_type=_DATES, record_id=item.id,
             person_key=key or " ".join((query.name or contact.full_name).split()).lower(),
-            label=f"{item.kind} of {contact.full_name}" + (f" ({item.person_name})" if item.person_name else ""),
+            label=_("%(kind)s of %(name)s", kind=kinds.get(item.kind, item.kind), name=contact.full_name)
+            + (f" ({item.person_name})" if item.person_name else ""),
             extra={"contact_id": contact.id, "named_as_child_or_partner": named},
         ))
     return hits
@@ -92,7 +85,7 @@ def find(query: SubjectQuery) -> list[Hit]:
 def export(hits: list[Hit]) -> dict[str, Any]:
     ids = [h.record_id for h in hits if h.domain == DOMAIN and h.record_type == _DATES]
     items = db.session.scalars(select(PersonalDate).where(PersonalDate.id.in_(ids)).order_by(PersonalDate.id))
-    out = []
+    out, marks = [], []
     for item in items:
         out.append({
             "id": item.id, "contact": item.contact.full_name, "kind": item.kind, "month": item.month,
@@ -105,7 +98,9 @@ def export(hits: list[Hit]) -> dict[str, Any]:
                 for m in item.congratulations
             ],
         })
-    return {"personal_dates": out}
+        marks += [{"id": m.id, "personal_date_id": item.id, "occurrence_year": m.occurrence_year, "half": m.half,
+                   "how": m.how, "created_at": m.created_at.isoformat()} for m in item.congratulations]
+    return {"personal_dates": out, "date_congratulations": marks}
 
 
 def erase(hits: list[Hit]) -> dict[str, int]:

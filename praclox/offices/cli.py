@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from praclox.cli_groups import import_cli
 from praclox.extensions import db
+from praclox.importing import cli_rejected
 from praclox.offices import demo, importer
 
 
@@ -22,9 +23,7 @@ def import_offices(file: Path) -> None:
         result = importer.import_offices(file.read_bytes())
     except importer.ImportRejected as exc:
         db.session.rollback()
-        for error in exc.errors:
-            click.echo(f"line {error.line}: {error.reason}", err=True)
-        raise click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported") from exc
+        raise cli_rejected(exc) from exc
     db.session.commit()
     click.echo(f"Imported {result.offices} office(s) and {result.contacts} contact(s); "
                f"{result.skipped} contact(s) were already there.")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from praclox.csvutil import CsvDecodeError, read_csv
 from praclox.extensions import db
 from praclox.forms import CONTROL_CHARS, PHONE
+from praclox.importing import ImportRejected, RowError, read_table, valid_email
 from praclox.offices import services
 from praclox.offices.models import Contact, Office
 
@@ -22,34 +22,10 @@ MAX_ROWS = 20000
 
 
 @dataclass
-class RowError:
-    line: int
-    reason: str
-
-
-@dataclass
 class ImportResult:
     offices: int = 0
     contacts: int = 0
     skipped: int = 0
-
-
-@dataclass
-class ImportRejected(Exception):
-    errors: list[RowError] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "; ".join(f"line {e.line}: {e.reason}" for e in self.errors[:20])
-
-
-def _valid_email(value: str) -> bool:
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
 
 
 def _row_problems(row: dict[str, str]) -> list[str]:
@@ -67,7 +43,7 @@ def _row_problems(row: dict[str, str]) -> list[str]:
     if row.get("kind") and row["kind"].lower() not in ("client", "prospect", "klant"):
         problems.append("kind must be client or prospect")
     for name in ("office_email", "email"):
-        if row.get(name) and not _valid_email(row[name]):
+        if row.get(name) and not valid_email(row[name]):
             problems.append(f"{name} is not a valid e-mail address")
     for name in ("office_phone", "phone"):
         if row.get(name) and not PHONE.match(row[name]):
@@ -79,23 +55,7 @@ def _row_problems(row: dict[str, str]) -> list[str]:
 
 def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     """Check the whole file; raise ImportRejected with every bad line, else return the rows."""
-    try:
-        header, rows = read_csv(raw)
-    except CsvDecodeError as exc:
-        raise ImportRejected([RowError(1, str(exc))]) from exc
-    missing = [c for c in ("office",) if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown:
-        reasons = []
-        if missing:
-            reasons.append("missing column(s): " + ", ".join(missing))
-        if unknown:
-            reasons.append("unknown column(s): " + ", ".join(unknown))
-        raise ImportRejected([RowError(1, "; ".join(reasons) + f" (expected: {', '.join(COLUMNS)})")])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected([RowError(1, f"more than {MAX_ROWS} rows; split the file")])
-    if not rows:
-        raise ImportRejected([RowError(1, "the file has a header but no rows")])
+    rows = read_table(raw, COLUMNS, ("office",), MAX_ROWS)
     errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row))]
     if errors:
         raise ImportRejected(errors)

@@ -54,28 +54,44 @@ def _digits(text: str | None) -> str:
     return re.sub(r"\D", "", text or "")[-9:]
 
 
-def _contact_key(contact: Contact) -> str:
+def contact_key(contact: Contact) -> str:
+    """The person key of a contact's hits (see ``Hit.person_key``): their address, else their name."""
     return contact.email.lower() if contact.email else contact.full_name.lower()
 
 
-def find(query: SubjectQuery) -> list[Hit]:
-    """Contacts by name, e-mail or phone; offices whose own e-mail or phone is the person's."""
+def matching_contacts(query: SubjectQuery) -> list[Contact]:
+    """The contacts a subject query finds: part of the full name, the exact e-mail address, or the phone or
+    mobile number written any way (+31 6 1234 5678 = 06-12345678). Other domains find their records that
+    link to a contact through this, so every domain finds the same person the same way."""
+    phone = _digits(query.phone)
+    conditions = _contact_conditions(query, phone)
+    if not conditions:
+        return []
+    found = db.session.scalars(select(Contact).where(or_(*conditions)).order_by(Contact.id))
+    return [contact for contact in found if _contact_matches(contact, query, phone)]
+
+
+def _contact_conditions(query: SubjectQuery, phone: str) -> list[Any]:
     conditions = []
     if query.name:
         like = like_pattern(query.name)
         conditions.append(func.lower(Contact.first_name + " " + Contact.last_name).like(like, escape="\\"))
     if query.email:
         conditions.append(func.lower(Contact.email) == query.email.strip().lower())
-    phone = _digits(query.phone)
     if len(phone) >= 6:
         tail = f"%{phone[-4:]}%"
         conditions.append(or_(Contact.phone.like(tail), Contact.mobile.like(tail)))
-    hits: list[Hit] = []
-    if conditions:
-        for contact in db.session.scalars(select(Contact).where(or_(*conditions)).order_by(Contact.id)):
-            if _contact_matches(contact, query, phone):
-                hits.append(Hit("offices", "contacts", contact.id, _contact_key(contact),
-                                _("Contact at %(office)s", office=contact.office.name)))
+    return conditions
+
+
+def find(query: SubjectQuery) -> list[Hit]:
+    """Contacts by name, e-mail or phone; offices whose own e-mail or phone is the person's."""
+    phone = _digits(query.phone)
+    hits: list[Hit] = [
+        Hit("offices", "contacts", contact.id, contact_key(contact),
+            _("Contact at %(office)s", office=contact.office.name))
+        for contact in matching_contacts(query)
+    ]
     hits.extend(_office_hits(query, phone))
     if query.name and len(query.name.strip()) >= 3:
         # a mention of a found contact's full name belongs to that contact

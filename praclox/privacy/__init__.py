@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.keys_cli)
     app.cli.add_command(cli.privacy_cli)
     register_domain(app, "privacy", privacy)
+    from praclox.privacy.suppression import erased_address_warning
+
+    app.add_template_global(erased_address_warning, "erased_address_warning")
     support.init_app(app)
     from praclox.privacy import demo
 

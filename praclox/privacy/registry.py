@@ -143,6 +143,10 @@ class ErasureRefused(Exception):
 # Further optional hooks for a domain (all in its init_app, all additive):
 # - ``NOT_PERSONAL = {"table": ("column", ...)}`` in its privacy.py for columns that hold no personal data;
 # - ``praclox.privacy.suppression.watch(Model)``: warn when a row is saved with an erased person's ``email``;
+#   rows that also come from outside (website, API) use ``watch(Model, flash_warning=False)`` and show the
+#   template global ``erased_address_warning(record.email)`` on the record's staff page instead;
+# - records linked to a contact: find them through ``praclox.offices.privacy.matching_contacts(query)`` and
+#   group them with ``contact_key(contact)``, so a name, address or phone finds them like the contact;
 # - ``app.extensions["praclox_rotate_files"].append(fn)``: re-encrypt stored files in ``praclox keys rotate``
 #   (``fn(batch_size) -> {"rotated": n, "current": m}``, committing per batch);
 # - ``praclox.privacy.support.add_scope(app, key, label, ("endpoint.prefix.",))``: what a support grant may open;

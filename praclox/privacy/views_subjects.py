@@ -7,6 +7,7 @@ person chosen from the results, so no name or address ends up in a log.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -62,6 +63,13 @@ def _gone() -> tuple[str, int]:
     return render_template("privacy/subjects.html", form=form, people=None), 422
 
 
+def _exported(found: subjects.Person) -> dict[str, Any]:
+    """Everything held about the person; the export is audited (committed here) before it is shown."""
+    export = subjects.export_person(found, actor=current_user)
+    db.session.commit()
+    return export
+
+
 @bp.route("/subjects/access", methods=["POST"])
 @roles_required(*OFFICER)
 def subject_access() -> str | tuple[str, int]:
@@ -69,8 +77,7 @@ def subject_access() -> str | tuple[str, int]:
     found = _chosen(form)
     if found is None:
         return _gone()
-    export = subjects.export_person(found, actor=current_user)
-    db.session.commit()
+    export = _exported(found)
     declared = {(f["table"], f["column"]): f for f in export["fields"]}
     return render_template("privacy/access.html", form=form, person=found, export=export, declared=declared)
 
@@ -78,12 +85,10 @@ def subject_access() -> str | tuple[str, int]:
 @bp.route("/subjects/access.json", methods=["POST"])
 @roles_required(*OFFICER)
 def subject_export() -> Response | tuple[str, int]:
-    form = SubjectForm()
-    found = _chosen(form)
+    found = _chosen(SubjectForm())
     if found is None:
         return _gone()
-    export = subjects.export_person(found, actor=current_user)
-    db.session.commit()
+    export = _exported(found)
     body = json.dumps(export, ensure_ascii=False, indent=2, default=str)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="personal-data.json"', "Cache-Control": "no-store"})

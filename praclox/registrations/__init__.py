@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from praclox.main import add_nav, add_section
     from praclox.privacy.registry import register_domain
+    from praclox.privacy.suppression import watch
     from praclox.registrations import api, cli, models, privacy, public, retention, services, views  # noqa: F401
     from praclox.registrations.forms import status_choices
     from praclox.scheduler import register_job
@@ -22,6 +23,11 @@ def init_app(app: Flask) -> None:
     add_section(app, "office_sidebar", "registrations/_office_section.html", {"staff", "admin"})
     app.add_template_global(services.for_office, "registrations_of_office")
     register_domain(app, "registrations", privacy)
+    # staff see the warning on the registration; the website or API caller never learns of an erasure
+    watch(models.Registration, flash_warning=False)
+    from praclox.registrations import demo
+
+    app.extensions.setdefault("praclox_demo", []).append(demo.generate)
     app.add_template_global(status_choices, "registration_status_choices")
     app.add_template_global(lambda value: dict(status_choices()).get(value, value), "registration_status_label")
     section = _l("Website registrations")

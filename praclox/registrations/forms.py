@@ -9,7 +9,7 @@ from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from praclox.extensions import db
-from praclox.forms import choices, email_field, text_field
+from praclox.forms import choices, email_field, optional_id, text_field
 from praclox.offices.models import Contact, Office
 
 
@@ -27,20 +27,11 @@ def no_angle_brackets(form: Any, field: Any) -> None:
         raise ValidationError(_l("This field contains characters that are not allowed."))
 
 
-def _optional_int(value: Any) -> int | None:
-    if value in (None, "", "0", 0):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # refused by the choice check
-
-
 class RegistrationForm(FlaskForm):
     name = text_field(_l("Name"), required=True, max_length=120, extra=(no_angle_brackets,))
     email = email_field(_l("E-mail"), required=True)
-    office_id = SelectField(_l("Office"), coerce=_optional_int)
-    contact_id = SelectField(_l("Contact"), coerce=_optional_int)
+    office_id = SelectField(_l("Office"), coerce=optional_id)
+    contact_id = SelectField(_l("Contact"), coerce=optional_id)
     newsletter = BooleanField(_l("Newsletter (the person confirms by e-mail)"))
     client_access = BooleanField(_l("Access to the client area"))
     status = SelectField(_l("Status"), validators=[InputRequired()])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select
 
 from praclox.audit.services import forget_record
 from praclox.extensions import db
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
+from praclox.offices.privacy import matching_contacts
+from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, like_pattern
+from praclox.registrations.forms import status_choices
 from praclox.registrations.models import Registration
 
 DOMAIN = "registrations"
@@ -43,17 +46,25 @@ EXPORTED = ("id", "name", "email", "office_id", "contact_id", "newsletter", "new
 
 
 def find(query: SubjectQuery) -> list[Hit]:
-    """Registrations with this exact address, or this name (case-insensitive)."""
-    if query.is_empty() or not (query.email or query.name):
+    """Registrations with this exact address or a name containing the one searched for, and registrations
+    linked to a contact that the query finds (by name, address or phone: a registration holds no phone)."""
+    if query.is_empty():
         return []
     conditions = []
     if query.email:
         conditions.append(Registration.email == query.email.strip().lower())
     if query.name:
-        conditions.append(Registration.name.ilike(query.name.strip()))
+        conditions.append(func.lower(Registration.name).like(like_pattern(query.name), escape="\\"))
+    contacts = matching_contacts(query)
+    if contacts:
+        conditions.append(Registration.contact_id.in_([c.id for c in contacts]))
+    if not conditions:
+        return []
     rows = db.session.scalars(select(Registration).where(or_(*conditions)).order_by(Registration.id))
+    statuses = dict(status_choices())
     return [
-        Hit(DOMAIN, "registrations", r.id, r.email, f"Website registration ({r.status})")
+        Hit(DOMAIN, "registrations", r.id, r.email,
+            _("Website registration (%(status)s)", status=statuses.get(r.status, r.status)))
         for r in rows
     ]
 

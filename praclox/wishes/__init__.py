@@ -14,6 +14,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     register_domain(app, "wishes", privacy)
+    from praclox.wishes import demo
+
+    app.extensions.setdefault("praclox_demo", []).append(demo.generate)
     add_nav(app, _l("Wishes"), "wishes.index", {"staff", "admin"}, order=30)
     add_section(app, "office_main", "wishes/_office_section.html", {"staff", "admin"})
     app.add_template_global(services.for_office, "office_wishes")

@@ -8,7 +8,7 @@ from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from praclox.clock import today
-from praclox.forms import choices, long_text_field, text_field
+from praclox.forms import choices, long_text_field, optional_id, text_field
 
 
 def status_labels() -> list[tuple[str, Any]]:
@@ -25,15 +25,6 @@ def priority_labels() -> list[tuple[str, Any]]:
     return [("high", _l("High")), ("normal", _l("Normal")), ("low", _l("Low"))]
 
 
-def _optional_int(value: Any) -> int | None:
-    if value in (None, "", "0", 0):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # refused by the choice check
-
-
 class WishForm(FlaskForm):
     title = text_field(_l("Title"), required=True, max_length=200)
     description = long_text_field(_l("Description"), max_length=5000)
@@ -42,7 +33,7 @@ class WishForm(FlaskForm):
     requested_on = DateField(_l("Requested on"), validators=[InputRequired(_l("Enter a valid date."))],
                              default=today)
     target_date = DateField(_l("Target date"), validators=[Optional()])
-    requested_by_id = SelectField(_l("Requested by"), coerce=_optional_int)
+    requested_by_id = SelectField(_l("Requested by"), coerce=optional_id)
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, contacts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]

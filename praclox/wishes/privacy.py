@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from flask_babel import gettext as _
+from sqlalchemy import select, update
 
 from praclox.extensions import db
-from praclox.offices.models import Contact
+from praclox.offices.privacy import contact_key, matching_contacts
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 from praclox.wishes.models import Wish
 
@@ -22,32 +23,27 @@ FIELDS: list[PersonalField] = [
 
 
 def find(query: SubjectQuery) -> list[Hit]:
-    """Wishes requested by a contact with this address or full name."""
-    conditions = []
-    if query.email:
-        conditions.append(func.lower(Contact.email) == query.email.strip().lower())
-    if query.name:
-        full = func.lower(Contact.first_name + " " + Contact.last_name)
-        conditions.append(full == query.name.strip().lower())
-    if not conditions:
+    """Wishes requested by a contact that the query finds (by name, address or phone). The wish stays on
+    erasure, so its audit history (which holds no values) stays too."""
+    contacts = {c.id: c for c in matching_contacts(query)}
+    if not contacts:
         return []
-    rows = db.session.execute(
-        select(Wish.id, Contact.email, Contact.first_name, Contact.last_name)
-        .join(Contact, Wish.requested_by_id == Contact.id).where(or_(*conditions)).order_by(Wish.id)
-    ).all()
+    rows = db.session.scalars(select(Wish).where(Wish.requested_by_id.in_(contacts)).order_by(Wish.id))
     return [
-        Hit(DOMAIN, "wishes", row.id, (row.email or f"{row.first_name} {row.last_name}").lower(),
-            "Requester of a wish")
-        for row in rows
+        Hit(DOMAIN, "wishes", wish.id, contact_key(contacts[wish.requested_by_id]),
+            _("Asked for the wish “%(title)s”", title=wish.title),
+            extra={"keep_audit": True})
+        for wish in rows
     ]
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
-    """The wishes the person asked for (title, status, date)."""
+    """The wishes the person asked for (title, status, date) with the requester link."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     wishes = db.session.scalars(select(Wish).where(Wish.id.in_(ids)).order_by(Wish.id))
-    return {"wishes_requested": [
-        {"id": w.id, "title": w.title, "status": w.status, "requested_on": w.requested_on.isoformat()}
+    return {"wishes": [
+        {"id": w.id, "title": w.title, "status": w.status, "requested_on": w.requested_on.isoformat(),
+         "requested_by_id": w.requested_by_id}
         for w in wishes
     ]}
 

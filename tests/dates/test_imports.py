@@ -197,3 +197,17 @@ def test_date_text_parser():
     for bad in ("--02-30", "1976-13-01", "2026-11-23", "1700-01-01", "14/05/1976", ""):
         with pytest.raises(DateTextError):
             parse_date_text(bad, on=today)
+
+
+def test_a_vcard_address_the_forms_would_refuse_is_left_out_and_the_dates_still_come_in(
+        frozen, app, staff_client, make_office):
+    office = make_office(name="Eerste Kantoor")
+    card = ("BEGIN:VCARD\nVERSION:3.0\nN:Veld;Vera;;;\nFN:Vera Veld\nEMAIL:vera@@example\nBDAY:1980-04-03\n"
+            "END:VCARD\n")
+    assert upload(staff_client, office, card).status_code == 302
+    from praclox.offices.models import Contact
+
+    with app.app_context():
+        vera = db.session.scalars(select(Contact).where(Contact.first_name == "Vera")).one()
+        assert vera.email is None
+    assert all_dates(app) == [("Vera Veld", "birthday", 4, 3, 1980, None)]

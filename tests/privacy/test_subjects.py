@@ -71,8 +71,64 @@ def seed_privacy_request(app: Flask, person: Subject) -> list[str]:
     return [person.full_name, person.email]
 
 
-#: one seeder per domain that stores personal data; a new domain appends its own
-SEEDERS: list[Callable[[Flask, Subject], list[str]]] = [seed_offices, seed_privacy_request]
+def _contact_id(person: Subject) -> int:
+    from praclox.offices.models import Contact
+
+    return db.session.scalar(select(Contact.id).where(Contact.email == person.email))
+
+
+def seed_dates(app: Flask, person: Subject) -> list[str]:
+    """The contact's birthday (with encrypted notes), a child's birthday by name and a wedding day."""
+    from praclox.dates import services
+    from praclox.offices.models import Contact
+
+    child = f"Kind{person.first_name[4:]}"
+    with app.test_request_context():
+        contact = db.session.get(Contact, _contact_id(person))
+        services.create_date(contact, {"kind": "birthday", "month": 3, "day": 14, "year": 1976,
+                                       "notes": f"Loves orchids from {person.last_name}shop"})
+        services.create_date(contact, {"kind": "child_birthday", "month": 7, "day": 2, "year": 2012,
+                                       "person_name": child, "gender": "f"})
+        wedding = services.create_date(contact, {"kind": "wedding", "month": 9, "day": 21, "year": 2004})
+        services.mark_congratulated(wedding, 2025, False, "card", None)
+        db.session.commit()
+    return [child, f"Loves orchids from {person.last_name}shop"]
+
+
+def seed_registrations(app: Flask, person: Subject) -> list[str]:
+    """A website registration with the contact's address, linked to the contact by staff."""
+    from praclox.registrations import services
+
+    with app.test_request_context():
+        contact_id = _contact_id(person)
+        from praclox.offices.models import Contact
+
+        office_id = db.session.get(Contact, contact_id).office_id
+        services.create_by_staff({"name": f"{person.full_name} Reg", "email": person.email, "newsletter": True,
+                                  "office_id": office_id, "contact_id": contact_id, "client_access": True},
+                                 actor=None)
+        db.session.commit()
+    return [f"{person.full_name} Reg"]
+
+
+def seed_wishes(app: Flask, person: Subject) -> list[str]:
+    """A wish the contact asked for; the wish itself is the office's, only the link is personal."""
+    from praclox.offices.models import Contact
+    from praclox.wishes import services
+
+    with app.test_request_context():
+        contact = db.session.get(Contact, _contact_id(person))
+        services.create_wish(contact.office, {"title": "Export to the accounting package", "status": "new",
+                                              "priority": "normal", "requested_on": date(2026, 1, 8),
+                                              "requested_by_id": contact.id})
+        db.session.commit()
+    return []
+
+
+#: one seeder per domain that stores personal data; a new domain appends its own (after seed_offices,
+#: which creates the contact the others link to)
+SEEDERS: list[Callable[[Flask, Subject], list[str]]] = [seed_offices, seed_dates, seed_registrations, seed_wishes,
+                                                        seed_privacy_request]
 
 
 @pytest.fixture
@@ -105,6 +161,9 @@ def test_search_by_name_email_or_phone_groups_the_hits_by_person(app, login_as, 
     page = _search(login_as("privacy_officer"), **{query: value}).get_data(as_text=True)
     assert "Contactpersoon bij Kantoor De Linde" in page
     assert person.email.lower() in page
+    for domain_label in ("Registratie via de website (", "Vroeg om de wens “Export to the accounting",
+                         f"Verjaardag van {person.full_name}", f"Trouwdag van {person.full_name}"):
+        assert domain_label in page, domain_label  # the linked records of every domain, by name, address or phone
 
 
 def test_access_export_holds_every_field_with_its_purpose_and_retention(app, login_as, seeded):
@@ -130,6 +189,16 @@ def test_access_export_holds_every_field_with_its_purpose_and_retention(app, log
             for row in rows:
                 missing = {f.column for f in declared if f.table == table} - set(row)
                 assert not missing, (domain, table, missing)  # the export holds every declared field
+    for domain, table in (("dates", "personal_dates"), ("dates", "date_congratulations"),
+                          ("registrations", "registrations"), ("wishes", "wishes")):
+        assert export["data"][domain][table], (domain, table)  # the same person, found in every domain
+        for column in {f.column for f in declared if f.table == table}:
+            assert described[(table, column)]["purpose"] and described[(table, column)]["retention"], column
+    dates = export["data"]["dates"]["personal_dates"]
+    assert sorted(d["kind"] for d in dates) == ["birthday", "child_birthday", "wedding"]
+    assert export["data"]["registrations"]["registrations"][0]["contact_id"] == contact["id"]
+    assert export["data"]["wishes"]["wishes"][0]["requested_by_id"] == contact["id"]
+    assert described[("personal_dates", "notes")]["encrypted"] is True
     assert described[("contacts", "email")]["purpose"] and described[("contacts", "email")]["retention"]
     assert described[("interactions", "summary")]["encrypted"] is True
     page = client.post("/privacy-officer/subjects/access", data=_person_form(person)).get_data(as_text=True)
@@ -143,12 +212,43 @@ def _files(instance: Path) -> list[Path]:
     return [p for p in instance.rglob("*") if p.is_file()]
 
 
-def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded):
+def _personal_audit_ids(app: Flask) -> dict[str, set[int]]:
+    """The records of the person's tables that have audit entries (the seeded person is the only one)."""
+    tables = ("contacts", "personal_dates", "date_congratulations", "registrations")
+    with app.app_context():
+        rows = db.session.execute(select(AuditEntry.record_type, AuditEntry.record_id)
+                                  .where(AuditEntry.record_type.in_(tables))).all()
+    found: dict[str, set[int]] = {}
+    for table, record_id in rows:
+        found.setdefault(table, set()).add(record_id)
+    return found
+
+
+def _staff_feed(app: Flask, make_user: Any) -> str:
+    from praclox.auth.models import User
+    from praclox.dates import feeds
+
+    user = make_user("staff", email="calendar.reader@praclox.nl")
+    with app.test_request_context():
+        _feed, token = feeds.create_feed(db.session.get(User, user.id), "telefoon")
+        db.session.commit()
+    return token
+
+
+def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded, make_user):
     person, unique = seeded
     client = login_as("privacy_officer")
     with app.app_context():
         request_id = db.session.scalar(select(PrivacyRequest.id))
         contact_id = db.session.scalar(select(AuditEntry.record_id).where(AuditEntry.record_type == "contacts"))
+    audited = _personal_audit_ids(app)
+    assert set(audited) == {"contacts", "personal_dates", "date_congratulations", "registrations"}
+    token = _staff_feed(app, make_user)
+    feed_client = app.test_client()
+    before = feed_client.get(f"/feeds/{token}.ics")
+    assert before.status_code == 200 and person.last_name in before.get_data(as_text=True)
+    unchanged = feed_client.get(f"/feeds/{token}.ics", headers={"If-None-Match": before.headers["ETag"]})
+    assert unchanged.status_code == 304
 
     confirm = client.post("/privacy-officer/subjects/erase", data=_person_form(person))
     assert confirm.status_code == 200 and "Deze persoon overal verwijderen?" in confirm.get_data(as_text=True)
@@ -175,6 +275,26 @@ def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded):
         assert (request.requester_name, request.requester_contact, request.status) == ("[verwijderd]", None,
                                                                                       "completed")
         assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "erase"))
+        counts = json.loads(tombstone.counts)
+        assert counts["dates"]["personal_dates"] == 3 and counts["registrations"] == {"registrations": 1}
+        assert counts["wishes"] == {"wish_requester_links": 1}
+        from praclox.dates.models import PersonalDate
+        from praclox.registrations.models import Registration
+        from praclox.wishes.models import Wish
+
+        assert db.session.query(PersonalDate).count() == 0 and db.session.query(Registration).count() == 0
+        wish = db.session.scalars(select(Wish)).one()
+        assert (wish.title, wish.requested_by_id) == ("Export to the accounting package", None)
+    assert _personal_audit_ids(app) == {}
+    for conditional in ({"If-None-Match": before.headers["ETag"]},
+                        {"If-Modified-Since": before.headers["Last-Modified"]}):
+        after = feed_client.get(f"/feeds/{token}.ics", headers=conditional)
+        assert after.status_code == 200, conditional  # the client gets the new body, not a 304
+        assert after.headers["ETag"] != before.headers["ETag"]
+        assert after.headers["Last-Modified"] != before.headers["Last-Modified"]
+        body = after.get_data(as_text=True)
+        assert person.last_name not in body and "BEGIN:VCALENDAR" in body
+    with app.app_context():
         if db.engine.dialect.name != "sqlite":
             return
     instance = Path(app.instance_path)
@@ -341,3 +461,41 @@ def test_an_office_whose_own_address_is_the_persons_is_exported_whole_and_only_t
 
         office = db.session.get(Office, office_id)
         assert (office.email, office.phone, office.name) == (None, "030-1234567", "Eenmanszaak Petra")
+
+
+def _registration_id(app: Flask, email: str) -> int:
+    from praclox.registrations.models import Registration
+
+    with app.app_context():
+        return db.session.scalar(select(Registration.id).where(Registration.email == email.lower()))
+
+
+def test_an_erased_address_registering_again_through_the_api_gets_the_same_answer_and_warns_staff(
+        app, login_as, seeded, api_key):
+    person, _unique = seeded
+    login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    key = api_key
+    website = app.test_client()
+    answers = []
+    for email in (person.email.upper(), "never.erased@voorbeeld.nl"):
+        response = website.post("/api/registrations", json={"name": "Q", "email": email},
+                                headers={"Authorization": f"Bearer {key}"})
+        headers = {k: v for k, v in response.headers.items() if k not in ("Date", "Content-Length")}
+        answers.append((response.status_code, response.get_data(), headers))
+    assert answers[0] == answers[1]  # nothing tells the caller that this address was erased
+    assert "Set-Cookie" not in answers[0][2]
+    staff = login_as("staff")
+    page = staff.get(f"/registrations/{_registration_id(app, person.email)}").get_data(as_text=True)
+    assert "op eigen verzoek zijn verwijderd" in page
+    other = staff.get(f"/registrations/{_registration_id(app, 'never.erased@voorbeeld.nl')}").get_data(as_text=True)
+    assert "op eigen verzoek zijn verwijderd" not in other
+
+
+def test_an_erased_address_registered_by_hand_shows_the_warning_on_the_registration(app, login_as, seeded):
+    person, _unique = seeded
+    login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
+    staff = login_as("staff")
+    response = staff.post("/registrations/new", data={"name": "Q Again", "email": person.email, "status": "pending"},
+                          follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and page.count("op eigen verzoek zijn verwijderd") == 1

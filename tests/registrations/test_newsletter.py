@@ -21,15 +21,6 @@ def app_config(mail_app_config):
     return mail_app_config
 
 
-@pytest.fixture
-def api_key(app, make_user):
-    admin = make_user("admin")
-    with app.app_context():
-        _key, plain = services.create_api_key("Website", actor=admin)
-        db.session.commit()
-    return plain
-
-
 def register(client, api_key, email="anna@example.nl", newsletter=True, name="Anna"):
     # the confirmation is mailed once the answer has been sent, i.e. when the response closes
     with client.post("/api/registrations", json={"name": name, "email": email, "newsletter": newsletter},

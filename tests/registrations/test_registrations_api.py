@@ -14,15 +14,6 @@ from praclox.registrations.models import ApiKey, Registration
 URL = "/api/registrations"
 
 
-@pytest.fixture
-def api_key(app, make_user):
-    admin = make_user("admin")
-    with app.app_context():
-        key, plain = services.create_api_key("Website", actor=admin)
-        db.session.commit()
-    return plain
-
-
 def post(client, body, key=None, **kwargs):
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     data = body if isinstance(body, str | bytes) else json.dumps(body)

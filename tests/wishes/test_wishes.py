@@ -150,7 +150,7 @@ def test_privacy_finds_exports_and_unlinks_the_requesting_contact(app, make_offi
         hits = module.find(SubjectQuery(email="ANN@aa.nl"))
         assert [h.record_id for h in hits] == [asked]
         assert [h.record_id for h in module.find(SubjectQuery(name="ann aa"))] == [asked]
-        assert module.export(hits)["wishes_requested"][0]["title"] == "Van Ann"
+        assert module.export(hits)["wishes"][0]["title"] == "Van Ann"
         assert module.erase(hits) == {"wish_requester_links": 1}
         db.session.commit()
         assert db.session.get(Wish, asked).requested_by_id is None and count(app) == 2

@@ -1,0 +1,74 @@
+"""What every file import shares: all lines correct or nothing saved, with every bad line reported.
+
+A domain's importer reads its file with ``read_table``, collects a ``RowError`` per bad line and raises
+``ImportRejected`` with all of them; its CLI command turns that into a clear message with ``cli_rejected``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import click
+
+from praclox.csvutil import CsvDecodeError, read_csv
+
+
+@dataclass
+class RowError:
+    """One bad line of an imported file (line 1 is the header, or the file as a whole)."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportRejected(Exception):
+    """The file was refused; nothing was saved."""
+
+    errors: list[RowError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"line {e.line}: {e.reason}" for e in self.errors[:20])
+
+
+def read_table(raw: bytes, columns: Sequence[str], required: Sequence[str],
+               max_rows: int) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with its line numbers; raises ImportRejected when the file cannot be read,
+    misses a required column, has an unknown column, has no rows or more than ``max_rows``."""
+    try:
+        header, rows = read_csv(raw)
+    except CsvDecodeError as exc:
+        raise ImportRejected([RowError(1, str(exc))]) from exc
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in columns]
+    if missing or unknown:
+        reasons = []
+        if missing:
+            reasons.append("missing column(s): " + ", ".join(missing))
+        if unknown:
+            reasons.append("unknown column(s): " + ", ".join(unknown))
+        raise ImportRejected([RowError(1, "; ".join(reasons) + f" (expected: {', '.join(columns)})")])
+    if not rows:
+        raise ImportRejected([RowError(1, "the file has a header but no rows")])
+    if len(rows) > max_rows:
+        raise ImportRejected([RowError(1, f"more than {max_rows} rows; split the file")])
+    return rows
+
+
+def valid_email(value: str) -> bool:
+    """Whether an imported address is one the forms would accept (syntax only, nothing is looked up)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def cli_rejected(exc: ImportRejected) -> click.ClickException:
+    """Print every bad line to stderr; the exception to raise (exit code 1) says nothing was imported."""
+    for error in exc.errors:
+        click.echo(f"line {error.line}: {error.reason}", err=True)
+    return click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported")
