@@ -22,6 +22,7 @@ DOMAINS = (
     "praclox.jobs",
     "praclox.settings",
     "praclox.offices",
+    "praclox.applicants",
 )
 
 
