@@ -1,0 +1,151 @@
+"""Benchmark: purging many due applicants (with small documents), and the retention report page.
+
+Run by ``make bench``. Prints the time and the peak Python memory (tracemalloc) of the purge at two
+sizes (memory must stay flat: the purge works in batches), and the report page's render time with
+50,000 tombstones (must stay under 200 ms). Exits non-zero when a limit is broken.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from praclox import create_app  # noqa: E402
+from praclox.extensions import db  # noqa: E402
+
+SIZES = (int(os.environ.get("BENCH_SMALL", 10_000)), int(os.environ.get("BENCH_LARGE", 50_000)))
+TOMBSTONES = int(os.environ.get("BENCH_TOMBSTONES", 50_000))
+REPORT_LIMIT_MS = 200
+DECIDED = date(2026, 1, 5)
+
+
+def make_app(instance: Path):  # type: ignore[no-untyped-def]
+    return create_app({
+        "INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}",
+        "SECRET_KEY": secrets.token_hex(16), "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "WTF_CSRF_ENABLED": False, "TESTING": True, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024,
+    })
+
+
+def seed_applicants(count: int) -> None:
+    """Rejected applicants due for purge, each with a history entry, an audit entry and a small document."""
+    from praclox import crypto
+    from praclox.applicants.documents import storage_dir
+    from praclox.applicants.models import Applicant, Document, StatusChange, Vacancy
+    from praclox.audit.models import AuditEntry
+
+    vacancy = Vacancy(title="Bench developer")
+    db.session.add(vacancy)
+    db.session.flush()
+    folder = storage_dir()
+    document = crypto.encrypt(b"%PDF-1.4\n" + b"x" * 2000)
+    for start in range(0, count, 5000):
+        block = range(start, min(start + 5000, count))
+        applicants = [
+            {"vacancy_id": vacancy.id, "name": f"Bench Applicant {n}", "email": f"bench{n}@example.nl",
+             "applied_on": DECIDED - timedelta(days=20), "status": "rejected", "decided_on": DECIDED,
+             "last_activity_on": DECIDED, "notes": "Bench notes", "legal_hold": False}
+            for n in block
+        ]
+        db.session.execute(db.insert(Applicant), applicants)
+        ids = list(db.session.scalars(db.select(Applicant.id).order_by(Applicant.id.desc()).limit(len(block))))
+        db.session.execute(db.insert(StatusChange), [
+            {"applicant_id": i, "from_status": "new", "to_status": "rejected", "decided_on": DECIDED} for i in ids])
+        db.session.execute(db.insert(AuditEntry), [
+            {"action": "create", "record_type": "applicants", "record_id": i} for i in ids])
+        rows = []
+        for i in ids:
+            name = secrets.token_hex(16)
+            (folder / name).write_bytes(document)
+            rows.append({"applicant_id": i, "kind": "cv", "original_name": "cv.pdf", "stored_name": name,
+                         "file_type": "pdf", "size": 2009})
+        db.session.execute(db.insert(Document), rows)
+        db.session.commit()
+
+
+def bench_purge(count: int) -> tuple[float, float, int]:
+    from praclox.applicants.purge import purge_due
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(Path(tmp))
+        with app.app_context():
+            db.create_all()
+            seed_applicants(count)
+            db.session.remove()
+        with app.app_context():
+            tracemalloc.start()
+            started = time.perf_counter()
+            counts = purge_due(DECIDED + timedelta(days=28))
+            elapsed = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            left = len(list((Path(tmp) / "documents").iterdir()))
+            db.session.remove()
+            db.engine.dispose()
+        if counts["purged"] != count or counts["failed"] or left:
+            raise SystemExit(f"purge incomplete: {counts}, {left} files left")
+        return elapsed, peak / 1024 / 1024, counts["purged"]
+
+
+def bench_report() -> float:
+    from praclox.applicants.models import RULES, Tombstone
+    from praclox.auth import services as users
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(Path(tmp))
+        with app.app_context():
+            db.create_all()
+            user, _ = users.create_user("fg@praclox.nl", "FG", ("privacy_officer",), "bench password 1234567")
+            base = date(2026, 6, 1)
+            db.session.execute(db.insert(Tombstone), [
+                {"public_id": secrets.token_hex(8), "vacancy_title": f"Vacancy {n % 40}",
+                 "decided_on": base - timedelta(days=n % 700 + 28), "purged_on": base - timedelta(days=n % 700),
+                 "rule": RULES[n % len(RULES)]} for n in range(TOMBSTONES)
+            ])
+            db.session.commit()
+        client = app.test_client()
+        response = client.post("/login", data={"email": "fg@praclox.nl", "password": "bench password 1234567"})
+        assert response.status_code == 302, response.status_code
+        timings = []
+        for _ in range(7):
+            started = time.perf_counter()
+            response = client.get("/retention/")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        with app.app_context():
+            db.engine.dispose()
+        return statistics.median(timings)
+
+
+def main() -> None:
+    results = []
+    for size in SIZES:
+        elapsed, peak, purged = bench_purge(size)
+        results.append(peak)
+        print(f"purge {purged:>6} applicants (with documents): {elapsed:7.1f} s, "
+              f"{purged / elapsed:6.0f}/s, peak Python memory {peak:6.2f} MiB")
+    growth = results[1] / results[0]
+    print(f"memory growth from {SIZES[0]} to {SIZES[1]}: x{growth:.2f} (flat means close to 1)")
+    report_ms = bench_report()
+    print(f"retention report page with {TOMBSTONES} tombstones: {report_ms:.1f} ms (median of 7; limit "
+          f"{REPORT_LIMIT_MS} ms)")
+    if growth > 1.5:
+        raise SystemExit("purge memory grows with the number of applicants")
+    if report_ms > REPORT_LIMIT_MS:
+        raise SystemExit("the report page is too slow")
+
+
+if __name__ == "__main__":
+    main()
