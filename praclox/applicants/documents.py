@@ -8,8 +8,10 @@ import os
 import secrets
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
+from sqlalchemy import event
 
 from praclox import crypto
 from praclox.applicants.models import DOCUMENT_KINDS, Applicant, Document
@@ -108,6 +110,28 @@ def delete_document(document: Document) -> str:
     db.session.delete(document)
     db.session.flush()
     return stored
+
+
+_PENDING = "praclox_documents_to_remove"
+
+
+def remove_after_commit(stored_names: list[str]) -> None:
+    """Unlink these files once the current transaction commits (and forget them if it rolls back)."""
+    session = db.session()
+    session.info.setdefault(_PENDING, []).extend(stored_names)
+    if not event.contains(session, "after_commit", _remove_pending):
+        event.listen(session, "after_commit", _remove_pending)
+        event.listen(session, "after_rollback", _forget_pending)
+
+
+def _remove_pending(session: Any) -> None:
+    names = session.info.pop(_PENDING, [])
+    if names:
+        remove_files(names)
+
+
+def _forget_pending(session: Any) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def remove_files(stored_names: list[str]) -> int:

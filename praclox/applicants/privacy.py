@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from praclox.applicants.documents import read_document, remove_files
+from praclox.applicants.documents import read_document, remove_after_commit
 from praclox.applicants.models import Applicant
 from praclox.applicants.purge import purge_applicant
 from praclox.clock import today
@@ -94,7 +94,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
 def erase(hits: list[Hit]) -> dict[str, int]:
     """Purge these applicants now (tombstone rule ``erasure_request``), unless under a legal hold.
 
-    The caller commits; the document files are removed right away, as their rows are gone with the commit.
+    The caller commits; the document files are removed when it does.
     """
     counts = {"applicants": 0, "held": 0}
     files: list[str] = []
@@ -108,5 +108,5 @@ def erase(hits: list[Hit]) -> dict[str, int]:
         files += purge_applicant(applicant.id, "erasure_request", today())
         db.session.expunge(applicant)
         counts["applicants"] += 1
-    remove_files(files)
+    remove_after_commit(files)
     return counts

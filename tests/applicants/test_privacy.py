@@ -47,3 +47,21 @@ def test_find_export_and_erase_an_applicant(app, make_applicant):
         assert db.session.scalar(select(Tombstone.rule)) == "erasure_request"
         assert db.session.scalar(select(func.count()).select_from(Applicant)) == 1
     assert not list(Path(app.instance_path, "documents").iterdir())
+
+
+def test_erased_document_files_stay_until_the_commit_and_stay_after_a_rollback(app, make_applicant):
+    applicant_id = make_applicant()
+    folder = Path(app.instance_path, "documents")
+    with app.test_request_context():
+        documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf", data=pdf_bytes(),
+                                 kind="cv")
+        db.session.commit()
+        module = domains()["applicants"]
+        module.erase(module.find(SubjectQuery(name="Sanne")))
+        assert len(list(folder.iterdir())) == 1
+        db.session.rollback()
+        assert len(list(folder.iterdir())) == 1
+        assert db.session.get(Applicant, applicant_id) is not None
+        module.erase(module.find(SubjectQuery(name="Sanne")))
+        db.session.commit()
+    assert list(folder.iterdir()) == []

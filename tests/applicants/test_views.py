@@ -203,3 +203,52 @@ def test_vacancies_are_created_and_closed(app, login_as):
 
     with app.app_context():
         assert db.session.get(Vacancy, 1).is_open is False
+
+
+def test_deleting_a_document_removes_its_file(app, login_as, make_applicant):
+    recruiter = login_as("recruiter")
+    applicant_id = make_applicant()
+    recruiter.post(f"/applicants/{applicant_id}/documents", data={
+        "kind": "cv", "file": (io.BytesIO(pdf_bytes()), "cv.pdf")}, content_type="multipart/form-data")
+    folder = Path(app.instance_path) / "documents"
+    assert len(list(folder.iterdir())) == 1
+    assert recruiter.post(f"/applicants/{applicant_id}/documents/1/delete").status_code == 302
+    assert list(folder.iterdir()) == [] and _count(app, Document) == 0
+
+
+@pytest.mark.parametrize(("url", "data"), [
+    ("consent", {"given_on": "2026-01-01", "method": "phone", "evidence": "a\x00b"}),
+    ("consent", {"given_on": "2026-01-01", "method": "phone", "evidence": "x" * 2001}),
+    ("consent", {"given_on": "not a date", "method": "phone", "evidence": "ok"}),
+    ("consent", {"given_on": "2999-01-01", "method": "phone", "evidence": "ok"}),
+    ("status", {"to_status": "promoted"}),
+    ("status", {"to_status": "rejected", "reason_id": "abc"}),
+    ("status", {"to_status": "withdrawn", "decided_on": "2001-01-01"}),  # before the application
+    ("documents", {"kind": "passport"}),
+])
+def test_bad_input_on_the_detail_forms_changes_nothing(app, login_as, make_applicant, url, data):
+    from praclox.applicants.models import Consent
+
+    recruiter = login_as("recruiter")
+    applicant_id = make_applicant()
+    response = recruiter.post(f"/applicants/{applicant_id}/{url}", data=data)
+    assert response.status_code == 422
+    assert _count(app, Consent) == 0 and _count(app, Document) == 0
+    with app.app_context():
+        assert db.session.get(Applicant, applicant_id).status == "new"
+
+
+@pytest.mark.parametrize("data", [{"reason": "x" * 501}, {"reason": "bad\x00reason"}])
+def test_bad_legal_hold_reason_is_refused(app, login_as, make_applicant, data):
+    applicant_id = make_applicant()
+    assert login_as("admin").post(f"/applicants/{applicant_id}/hold", data=data).status_code == 422
+    with app.app_context():
+        assert db.session.get(Applicant, applicant_id).legal_hold is False
+
+
+@pytest.mark.parametrize("title", ["", "x" * 201, "nul\x00byte"])
+def test_bad_vacancy_title_is_refused(app, login_as, title):
+    from praclox.applicants.models import Vacancy
+
+    assert login_as("recruiter").post("/applicants/vacancies", data={"title": title}).status_code == 422
+    assert _count(app, Vacancy) == 0
