@@ -193,21 +193,38 @@ def test_batches_purge_everyone_due(app, make_applicant):
         assert db.session.scalar(select(func.count()).select_from(Applicant)) == 0
 
 
+def _block_deletion_of(app, applicant_id: int) -> str:
+    """A real database failure for one applicant: a trigger that refuses to delete its row."""
+    with app.app_context(), db.engine.begin() as conn:
+        if db.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER block_one BEFORE DELETE ON applicants WHEN old.id = {applicant_id} "
+                "BEGIN SELECT RAISE(ABORT, 'blocked'); END"
+            )
+            return "DROP TRIGGER block_one"
+        conn.exec_driver_sql(
+            "CREATE FUNCTION block_one() RETURNS trigger AS $$ BEGIN "
+            f"IF OLD.id = {applicant_id} THEN RAISE EXCEPTION 'blocked'; END IF; RETURN OLD; END $$ LANGUAGE plpgsql"
+        )
+        conn.exec_driver_sql("CREATE TRIGGER block_one BEFORE DELETE ON applicants FOR EACH ROW "
+                             "EXECUTE FUNCTION block_one()")
+        return "DROP TRIGGER block_one ON applicants; DROP FUNCTION block_one()"
+
+
 def test_a_failure_on_one_applicant_is_counted_and_the_rest_go_on(app, make_applicant, caplog):
     with at(DECIDED):
         ids = [make_applicant(f"Fail {n}", status="rejected", decided_on=DECIDED) for n in range(3)]
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("the failing trigger is written for SQLite")
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER block_one BEFORE DELETE ON applicants WHEN old.id = {ids[1]} "
-                "BEGIN SELECT RAISE(ABORT, 'blocked'); END"
-            )
-    counts = run(app, DECIDED + timedelta(days=28))
+    undo = _block_deletion_of(app, ids[1])
+    try:
+        counts = run(app, DECIDED + timedelta(days=28))
+    finally:
+        with app.app_context(), db.engine.begin() as conn:
+            for statement in undo.split("; "):
+                conn.exec_driver_sql(statement)
     assert counts["purged"] == 2 and counts["failed"] == 1
     assert [exists(app, i) for i in ids] == [False, True, False]
     assert "Fail" not in caplog.text  # counts and ids, never names
+    assert run(app, DECIDED + timedelta(days=28))["purged"] == 1  # the next run finishes the job
 
 
 def test_decision_date_in_the_future_is_refused(app, make_applicant):
