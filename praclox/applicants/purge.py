@@ -45,6 +45,8 @@ log = logging.getLogger("praclox.applicants.purge")
 
 JOB_ID = "applicants-purge"
 BATCH_SIZE = 500
+#: a failure that hits everyone is logged this many times, then only counted
+MAX_ERROR_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,15 @@ CHILD_TABLES = ("applicant_status_changes", "applicant_consents", "applicant_con
 _SELECT_APPLICANT = text(
     "SELECT a.decided_on, v.title FROM applicants a JOIN vacancies v ON v.id = a.vacancy_id WHERE a.id = :id"
 ).columns(decided_on=Date(), title=String())
-_SELECT_CHILD_IDS = {t: text(f"SELECT id FROM {t} WHERE applicant_id = :id") for t in CHILD_TABLES}  # noqa: S608
-_SELECT_DOCUMENTS = text("SELECT id, stored_name FROM applicant_documents WHERE applicant_id = :id")
-_DELETE_CHILDREN = [text(f"DELETE FROM {t} WHERE applicant_id = :id") for t in CHILD_TABLES]  # noqa: S608
+#: every child row in one round trip: (table, id, stored file name or NULL)
+_CHILD_COLUMNS = {"applicant_documents": "id, stored_name", "applicant_consent_links": "0, NULL"}
+_SELECT_CHILDREN = text(" UNION ALL ".join(
+    f"SELECT '{t}' AS tbl, {_CHILD_COLUMNS.get(t, 'id, NULL')} FROM {t} WHERE applicant_id = :id"  # noqa: S608
+    for t in CHILD_TABLES
+))
+_DELETE_CHILDREN = {t: text(f"DELETE FROM {t} WHERE applicant_id = :id") for t in CHILD_TABLES}  # noqa: S608
 _DELETE_APPLICANT = text("DELETE FROM applicants WHERE id = :id")
+_INSERT_TOMBSTONE = Tombstone.__table__.insert()
 
 
 class AlreadyGone(Exception):
@@ -146,30 +153,34 @@ def purge_applicant(applicant_id: int, rule: str, purged_on: date) -> list[str]:
     Runs inside the caller's transaction (the caller commits). Raises AlreadyGone when the row is no longer
     there, so two runs never both leave a tombstone for the same applicant.
     """
-    # prepared text statements on the session's connection: the same transaction, without building
+    # prepared statements on the session's connection: the same transaction, without building
     # expressions for each of 50,000 applicants
     conn = db.session.connection()
     row = conn.execute(_SELECT_APPLICANT, {"id": applicant_id}).first()
     if row is None:
         raise AlreadyGone(applicant_id)
-    history = list(conn.scalars(_SELECT_CHILD_IDS["applicant_status_changes"], {"id": applicant_id}))
-    consent_ids = list(conn.scalars(_SELECT_CHILD_IDS["applicant_consents"], {"id": applicant_id}))
-    documents = conn.execute(_SELECT_DOCUMENTS, {"id": applicant_id}).all()
+    children: dict[str, list[int]] = {}
+    files: list[str] = []
+    for table, child_id, stored in conn.execute(_SELECT_CHILDREN, {"id": applicant_id}):
+        children.setdefault(table, []).append(child_id)
+        if stored:
+            files.append(stored)
     # children first and explicitly, so no database relies on its cascade to remove personal data
-    for statement in _DELETE_CHILDREN:
-        conn.execute(statement, {"id": applicant_id})
+    for table in children:
+        conn.execute(_DELETE_CHILDREN[table], {"id": applicant_id})
     if conn.execute(_DELETE_APPLICANT, {"id": applicant_id}).rowcount != 1:
         raise AlreadyGone(applicant_id)
     forget_record("applicants", [applicant_id])
-    forget_record("applicant_status_changes", history)
-    forget_record("applicant_consents", consent_ids)
-    forget_record("applicant_documents", [d.id for d in documents])
-    tombstone = Tombstone(public_id=secrets.token_hex(8), vacancy_title=row.title, decided_on=row.decided_on,
-                          purged_on=purged_on, rule=rule)
-    db.session.add(tombstone)
-    db.session.flush()
-    audit("purge", tombstone, fields=[rule])
-    return [d.stored_name for d in documents]
+    for table, ids in children.items():
+        if table != "applicant_consent_links":  # a link is not audited; its nonce is no record id
+            forget_record(table, ids)
+    inserted = conn.execute(_INSERT_TOMBSTONE, {
+        "public_id": secrets.token_hex(8), "vacancy_title": row.title, "decided_on": row.decided_on,
+        "purged_on": purged_on, "rule": rule,
+    })
+    audit("purge", None, record_type="applicant_tombstones", record_id=inserted.inserted_primary_key[0],
+          fields=[rule])
+    return files
 
 
 def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: int = BATCH_SIZE) -> dict[str, int]:
@@ -196,7 +207,8 @@ def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: i
             except Exception as exc:  # one applicant's failure must not stop the rest
                 db.session.rollback()
                 counts["failed"] += 1
-                log.error("purge failed for applicant id %d: %s", item.applicant_id, type(exc).__name__)
+                if counts["failed"] <= MAX_ERROR_LINES:
+                    log.error("purge failed for applicant id %d: %s", item.applicant_id, type(exc).__name__)
                 continue
             counts["purged"] += 1
             counts["file_errors"] += remove_files(files)

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from praclox.applicants import documents, purge, services
-from praclox.applicants.models import Applicant, Document
+from praclox.applicants.consent import give_link
+from praclox.applicants.models import Applicant, ConsentLink, Document
 from praclox.audit.services import record as audit
 from praclox.extensions import db
 from tests.applicants.conftest import pdf_bytes
@@ -40,6 +41,7 @@ def test_purged_applicant_leaves_no_byte_in_tables_files_database_or_wal(app, ma
                                 )
         consent = applicant.consents[0]
         services.withdraw_consent(consent, DECIDED + timedelta(days=1))
+        give_link(applicant)
         audit("view", applicant)
         db.session.commit()
         stored = db.session.scalar(select(Document.stored_name))
@@ -63,6 +65,10 @@ def test_purged_applicant_leaves_no_byte_in_tables_files_database_or_wal(app, ma
         db.engine.dispose()
     for needle in (marker, email, *ciphertexts):
         assert needle not in dumped
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConsentLink)) == 0
+        db.session.remove()
+        db.engine.dispose()
 
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
