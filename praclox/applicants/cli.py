@@ -22,12 +22,18 @@ def _as_of(value: str | None) -> date | None:
 @retention_cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would be purged; change nothing.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Purge as if it were this day (default today).")
-def purge_command(dry_run: bool, as_of: str | None) -> None:
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
     """Purge every applicant whose retention period ended (the daily job does the same)."""
-    from praclox.applicants.purge import run_purge
+    from praclox.applicants.purge import iter_due, run_purge
+    from praclox.clock import today
     from praclox.jobs.services import counts_of
 
-    run = run_purge(_as_of(as_of), dry_run=dry_run)
+    day = _as_of(as_of)
+    if not dry_run and not yes:
+        due = sum(len(batch) for batch in iter_due(day or today()))
+        click.confirm(f"This deletes {due} applicant(s) and everything about them for good. Go on?", abort=True)
+    run = run_purge(day, dry_run=dry_run)
     counts = counts_of(run)
     label = "would purge" if dry_run else "purged"
     click.echo(f"{run.outcome}: {label} {counts.get('due' if dry_run else 'purged', 0)} applicant(s); "
