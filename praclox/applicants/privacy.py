@@ -105,7 +105,7 @@ def erase(hits: list[Hit]) -> dict[str, int]:
         if applicant.legal_hold:
             counts["held"] += 1
             continue
-        files += purge_applicant(applicant.id, "erasure_request", today())
+        files += purge_applicant(applicant.id, "erasure_request", today(), recheck=False)
         db.session.expunge(applicant)
         counts["applicants"] += 1
     remove_after_commit(files)

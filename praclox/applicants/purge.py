@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, select, text
+from sqlalchemy import Boolean, Date, Integer, String, select, text
 
 from praclox.applicants import services
 from praclox.applicants.documents import remove_files
@@ -130,14 +130,23 @@ def iter_due(until: date, *, batch_size: int = BATCH_SIZE) -> Iterator[list[DueI
 
 CHILD_TABLES = ("applicant_status_changes", "applicant_consents", "applicant_consent_links", "applicant_documents")
 _SELECT_APPLICANT = text(
-    "SELECT a.decided_on, v.title FROM applicants a JOIN vacancies v ON v.id = a.vacancy_id WHERE a.id = :id"
-).columns(decided_on=Date(), title=String())
-#: every child row in one round trip: (table, id, stored file name or NULL)
-_CHILD_COLUMNS = {"applicant_documents": "id, stored_name", "applicant_consent_links": "0, NULL"}
+    "SELECT a.status, a.decided_on, a.legal_hold, v.title FROM applicants a "
+    "JOIN vacancies v ON v.id = a.vacancy_id WHERE a.id = :id"
+).columns(status=String(), decided_on=Date(), legal_hold=Boolean(), title=String())
+#: every child row in one round trip: (table, id, stored file name, consent expiry, consent withdrawal)
+_CHILD_COLUMNS = {
+    "applicant_documents": ("id", "stored_name", "NULL", "NULL"),
+    "applicant_consents": ("id", "NULL", "expires_on", "withdrawn_on"),
+    "applicant_consent_links": ("0", "NULL", "NULL", "NULL"),
+}
 _SELECT_CHILDREN = text(" UNION ALL ".join(
-    f"SELECT '{t}' AS tbl, {_CHILD_COLUMNS.get(t, 'id, NULL')} FROM {t} WHERE applicant_id = :id"  # noqa: S608
-    for t in CHILD_TABLES
-))
+    f"SELECT '{t}' AS tbl, " + ", ".join(  # noqa: S608
+        f"{value} AS {name}" for value, name in zip(
+            _CHILD_COLUMNS.get(t, ("id", "NULL", "NULL", "NULL")), ("id", "stored", "expires_on", "withdrawn_on"),
+            strict=True,
+        )
+    ) + f" FROM {t} WHERE applicant_id = :id" for t in CHILD_TABLES
+)).columns(tbl=String(), id=Integer(), stored=String(), expires_on=Date(), withdrawn_on=Date())
 _DELETE_CHILDREN = {t: text(f"DELETE FROM {t} WHERE applicant_id = :id") for t in CHILD_TABLES}  # noqa: S608
 _DELETE_APPLICANT = text("DELETE FROM applicants WHERE id = :id")
 _INSERT_TOMBSTONE = Tombstone.__table__.insert()
@@ -147,11 +156,18 @@ class AlreadyGone(Exception):
     """Another run purged this applicant first."""
 
 
-def purge_applicant(applicant_id: int, rule: str, purged_on: date) -> list[str]:
+class NoLongerDue(Exception):
+    """The applicant changed since the batch was read (a legal hold, a new consent, a reopened file)."""
+
+
+def purge_applicant(
+    applicant_id: int, rule: str, purged_on: date, *, recheck: bool = True, policy: Policy | None = None
+) -> list[str]:
     """Delete everything about one applicant and leave a tombstone; returns the stored file names to unlink.
 
     Runs inside the caller's transaction (the caller commits). Raises AlreadyGone when the row is no longer
-    there, so two runs never both leave a tombstone for the same applicant.
+    there, so two runs never both leave a tombstone for the same applicant, and (with ``recheck``)
+    NoLongerDue when the rule, asked again inside this transaction, no longer says the applicant must go.
     """
     # prepared statements on the session's connection: the same transaction, without building
     # expressions for each of 50,000 applicants
@@ -161,10 +177,17 @@ def purge_applicant(applicant_id: int, rule: str, purged_on: date) -> list[str]:
         raise AlreadyGone(applicant_id)
     children: dict[str, list[int]] = {}
     files: list[str] = []
-    for table, child_id, stored in conn.execute(_SELECT_CHILDREN, {"id": applicant_id}):
-        children.setdefault(table, []).append(child_id)
-        if stored:
-            files.append(stored)
+    consents: list[tuple[date, date | None]] = []
+    for child in conn.execute(_SELECT_CHILDREN, {"id": applicant_id}):
+        children.setdefault(child.tbl, []).append(child.id)
+        if child.stored:
+            files.append(child.stored)
+        if child.expires_on:
+            consents.append((child.expires_on, child.withdrawn_on))
+    if recheck:
+        found = due_rule(row.status, row.decided_on, consents, policy or Policy.current())
+        if row.legal_hold or found is None or found[0] > purged_on:
+            raise NoLongerDue(applicant_id)
     # children first and explicitly, so no database relies on its cascade to remove personal data
     for table in children:
         conn.execute(_DELETE_CHILDREN[table], {"id": applicant_id})
@@ -190,7 +213,8 @@ def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: i
     the others go on. ``dry_run`` only counts what would be purged.
     """
     as_of = as_of or today()
-    counts: Counter[str] = Counter(due=0, purged=0, failed=0, already_gone=0, file_errors=0)
+    policy = Policy.current()
+    counts: Counter[str] = Counter(due=0, purged=0, failed=0, already_gone=0, no_longer_due=0, file_errors=0)
     for batch in iter_due(as_of, batch_size=batch_size):
         counts["due"] += len(batch)
         db.session.rollback()  # end the read transaction before the writes
@@ -198,11 +222,15 @@ def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: i
             continue
         for item in batch:
             try:
-                files = purge_applicant(item.applicant_id, item.rule, as_of)
+                files = purge_applicant(item.applicant_id, item.rule, as_of, policy=policy)
                 db.session.commit()
             except AlreadyGone:
                 db.session.rollback()
                 counts["already_gone"] += 1
+                continue
+            except NoLongerDue:
+                db.session.rollback()
+                counts["no_longer_due"] += 1
                 continue
             except Exception as exc:  # one applicant's failure must not stop the rest
                 db.session.rollback()

@@ -237,3 +237,17 @@ def test_decision_date_in_the_future_is_refused(app, make_applicant):
             assert caught.value.code == "future"
             db.session.rollback()
             assert db.session.get(Applicant, applicant_id).status == "new"
+
+
+def test_an_applicant_put_on_hold_after_the_batch_was_read_is_not_purged(app, make_applicant):
+    with at(DECIDED):
+        applicant_id = make_applicant(status="rejected", decided_on=DECIDED)
+    as_of = DECIDED + timedelta(days=28)
+    with app.test_request_context():
+        [batch] = list(purge.iter_due(as_of))
+        services.set_legal_hold(db.session.get(Applicant, applicant_id), "Late dispute")
+        db.session.commit()
+        with pytest.raises(purge.NoLongerDue):
+            purge.purge_applicant(batch[0].applicant_id, batch[0].rule, as_of)
+        db.session.rollback()
+    assert exists(app, applicant_id)
