@@ -3,10 +3,11 @@
 Run by ``make bench``. Prints the time and the peak memory of the purge at two sizes, each purge in a
 fresh process: the peak traced Python memory (tracemalloc) and the process's peak RSS. Memory must stay
 flat as the count grows (the purge works in batches). A warm-up purge of 3,000 applicants runs
-first, outside the measurement: a fresh process otherwise shows a one-time step of about 2 MB, the
-interpreter's table of interned strings being reallocated (tracemalloc counts the new table but never
-counted the old one). Then the report page's
-render time with 50,000 tombstones (must stay under 200 ms). Exits non-zero when a limit is broken.
+first, outside the measurement. The traced peak can still show a one-time step of about 2 MB: the
+interpreter's table of interned strings is reallocated once enough strings came and went, and
+tracemalloc counts the new table but never counted the old one. The flatness verdict is therefore the
+peak RSS (within 20 %), with the traced peak allowed a fixed 4 MiB margin, never a per-applicant growth.
+Then the report page's render time with 50,000 tombstones (must stay under 200 ms). Exits non-zero when a limit is broken.
 """
 
 from __future__ import annotations
@@ -176,7 +177,9 @@ def main() -> None:
     report_ms = bench_report()
     print(f"retention report page with {TOMBSTONES} tombstones: {report_ms:.1f} ms (median of 7; limit "
           f"{REPORT_LIMIT_MS} ms)")
-    if growth > 1.2 or results[1]["peak"] > 2 * results[0]["peak"]:
+    # RSS is the verdict; the traced peak may carry one ~2 MB reallocation of the interpreter's string
+    # table (see the module docstring), so it only has to stay within a fixed margin, not a ratio
+    if growth > 1.2 or results[1]["peak"] > results[0]["peak"] + 4:
         raise SystemExit("purge memory grows with the number of applicants")
     if report_ms > REPORT_LIMIT_MS:
         raise SystemExit("the report page is too slow")
