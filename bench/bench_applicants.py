@@ -7,7 +7,8 @@ first, outside the measurement. The traced peak can still show a one-time step o
 interpreter's table of interned strings is reallocated once enough strings came and went, and
 tracemalloc counts the new table but never counted the old one. The flatness verdict is therefore the
 peak RSS (within 20 %), with the traced peak allowed a fixed 4 MiB margin, never a per-applicant growth.
-Then the report page's render time with 50,000 tombstones (must stay under 200 ms). Exits non-zero when a limit is broken.
+Then the report page's render time with 50,000 tombstones (must stay under 200 ms).
+Exits non-zero when a limit is broken.
 """
 
 from __future__ import annotations
