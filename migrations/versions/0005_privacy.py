@@ -1,7 +1,7 @@
 """privacy
 
 Revision ID: 0005_privacy
-Revises: 0003_dates
+Revises: 0004_applicants
 Create Date: 2026-11-22 02:12:27.941051
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_privacy'
-down_revision = '0003_dates'
+down_revision = '0004_applicants'
 branch_labels = None
 depends_on = None
 

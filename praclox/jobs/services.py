@@ -83,7 +83,10 @@ def run_recorded(job: str, func: Callable[[], Mapping[str, int] | None], *, dry_
     except Exception as exc:  # a job must never take the scheduler down
         db.session.rollback()
         outcome, message = "failed", type(exc).__name__
-        log.exception("job %s failed", job)
+        from praclox.main.errors import describe
+
+        # types and frames only: an exception's message can carry personal data
+        log.error("job %s failed\n%s", job, describe(exc))
     run = db.session.get(JobRun, run_id)
     assert run is not None  # noqa: S101 -- we just created it, a plain invariant  # nosec B101
     run.outcome, run.finished_at = outcome, now()

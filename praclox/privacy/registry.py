@@ -26,6 +26,8 @@ class PersonalField:
     retention: str  # a retention rule key or a sentence; live settings are filled in by the register
     encrypted: bool = False
     visible_to: tuple[str, ...] = ("staff", "admin")
+    #: "column" for a database column; "file" for content kept in an (encrypted) file named by the table's rows
+    stored_in: str = "column"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""Applicants' documents: type checked by content, encrypted at rest under a random name, outside static/."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import secrets
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+
+from praclox import crypto
+from praclox.applicants.models import DOCUMENT_KINDS, Applicant, Document
+from praclox.applicants.services import ApplicantError
+from praclox.audit.services import record as audit
+from praclox.clock import today
+from praclox.extensions import db
+
+log = logging.getLogger("praclox.applicants")
+
+MAX_BYTES = 10 * 1024 * 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "odt": ".odt"}
+
+
+class DocumentRejected(ApplicantError):
+    """The upload is not what it must be; ``code`` says what (``size``, ``type``, ``mismatch``, ``empty``)."""
+
+
+def storage_dir() -> Path:
+    path = Path(current_app.instance_path) / "documents"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def sniff(data: bytes) -> str | None:
+    """The document type the bytes really are: ``pdf``, ``docx``, ``odt`` or None."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size <= 100 and archive.read("mimetype").strip() == ODT_MIMETYPE:
+                    return "odt"
+                return None
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return "docx"
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return None
+    return None
+
+
+def check_upload(filename: str, data: bytes) -> str:
+    """Return the checked type of an upload or raise DocumentRejected with the reason."""
+    if not data:
+        raise DocumentRejected("empty")
+    if len(data) > MAX_BYTES:
+        raise DocumentRejected("size")
+    kind = sniff(data)
+    if kind is None:
+        raise DocumentRejected("type")
+    if not filename.lower().endswith(EXTENSIONS[kind]):
+        raise DocumentRejected("mismatch")
+    return kind
+
+
+def store_document(applicant: Applicant, *, filename: str, data: bytes, kind: str) -> Document:
+    """Check, encrypt and store an upload; the row is flushed, the caller commits."""
+    if kind not in DOCUMENT_KINDS:
+        raise DocumentRejected("kind")
+    file_type = check_upload(filename, data)
+    stored_name = secrets.token_hex(16)
+    path = storage_dir() / stored_name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(crypto.encrypt(data))
+    safe_name = Path(filename.replace("\\", "/")).name[:200] or f"document{EXTENSIONS[file_type]}"
+    document = Document(
+        applicant=applicant, kind=kind, original_name=safe_name, stored_name=stored_name,
+        file_type=file_type, size=len(data),
+    )
+    db.session.add(document)
+    applicant.last_activity_on = today()
+    try:
+        db.session.flush()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    audit("create", document, fields=["kind", "original_name", "content"])
+    return document
+
+
+def read_document(document: Document) -> bytes:
+    """The decrypted bytes of a stored document."""
+    return crypto.decrypt((storage_dir() / document.stored_name).read_bytes())
+
+
+def delete_document(document: Document) -> str:
+    """Remove a document row; returns the stored name, whose file the caller removes after the commit."""
+    audit("delete", document)
+    stored = document.stored_name
+    db.session.delete(document)
+    db.session.flush()
+    return stored
+
+
+_PENDING = "praclox_documents_to_remove"
+
+
+def remove_after_commit(stored_names: list[str]) -> None:
+    """Unlink these files once the current transaction commits (and forget them if it rolls back)."""
+    session = db.session()
+    session.info.setdefault(_PENDING, []).extend(stored_names)
+    if not event.contains(session, "after_commit", _remove_pending):
+        event.listen(session, "after_commit", _remove_pending)
+        event.listen(session, "after_rollback", _forget_pending)
+
+
+def _remove_pending(session: Any) -> None:
+    names = session.info.pop(_PENDING, [])
+    if names:
+        remove_files(names)
+
+
+def _forget_pending(session: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def remove_files(stored_names: list[str]) -> int:
+    """Unlink stored files (after their rows are committed away); returns how many could not be removed."""
+    failed = 0
+    # plain strings, not pathlib: pathlib interns every path part, and 50,000 random names would stay
+    # in the interpreter's table of interned strings
+    base = str(storage_dir())
+    for name in stored_names:
+        try:
+            os.unlink(os.path.join(base, name))
+        except FileNotFoundError:
+            continue
+        except OSError:
+            failed += 1
+    if failed:
+        log.error("%d document file(s) could not be removed", failed)
+    return failed

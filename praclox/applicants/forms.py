@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, SelectField, SubmitField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from praclox.clock import today
+from praclox.forms import choices, email_field, long_text_field, phone_field, text_field
+
+
+def not_in_future(form: Any, field: Any) -> None:
+    if field.data and field.data > today():
+        raise ValidationError(_l("This date lies in the future."))
+
+
+def status_labels() -> dict[str, Any]:
+    return {
+        "new": _l("New"), "conversation": _l("In conversation"), "offer": _l("Offer"), "hired": _l("Hired"),
+        "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
+    }
+
+
+def rule_labels() -> dict[str, Any]:
+    return {
+        "rejected": _l("Rejected, no consent"), "withdrawn": _l("Withdrawn, no consent"),
+        "hired": _l("Hired (file moved to HR)"), "consent_expired": _l("Consent expired"),
+        "consent_withdrawn": _l("Consent withdrawn"), "erasure_request": _l("Erasure request"),
+    }
+
+
+def method_labels() -> dict[str, Any]:
+    return {"email": _l("E-mail"), "form": _l("Form"), "phone": _l("Phone")}
+
+
+def kind_labels() -> dict[str, Any]:
+    return {"cv": _l("CV"), "letter": _l("Letter"), "other": _l("Other")}
+
+
+class VacancyForm(FlaskForm):
+    title = text_field(_l("Title"), required=True, max_length=200)
+    is_open = BooleanField(_l("Open"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class ReasonForm(FlaskForm):
+    label = text_field(_l("Rejection reason"), required=True, max_length=200)
+    submit = SubmitField(_l("Add"))
+
+
+class ApplicantForm(FlaskForm):
+    name = text_field(_l("Name"), required=True, max_length=200)
+    email = email_field(_l("E-mail"))
+    phone = phone_field(_l("Phone"))
+    vacancy_id = SelectField(_l("Vacancy"), coerce=int, validators=[InputRequired(_l("Choose a vacancy."))])
+    applied_on = DateField(_l("Applied on"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future],
+                           default=today)
+    source = text_field(_l("Source"), max_length=100)
+    notes = long_text_field(_l("Notes"), max_length=10000)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, vacancies: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.vacancy_id.choices = choices([(v.id, v.title) for v in vacancies])
+
+
+class StatusForm(FlaskForm):
+    to_status = SelectField(_l("New status"), validators=[InputRequired()])
+    decided_on = DateField(_l("Decision date"), validators=[Optional(), not_in_future], default=today)
+    reason_id = SelectField(_l("Rejection reason"), coerce=int, validators=[Optional()])
+    submit = SubmitField(_l("Change status"))
+
+    def __init__(self, *args: Any, targets: tuple[str, ...] = (), reasons: list[Any] = (),  # type: ignore[assignment]
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = status_labels()
+        self.to_status.choices = choices([(t, labels[t]) for t in targets])
+        self.reason_id.choices = choices([(0, "—")] + [(r.id, r.label) for r in reasons])
+
+
+class ConsentForm(FlaskForm):
+    given_on = DateField(_l("Given on"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future],
+                         default=today)
+    method = SelectField(_l("How"), validators=[InputRequired()])
+    evidence = long_text_field(_l("Evidence"), required=True, max_length=2000)
+    submit = SubmitField(_l("Record consent"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.method.choices = choices(method_labels().items())
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+    file = FileField(_l("Document (PDF, DOCX or ODT, at most 10 MB)"),
+                     validators=[FileRequired(_l("Choose a file."))])
+    submit = SubmitField(_l("Upload"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(kind_labels().items())
+
+
+class HoldForm(FlaskForm):
+    reason = text_field(_l("Reason for the legal hold"), max_length=500)
+    submit = SubmitField(_l("Save legal hold"))

@@ -1,0 +1,118 @@
+"""The privacy officer's retention report: what is due, what is overdue, what was purged, which consents hold.
+
+No names: applicants appear by their number and vacancy, purged ones only as counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from praclox.applicants import services
+from praclox.applicants.models import OPEN_STATUSES, RULES, Applicant, Consent, Tombstone, Vacancy
+from praclox.applicants.purge import JOB_ID, DueItem, iter_due
+from praclox.clock import today
+from praclox.extensions import db
+from praclox.jobs.models import JobRun
+from praclox.jobs.services import counts_of
+from praclox.settings import services as settings
+
+DUE_WINDOW_DAYS = 30
+MONTHS_SHOWN = 24
+
+
+@dataclass
+class RetentionReport:
+    as_of: date
+    due_soon: list[DueItem] = field(default_factory=list)
+    overdue: list[DueItem] = field(default_factory=list)
+    #: (month, {rule: count}) newest month first
+    purged: list[tuple[date, dict[str, int]]] = field(default_factory=list)
+    purged_total: int = 0
+    consents: list[Any] = field(default_factory=list)
+    holds: list[Any] = field(default_factory=list)
+    stale: list[Any] = field(default_factory=list)
+    runs: list[tuple[JobRun, dict[str, Any]]] = field(default_factory=list)
+
+
+def due_and_overdue(as_of: date) -> tuple[list[DueItem], list[DueItem]]:
+    """Due within the window (from today on) and overdue (should have gone before today)."""
+    soon, late = [], []
+    for batch in iter_due(as_of + timedelta(days=DUE_WINDOW_DAYS)):
+        for item in batch:
+            (late if item.due_on < as_of else soon).append(item)
+    return sorted(soon, key=lambda i: i.due_on), sorted(late, key=lambda i: i.due_on)
+
+
+def overdue_count(as_of: date | None = None) -> int:
+    as_of = as_of or today()
+    return sum(1 for batch in iter_due(as_of - timedelta(days=1)) for _ in batch)
+
+
+def purged_per_month(as_of: date) -> tuple[list[tuple[date, dict[str, int]]], int]:
+    start = date(as_of.year - MONTHS_SHOWN // 12, as_of.month, 1)
+    months: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RULES, 0))
+    rows = db.session.execute(
+        select(Tombstone.purged_on, Tombstone.rule, func.count())
+        .where(Tombstone.purged_on >= start).group_by(Tombstone.purged_on, Tombstone.rule)
+    )
+    for day, rule, count in rows:
+        months[day.replace(day=1)][rule] += count
+    total = db.session.scalar(select(func.count()).select_from(Tombstone)) or 0
+    return sorted(months.items(), reverse=True), total
+
+
+def build_report(as_of: date | None = None) -> RetentionReport:
+    """Every figure of the report as of a day (today by default)."""
+    as_of = as_of or today()
+    report = RetentionReport(as_of=as_of)
+    report.due_soon, report.overdue = due_and_overdue(as_of)
+    report.purged, report.purged_total = purged_per_month(as_of)
+    report.consents = db.session.execute(
+        select(Consent.applicant_id, Vacancy.title, Consent.given_on, Consent.method, Consent.expires_on,
+               Consent.withdrawn_on)
+        .join(Applicant, Applicant.id == Consent.applicant_id).join(Vacancy, Vacancy.id == Applicant.vacancy_id)
+        .order_by(Consent.expires_on)
+    ).all()
+    report.holds = db.session.execute(
+        select(Applicant.id, Vacancy.title, Applicant.status, Applicant.decided_on, Applicant.legal_hold_reason)
+        .join(Vacancy, Vacancy.id == Applicant.vacancy_id).where(Applicant.legal_hold.is_(True))
+        .order_by(Applicant.id)
+    ).all()
+    stale_before = services.add_months(as_of, -int(settings.get(services.STALE_MONTHS)))
+    report.stale = db.session.execute(
+        select(Applicant.id, Vacancy.title, Applicant.status, Applicant.last_activity_on)
+        .join(Vacancy, Vacancy.id == Applicant.vacancy_id)
+        .where(Applicant.status.in_(OPEN_STATUSES), Applicant.last_activity_on < stale_before)
+        .order_by(Applicant.last_activity_on)
+    ).all()
+    runs = db.session.scalars(
+        select(JobRun).where(JobRun.job == JOB_ID).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(10)
+    ).all()
+    report.runs = [(run, counts_of(run)) for run in runs]
+    return report
+
+
+def csv_rows(report: RetentionReport) -> tuple[list[str], list[list[Any]]]:
+    """The report as one table: a section column, then the figures (for the CSV export and the CLI)."""
+    header = ["section", "applicant", "vacancy", "status_or_rule", "date", "due_or_expires", "count", "note"]
+    rows: list[list[Any]] = []
+    for section, items in (("overdue", report.overdue), ("due", report.due_soon)):
+        rows += [[section, i.applicant_id, i.vacancy_title, i.rule, i.decided_on, i.due_on, "", ""] for i in items]
+    for month, per_rule in report.purged:
+        rows += [["purged", "", "", rule, month.strftime("%Y-%m"), "", count, ""]
+                 for rule, count in per_rule.items() if count]
+    for c in report.consents:
+        rows.append(["consent", c.applicant_id, c.title, c.method, c.given_on, c.expires_on, "",
+                     f"withdrawn {c.withdrawn_on}" if c.withdrawn_on else ""])
+    rows += [["legal_hold", h.id, h.title, h.status, h.decided_on or "", "", "", h.legal_hold_reason]
+             for h in report.holds]
+    rows += [["stale", s.id, s.title, s.status, s.last_activity_on, "", "", ""] for s in report.stale]
+    for run, counts in report.runs:
+        rows.append(["purge_run", "", "", run.outcome + (" (dry run)" if run.dry_run else ""),
+                     run.started_at.strftime("%Y-%m-%d %H:%M"), "", counts.get("purged", ""), run.message or ""])
+    return header, rows
