@@ -68,29 +68,38 @@ def find(query: SubjectQuery) -> list[Hit]:
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
-    """Everything held about these applicants, documents included (base64)."""
-    out = []
+    """Everything held about these applicants, one list per table; document contents in base64."""
+    out: dict[str, list[dict[str, Any]]] = {
+        "applicants": [], "applicant_status_changes": [], "applicant_consents": [], "applicant_documents": []}
     for hit in hits:
         applicant = db.session.get(Applicant, hit.record_id)
         if applicant is None:
             continue
-        out.append({
-            "name": applicant.name, "email": applicant.email, "phone": applicant.phone,
-            "vacancy": applicant.vacancy.title, "applied_on": applicant.applied_on.isoformat(),
+        out["applicants"].append({
+            "id": applicant.id, "name": applicant.name, "email": applicant.email, "phone": applicant.phone,
+            "vacancy": applicant.vacancy.title, "applied_on": _iso(applicant.applied_on),
             "source": applicant.source, "notes": applicant.notes, "status": applicant.status,
-            "decided_on": applicant.decided_on.isoformat() if applicant.decided_on else None,
-            "legal_hold": applicant.legal_hold,
-            "history": [{"at": c.at.isoformat(), "from": c.from_status, "to": c.to_status,
-                         "reason": c.reason.label if c.reason else None} for c in applicant.history],
-            "consents": [{"given_on": c.given_on.isoformat(), "method": c.method, "evidence": c.evidence,
-                          "expires_on": c.expires_on.isoformat(),
-                          "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None}
-                         for c in applicant.consents],
-            "documents": [{"name": d.original_name, "kind": d.kind, "type": d.file_type,
-                           "content_base64": base64.b64encode(read_document(d)).decode("ascii")}
-                          for d in applicant.documents],
+            "decided_on": _iso(applicant.decided_on), "legal_hold": applicant.legal_hold,
+            "legal_hold_reason": applicant.legal_hold_reason,
+            "last_activity_on": _iso(applicant.last_activity_on),
         })
-    return {"applicants": out}
+        out["applicant_status_changes"] += [{
+            "id": c.id, "applicant_id": applicant.id, "at": c.at.isoformat(), "from_status": c.from_status,
+            "to_status": c.to_status, "reason_id": c.reason_id, "reason": c.reason.label if c.reason else None,
+            "decided_on": _iso(c.decided_on)} for c in sorted(applicant.history, key=lambda c: c.id)]
+        out["applicant_consents"] += [{
+            "id": c.id, "applicant_id": applicant.id, "given_on": c.given_on.isoformat(), "method": c.method,
+            "evidence": c.evidence, "expires_on": c.expires_on.isoformat(),
+            "withdrawn_on": _iso(c.withdrawn_on)} for c in applicant.consents]
+        out["applicant_documents"] += [{
+            "id": d.id, "applicant_id": applicant.id, "original_name": d.original_name, "kind": d.kind,
+            "file_type": d.file_type, "size": d.size, "content_encoding": "base64",
+            "content": base64.b64encode(read_document(d)).decode("ascii")} for d in applicant.documents]
+    return out
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def erase(hits: list[Hit]) -> dict[str, int]:
