@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import re
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from praclox.applicants.documents import read_document, remove_after_commit
@@ -47,24 +49,44 @@ FIELDS: list[PersonalField] = [
 
 
 def find(query: SubjectQuery) -> list[Hit]:
-    """Applicants matching the name (part), the e-mail address or the phone number."""
+    """Applicants matching the name (part), the e-mail address or the phone number written any way
+    (+31 6 1234 5678 = 06-12345678, as the contacts are found)."""
     if query.is_empty():
         return []
+    phone = _digits(query.phone)
     conditions = []
     if query.name:
         conditions.append(func.lower(Applicant.name).contains(query.name.strip().lower(), autoescape=True))
     if query.email:
         conditions.append(func.lower(Applicant.email) == query.email.strip().lower())
-    if query.phone:
-        conditions.append(Applicant.phone == query.phone.strip())
+    if len(phone) >= 6:
+        conditions.append(Applicant.phone.contains(phone[-4:]))
+    if not conditions:
+        return []
     hits = []
     for applicant in db.session.scalars(select(Applicant).where(or_(*conditions)).order_by(Applicant.id)):
+        if not _matches(applicant, query, phone):
+            continue
         hits.append(Hit(
             domain="applicants", record_type="applicants", record_id=applicant.id,
             person_key=(applicant.email or applicant.name).lower(),
-            label=f"Applicant for {applicant.vacancy.title}",
+            label=_("Applicant for %(vacancy)s", vacancy=applicant.vacancy.title),
         ))
     return hits
+
+
+def _digits(text: str | None) -> str:
+    """The last nine digits of a phone number."""
+    return re.sub(r"\D", "", text or "")[-9:]
+
+
+def _matches(applicant: Applicant, query: SubjectQuery, phone: str) -> bool:
+    """The database narrowed by the last digits of the phone; this checks the whole number."""
+    if query.name and query.name.strip().lower() in applicant.name.lower():
+        return True
+    if query.email and (applicant.email or "").lower() == query.email.strip().lower():
+        return True
+    return len(phone) >= 6 and _digits(applicant.phone) == phone
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:

@@ -135,7 +135,7 @@ def seed_applicants(app: Flask, person: Subject) -> list[str]:
     with app.test_request_context():
         vacancy = services.create_vacancy("Assistant accountant")
         applicant = services.create_applicant({
-            "name": person.full_name, "email": person.email, "vacancy_id": vacancy.id,
+            "name": person.full_name, "email": person.email, "phone": person.phone, "vacancy_id": vacancy.id,
             "applied_on": date(2026, 1, 3), "notes": f"Strong interview, mentions {tag}boat"})
         services.change_status(applicant, "conversation")
         documents.store_document(applicant, filename="cv.pdf", data=pdf_bytes(f"Curriculum {tag}vitae"),
@@ -183,7 +183,8 @@ def test_search_by_name_email_or_phone_groups_the_hits_by_person(app, login_as, 
     assert "Contactpersoon bij Kantoor De Linde" in page
     assert person.email.lower() in page
     for domain_label in ("Registratie via de website (", "Vroeg om de wens “Export to the accounting",
-                         f"Verjaardag van {person.full_name}", f"Trouwdag van {person.full_name}"):
+                         f"Verjaardag van {person.full_name}", f"Trouwdag van {person.full_name}",
+                         "Sollicitant voor Assistant accountant"):
         assert domain_label in page, domain_label  # the linked records of every domain, by name, address or phone
 
 
