@@ -105,7 +105,7 @@ def give_by_link(token: str) -> Consent:
     applicant = peek(token)
     data = _load(token, "give", GIVE_MAX_AGE)
     link = db.session.get(ConsentLink, str(data["n"]))
-    assert link is not None  # noqa: S101  (peek checked it)
+    assert link is not None  # noqa: S101  (peek checked it)  # nosec B101
     link.used_at = now()
     evidence = (f"Given through the signed e-mail link (request {link.nonce[:8]}, sent "
                 f"{link.sent_at:%Y-%m-%d %H:%M} UTC), confirmed {link.used_at:%Y-%m-%d %H:%M} UTC.")

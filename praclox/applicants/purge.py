@@ -147,7 +147,7 @@ _SELECT_CHILDREN = text(" UNION ALL ".join(
         )
     ) + f" FROM {t} WHERE applicant_id = :id" for t in CHILD_TABLES
 )).columns(tbl=String(), id=Integer(), stored=String(), expires_on=Date(), withdrawn_on=Date())
-_DELETE_CHILDREN = {t: text(f"DELETE FROM {t} WHERE applicant_id = :id") for t in CHILD_TABLES}  # noqa: S608
+_DELETE_CHILDREN = {t: text(f"DELETE FROM {t} WHERE applicant_id = :id") for t in CHILD_TABLES}  # noqa: S608  # nosec B608
 _DELETE_APPLICANT = text("DELETE FROM applicants WHERE id = :id")
 _INSERT_TOMBSTONE = Tombstone.__table__.insert()
 
