@@ -50,6 +50,11 @@ def init_app(app: Flask) -> None:
     add_dashboard_panel(app, "applicants/_panel_overdue.html", views_report.panel_context,
                         {"privacy_officer", "admin"}, order=5)
     register_domain(app, "applicants", privacy)
+    from praclox.applicants.models import Applicant
+    from praclox.privacy.suppression import watch
+
+    # an erased person who applies again: counted on save, warned about on the applicant's page
+    watch(Applicant, flash_warning=False)
     register_job(app, purge.JOB_ID, purge.scheduled_purge,
                  "Purge applicants whose retention period ended", hour=2, minute=30)
     register_job(app, "applicants-consent-renewal", send_renewal_requests,

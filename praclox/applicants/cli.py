@@ -64,6 +64,9 @@ def report_command(fmt: str, as_of: str | None) -> None:
     click.echo(f"Purged in total: {report.purged_total}")
     for month, per_rule in report.purged:
         click.echo(f"  {month:%Y-%m}: " + ", ".join(f"{r}={n}" for r, n in per_rule.items() if n))
+    click.echo(f"Website registrations purged: {sum(row['total'] for row in report.registrations)}")
+    for row in report.registrations:
+        click.echo(f"  {row['month']}: " + ", ".join(f"{k}={v}" for k, v in row.items() if k != "month" and v))
     click.echo(f"Consents: {len(report.consents)}")
     for c in report.consents:
         state = f"withdrawn {c.withdrawn_on}" if c.withdrawn_on else f"expires {c.expires_on}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import re
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from praclox.applicants.documents import read_document, remove_after_commit
@@ -47,50 +49,79 @@ FIELDS: list[PersonalField] = [
 
 
 def find(query: SubjectQuery) -> list[Hit]:
-    """Applicants matching the name (part), the e-mail address or the phone number."""
+    """Applicants matching the name (part), the e-mail address or the phone number written any way
+    (+31 6 1234 5678 = 06-12345678, as the contacts are found)."""
     if query.is_empty():
         return []
+    phone = _digits(query.phone)
     conditions = []
     if query.name:
         conditions.append(func.lower(Applicant.name).contains(query.name.strip().lower(), autoescape=True))
     if query.email:
         conditions.append(func.lower(Applicant.email) == query.email.strip().lower())
-    if query.phone:
-        conditions.append(Applicant.phone == query.phone.strip())
+    if len(phone) >= 6:
+        conditions.append(Applicant.phone.contains(phone[-4:]))
+    if not conditions:
+        return []
     hits = []
     for applicant in db.session.scalars(select(Applicant).where(or_(*conditions)).order_by(Applicant.id)):
+        if not _matches(applicant, query, phone):
+            continue
         hits.append(Hit(
             domain="applicants", record_type="applicants", record_id=applicant.id,
             person_key=(applicant.email or applicant.name).lower(),
-            label=f"Applicant for {applicant.vacancy.title}",
+            label=_("Applicant for %(vacancy)s", vacancy=applicant.vacancy.title),
         ))
     return hits
 
 
+def _digits(text: str | None) -> str:
+    """The last nine digits of a phone number."""
+    return re.sub(r"\D", "", text or "")[-9:]
+
+
+def _matches(applicant: Applicant, query: SubjectQuery, phone: str) -> bool:
+    """The database narrowed by the last digits of the phone; this checks the whole number."""
+    if query.name and query.name.strip().lower() in applicant.name.lower():
+        return True
+    if query.email and (applicant.email or "").lower() == query.email.strip().lower():
+        return True
+    return len(phone) >= 6 and _digits(applicant.phone) == phone
+
+
 def export(hits: list[Hit]) -> dict[str, Any]:
-    """Everything held about these applicants, documents included (base64)."""
-    out = []
+    """Everything held about these applicants, one list per table; document contents in base64."""
+    out: dict[str, list[dict[str, Any]]] = {
+        "applicants": [], "applicant_status_changes": [], "applicant_consents": [], "applicant_documents": []}
     for hit in hits:
         applicant = db.session.get(Applicant, hit.record_id)
         if applicant is None:
             continue
-        out.append({
-            "name": applicant.name, "email": applicant.email, "phone": applicant.phone,
-            "vacancy": applicant.vacancy.title, "applied_on": applicant.applied_on.isoformat(),
+        out["applicants"].append({
+            "id": applicant.id, "name": applicant.name, "email": applicant.email, "phone": applicant.phone,
+            "vacancy": applicant.vacancy.title, "applied_on": _iso(applicant.applied_on),
             "source": applicant.source, "notes": applicant.notes, "status": applicant.status,
-            "decided_on": applicant.decided_on.isoformat() if applicant.decided_on else None,
-            "legal_hold": applicant.legal_hold,
-            "history": [{"at": c.at.isoformat(), "from": c.from_status, "to": c.to_status,
-                         "reason": c.reason.label if c.reason else None} for c in applicant.history],
-            "consents": [{"given_on": c.given_on.isoformat(), "method": c.method, "evidence": c.evidence,
-                          "expires_on": c.expires_on.isoformat(),
-                          "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None}
-                         for c in applicant.consents],
-            "documents": [{"name": d.original_name, "kind": d.kind, "type": d.file_type,
-                           "content_base64": base64.b64encode(read_document(d)).decode("ascii")}
-                          for d in applicant.documents],
+            "decided_on": _iso(applicant.decided_on), "legal_hold": applicant.legal_hold,
+            "legal_hold_reason": applicant.legal_hold_reason,
+            "last_activity_on": _iso(applicant.last_activity_on),
         })
-    return {"applicants": out}
+        out["applicant_status_changes"] += [{
+            "id": c.id, "applicant_id": applicant.id, "at": c.at.isoformat(), "from_status": c.from_status,
+            "to_status": c.to_status, "reason_id": c.reason_id, "reason": c.reason.label if c.reason else None,
+            "decided_on": _iso(c.decided_on)} for c in sorted(applicant.history, key=lambda c: c.id)]
+        out["applicant_consents"] += [{
+            "id": c.id, "applicant_id": applicant.id, "given_on": c.given_on.isoformat(), "method": c.method,
+            "evidence": c.evidence, "expires_on": c.expires_on.isoformat(),
+            "withdrawn_on": _iso(c.withdrawn_on)} for c in applicant.consents]
+        out["applicant_documents"] += [{
+            "id": d.id, "applicant_id": applicant.id, "original_name": d.original_name, "kind": d.kind,
+            "file_type": d.file_type, "size": d.size, "content_encoding": "base64",
+            "content": base64.b64encode(read_document(d)).decode("ascii")} for d in applicant.documents]
+    return out
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def erase(hits: list[Hit]) -> dict[str, int]:

@@ -37,6 +37,8 @@ class RetentionReport:
     holds: list[Any] = field(default_factory=list)
     stale: list[Any] = field(default_factory=list)
     runs: list[tuple[JobRun, dict[str, Any]]] = field(default_factory=list)
+    #: website registrations purged per month, newest first: {"month": "2026-11", <reason>: n, "total": n}
+    registrations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def due_and_overdue(as_of: date) -> tuple[list[DueItem], list[DueItem]]:
@@ -94,7 +96,15 @@ def build_report(as_of: date | None = None) -> RetentionReport:
         select(JobRun).where(JobRun.job == JOB_ID).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(10)
     ).all()
     report.runs = [(run, counts_of(run)) for run in runs]
+    report.registrations = registration_purges()
     return report
+
+
+def registration_purges() -> list[dict[str, Any]]:
+    """The website registrations purged per month (issue 6), shown next to the applicants; counts only."""
+    from praclox.registrations.retention import purge_counts_by_month
+
+    return purge_counts_by_month()[:MONTHS_SHOWN]
 
 
 def csv_rows(report: RetentionReport) -> tuple[list[str], list[list[Any]]]:
@@ -106,6 +116,11 @@ def csv_rows(report: RetentionReport) -> tuple[list[str], list[list[Any]]]:
     for month, per_rule in report.purged:
         rows += [["purged", "", "", rule, month.strftime("%Y-%m"), "", count, ""]
                  for rule, count in per_rule.items() if count]
+    from praclox.registrations.retention import REASONS
+
+    for row in report.registrations:
+        rows += [["registrations_purged", "", "", reason, row["month"], "", row[reason], ""]
+                 for reason in REASONS if row[reason]]
     for c in report.consents:
         rows.append(["consent", c.applicant_id, c.title, c.method, c.given_on, c.expires_on, "",
                      f"withdrawn {c.withdrawn_on}" if c.withdrawn_on else ""])

@@ -28,6 +28,7 @@ from praclox.applicants.forms import (
 from praclox.applicants.models import TRANSITIONS, Applicant, Consent, Document, RejectionReason, Vacancy
 from praclox.audit.services import record as audit
 from praclox.auth.access import require_roles_for_blueprint, roles_required
+from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicants")
@@ -193,6 +194,7 @@ def download(applicant_id: int, document_id: int) -> Response:
 
 
 @bp.route("/<int:applicant_id>/documents/<int:document_id>/delete", methods=["POST"])
+@require_recent_auth
 def delete_document(applicant_id: int, document_id: int) -> Response:
     applicant = _applicant_or_404(applicant_id)
     document = _document_or_404(applicant, document_id)
@@ -257,6 +259,7 @@ def request_consent(applicant_id: int) -> Response:
 
 @bp.route("/<int:applicant_id>/hold", methods=["POST"])
 @roles_required("admin")
+@require_recent_auth
 def legal_hold(applicant_id: int) -> Response | tuple[str, int]:
     applicant = _applicant_or_404(applicant_id)
     form = HoldForm()

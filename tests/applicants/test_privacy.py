@@ -37,9 +37,10 @@ def test_find_export_and_erase_an_applicant(app, make_applicant):
         hits = module.find(SubjectQuery(email="FLEUR@example.nl"))
         assert [h.record_id for h in hits] == [applicant_id]
         assert [h.record_id for h in module.find(SubjectQuery(name="jans"))] == [applicant_id]
-        exported = module.export(hits)["applicants"][0]
+        tables = module.export(hits)
+        exported = tables["applicants"][0]
         assert exported["notes"] == "Good interview" and exported["name"] == "Fleur Jansen"
-        assert base64.b64decode(exported["documents"][0]["content_base64"]) == data
+        assert base64.b64decode(tables["applicant_documents"][0]["content"]) == data
         counts = module.erase(hits)
         db.session.commit()
         assert counts["applicants"] == 1

@@ -7,6 +7,7 @@ that after the erasure none of them is left in the database file, its write-ahea
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 from collections.abc import Callable
@@ -125,10 +126,30 @@ def seed_wishes(app: Flask, person: Subject) -> list[str]:
     return []
 
 
+def seed_applicants(app: Flask, person: Subject) -> list[str]:
+    """The same person applied for a vacancy: notes, a status history, a small PDF and a consent."""
+    from praclox.applicants import documents, services
+    from tests.applicants.conftest import pdf_bytes
+
+    tag = person.first_name[4:]
+    with app.test_request_context():
+        vacancy = services.create_vacancy("Assistant accountant")
+        applicant = services.create_applicant({
+            "name": person.full_name, "email": person.email, "phone": person.phone, "vacancy_id": vacancy.id,
+            "applied_on": date(2026, 1, 3), "notes": f"Strong interview, mentions {tag}boat"})
+        services.change_status(applicant, "conversation")
+        documents.store_document(applicant, filename="cv.pdf", data=pdf_bytes(f"Curriculum {tag}vitae"),
+                                 kind="cv")
+        services.record_consent(applicant, given_on=date(2026, 1, 4), method="email",
+                                evidence=f"Mail from {tag}consent")
+        db.session.commit()
+    return [f"Strong interview, mentions {tag}boat", f"Curriculum {tag}vitae", f"Mail from {tag}consent"]
+
+
 #: one seeder per domain that stores personal data; a new domain appends its own (after seed_offices,
 #: which creates the contact the others link to)
 SEEDERS: list[Callable[[Flask, Subject], list[str]]] = [seed_offices, seed_dates, seed_registrations, seed_wishes,
-                                                        seed_privacy_request]
+                                                        seed_applicants, seed_privacy_request]
 
 
 @pytest.fixture
@@ -162,7 +183,8 @@ def test_search_by_name_email_or_phone_groups_the_hits_by_person(app, login_as, 
     assert "Contactpersoon bij Kantoor De Linde" in page
     assert person.email.lower() in page
     for domain_label in ("Registratie via de website (", "Vroeg om de wens “Export to the accounting",
-                         f"Verjaardag van {person.full_name}", f"Trouwdag van {person.full_name}"):
+                         f"Verjaardag van {person.full_name}", f"Trouwdag van {person.full_name}",
+                         "Sollicitant voor Assistant accountant"):
         assert domain_label in page, domain_label  # the linked records of every domain, by name, address or phone
 
 
@@ -172,9 +194,11 @@ def test_access_export_holds_every_field_with_its_purpose_and_retention(app, log
     response = client.post("/privacy-officer/subjects/access.json", data=_person_form(person))
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_data(as_text=True)
-    for text in unique:
-        assert text in body, text
     export = json.loads(body)
+    documents = export["data"]["applicants"]["applicant_documents"]
+    readable = body + "".join(base64.b64decode(d["content"]).decode("latin-1") for d in documents)
+    for text in unique:
+        assert text in readable, text  # a document's own bytes are in the export too (base64)
     contact = export["data"]["offices"]["contacts"][0]
     assert contact["email"] == person.email and contact["phone"] == person.phone
     summaries = [i["summary"] for i in export["data"]["offices"]["interactions"]]
@@ -190,7 +214,9 @@ def test_access_export_holds_every_field_with_its_purpose_and_retention(app, log
                 missing = {f.column for f in declared if f.table == table} - set(row)
                 assert not missing, (domain, table, missing)  # the export holds every declared field
     for domain, table in (("dates", "personal_dates"), ("dates", "date_congratulations"),
-                          ("registrations", "registrations"), ("wishes", "wishes")):
+                          ("registrations", "registrations"), ("wishes", "wishes"),
+                          ("applicants", "applicants"), ("applicants", "applicant_status_changes"),
+                          ("applicants", "applicant_documents"), ("applicants", "applicant_consents")):
         assert export["data"][domain][table], (domain, table)  # the same person, found in every domain
         for column in {f.column for f in declared if f.table == table}:
             assert described[(table, column)]["purpose"] and described[(table, column)]["retention"], column
@@ -198,6 +224,11 @@ def test_access_export_holds_every_field_with_its_purpose_and_retention(app, log
     assert sorted(d["kind"] for d in dates) == ["birthday", "child_birthday", "wedding"]
     assert export["data"]["registrations"]["registrations"][0]["contact_id"] == contact["id"]
     assert export["data"]["wishes"]["wishes"][0]["requested_by_id"] == contact["id"]
+    applicant = export["data"]["applicants"]["applicants"][0]
+    assert (applicant["name"], applicant["email"]) == (person.full_name, person.email)
+    assert [c["to_status"] for c in export["data"]["applicants"]["applicant_status_changes"]] == ["new",
+                                                                                                "conversation"]
+    assert described[("applicant_documents", "content")]["encrypted"] is True
     assert described[("personal_dates", "notes")]["encrypted"] is True
     assert described[("contacts", "email")]["purpose"] and described[("contacts", "email")]["retention"]
     assert described[("interactions", "summary")]["encrypted"] is True
@@ -285,6 +316,13 @@ def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded, 
         assert db.session.query(PersonalDate).count() == 0 and db.session.query(Registration).count() == 0
         wish = db.session.scalars(select(Wish)).one()
         assert (wish.title, wish.requested_by_id) == ("Export to the accounting package", None)
+        from praclox.applicants.models import Applicant, Document
+        from praclox.applicants.models import Tombstone as ApplicantTombstone
+
+        assert counts["applicants"]["applicants"] == 1
+        assert db.session.query(Applicant).count() == 0 and db.session.query(Document).count() == 0
+        assert [t.rule for t in db.session.scalars(select(ApplicantTombstone))] == ["erasure_request"]
+    assert not list((Path(app.instance_path) / "documents").iterdir())  # the document file is gone
     assert _personal_audit_ids(app) == {}
     for conditional in ({"If-None-Match": before.headers["ETag"]},
                         {"If-Modified-Since": before.headers["Last-Modified"]}):

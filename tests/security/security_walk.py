@@ -92,3 +92,25 @@ def _seed_offices(app: Flask, make_office: Any) -> int:
                                  contact=office.contacts[0], logged_by=None)
         db.session.commit()
     return office_id
+
+
+def _seed_applicants(app: Flask) -> None:
+    """A vacancy, a rejection reason, an applicant in conversation with a PDF and a consent (all id 1)."""
+    from datetime import date
+
+    from praclox.applicants import documents, services
+    from praclox.extensions import db
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
+    with app.test_request_context():
+        vacancy = services.create_vacancy("Walk vacancy")
+        services.create_reason("Walk reason")
+        applicant = services.create_applicant({"name": "Wanda Walker", "email": "wanda@walk.test",
+                                               "vacancy_id": vacancy.id, "applied_on": date(2026, 1, 5)})
+        services.change_status(applicant, "conversation")
+        documents.store_document(applicant, filename="cv.pdf", data=pdf, kind="cv")
+        services.record_consent(applicant, given_on=date(2026, 1, 6), method="email", evidence="walk mail")
+        db.session.commit()
+
+
+SEEDERS.append(_seed_applicants)

@@ -1,0 +1,96 @@
+"""Browser journey through the applicants domain: a recruiter opens a vacancy, adds an applicant and rejects
+them with a reason; the purge runs as of 29 days later (the live server's clock cannot move, so the CLI runs
+with ``--as-of``); the recruiter no longer finds the applicant and the privacy officer sees the purge in the
+retention report. Fixtures: tests/praclox_browser.py."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+from praclox_testsupport import TEST_PASSWORD, remember_secret
+
+from praclox.clock import today
+from praclox.extensions import db
+
+pytestmark = pytest.mark.e2e
+
+
+def _enrolled(app, user) -> str:
+    from praclox.auth import totp
+    from praclox.auth.models import User
+
+    with app.test_request_context():
+        factor = totp.start_enrolment(db.session.get(User, user.id))
+        factor.confirmed_at = factor.created_at
+        secret = remember_secret(factor.secret)
+        db.session.commit()
+    return secret
+
+
+def test_a_rejected_applicant_is_purged_after_the_retention_period_and_shows_in_the_report(
+        app, journey, page, make_user):
+    from praclox.applicants import services
+
+    with app.test_request_context():
+        services.create_reason("Andere kandidaat paste beter")
+        db.session.commit()
+    recruiter = make_user("recruiter", name="Rita Recruiter")
+    officer = make_user("privacy_officer", name="Piet Privacy")
+    officer_secret = _enrolled(app, officer)
+    applicant_name = remember_secret("Jorien Vlasbloem")
+    applicant_email = remember_secret("jorien.vlasbloem@voorbeeld.nl")
+
+    journey.login(recruiter.email, TEST_PASSWORD)
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto("/applicants/vacancies")
+    page.fill("#title", "Junior boekhouder")
+    page.click("form #submit")
+    page.wait_for_url("**/applicants/vacancies")
+    assert page.get_by_role("link", name="Junior boekhouder").is_visible()
+    journey.shot("vacancy")
+
+    page.goto("/applicants/new")
+    page.fill("#name", applicant_name)
+    page.fill("#email", applicant_email)
+    page.select_option("#vacancy_id", label="Junior boekhouder")
+    page.fill("#applied_on", (today() - timedelta(days=3)).isoformat())
+    page.fill("#notes", "<script>alert('x')</script> sterk gesprek")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r".*/applicants/\d+$"))
+    detail_url = page.url
+    assert applicant_name in page.locator("h1").inner_text()
+    assert "<script>alert('x')</script>" in page.locator("dd.text-pre-wrap").inner_text()
+
+    page.select_option("#to_status", "rejected")
+    page.select_option("#reason_id", label="Andere kandidaat paste beter")
+    journey.shot("reject")
+    page.click("form[action$='/status'] #submit")
+    page.wait_for_url(detail_url)
+    assert page.locator("h1 .badge").first.inner_text().strip() == "Afgewezen"
+    assert page.locator("td", has_text="Andere kandidaat paste beter").first.is_visible()
+    journey.shot("rejected")
+
+    page.goto("/applicants/")
+    assert applicant_name in page.content()  # still listed until the purge
+
+    as_of = today() + timedelta(days=29)
+    result = app.test_cli_runner().invoke(args=["retention", "purge", "--as-of", as_of.isoformat(), "--yes"])
+    assert result.exit_code == 0 and "purged 1" in result.output, result.output
+
+    page.goto("/applicants/")
+    assert applicant_name not in page.content()
+    journey.shot("list-after-purge")
+    journey.logout()
+
+    journey.login(officer.email, TEST_PASSWORD, code=pyotp.TOTP(officer_secret).now())
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto("/retention/")
+    purged = page.locator("table").nth(2)
+    assert as_of.strftime("%Y-%m") in purged.inner_text()
+    last_run = page.locator("table").last.locator("tbody tr").first.inner_text().split("\t")
+    assert last_run[1:] == ["gelukt", "1", "0"], last_run  # the run: done, one purged, none failed
+    assert applicant_name not in page.content() and applicant_email not in page.content()
+    journey.shot("retention-report")
