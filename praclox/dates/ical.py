@@ -88,7 +88,8 @@ def calendar_head(name: str) -> str:
     cal.add("x-published-ttl", "PT12H")
     text = cal.to_ical().decode("utf-8")
     end = "END:VCALENDAR\r\n"
-    assert text.endswith(end)  # noqa: S101  (icalendar always closes the calendar)
+    if not text.endswith(end):  # icalendar always closes the calendar; never cut anything else off
+        raise ValueError("unexpected end of the calendar header")
     return text[: -len(end)]
 
 
