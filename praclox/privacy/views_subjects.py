@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from praclox.auth import sessions
 from praclox.auth.access import roles_required
 from praclox.extensions import db
 from praclox.forms import choices
@@ -103,6 +104,10 @@ def _open_requests() -> list[PrivacyRequest]:
 @bp.route("/subjects/erase", methods=["POST"])
 @roles_required(*OFFICER)
 def subject_erase() -> str | Response | tuple[str, int]:
+    # a sensitive action: the password (and code) again within the window. The pages before this
+    # one are POST-only, so the officer comes back to the search (nothing has been changed yet).
+    if not sessions.recently_authenticated():
+        return redirect(url_for("auth.reauth", next=url_for(".subjects_search")))
     form = EraseForm()
     open_erasures = {r.id: r for r in _open_requests()}
     form.request_id.choices = choices([(0, _("none"))] + [(r.id, f"#{r.id} · {r.received_on.isoformat()}")
@@ -127,3 +132,6 @@ def subject_erase() -> str | Response | tuple[str, int]:
     flash(_("The person was erased everywhere (record #%(id)d keeps no personal data).", id=tombstone.id),
           "success")
     return redirect(url_for(".subjects_search"))
+
+
+subject_erase.requires_recent_auth = True  # type: ignore[attr-defined]

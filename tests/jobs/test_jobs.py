@@ -82,3 +82,14 @@ def test_flask_app_discovery_finds_the_factory(tmp_path):
         timeout=60, check=False,
     )
     assert result.returncode == 0 and "create" in result.stdout, result.stderr
+
+
+def test_a_failing_job_logs_the_frames_but_not_the_exception_text(app, ctx, caplog):
+    def broken():
+        raise ValueError("contains Petra Bakker")
+
+    with caplog.at_level("ERROR", logger="praclox.jobs"):
+        run_recorded("demo", broken)
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "job demo failed: ValueError" in logged and "in broken" in logged
+    assert "Bakker" not in logged

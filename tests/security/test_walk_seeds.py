@@ -1,0 +1,16 @@
+"""The walks reach real pages: id 1 in the URLs of every domain finds a seeded record."""
+
+from __future__ import annotations
+
+from security_walk import ALL_ROLES, seed_records
+
+
+def test_the_seeded_ids_open_real_pages_in_every_domain(app, login_as, make_office):
+    seed_records(app, make_office)
+    client = login_as(*ALL_ROLES)
+    for url in ("/dates/1/edit", "/dates/1/end", "/dates/1/delete", "/privacy-officer/requests/1",
+                "/privacy-officer/requests/2", "/registrations/1", "/wishes/1/edit", "/offices/1"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "Walk wish" in client.get("/wishes/").get_data(as_text=True)
+    assert "Walk website" in client.get("/registrations/api-keys").get_data(as_text=True)
