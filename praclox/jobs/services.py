@@ -86,7 +86,7 @@ def run_recorded(job: str, func: Callable[[], Mapping[str, int] | None], *, dry_
         from praclox.main.errors import describe
 
         # types and frames only: an exception's message can carry personal data
-        log.error("job %s failed\n%s", job, describe(exc))
+        log.error("job %s failed: %s\n%s", job, type(exc).__name__, describe(exc))
     run = db.session.get(JobRun, run_id)
     assert run is not None  # noqa: S101 -- we just created it, a plain invariant  # nosec B101
     run.outcome, run.finished_at = outcome, now()
