@@ -186,11 +186,9 @@ def download(applicant_id: int, document_id: int) -> Response:
     db.session.commit()
     mimetypes = {"pdf": "application/pdf", "odt": "application/vnd.oasis.opendocument.text",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-    response = send_file(io.BytesIO(data), mimetype=mimetypes[document.file_type], as_attachment=True,
-                         download_name=document.original_name, max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    # no-store and nosniff come from praclox/security.py, which sets them on every response
+    return send_file(io.BytesIO(data), mimetype=mimetypes[document.file_type], as_attachment=True,
+                     download_name=document.original_name, max_age=0)
 
 
 @bp.route("/<int:applicant_id>/documents/<int:document_id>/delete", methods=["POST"])

@@ -55,12 +55,6 @@ def client_error(exc: HTTPException) -> tuple[str, int]:
     return render_template("client/error.html", code=exc.code or 500), exc.code or 500
 
 
-@bp.after_request
-def no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
-
 
 def _forget_cookie(response: Response) -> None:
     response.delete_cookie(services.COOKIE_NAME, path=services.COOKIE_PATH, httponly=True, samesite="Lax")

@@ -21,8 +21,7 @@ REGISTER_ROLES = ("privacy_officer", "admin")
 
 def csv_response(body: str, filename: str) -> Response:
     return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @public.route("/privacy")

@@ -92,7 +92,7 @@ def subject_export() -> Response | tuple[str, int]:
     export = _exported(found)
     body = json.dumps(export, ensure_ascii=False, indent=2, default=str)
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="personal-data.json"', "Cache-Control": "no-store"})
+        "Content-Disposition": 'attachment; filename="personal-data.json"'})
 
 
 def _open_requests() -> list[PrivacyRequest]:
