@@ -9,8 +9,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
-from praclox.auth.sessions import require_recent_auth
 from praclox.auth.models import User, UserRole
+from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
 from praclox.forms import choices
 from praclox.privacy import support
