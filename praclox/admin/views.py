@@ -18,7 +18,7 @@ from praclox.dates.models import Feed
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
 from praclox.jobs.services import counts_of
-from praclox.scheduler import job_specs
+from praclox.scheduler import job_specs, schedule_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles_for_blueprint("admin"))
@@ -101,5 +101,5 @@ def job_runs() -> str:
     runs = db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(200)).all()
     return render_template(
         "admin/job_runs.html", runs=[(r, counts_of(r)) for r in runs],
-        specs=job_specs(current_app).values(),
+        specs=job_specs(current_app).values(), schedule_text=schedule_text,
     )

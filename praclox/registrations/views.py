@@ -120,7 +120,7 @@ def export() -> Response:
 
     record("export", None, record_type="registrations", fields=["email", "name"])
     db.session.commit()
-    body = write_csv(["email", "name", "confirmed_on", "unsubscribe_url"], rows)
+    body = write_csv([_("e-mail address"), _("name"), _("confirmed on"), _("unsubscribe link")], rows)
     filename = f"newsletter-{today().isoformat()}.csv"
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
