@@ -27,6 +27,7 @@ DOMAINS = (
     "praclox.wishes",
     "praclox.client",
     "praclox.security",
+    "praclox.compression",
     "praclox.applicants",
 )
 

@@ -38,6 +38,8 @@ class Defaults:
     SMTP_TIMEOUT = 10
     PROXY_FIX = False
     PASSWORD_MIN_LENGTH = 12
+    #: built iCal feed bodies kept in each worker's memory (bytes)
+    FEED_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def _coerce(raw: str, current: Any) -> Any:

@@ -15,7 +15,7 @@ def _demo(rng: Any, offices: list[Any]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from praclox.dates import cli, dashboard, feed_views, privacy, reminders, services, views
+    from praclox.dates import cli, dashboard, feed_cache, feed_views, privacy, reminders, services, views
     from praclox.main import add_dashboard_panel, add_nav, add_section
     from praclox.offices.signals import contact_deleting, contact_left
     from praclox.privacy.registry import register_domain
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(feed_views.bp)
+    feed_cache.init_app(app)
     app.extensions.setdefault("praclox_sessionless_paths", set()).add("/feeds/")
     app.cli.add_command(cli.import_cli)  # the shared group; safe to add twice
     app.cli.add_command(cli.feed_cli)
