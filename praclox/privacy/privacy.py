@@ -42,6 +42,7 @@ NOT_PERSONAL = {
     "privacy_requests": ("kind", "received_on", "due_on", "extension_reason", "status", "completed_on"),
     "privacy_tombstones": ("erased_at", "counts"),
     "support_grants": ("scope", "starts_at", "expires_at", "revoked_at"),
+    "privacy_review_items": ("record_type", "record_id", "columns", "resolved_at", "resolution"),
 }
 
 
