@@ -18,8 +18,8 @@ DOMAIN = "wishes"
 
 FIELDS: list[PersonalField] = [
     PersonalField(
-        "wishes", "requested_by_id", "relationship", "Know which contact asked for a feature.",
-        "legitimate interest", "with the wish; the link goes when the contact is deleted or erased",
+        "wishes", "requested_by_id", "relationship", _l("Know which contact asked for a feature."),
+        "legitimate interest", _l("Kept with the wish; the link goes when the contact is deleted or erased."),
     ),
 ]
 
