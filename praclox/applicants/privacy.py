@@ -176,3 +176,10 @@ RECORDS = [
                        Correctable("notes", _l("Notes"), "long", 10000)),
                save=_save, scopes={"id": "applicant"}),
 ]
+
+
+#: long text the subject search does not read: all of it is about the applicant themselves and goes with them
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "applicants": ("legal_hold_reason",), "applicant_consents": ("evidence",),
+    "applicant_documents": ("original_name",),
+}

@@ -89,3 +89,9 @@ def erase(hits: list[Hit]) -> dict[str, int]:
             count += 1
     db.session.flush()
     return {"requests_anonymised": count}
+
+
+#: the privacy officer's own notes (visible to them only) and an admin's reason for support access, kept as proof
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "privacy_requests": ("extension_reason", "outcome"), "support_grants": ("reason",),
+}

@@ -56,3 +56,30 @@ def scopes_of(kind: RecordKind, row: Any) -> frozenset[tuple[str, int]]:
     """The (scope, id) pairs of one row (an object or a row with the scope columns)."""
     found = {(scope, value) for column, scope in kind.scopes.items() if (value := getattr(row, column)) is not None}
     return frozenset(found)
+
+
+#: text columns of the foundation that hold no text a person typed about someone (the app writes them)
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "job_runs": ("counts", "message"), "audit_entries": ("fields",), "settings": ("value",),
+    "privacy_tombstones": ("counts",), "totp_factors": ("secret",),
+}
+
+
+def undeclared_free_text(metadata: Any) -> list[str]:
+    """Every long text column (unbounded, or 500 characters and more) that no record kind reads as free text
+    and no domain lists in its ``NOT_FREE_TEXT``: the subject search would not see a person named there."""
+    from sqlalchemy import String, Text
+
+    read = {(kind.table, c) for kind in kinds().values() for c in kind.free_text}
+    exempt = {(t, c) for t, cols in NOT_FREE_TEXT.items() for c in cols}
+    for module in domains().values():
+        exempt |= {(t, c) for t, cols in getattr(module, "NOT_FREE_TEXT", {}).items() for c in cols}
+    missing = []
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            impl = getattr(column.type, "impl", column.type)
+            length = getattr(impl, "length", None)
+            if isinstance(impl, String | Text) and (length is None or length >= 500) and (
+                    (table.name, column.name) not in read | exempt):
+                missing.append(f"{table.name}.{column.name}")
+    return missing

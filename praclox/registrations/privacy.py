@@ -123,3 +123,7 @@ RECORDS = [
                        Correctable("email", _l("E-mail"), "email", 254, required=True)),
                save=_save, scopes={"id": "registration", "contact_id": "contact"}),
 ]
+
+
+#: written by the app and the website's own form text: the proof of the person's own opt-in
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {"registrations": ("newsletter_evidence",)}
