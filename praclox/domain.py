@@ -84,7 +84,7 @@ class JobSpec:
 
     id: str
     func: Callable[[], Mapping[str, int] | None]
-    description: str
+    description: Any  # a lazy string: shown in the reader's language
     cron: Mapping[str, Any]
 
     @property
@@ -160,6 +160,7 @@ class Domain:
     demo: Demo | None = None
     #: helpers templates call to show values (labels), never to query
     template_globals: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    template_filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     #: URL prefixes that get no session cookie at all (token URLs such as calendar feeds)
     sessionless_paths: tuple[str, ...] = ()
     #: wiring that is code rather than data: request hooks, model listeners, signal receivers
@@ -241,6 +242,7 @@ def wire(app: Flask, domains: tuple[Domain, ...]) -> Registry:
         for command in domain.cli:
             app.cli.add_command(command)
         app.jinja_env.globals.update(domain.template_globals)
+        app.jinja_env.filters.update(domain.template_filters)
         for watched in domain.watch_erased:
             watch(watched.model, flash_warning=watched.flash_warning)
         if domain.setup is not None:
@@ -270,7 +272,7 @@ def describe(found: Registry) -> list[str]:
             "support scopes": [s.key for s in d.support_scopes],
             "access grants": [getattr(g, "__name__", repr(g)) for g in d.access_grants],
             "demo data": ([f"after {', '.join(d.demo.after)}" if d.demo.after else "first"] if d.demo else []),
-            "template helpers": sorted(d.template_globals),
+            "template helpers": sorted(d.template_globals) + sorted(f"|{f}" for f in d.template_filters),
             "sessionless paths": list(d.sessionless_paths),
             "setup": [d.setup.__module__ + "." + d.setup.__name__] if d.setup else [],
         }

@@ -18,6 +18,20 @@ from praclox.domain import JobSpec, registry
 log = logging.getLogger("praclox.scheduler")
 
 
+def schedule_text(spec: JobSpec) -> str:
+    """When a job runs, in words: ``dagelijks om 03:20``, ``elke 5 minuten``."""
+    from flask_babel import gettext, ngettext
+
+    cron = {key: str(value) for key, value in spec.cron.items()}
+    if set(cron) == {"minute"} and cron["minute"].startswith("*/"):
+        every = int(cron["minute"][2:])
+        return ngettext("every minute", "every %(num)d minutes", every)
+    if set(cron) == {"hour", "minute"} and cron["hour"].isdigit() and cron["minute"].isdigit():
+        moment = f"{int(cron['hour']):02d}:{int(cron['minute']):02d}"
+        return gettext("daily at %(time)s", time=moment)
+    return str(spec.trigger)
+
+
 def job_specs(app: Flask) -> dict[str, JobSpec]:
     return registry(app).jobs
 
@@ -54,7 +68,7 @@ def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
         timezone=zone(), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
     )
     for spec in job_specs(app).values():
-        scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=spec.description,
+        scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),
                           replace_existing=True)
     for job_id in missed_jobs(app):
         log.info("job %s missed a run while no scheduler was running; running it now", job_id)

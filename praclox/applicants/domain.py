@@ -44,12 +44,13 @@ DOMAIN = Domain(
                     _RETENTION, minimum=1, maximum=60),
     ),
     jobs=(
-        JobSpec(purge.JOB_ID, purge.scheduled_purge, "Purge applicants whose retention period ended",
+        JobSpec(purge.JOB_ID, purge.scheduled_purge, _l("Purge applicants whose retention period ended"),
                 {"hour": 2, "minute": 30}),
         JobSpec("applicants-consent-renewal", send_renewal_requests,
-                "Ask applicants to renew a consent that expires within a month", {"hour": 9, "minute": 0}),
+                _l("Ask applicants to renew a consent that expires within a month"), {"hour": 9, "minute": 0}),
         JobSpec("retention-report-mail", send_monthly_reports,
-                "E-mail the retention report to subscribed privacy officers (once a month)", {"hour": 7, "minute": 0}),
+                _l("E-mail the retention report to subscribed privacy officers (once a month)"),
+                {"hour": 7, "minute": 0}),
     ),
     privacy=privacy,
     # an erased person who applies again: counted on save, warned about on the applicant's page

@@ -38,8 +38,10 @@ DOMAIN = Domain(
     ),
     jobs=(
         JobSpec("auth.prune", prune_security_records,
-                "delete old login attempts, spent reset links and timed-out sessions", {"hour": 3, "minute": 40}),
+                _l("Delete old login attempts, spent reset links and timed-out sessions"),
+                {"hour": 3, "minute": 40}),
     ),
     privacy=privacy,
+    template_globals={"has_two_factor": totp.is_enrolled},
     setup=hooks.setup,
 )

@@ -18,6 +18,7 @@ UNCHECKED = {"static", "bootstrap.static", "main.health"}
 PASSWORD_CHANGE_EXEMPT = {"auth.password", "auth.logout", "static", "bootstrap.static", "main.language"}
 #: endpoints a user who must enrol a second factor may open before doing so
 ENROLMENT_EXEMPT = PASSWORD_CHANGE_EXEMPT | {
+    "auth.reauth",  # enrolment asks for the password again after the window
     "auth.two_factor", "auth.two_factor_start", "auth.two_factor_qr", "auth.two_factor_confirm",
 }
 
@@ -105,9 +106,3 @@ def setup(app: Flask) -> None:
 
     app.session_interface = SessionlessPathsInterface()
     _install_hooks(app)
-
-    @app.template_global()
-    def has_two_factor(user: User) -> bool:
-        from praclox.auth import totp
-
-        return totp.is_enrolled(user)

@@ -42,7 +42,7 @@ DOMAIN = Domain(
     ),
     jobs=(
         JobSpec(reminders.JOB_ID, reminders.job,
-                "Reminder e-mails of coming birthdays and anniversaries (daily digests; weekly on Monday)",
+                _l("Reminder e-mails of coming birthdays and anniversaries (daily digests; weekly on Monday)"),
                 {"hour": 7, "minute": 0}),
     ),
     privacy=privacy,

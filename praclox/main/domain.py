@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from praclox.domain import Domain, describe, registry
+from praclox.i18n import month_label
 from praclox.i18n_tools import i18n_cli
 from praclox.main import errors, views
 
@@ -49,5 +50,6 @@ DOMAIN = Domain(
     name="main",
     blueprints=(views.bp,),
     cli=(i18n_cli, domains_command),
+    template_filters={"month_label": month_label},
     setup=_setup,
 )

@@ -35,7 +35,7 @@ DOMAIN = Domain(
                     _REGISTRATIONS, minimum=1, maximum=3650),
     ),
     jobs=(
-        JobSpec(cli.JOB_ID, retention.purge_job, "Purge registrations past their retention",
+        JobSpec(cli.JOB_ID, retention.purge_job, _l("Purge registrations past their retention"),
                 {"hour": 3, "minute": 20}),
     ),
     privacy=privacy,
