@@ -1,11 +1,12 @@
-"""Test data from each domain's own test package, collected in ``praclox.DOMAINS`` order.
+"""Test data from each domain's own test package, collected automatically.
 
 A domain's ``tests/<domain>/seeders.py`` may define:
 
 - ``seed_walk(app) -> None``: a record of each kind the domain's URLs name by id (commits), so that the
   security walks over every endpoint with ``1`` in the URL reach real pages;
 - ``seed_subject(app, person) -> list[str]``: the person's data in this domain (commits), returning the
-  strings it stored that exist nowhere else; the every-domain access and erasure test looks for them.
+  strings it stored that exist nowhere else; the every-domain access and erasure test looks for them;
+- ``AFTER = ("offices", ...)``: domains whose seeders must run first (else ``DOMAINS`` order).
 
 A new domain adds its file; nothing here or in the tests that use it changes.
 """
@@ -41,16 +42,19 @@ def new_subject() -> Subject:
 
 
 def collect(hook: str) -> list[Callable[..., Any]]:
-    """Every domain's ``hook`` function, in ``DOMAINS`` order."""
-    found = []
+    """Every domain's ``hook`` function, each after the domains its module names in ``AFTER``."""
+    modules = {}
     for package in DOMAINS:
-        module_name = f"tests.{package.rsplit('.', 1)[1]}.seeders"
+        name = package.rsplit(".", 1)[1]
         try:
-            module = import_module(module_name)
+            modules[name] = import_module(f"tests.{name}.seeders")
         except ModuleNotFoundError as exc:
-            if not module_name.startswith(str(exc.name)):
+            if not f"tests.{name}.seeders".startswith(str(exc.name)):
                 raise  # the seeders file exists but imports something missing
-            continue
-        if hasattr(module, hook):
-            found.append(getattr(module, hook))
-    return found
+    ordered: list[str] = []
+    while len(ordered) < len(modules):
+        ready = [n for n in modules if n not in ordered and set(getattr(modules[n], "AFTER", ())) <= set(ordered)]
+        if not ready:
+            raise ValueError(f"seeders wait for missing or circular domains: {set(modules) - set(ordered)}")
+        ordered.append(ready[0])
+    return [getattr(modules[n], hook) for n in ordered if hasattr(modules[n], hook)]

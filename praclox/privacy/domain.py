@@ -20,6 +20,7 @@ from praclox.privacy import (  # noqa: F401
     support,
     views,
     views_audit,
+    views_records,
     views_requests,
     views_subjects,
     views_support,
@@ -65,7 +66,7 @@ DOMAIN = Domain(
     demo=Demo(demo.add_requests),
     template_globals={"action_label": labels.action_label, "fields_label": labels.fields_label,
                       "field_label": labels.field_label, "table_label": labels.table_label,
-                      "value_label": labels.value_label},
+                      "value_label": labels.value_label, "privacy_hit_url": views_records.hit_url},
     template_filters={"shown_value": labels.shown_value},
     setup=_setup,
 )

@@ -43,6 +43,30 @@ class SubjectQuery:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """What a found record tells about who the person is: the search widens from it to free text.
+
+    ``first_names``/``last_names`` alone name the person only within ``own`` (records that are theirs:
+    ``("contact", id)``) and, for the last name, ``near`` (their office: ``("office", id)``)."""
+
+    names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    first_names: tuple[str, ...] = ()
+    last_names: tuple[str, ...] = ()
+    own: frozenset[tuple[str, int]] = frozenset()
+    near: frozenset[tuple[str, int]] = frozenset()
+
+    def __or__(self, other: Identity) -> Identity:
+        def both(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(v for v in (*a, *b) if v))
+
+        return Identity(both(self.names, other.names), both(self.emails, other.emails),
+                        both(self.phones, other.phones), both(self.first_names, other.first_names),
+                        both(self.last_names, other.last_names), self.own | other.own, self.near | other.near)
+
+
+@dataclass(frozen=True)
 class Hit:
     """One record that holds data about the person searched for."""
 
@@ -53,6 +77,8 @@ class Hit:
     person_key: str
     label: str  # short description shown to the privacy officer, e.g. "Contact at Jansen BV"
     extra: dict[str, Any] = field(default_factory=dict)
+    #: who the record says the person is (names, addresses, numbers): the search reads free text for these
+    identity: Identity = field(default_factory=Identity)
 
 
 class DomainPrivacy(Protocol):
@@ -145,6 +171,10 @@ class ErasureRefused(Exception):
 # - ``NOT_PERSONAL = {"table": ("column", ...)}`` in its privacy.py for columns that hold no personal data;
 # - records linked to a contact: find them through ``praclox.offices.privacy.matching_contacts(query)`` and
 #   group them with ``contact_key(contact)``, so a name, address or phone finds them like the contact;
+# - ``RECORDS = [praclox.privacy.records.RecordKind(...)]`` in its privacy.py: every kind of record with free
+#   text (the subject search reads it for the person and erasure redacts it) and what the privacy officer may
+#   correct in it from a hit (through the domain's own service function); a text column in no RecordKind
+#   fails a test;
 # - a ``seed_subject`` in ``tests/<domain>/seeders.py``, so the access/erasure test covers the domain.
 
 

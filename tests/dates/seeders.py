@@ -8,6 +8,9 @@ from praclox.extensions import db
 from tests.offices.seeders import contact_id_of, walk_contact
 from tests.seeders import Subject
 
+#: the records link to the contact the offices seeders make
+AFTER = ("offices",)
+
 
 def seed_walk(app: Flask) -> None:
     """A birthday, a child's birthday and a wedding day (congratulated) of the walk contact, and a feed."""

@@ -8,6 +8,9 @@ from praclox.extensions import db
 from tests.offices.seeders import contact_id_of, walk_contact
 from tests.seeders import Subject
 
+#: the records link to the contact the offices seeders make
+AFTER = ("offices",)
+
 
 def seed_walk(app: Flask) -> None:
     """A registration linked to the walk contact, and an API key."""
