@@ -223,7 +223,8 @@ class Client:
     def login(self, email: str = "operator@praclox.nl", password: str = PASSWORD) -> None:
         token = self.csrf("/login")
         answer = self.request("/login", {"csrf_token": token, "email": email, "password": password})
-        assert answer.status == 302, (answer.status, re.findall(r"(?:alert|invalid-feedback)[^>]*>([^<]*)", answer.body), [c.name for c in self.jar])
+        messages = re.findall(r"(?:alert|invalid-feedback)[^>]*>([^<]*)", answer.body)
+        assert answer.status == 302, (answer.status, messages)
         assert self.get("/").status == 200
 
 
