@@ -30,6 +30,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 5000
     SCHEDULER_ENABLED = False  # the dev server and `praclox scheduler` switch it on
+    SCHEDULER_LEADER_POLL_SECONDS = 15  # how often a standby scheduler checks whether the leader is gone
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     SMTP_USER: str | None = None

@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views_consent.bp)
     app.register_blueprint(views_report.bp)
     app.cli.add_command(cli.retention_cli)
+    from praclox.applicants import document_sweep
+
+    cli.retention_cli.add_command(document_sweep.sweep_command)
     add_nav(app, _l("Applicants"), "applicants.index", {"recruiter", "admin"}, order=30)
     add_nav(app, _l("Retention"), "retention.index", {"privacy_officer", "admin"}, order=80)
     add_dashboard_panel(app, "applicants/_panel_overdue.html", views_report.panel_context,
@@ -57,6 +60,8 @@ def init_app(app: Flask) -> None:
     watch(Applicant, flash_warning=False)
     register_job(app, purge.JOB_ID, purge.scheduled_purge,
                  "Purge applicants whose retention period ended", hour=2, minute=30)
+    register_job(app, document_sweep.JOB_ID, document_sweep.sweep_orphans,
+                 "Remove document files that no document row names (left by a crash)", hour=3, minute=15)
     register_job(app, "applicants-consent-renewal", send_renewal_requests,
                  "Ask applicants to renew a consent that expires within a month", hour=9, minute=0)
     register_job(app, "retention-report-mail", send_monthly_reports,

@@ -27,7 +27,7 @@ def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
     """Purge every applicant whose retention period ended (the daily job does the same)."""
     from praclox.applicants.purge import iter_due, run_purge
     from praclox.clock import today
-    from praclox.jobs.services import counts_of
+    from praclox.jobs.services import SKIPPED_EXIT, counts_of
 
     day = _as_of(as_of)
     if not dry_run and not yes:
@@ -40,6 +40,8 @@ def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
                + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     if run.outcome == "failed" or counts.get("failed"):
         raise SystemExit(1)
+    if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)
+        raise SystemExit(SKIPPED_EXIT)
 
 
 @retention_cli.command("report")

@@ -47,6 +47,16 @@ def pg_execute(sql: str, dsn: str | None = None) -> list[tuple[Any, ...]]:
 
 
 @contextmanager
+def any_database(tmp_path: Path) -> Iterator[str]:
+    """The suite's database kind: a PostgreSQL database of the test's own, else a SQLite file."""
+    if PG_URL:
+        with pg_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'praclox.sqlite3'}"
+
+
+@contextmanager
 def pg_database() -> Iterator[str]:
     """A PostgreSQL database of the test's own (SQLAlchemy URL), dropped afterwards."""
     name = f"praclox_ops_{os.getpid()}_{secrets.token_hex(3)}"
@@ -120,13 +130,31 @@ class Installation:
         handle = log_path.open("wb")
         proc = subprocess.Popen([PRACLOX, *args], env=self.env(**env), cwd=self.instance, stdout=handle,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-        return Process(proc, log_path)
+        return Process(proc, log_path, handle)
 
     def prepare(self) -> None:
         """``praclox db upgrade`` and one staff user, as the README's production steps do."""
         self.cli("db", "upgrade")
         self.cli("user", "create", "operator@praclox.nl", "--name", "Operator", "--role", "staff",
                  PRACLOX_PASSWORD=PASSWORD)
+
+    def python(self, script: Path, *args: str, timeout: float = 300) -> str:
+        """Run a helper script with this installation's settings (as ``praclox shell`` would)."""
+        done = subprocess.run([sys.executable, str(script), *args], env=self.env(PYTHONPATH=str(REPO)),
+                              cwd=self.instance, capture_output=True, text=True, timeout=timeout, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Read the installation's database directly, as an operator with psql or sqlite3 would."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as conn:
+                return [tuple(row) for row in conn.execute(text(sql))]
+        finally:
+            engine.dispose()
 
     @contextmanager
     def gunicorn(self, workers: int = 2) -> Iterator[Server]:
@@ -138,19 +166,19 @@ class Installation:
              "5", "wsgi:app"],
             env=self.env(), cwd=self.instance, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        server = Server(Process(proc, log_path), f"http://127.0.0.1:{port}")
+        server = Server(Process(proc, log_path, handle), f"http://127.0.0.1:{port}")
         try:
             server.wait_until_live()
             yield server
         finally:
             server.process.stop()
-            handle.close()
 
 
 @dataclass
 class Process:
     proc: subprocess.Popen
     log_path: Path
+    handle: Any = None  # the log file the process writes to, closed when it ends
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -169,6 +197,11 @@ class Process:
     def kill9(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
+        self.close()
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -178,6 +211,7 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        self.close()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
