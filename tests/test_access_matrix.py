@@ -34,6 +34,7 @@ ACCESS: dict[str, object] = {
     "auth.login_verify": LOGIN_STEP,
     "auth.reset_request": PUBLIC,
     "auth.reset_password": TOKEN,
+    "auth.unlock_browser": TOKEN,
     "auth.reauth": LOGGED_IN,
     "auth.sessions_page": LOGGED_IN,
     "auth.end_session": LOGGED_IN,
