@@ -6,52 +6,47 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.operator.ops_support import REPO, Installation, any_database
+from ops_support import query, run_python
 
 HERE = Path(__file__).parent
 
 
-def _files(install: Installation) -> set[str]:
-    return {p.name for p in (install.instance / "documents").iterdir()}
+def _files(instance) -> set[str]:
+    return {p.name for p in (instance.path / "documents").iterdir()}
 
 
-def _rows(install: Installation) -> set[str]:
-    return {name for (name,) in install.query("SELECT stored_name FROM applicant_documents")}
+def _rows(instance) -> set[str]:
+    return {name for (name,) in query(instance, "SELECT stored_name FROM applicant_documents")}
 
 
-def test_a_file_left_by_a_kill_after_the_commit_is_swept_with_counts_in_the_job_run(tmp_path):
-    with any_database(tmp_path) as url:
-        install = Installation(tmp_path / "instance", url)
-        install.cli("db", "upgrade")
-        install.python(HERE / "seed_applicants.py", "5", "--documents")
-        assert len(_files(install)) == 5 and _files(install) == _rows(install)
+def test_a_file_left_by_a_kill_after_the_commit_is_swept_with_counts_in_the_job_run(make_instance):
+    instance = make_instance()
+    assert run_python(instance, HERE / "seed_applicants.py", "5", "--documents").returncode == 0
+    assert len(_files(instance)) == 5 and _files(instance) == _rows(instance)
 
-        killed = subprocess.run([sys.executable, str(HERE / "kill_after_commit.py"), "retention", "purge", "--yes"],
-                                env=install.env(PYTHONPATH=str(REPO)), cwd=install.instance, capture_output=True,
-                                text=True, timeout=120, check=False)
-        assert killed.returncode == -9, killed.stdout + killed.stderr
-        orphans = _files(install) - _rows(install)
-        assert len(orphans) == 1 and len(_rows(install)) == 4  # the row is gone, its file is not
-        assert _rows(install) <= _files(install)  # never a row without its file
+    killed = run_python(instance, HERE / "fault_after_commit.py", "kill", "applicant_documents",
+                        "retention", "purge", "--yes")
+    assert killed.returncode == -9, killed.stdout + killed.stderr
+    orphans = _files(instance) - _rows(instance)
+    assert orphans and len(orphans) + len(_rows(instance)) == 5  # rows gone, their files not
+    assert _rows(instance) <= _files(instance)  # never a row without its file
 
-        # just orphaned: it could be an upload on its way to its commit, so the sweep leaves it this time
-        first = install.cli("retention", "sweep-documents")
-        assert "recent=1" in first.stdout and "removed=0" in first.stdout, first.stdout
-        assert orphans <= _files(install)
+    # just orphaned: it could be an upload on its way to its commit, so the sweep leaves it this time
+    first = instance.praclox("retention", "sweep-documents")
+    assert f"recent={len(orphans)}" in first.stdout and "removed=0" in first.stdout, first.stdout
+    assert orphans <= _files(instance)
 
-        (orphan,) = orphans
-        an_hour_and_more_ago = time.time() - 3700
-        os.utime(install.instance / "documents" / orphan, (an_hour_and_more_ago, an_hour_and_more_ago))
-        second = install.cli("jobs", "run", "documents-sweep")
-        assert second.returncode == 0
-        assert _files(install) == _rows(install)
-        (counts,) = install.query("SELECT counts FROM job_runs WHERE job = 'documents-sweep' ORDER BY id DESC")[0]
-        assert json.loads(counts) == {"errors": 0, "files": 5, "orphans": 1, "recent": 0, "removed": 1}
+    an_hour_and_more_ago = time.time() - 3700
+    for orphan in orphans:
+        os.utime(instance.path / "documents" / orphan, (an_hour_and_more_ago, an_hour_and_more_ago))
+    instance.praclox("jobs", "run", "documents-sweep")
+    assert _files(instance) == _rows(instance)
+    (counts,) = query(instance, "SELECT counts FROM job_runs WHERE job = 'documents-sweep' ORDER BY id DESC")[0]
+    assert json.loads(counts) == {"errors": 0, "files": 5, "orphans": len(orphans), "recent": 0,
+                                  "removed": len(orphans)}
 
-        install.cli("retention", "purge", "--yes")
-        assert _files(install) == set() and _rows(install) == set()
+    instance.praclox("retention", "purge", "--yes")
+    assert _files(instance) == set() and _rows(instance) == set()
