@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, has_request_context, session
 
@@ -30,3 +32,14 @@ def select_locale() -> str:
         if preferred in locales:
             return preferred
     return current_app.config["DEFAULT_LOCALE"]
+
+
+def month_label(value: Any) -> str:
+    """A month as the reader's language names it (``mei 2026``), from a date or a ``2026-05`` key."""
+    from babel.dates import format_date
+    from flask_babel import get_locale
+
+    if isinstance(value, str):
+        year, month = (int(part) for part in value.split("-")[:2])
+        value = date(year, month, 1)
+    return format_date(value, "LLLL yyyy", locale=get_locale())

@@ -106,6 +106,7 @@ ACCESS: dict[str, object] = {
     "admin.users": {"admin"},
     "admin.create_user": {"admin"},
     "admin.edit_user": {"admin"},
+    "admin.revoke_feed": {"admin"},
     "admin.job_runs": {"admin"},
     "settings.index": {"admin"},
     # --- registrations, newsletter, API keys

@@ -17,6 +17,7 @@ UNCHECKED = {"static", "bootstrap.static", "main.health", "main.health_live", "m
 PASSWORD_CHANGE_EXEMPT = {"auth.password", "auth.logout", "static", "bootstrap.static", "main.language"}
 #: endpoints a user who must enrol a second factor may open before doing so
 ENROLMENT_EXEMPT = PASSWORD_CHANGE_EXEMPT | {
+    "auth.reauth",  # enrolment asks for the password again after the window
     "auth.two_factor", "auth.two_factor_start", "auth.two_factor_qr", "auth.two_factor_confirm",
 }
 

@@ -86,6 +86,7 @@ def two_factor() -> str:
 
 @bp.route("/account/two-factor/start", methods=["POST"])
 @login_required
+@sessions.require_recent_auth  # a stolen session must not tie the account to the thief's authenticator
 def two_factor_start() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -108,6 +109,7 @@ def two_factor_qr() -> Response:
 
 @bp.route("/account/two-factor/confirm", methods=["POST"])
 @login_required
+@sessions.require_recent_auth
 def two_factor_confirm() -> str | Response | tuple[str, int]:
     form = EnrolForm()
     factor = totp.factor_of(current_user)
