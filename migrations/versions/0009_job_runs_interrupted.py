@@ -1,14 +1,14 @@
 """job runs: the outcome "interrupted" (a run whose process died; its successor marks it)
 
-Revision ID: 0008_job_runs_interrupted
-Revises: 0007_security
+Revision ID: 0009_job_runs_interrupted
+Revises: 0008_review_items
 Create Date: 2026-11-27 11:20:00
 
 """
 from alembic import op
 
-revision = '0008_job_runs_interrupted'
-down_revision = '0007_security'
+revision = '0009_job_runs_interrupted'
+down_revision = '0008_review_items'
 branch_labels = None
 depends_on = None
 
