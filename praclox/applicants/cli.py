@@ -81,3 +81,13 @@ def report_command(fmt: str, as_of: str | None) -> None:
     for run, counts in report.runs:
         dry = " (dry run)" if run.dry_run else ""
         click.echo(f"  {run.started_at:%Y-%m-%d %H:%M} {run.outcome}{dry} purged={counts.get('purged', 0)}")
+
+
+def _add_sweep() -> None:
+    # the sweep lives with the documents; its command sits in this group next to the purge
+    from praclox.applicants.document_sweep import sweep_command
+
+    retention_cli.add_command(sweep_command)
+
+
+_add_sweep()
