@@ -25,6 +25,7 @@ ACCESS: dict[str, object] = {
     "main.health": PUBLIC,
     "main.health_live": PUBLIC,
     "main.health_ready": PUBLIC,
+    "main.favicon": PUBLIC,
     "main.language": PUBLIC,
     "main.index": LOGGED_IN,
     "auth.login": PUBLIC,
