@@ -1,15 +1,15 @@
 """default rejection reasons, so that a recruiter on a fresh install can reject (the admin edits the list)
 
-Revision ID: 0009_default_rejection_reasons
-Revises: 0008_review_items
+Revision ID: 0010_default_rejection_reasons
+Revises: 0009_job_runs_interrupted
 Create Date: 2026-11-27 12:00:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009_default_rejection_reasons'
-down_revision = '0008_review_items'
+revision = '0010_default_rejection_reasons'
+down_revision = '0009_job_runs_interrupted'
 branch_labels = None
 depends_on = None
 
