@@ -57,3 +57,28 @@ def test_signed_in_users_keep_their_own_language(login_as):
 def test_an_open_vacancy_reads_open_not_the_verb(login_as):
     page = login_as("recruiter").get("/applicants/vacancies").get_data(as_text=True)
     assert "<th>Open</th>" in page and "Openen" not in page
+
+
+def test_counts_read_as_dutch_plurals(app, login_as):
+    from datetime import date
+
+    from praclox.privacy import requests
+
+    officer = login_as("privacy_officer")
+    with app.test_request_context():
+        requests.create_request(requester_name="Een Verzoeker", requester_contact="een@verzoek.nl", kind="access",
+                                received_on=date(2026, 1, 2))
+        from praclox.extensions import db
+
+        db.session.commit()
+    page = officer.get("/privacy-officer/requests").get_data(as_text=True)  # received in January: overdue
+    assert "1 verzoek is over de termijn." in page and "(en)" not in page
+
+
+def test_messages_give_dates_in_words_not_iso(login_as):
+    officer = login_as("privacy_officer")
+    response = officer.post("/privacy-officer/requests/new", data={
+        "requester_name": "Iso Vrij", "requester_contact": "iso@vrij.nl", "kind": "access",
+        "received_on": "2026-11-02"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "2 december 2026" in page and "2026-12-02" not in page
