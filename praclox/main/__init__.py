@@ -70,6 +70,10 @@ def init_app(app: Flask) -> None:
     from praclox.i18n import month_label
 
     app.add_template_filter(month_label, "month_label")
+    from praclox.forms import one_line
+
+    # mail templates pass every user-given value through it: no value can start a line of its own
+    app.add_template_filter(one_line, "one_line")
 
     @app.context_processor
     def inject_nav() -> dict[str, Any]:
