@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         support,
         views,
         views_audit,
+        views_records,
         views_requests,
         views_subjects,
         views_support,
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     from praclox.privacy.suppression import erased_address_warning
 
     app.add_template_global(erased_address_warning, "erased_address_warning")
+    app.add_template_global(views_records.hit_url, "privacy_hit_url")
     from praclox.privacy.labels import (
         action_label,
         field_label,
