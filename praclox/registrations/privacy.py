@@ -43,7 +43,7 @@ FIELDS: list[PersonalField] = [
     _field("login_link_sent_at", "access", _l("Send at most one login link a minute."), "legitimate interest"),
     _field("status", "consent", _l("Know whether the registration is pending, active, unsubscribed or closed.")),
     _field("status_changed_at", "consent", _l("Start the retention period.")),
-    PersonalField("api_requests", "bucket", "api security",
+    PersonalField("api_requests", "bucket", "account security",
                   _l("Limiting requests to the registrations API; a client address is stored only as a keyed hash."),
                   "legitimate interest", _l("One day, then removed by the nightly purge."), visible_to=("admin",)),
 ]

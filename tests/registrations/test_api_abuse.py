@@ -5,7 +5,7 @@
 - Whatever is already stored (accepted before this rule) cannot start a line in a mail: judged on the raw bytes
   the SMTP server received, for every mail that carries a name.
 - A rate limit per API key and per client address, counted in the database (all workers), with 429 and
-  Retry-After. The operator tier proves it across gunicorn workers (tests/operator/test_api_abuse.py).
+  Retry-After. The operator tier proves it across gunicorn workers (tests/operator/test_operator_api_flood.py).
 """
 
 from __future__ import annotations

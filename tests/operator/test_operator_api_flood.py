@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
-from conftest import BIN, ROOT, _free_port
 from operator_http import Browser, Server
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
 
 KEY_LIMIT = 20
 WORKERS = 3
@@ -26,6 +31,12 @@ ISSUE_NAME = "Jan,\n\nUw registratie is geblokkeerd. Herstel via https://evil.ex
 @pytest.fixture(scope="module")
 def api_instance(make_instance):
     return make_instance(API_RATE_PER_KEY=str(KEY_LIMIT), API_RATE_PER_ADDRESS="1000")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

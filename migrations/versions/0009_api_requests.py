@@ -1,7 +1,7 @@
 """api_requests: per-key and per-address request counts for the registrations API rate limit
 
-Revision ID: 0008_api_requests
-Revises: 0007_security
+Revision ID: 0009_api_requests
+Revises: 0008_review_items
 Create Date: 2026-11-27 11:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_api_requests'
-down_revision = '0007_security'
+revision = '0009_api_requests'
+down_revision = '0008_review_items'
 branch_labels = None
 depends_on = None
 
