@@ -1,7 +1,7 @@
 """api_requests: per-key and per-address request counts for the registrations API rate limit
 
-Revision ID: 0009_api_requests
-Revises: 0008_review_items
+Revision ID: 0010_api_requests
+Revises: 0009_job_runs_interrupted
 Create Date: 2026-11-27 11:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_api_requests'
-down_revision = '0008_review_items'
+revision = '0010_api_requests'
+down_revision = '0009_job_runs_interrupted'
 branch_labels = None
 depends_on = None
 
