@@ -1,7 +1,7 @@
 """api_requests: per-key and per-address request counts for the registrations API rate limit
 
-Revision ID: 0010_api_requests
-Revises: 0009_job_runs_interrupted
+Revision ID: 0011_api_requests
+Revises: 0010_default_rejection_reasons
 Create Date: 2026-11-27 11:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_api_requests'
-down_revision = '0009_job_runs_interrupted'
+revision = '0011_api_requests'
+down_revision = '0010_default_rejection_reasons'
 branch_labels = None
 depends_on = None
 
