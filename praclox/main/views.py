@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from praclox.main import panels_for
+from praclox.domain import registry
 from praclox.urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -13,7 +13,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def index() -> str:
-    panels = [(p, p.context()) for p in panels_for(current_user)]
+    panels = [(p, p.context()) for p in registry().panels_for(current_user)]
     return render_template("main/dashboard.html", panels=panels)
 
 

@@ -59,7 +59,7 @@ def _pages(app, page) -> list[str]:
 
 
 def test_no_page_scrolls_sideways_on_a_phone_or_a_laptop(app, journey, page, make_user, make_office):
-    seed_records(app, make_office)
+    seed_records(app)
     user, secret = _user_with_every_role(app, make_user)
     journey.login(user.email, TEST_PASSWORD, code=pyotp.TOTP(secret).now())
     page.wait_for_url("**/")

@@ -59,7 +59,7 @@ def _send_every_kind(app, make_user) -> None:
 
 def test_every_mail_is_catalogue_text_and_data(app, make_user, make_office, smtp_server):
     with time_machine.travel(MONDAY, tick=False):
-        seed_records(app, make_office)
+        seed_records(app)
         findings = Findings(app)
         data = findings.data() + ["Walk news body", "Nieuws"]
         with pseudo_locale(app):

@@ -121,7 +121,7 @@ def one_register(findings: Findings, where: str, texts: list[str], *, formal: bo
 
 
 def test_every_page_shows_only_dutch_catalogue_text_and_data(app, login_as, make_office, client_login, findings):
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     client_area = client_login(office_id=1)
     data = findings.data()
@@ -141,7 +141,7 @@ def test_every_page_shows_only_dutch_catalogue_text_and_data(app, login_as, make
 
 
 def test_csv_files_have_dutch_headers_and_values(app, login_as, make_office, findings):
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     data = findings.data()
     urls = [url_for_rule(rule, "1") for rule, _m in rules(app, ("GET",)) if "csv" in rule.rule or "export" in rule.rule]
