@@ -19,6 +19,7 @@ from praclox.dates.access import DATE_ROLES, may_see_personal_dates
 from praclox.dates.feeds import locale_of
 from praclox.dates.models import ReminderPreference, ReminderSent
 from praclox.extensions import db
+from praclox.forms import one_line
 
 log = logging.getLogger("praclox.dates.reminders")
 
@@ -78,10 +79,11 @@ def due_users(day: date) -> list[tuple[User, str]]:
 
 
 def _digest_line(entry: services.Entry, show_day: bool) -> str:
-    when = format_date(entry.occ.on, "EEE d MMM") + "  " if show_day else "  "
+    # a list mark first: a line never starts with a stored name
+    when = format_date(entry.occ.on, "EEE d MMM") + "  " if show_day else "  - "
     star = " ★" if entry.occ.milestone else ""
     done = _(" (congratulated)") if entry.mark else ""
-    return f"{when}{entry.title}{star} — {entry.row.office_name}{done}"
+    return f"{when}{one_line(entry.title)}{star} — {one_line(entry.row.office_name)}{done}"
 
 
 def digest_lines(ag: agenda.Agenda, month_url: str) -> list[str]:
@@ -96,7 +98,7 @@ def digest_lines(ag: agenda.Agenda, month_url: str) -> list[str]:
             lines.append(format_date(day.on, "EEEE d MMMM"))
             lines += [_digest_line(entry, False) for entry in day.entries]
             if day.folded:
-                lines.append("  " + _("and %(n)d more on this day: %(url)s", n=day.folded,
+                lines.append("  - " + _("and %(n)d more on this day: %(url)s", n=day.folded,
                                       url=f"{month_url}?year={day.on.year}&month={day.on.month}"))
     return lines
 
@@ -110,7 +112,7 @@ def build_digest(user: User, frequency: str, day: date) -> tuple[str, str, int]:
         lines = digest_lines(ag, url)
         subject = _("Birthdays and anniversaries %(start)s – %(end)s",
                     start=format_date(day, "d MMM"), end=format_date(end, "d MMM"))
-        parts = [_("Hello %(name)s,", name=user.name), "",
+        parts = [_("Hello %(name)s,", name=one_line(user.name)), "",
                  _("The coming birthdays and anniversaries of our contacts:"), ""]
         parts += lines or [_("Nothing in this period.")]
         parts += ["", _("★ marks a milestone."), _("The calendar: %(url)s", url=url), "",
