@@ -99,10 +99,12 @@ def purge_counts_by_month() -> list[dict[str, Any]]:
 
 
 def purge_job() -> dict[str, int]:
-    """The scheduled purge (also removes used client-login nonces older than a day)."""
+    """The scheduled purge (also removes used client-login nonces and API request counts older than a day)."""
     counts = purge()
     from praclox.client.services import forget_used_nonces
+    from praclox.registrations.ratelimit import forget_older_than
 
     counts["nonces"] = forget_used_nonces()
+    counts["api_requests"] = forget_older_than(24)
     db.session.commit()
     return counts
