@@ -59,11 +59,12 @@ class Server:
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
                 conn.request("GET", "/login", headers={"X-Forwarded-Proto": "https"})
-                if conn.getresponse().status < 500:
+                status = conn.getresponse().status
+                if status < 500:
                     return True
             except (OSError, http.client.HTTPException):  # not listening yet, or a worker still booting
                 pass
-            finally:
+            finally:  # a refused connection must not leave its socket to the garbage collector
                 conn.close()
             time.sleep(0.2)
         return False
