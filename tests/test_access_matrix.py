@@ -23,6 +23,7 @@ ACCESS: dict[str, object] = {
     "static": PUBLIC,
     "bootstrap.static": PUBLIC,
     "main.health": PUBLIC,
+    "main.favicon": PUBLIC,
     "main.language": PUBLIC,
     "main.index": LOGGED_IN,
     "auth.login": PUBLIC,
