@@ -33,8 +33,8 @@ DOMAINS = (
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application: configuration, extensions, domains."""
+    from praclox import compression, crypto, logging_setup, security
     from praclox import config as config_module
-    from praclox import crypto, logging_setup, security
     from praclox.db import install_sqlite_pragmas
     from praclox.domain import wire
     from praclox.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     wire(app, tuple(import_module(f"{name}.domain").DOMAIN for name in DOMAINS))
     security.init_app(app)
+    compression.init_app(app)
 
     from praclox.privacy.keys import check_keys
 

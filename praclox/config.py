@@ -42,6 +42,11 @@ class Defaults:
     SMTP_TIMEOUT = 10
     PROXY_FIX = False
     PASSWORD_MIN_LENGTH = 12
+    #: built iCal feed bodies kept in each worker's memory (bytes)
+    FEED_CACHE_BYTES = 64 * 1024 * 1024
+    #: requests per minute to the registrations API, per API key and per client address (all workers together)
+    API_RATE_PER_KEY = 60
+    API_RATE_PER_ADDRESS = 60
 
 
 def _coerce(raw: str, current: Any) -> Any:

@@ -127,6 +127,8 @@ class FeedState:
 
     key: str
     last_modified: datetime
+    #: the calendar stamp the content was built from (older cached bodies are dropped)
+    changed: datetime
     locale: str
     day: Any
     cutoff: int
@@ -143,7 +145,7 @@ def state(feed: Feed) -> FeedState:
     parts = (ical.FORMAT_VERSION, feed.id, feed.name, feed.kinds, feed.show_child_names, feed.changed_at.isoformat(),
              changed.isoformat(), day.isoformat(), locale, cutoff, current_app.config["BASE_URL"])
     key = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-    return FeedState(key, last_modified, locale, day, cutoff)
+    return FeedState(key, last_modified, changed, locale, day, cutoff)
 
 
 def build_body(feed: Feed, st: FeedState) -> bytes:
