@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from praclox.audit.services import forget_record
-from praclox.clock import TZ, today
+from praclox.clock import today, zone
 from praclox.extensions import db
 from praclox.registrations.models import Registration, RegistrationPurge, Status
 from praclox.settings import services as settings
@@ -34,7 +34,7 @@ def reason_labels() -> dict[str, Any]:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, TZ)
+    return datetime.combine(day, time.min, zone())
 
 
 def cutoff(as_of: date, days: int) -> datetime:
