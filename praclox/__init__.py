@@ -32,6 +32,7 @@ DOMAINS = (
     "praclox.admin",
     "praclox.jobs",
     "praclox.settings",
+    "praclox.outbox",
     "praclox.offices",
     "praclox.dates",
     "praclox.registrations",

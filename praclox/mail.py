@@ -1,10 +1,14 @@
-"""Outgoing e-mail through the company's own SMTP relay (STARTTLS when offered)."""
+"""Outgoing e-mail through the company's own SMTP relay (STARTTLS when offered).
+
+Every mail goes through the outbox (``queue_mail``); only the scheduler's outbox job calls ``send``.
+"""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -61,6 +65,12 @@ def send(message: EmailMessage) -> None:
         raise MailFailed(type(exc).__name__) from exc
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None,
-              headers: dict[str, str] | None = None) -> None:
-    send(build_message(to, subject, text, html, headers))
+def queue_mail(to: str, subject: str, text: str, *, kind: str, key: str | None = None,
+               headers: dict[str, str] | None = None, send_before: datetime | None = None) -> bool:
+    """Put a mail in the outbox, in the caller's transaction (the caller commits); False for a duplicate ``key``.
+
+    Nothing here talks to the relay: the scheduler's ``outbox.send`` job does, with retries.
+    """
+    from praclox.outbox.services import enqueue
+
+    return enqueue(to, subject, text, kind=kind, key=key, headers=headers, send_before=send_before)

@@ -13,7 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
-from praclox_testsupport import RUN_LOG, SECRETS, TEST_PASSWORD, leaks, remember_secret
+from praclox_testsupport import RUN_LOG, SECRETS, TEST_PASSWORD, leaks, remember_secret, run_outbox
 from sqlalchemy import text
 
 from praclox import create_app
@@ -79,6 +79,7 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config)
     with app.app_context():
         db.create_all()
+    SENDING_APPS[:] = [app]  # the app whose outbox ``MailSink.delivered()`` sends
     yield app
     with app.app_context():
         db.session.remove()
@@ -179,6 +180,10 @@ def make_office(app: Flask) -> Callable[..., int]:
     return factory
 
 
+#: the app of the running test (set by the ``app`` fixture)
+SENDING_APPS: list[Flask] = []
+
+
 class MailSink:
     """Collects the messages a real local SMTP server (aiosmtpd) received."""
 
@@ -194,6 +199,15 @@ class MailSink:
         message.raw = bytes(envelope.original_content or envelope.content)  # type: ignore[attr-defined]
         self.messages.append(message)
         return "250 OK"
+
+    def delivered(self) -> list[Any]:
+        """Run the scheduler's outbox job (``outbox.send``) for the test's app, then what this server received.
+
+        Mail is written to the outbox by requests and sent only by that job; this is the scheduler's next run.
+        """
+        for app in SENDING_APPS:
+            run_outbox(app)
+        return self.messages
 
 
 @pytest.fixture

@@ -53,3 +53,11 @@ def leaks(lines: list[str], secrets_: set[str]) -> list[tuple[str, str]]:
     """Each (secret, line) where a remembered secret appears in a log line (case-insensitive)."""
     lowered = [(line, line.lower()) for line in lines]
     return [(secret, line) for secret in sorted(secrets_) for line, low in lowered if secret.lower() in low]
+
+
+def run_outbox(app: Any) -> Any:
+    """Send what the outbox holds through the scheduler's own job (``outbox.send``), as the scheduler would
+    a minute later; returns the recorded job run."""
+    from praclox.scheduler import run_job
+
+    return run_job(app, "outbox.send")

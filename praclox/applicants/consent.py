@@ -82,7 +82,7 @@ def send_request(applicant: Applicant, *, renewal: bool = False) -> None:
         subject = _("Renew your consent: may we keep your application?") if renewal else _(
             "May we keep your application for future vacancies?")
         body = render_template("applicants/mail/consent_request.txt", **context)
-    mail.send_mail(applicant.email, subject, body)
+    mail.queue_mail(applicant.email, subject, body, kind="applicants.consent")
     audit("update", applicant, fields=["consent_request"])
 
 
@@ -143,10 +143,6 @@ def send_renewal_requests(as_of: date | None = None) -> dict[str, int]:
         except services.ApplicantError:
             counts["no_email"] += 1
             consent.renewal_requested_on = as_of  # nothing to send to; do not try every day
-        except (mail.MailNotConfigured, mail.MailFailed):
-            db.session.rollback()
-            counts["failed"] += 1
-            continue
         else:
             consent.renewal_requested_on = as_of
             counts["asked"] += 1

@@ -55,11 +55,8 @@ def send_monthly_reports() -> dict[str, int]:
             subject = _("Retention report %(month)s", month=month_label(month))
             body = render_template("applicants/mail/report.txt", report=report, rules=rule_labels(),
                                    window=reports.DUE_WINDOW_DAYS, run_outcome=reports.run_outcome)
-        try:
-            mail.send_mail(user.email, subject, body)
-        except (mail.MailNotConfigured, mail.MailFailed):
-            counts["failed"] += 1
-            continue
+        mail.queue_mail(user.email, subject, body, kind="applicants.report",
+                        key=f"applicants.report:{user.id}:{month.isoformat()}")
         subscription.last_sent_month = month
         db.session.commit()
         counts["sent"] += 1

@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from praclox import mail
 from praclox.applicants import consent as consent_links
 from praclox.applicants import documents, services
 from praclox.applicants.forms import (
@@ -246,12 +245,6 @@ def request_consent(applicant_id: int) -> Response:
     except services.ApplicantError as exc:
         db.session.rollback()
         flash(error_message(exc.code), "danger")
-    except mail.MailNotConfigured:
-        db.session.rollback()
-        flash(_("E-mail is not configured; the request was not sent."), "danger")
-    except mail.MailFailed:
-        db.session.rollback()
-        flash(_("The mail server did not accept the message; try again later."), "danger")
     else:
         db.session.commit()
         flash(_("Consent request sent."), "success")

@@ -120,8 +120,8 @@ def two_factor_confirm() -> str | Response | tuple[str, int]:
         codes = totp.confirm(current_user, form.code.data)
         if codes is not None:
             sessions.mark_authenticated()
-            db.session.commit()
             notices.send_notice(current_user, "two_factor_on")
+            db.session.commit()
             flash(_("Two-step login is on."), "success")
             return render_template("auth/recovery_codes.html", codes=codes)
         db.session.rollback()
@@ -139,8 +139,8 @@ def recovery_codes() -> str | Response:
     if not ActionForm().validate_on_submit() or not totp.is_enrolled(current_user):
         return redirect(url_for("auth.two_factor"))
     codes = totp.new_recovery_codes(current_user)
-    db.session.commit()
     notices.send_notice(current_user, "recovery_codes")
+    db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
@@ -154,8 +154,8 @@ def two_factor_remove() -> Response:
         flash(_("Your roles require two-step login; it cannot be switched off."), "warning")
         return redirect(url_for("auth.two_factor"))
     totp.remove(current_user, actor=current_user)
-    db.session.commit()
     notices.send_notice(current_user, "two_factor_off")
+    db.session.commit()
     flash(_("Two-step login is off."), "info")
     return redirect(url_for("auth.two_factor"))
 
@@ -171,7 +171,7 @@ def admin_reset_two_factor(user_id: int) -> Response:
     totp.remove(user, actor=current_user)
     services.end_other_sessions(user)
     sessions.end_all(user)
-    db.session.commit()
     notices.send_notice(user, "two_factor_off")
+    db.session.commit()
     flash(_("Two-step login removed; the user sets it up again at the next login."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -69,6 +69,6 @@ def reset_two_factor(email: str) -> None:
     totp.remove(user, actor=None)
     services.end_other_sessions(user)
     sessions.end_all(user)
-    db.session.commit()
     notices.send_notice(user, "two_factor_off")
+    db.session.commit()
     click.echo("Second factor removed; every session of the user has ended.")

@@ -44,12 +44,6 @@ def _send(user: User, event: str) -> bool:
         "password at once at %(url)s and tell the administrator.\n",
         name=one_line(user.name), what=_what(event), url=f"{base}/password-reset",
     )
-    try:
-        mail.send_mail(user.email, _("Praclox CRM: your sign-in details changed"), text)
-    except mail.MailNotConfigured:
-        log.info("notice %s not sent: no SMTP host configured", event)
-        return False
-    except mail.MailFailed:
-        return False
-    log.info("notice %s sent to 1 account holder", event)
+    mail.queue_mail(user.email, _("Praclox CRM: your sign-in details changed"), text, kind="auth.notice")
+    log.info("notice %s queued for 1 account holder", event)
     return True

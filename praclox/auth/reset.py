@@ -57,14 +57,8 @@ def request_reset(email: str) -> bool:
         "your password stays as it is.\n",
         name=one_line(user.name), link=link,
     )
-    try:
-        mail.send_mail(user.email, _("Praclox CRM: choose a new password"), text)
-    except mail.MailNotConfigured:
-        log.warning("password reset mail not sent: no SMTP host configured")
-        return False
-    except mail.MailFailed:
-        return False
-    log.info("password reset mail sent to 1 account holder")
+    mail.queue_mail(user.email, _("Praclox CRM: choose a new password"), text, kind="auth.reset")
+    log.info("password reset mail queued for 1 account holder")
     return True
 
 

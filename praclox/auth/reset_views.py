@@ -62,8 +62,8 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
             form.new.errors.append(str(exc))
         else:
             throttle.record_attempt(user.email, success=True, kind="reset")
-            db.session.commit()
             notices.send_notice(user, "password_reset")
+            db.session.commit()
             flash(_("Your password has been set; every session was logged out. Log in with it now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

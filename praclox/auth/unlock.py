@@ -75,12 +75,6 @@ def tell_user_of_attempts(user: User) -> bool:
         "%(link)s\n\nIf the attempts were not yours, choose a new password at %(url)s.\n",
         name=one_line(user.name), link=f"{base}/unlock/{make_token(user)}", url=f"{base}/password-reset",
     )
-    try:
-        mail.send_mail(user.email, _("Praclox CRM: failed login attempts"), text)
-    except mail.MailNotConfigured:
-        log.warning("lockout notice not sent: no SMTP host configured")
-        return False
-    except mail.MailFailed:
-        return False
-    log.info("lockout notice sent to 1 account holder")
+    mail.queue_mail(user.email, _("Praclox CRM: failed login attempts"), text, kind="auth.lockout")
+    log.info("lockout notice queued for 1 account holder")
     return True

@@ -61,6 +61,7 @@ def _notice_after_the_answer(email: str) -> None:
             user = services.get_by_email(email)
             if user is not None and user.active:
                 unlock.tell_user_of_attempts(user)
+                db.session.commit()
 
     @after_this_request
     def attach(response: Response) -> Response:
@@ -215,9 +216,9 @@ def password() -> str | Response | tuple[str, int]:
             return render_template("auth/password.html", form=form), 422
         sessions.end_all(user, keep=session.get(sessions.SESSION_KEY))
         sessions.mark_authenticated()
+        notices.send_notice(user, "password_changed")
         db.session.commit()
         login_user(user)  # keep this session under the new version
-        notices.send_notice(user, "password_changed")
         flash(_("Your password has been changed; other sessions have been logged out."), "success")
         return redirect(url_for("main.index"))
     status = 422 if form.is_submitted() else 200

@@ -122,12 +122,8 @@ def send_link(registration: Registration) -> bool:
     url = current_app.config["BASE_URL"].rstrip("/") + url_for("client.magic", token=login_token(registration))
     text = render_template("client/mail_login.txt", registration=registration, url=url,
                            minutes=int(LINK_MAX_AGE.total_seconds() // 60))
-    try:
-        mail.send_mail(registration.email, _("Your login link for the Praclox client area"), text)
-    except (mail.MailNotConfigured, mail.MailFailed):
-        log.warning("client login link not sent")
-        return False
-    return True
+    return mail.queue_mail(registration.email, _("Your login link for the Praclox client area"), text,
+                           kind="client.login_link")
 
 
 def forget_used_nonces(older_than: timedelta = timedelta(days=1)) -> int:

@@ -90,6 +90,7 @@ def _link_sender(app: Flask, registration_id: int) -> Callable[[], None]:
             registration = db.session.get(Registration, registration_id)
             if registration is not None:
                 services.send_link(registration)
+                db.session.commit()
 
     return send
 

@@ -69,7 +69,7 @@ def remind(dry_run: bool) -> None:
     if dry_run:
         counts = reminders.send_digests(dry_run=True)
         db.session.rollback()
-        click.echo(f"dry run: {counts['sent']} digest(s) would be sent, {counts['empty']} have nothing to report")
+        click.echo(f"dry run: {counts['queued']} digest(s) would be sent, {counts['empty']} have nothing to report")
         return
     if not current_app.config.get("SMTP_HOST"):
         click.echo("no SMTP host configured (PRACLOX_SMTP_HOST): digests are skipped")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, format_date
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from praclox import mail
 from praclox.auth.models import User, UserRole
-from praclox.clock import today
+from praclox.clock import today, zone
 from praclox.dates import agenda, services
 from praclox.dates.access import DATE_ROLES, may_see_personal_dates
 from praclox.dates.feeds import locale_of
@@ -27,10 +27,6 @@ JOB_ID = "dates-reminders"
 FREQUENCIES = ("off", "daily", "weekly")
 #: how far ahead each digest looks (today included)
 HORIZON = {"daily": 7, "weekly": 14}
-
-
-class DigestsFailed(RuntimeError):
-    """Some digests could not be handed to the relay; they are retried at the next run."""
 
 
 def frequency_of(user_id: int) -> str:
@@ -129,12 +125,12 @@ def send_digests(day: date | None = None, *, dry_run: bool = False) -> Mapping[s
     """
     day = day or today()
     due = due_users(day)
-    counts = {"sent": 0, "empty": 0, "failed": 0, "skipped": 0}
+    counts = {"queued": 0, "empty": 0, "skipped": 0}
     if not due:
         return counts
     if dry_run:
         for user, frequency in due:
-            counts["empty" if build_digest(user, frequency, day)[2] == 0 else "sent"] += 1
+            counts["empty" if build_digest(user, frequency, day)[2] == 0 else "queued"] += 1
         return counts
     if not mail.is_configured():
         log.info("reminder digests skipped: no SMTP host configured (%d due)", len(due))
@@ -148,19 +144,19 @@ def send_digests(day: date | None = None, *, dry_run: bool = False) -> Mapping[s
             db.session.commit()
             counts["empty"] += 1
             continue
-        try:
-            mail.send_mail(user.email, subject, text)
-        except mail.MailFailed:
-            db.session.rollback()
-            counts["failed"] += 1
-            continue
+        # queued with its record in one commit; the outbox retries it until sent or until the day is over
+        mail.queue_mail(user.email, subject, text, kind="dates.digest", key=f"dates.digest:{user.id}:{record.period}",
+                        send_before=end_of(day))
         db.session.add(record)
         db.session.commit()
-        counts["sent"] += 1
+        counts["queued"] += 1
     log.info("reminder digests: %s", counts)
-    if counts["failed"]:
-        raise DigestsFailed(f"{counts['failed']} digest(s) not sent; retried at the next run")
     return counts
+
+
+def end_of(day: date) -> datetime:
+    """Midnight after ``day`` in the office's time zone: a digest for ``day`` is worthless after it."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone())
 
 
 def job() -> Mapping[str, int]:

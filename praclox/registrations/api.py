@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from praclox.extensions import csrf, db
 from praclox.forms import is_one_line
 from praclox.registrations import mailing, ratelimit, services
-from praclox.registrations.models import Registration
 
 log = logging.getLogger("praclox.registrations")
 
@@ -138,20 +136,11 @@ def create_registration() -> tuple[Response, int]:
     registration, due = services.register(
         services.Submitted(submitted.name, submitted.email, submitted.newsletter, evidence[:500]), source="api"
     )
+    if due and services.confirmation_may_be_sent(registration):
+        # into the outbox with the registration (one commit); the scheduler mails it, so the answer's timing
+        # tells nothing, and concurrent posts of one address share one confirmation key
+        mailing.send_confirmation(registration)
     db.session.commit()
     response = jsonify({"status": "accepted"})
-    if due and services.confirmation_may_be_sent(registration):
-        # mailed after the answer has gone out, so its timing cannot tell a new address from a known one
-        response.call_on_close(_confirmation_sender(current_app._get_current_object(), registration.id))
     log.info("registration accepted via API key %d", key.id)
     return response, 202
-
-
-def _confirmation_sender(app: Flask, registration_id: int) -> Callable[[], None]:
-    def send() -> None:
-        with app.test_request_context():
-            registration = db.session.get(Registration, registration_id)
-            if registration is not None and mailing.send_confirmation(registration):
-                db.session.commit()
-
-    return send

@@ -67,14 +67,16 @@ def _today() -> date:
 def send_newsletter(subject: str, body_file: Path) -> None:
     """Mail BODY_FILE (plain text) to the confirmed list, each with a one-click unsubscribe link."""
     from praclox import mail
+    from praclox.extensions import db
     from praclox.progress import progress
     from praclox.registrations import mailing, services
 
-    try:
-        with current_app.test_request_context():
-            body = body_file.read_text(encoding="utf-8")
-            with progress("Sending the newsletter", len(services.confirmed_list())) as bar:
-                counts = mailing.send_newsletter(subject, body, on_sent=bar.advance)
-    except mail.MailNotConfigured as exc:
-        raise click.ClickException("no SMTP relay configured (PRACLOX_SMTP_HOST)") from exc
-    click.echo(f"sent {counts['sent']}, failed {counts['failed']}")
+    if not mail.is_configured():
+        raise click.ClickException("no SMTP relay configured (PRACLOX_SMTP_HOST)")
+    with current_app.test_request_context():
+        body = body_file.read_text(encoding="utf-8")
+        with progress("Queueing the newsletter", len(services.confirmed_list())) as bar:
+            counts = mailing.send_newsletter(subject, body, on_sent=bar.advance)
+        db.session.commit()
+    # the scheduler's outbox job sends them, a batch a minute, with retries
+    click.echo(f"queued {counts['queued']} for the outbox")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -96,38 +97,44 @@ def unsubscribe_headers(registration: Registration) -> dict[str, str]:
 
 
 def send_confirmation(registration: Registration) -> bool:
-    """Mail the confirmation link; True when sent. The caller commits (the sent time is recorded)."""
+    """Queue the confirmation link in the outbox; True when queued. The caller commits (mail and sent time)."""
     text = render_template(
         "registrations/mail_confirm.txt", registration=registration, url=confirm_url(registration),
         days=CONFIRM_MAX_AGE.days,
     )
-    try:
-        mail.send_mail(registration.email, _("Please confirm your registration with Praclox"), text)
-    except mail.MailNotConfigured:
-        log.warning("confirmation mail not sent: no SMTP relay configured")
-        return False
-    except mail.MailFailed:
-        return False
+    if not mail.queue_mail(registration.email, _("Please confirm your registration with Praclox"), text,
+                           kind="registrations.confirm", key=confirmation_key(registration)):
+        return False  # the same confirmation is already in the outbox (a concurrent or repeated post)
     services.mark_confirmation_sent(registration)
     return True
+
+
+def confirmation_key(registration: Registration) -> str:
+    """One confirmation per registration, per state of what it asked for, per ten minutes.
+
+    Concurrent posts of one new address all compute the same key; the outbox's unique constraint keeps one.
+    """
+    changed = max((t for t in (registration.status_changed_at, registration.newsletter_opt_in_at) if t),
+                  default=None)
+    stamp = changed.isoformat() if changed else "-"
+    return f"registrations.confirm:{registration.id}:{stamp}:{int(time.time()) // 600}"
 
 
 def send_newsletter(subject: str, body: str, *, on_sent: Callable[[int], None] | None = None) -> dict[str, int]:
     """Send one newsletter to everyone on the confirmed list, each with their own unsubscribe link;
     ``on_sent(1)`` after each message (the command's progress)."""
-    counts = {"sent": 0, "failed": 0}
+    counts = {"queued": 0, "failed": 0}
     recipients = services.confirmed_list()
     for registration in recipients:
         text = render_template(
             "registrations/mail_newsletter.txt", body=body, url=unsubscribe_url(registration)
         )
-        try:
-            mail.send_mail(registration.email, subject, text, headers=unsubscribe_headers(registration))
-        except mail.MailFailed:
-            counts["failed"] += 1
+        if mail.queue_mail(registration.email, subject, text, kind="registrations.newsletter",
+                           headers=unsubscribe_headers(registration)):
+            counts["queued"] += 1
         else:
-            counts["sent"] += 1
+            counts["failed"] += 1
         if on_sent is not None:
             on_sent(1)
-    log.info("newsletter: %d sent, %d failed", counts["sent"], counts["failed"])
+    log.info("newsletter: %d queued", counts["queued"])
     return counts

@@ -37,9 +37,9 @@ def _error_message(reason: str) -> str:
 def _send_confirmation(registration: Registration) -> None:
     if mailing.send_confirmation(registration):
         db.session.commit()
-        flash(_("A confirmation link has been mailed."), "info")
+        flash(_("A confirmation link will be mailed within a minute."), "info")
     else:
-        flash(_("The confirmation mail could not be sent; try again later."), "warning")
+        flash(_("A confirmation link is already on its way."), "info")
 
 
 @bp.route("/")

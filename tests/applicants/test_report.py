@@ -131,6 +131,6 @@ def test_monthly_report_mail_goes_once_to_subscribers(app, login_as, smtp_server
     with app.test_request_context():
         assert send_monthly_reports()["sent"] == 1
         assert send_monthly_reports()["sent"] == 0
-    [message] = smtp_server.messages
+    [message] = smtp_server.delivered()
     assert message.envelope_to == [officer.user.email]
     assert "Person" not in message.get_body(("plain",)).get_content()

@@ -35,18 +35,18 @@ def test_five_failures_from_one_address_slow_it_even_for_the_right_password_and_
     user = make_user("staff")
     with time_machine.travel(START, tick=False):
         answers = fail(client, user.email, 5)
-        assert smtp_server.messages == []  # mailed once the answer is out: its timing tells no known address
+        assert smtp_server.delivered() == []  # mailed once the answer is out: its timing tells no known address
         for answer in answers:
             answer.close()
         response = post_login(client, user.email)
     assert response.status_code == 429
     assert "Te veel mislukte pogingen" in response.get_data(as_text=True)
-    assert len(smtp_server.messages) == 1
-    message = smtp_server.messages[0]
+    assert len(smtp_server.delivered()) == 1
+    message = smtp_server.delivered()[0]
     assert message["To"] == user.email and "http://crm.test/unlock/" in message.get_content()
     with time_machine.travel(START + timedelta(seconds=30), tick=False):
         fail(client, user.email, 1)[0].close()
-    assert len(smtp_server.messages) == 1  # one notice per lock, not per attempt
+    assert len(smtp_server.delivered()) == 1  # one notice per lock, not per attempt
 
 
 def test_the_lock_grows_with_each_further_failure_and_then_ends(client, make_user):
@@ -85,7 +85,7 @@ def test_an_unknown_address_is_locked_the_same_way_and_gets_no_mail(client, smtp
         answers = fail(client, "nobody-here@praclox.nl", 5)
         locked = post_login(client, "nobody-here@praclox.nl")
     assert {a.status_code for a in answers} == {200} and locked.status_code == 429
-    assert smtp_server.messages == []
+    assert smtp_server.delivered() == []
 
 
 def test_many_failures_from_one_address_lock_that_address_for_every_account(app, make_user):
@@ -140,8 +140,8 @@ def test_a_flood_from_many_addresses_closes_the_account_but_the_mailed_link_lets
             post_login(app.test_client(), admin.email, WRONG, environ_base=addr(n)).close()
         owner = app.test_client()
         assert post_login(owner, admin.email, environ_base=OWNER).status_code == 429
-        assert len(smtp_server.messages) == 2  # at the fifth failure and at the ceiling
-        body = smtp_server.messages[-1].get_content()
+        assert len(smtp_server.delivered()) == 2  # at the fifth failure and at the ceiling
+        body = smtp_server.delivered()[-1].get_content()
         link = re.search(r"http://crm\.test(/unlock/[A-Za-z0-9_.-]+)", body).group(1)
         remember_secret(link.rsplit("/", 1)[1])
         assert owner.get(link).status_code == 200  # a mail scanner opening the link unlocks nothing

@@ -76,7 +76,7 @@ def test_the_weekly_digest_is_grouped_the_same_way(frozen, app, smtp_server, mak
         reminders.set_frequency(user.id, "weekly")
         db.session.commit()
     assert run_job(app, reminders.JOB_ID).outcome == "ok"
-    [message] = smtp_server.messages
+    [message] = smtp_server.delivered()
     text = message.get_content()
     today = _between(text, "Vandaag", "Deze week")
     week = _between(text, "Deze week", "Daarna")

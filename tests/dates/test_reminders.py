@@ -68,8 +68,8 @@ def test_the_job_is_registered_at_seven(app):
 def test_digests_arrive_once_per_period(frozen, app, smtp_server, subscribers, occasions_ahead):
     daily, weekly = subscribers
     run = run_job(app)
-    assert run.outcome == "ok" and json.loads(run.counts)["sent"] == 2
-    by_rcpt = {m.envelope_to[0]: m for m in smtp_server.messages}
+    assert run.outcome == "ok" and json.loads(run.counts)["queued"] == 2
+    by_rcpt = {m.envelope_to[0]: m for m in smtp_server.delivered()}
     assert set(by_rcpt) == {"dagelijks@praclox.nl", "wekelijks@praclox.nl"}
     daily_text = by_rcpt["dagelijks@praclox.nl"].get_content()
     assert "Anna Aal wordt 50 (Sarah)" in daily_text
@@ -80,32 +80,56 @@ def test_digests_arrive_once_per_period(frozen, app, smtp_server, subscribers, o
     assert "Verjaardagen en jubilea" in by_rcpt["dagelijks@praclox.nl"]["Subject"]
     # the job runs again the same day: nothing new
     run_job(app)
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.delivered()) == 2
     # the next day: the daily digest again, the weekly one not
     frozen.shift(timedelta(days=1))
     run_job(app)
-    assert [m.envelope_to[0] for m in smtp_server.messages[2:]] == ["dagelijks@praclox.nl"]
+    assert [m.envelope_to[0] for m in smtp_server.delivered()[2:]] == ["dagelijks@praclox.nl"]
     # next Monday: both
     frozen.shift(timedelta(days=6))
     run_job(app)
-    assert sorted(m.envelope_to[0] for m in smtp_server.messages[3:]) == ["dagelijks@praclox.nl",
+    assert sorted(m.envelope_to[0] for m in smtp_server.delivered()[3:]) == ["dagelijks@praclox.nl",
                                                                          "wekelijks@praclox.nl"]
 
 
-def test_a_failing_relay_is_retried_at_the_next_run_and_shows_in_the_job_run(
-        frozen, app, smtp_server, subscribers, occasions_ahead):
-    from praclox.dates.models import ReminderSent
+def test_a_failing_relay_is_retried_until_the_digests_arrive(frozen, app, smtp_server, subscribers,
+                                                              occasions_ahead):
+    from praclox_testsupport import run_outbox
+
+    from praclox.outbox.models import OutboxMail
 
     port = app.config["SMTP_PORT"]
     app.config["SMTP_PORT"] = 1  # nothing listens there
-    failed = run_job(app)
-    assert failed.outcome == "failed" and failed.message == "DigestsFailed"
+    queued = run_job(app)
+    assert queued.outcome == "ok" and json.loads(queued.counts)["queued"] == 2
+    failed = run_outbox(app)
+    assert json.loads(failed.counts)["failed"] == 1  # the first failure ends the run: the relay is down
     with app.app_context():
-        assert db.session.scalars(select(ReminderSent)).all() == []
+        assert [r.status for r in db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))] == [
+            "failed", "queued"]
     app.config["SMTP_PORT"] = port
-    retried = run_job(app)
+    frozen.shift(timedelta(minutes=1))  # the first retry waits a minute
+    retried = run_outbox(app)
     assert retried.outcome == "ok" and json.loads(retried.counts)["sent"] == 2
-    assert len(smtp_server.messages) == 2
+    assert sorted(m.envelope_to[0] for m in smtp_server.messages) == ["dagelijks@praclox.nl", "wekelijks@praclox.nl"]
+    assert run_job(app).counts == json.dumps({"empty": 0, "queued": 0, "skipped": 0})  # recorded: not again
+
+
+def test_a_digest_still_unsent_when_its_day_ends_is_given_up_and_shown_on_the_jobs_page(
+        frozen, app, smtp_server, subscribers, occasions_ahead, admin_client):
+    from praclox_testsupport import run_outbox
+
+    port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = 1
+    run_job(app)
+    run_outbox(app)
+    app.config["SMTP_PORT"] = port
+    frozen.shift(timedelta(days=1))  # 07:00 the next day: yesterday's digests mean nothing any more
+    late = run_outbox(app)
+    assert json.loads(late.counts)["expired"] == 2 and smtp_server.messages == []
+    page = admin_client.get("/admin/jobs").get_data(as_text=True)
+    assert "dates.digest" in page and page.count("de dag was voorbij voordat hij verstuurd kon worden") == 2
+    assert 'opgegeven: <strong>2</strong>' in page
 
 
 def test_no_smtp_skips_with_a_log_line(frozen, app, subscribers, occasions_ahead, caplog):
@@ -118,8 +142,8 @@ def test_no_smtp_skips_with_a_log_line(frozen, app, subscribers, occasions_ahead
 
 def test_nothing_coming_sends_nothing_but_counts_the_period(frozen, app, smtp_server, subscribers):
     run = run_job(app)
-    assert json.loads(run.counts) == {"sent": 0, "empty": 2, "failed": 0, "skipped": 0}
-    assert smtp_server.messages == []
+    assert json.loads(run.counts) == {"queued": 0, "empty": 2, "skipped": 0}
+    assert smtp_server.delivered() == []
 
 
 def test_digest_in_english_for_an_english_user(frozen, app, smtp_server, make_user, occasions_ahead):
@@ -132,7 +156,7 @@ def test_digest_in_english_for_an_english_user(frozen, app, smtp_server, make_us
         reminders.set_frequency(user.id, "daily")
         db.session.commit()
     run_job(app)
-    assert "Anna Aal turns 50 (Sarah)" in smtp_server.messages[0].get_content()
+    assert "Anna Aal turns 50 (Sarah)" in smtp_server.delivered()[0].get_content()
 
 
 def test_cli_dry_run_sends_and_records_nothing_then_the_real_run_sends(frozen, app, runner, smtp_server,
@@ -141,9 +165,9 @@ def test_cli_dry_run_sends_and_records_nothing_then_the_real_run_sends(frozen, a
 
     dry = runner.invoke(args=["dates", "remind", "--dry-run"])
     assert dry.exit_code == 0 and "2 digest(s) would be sent" in dry.output
-    assert smtp_server.messages == []
+    assert smtp_server.delivered() == []
     with app.app_context():
         assert db.session.scalars(select(ReminderSent)).all() == []
     real = runner.invoke(args=["dates", "remind"])
     assert real.exit_code == 0 and real.output.startswith("ok")
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.delivered()) == 2

@@ -44,7 +44,7 @@ def test_the_issue_payload_is_refused_and_nothing_is_mailed(app, client, api_key
     response = post(client, api_key, {"name": ISSUE_NAME, "email": "slachtoffer@example.nl"})
     response.close()
     assert response.status_code == 400 and response.json["field"] == "name"
-    assert registrations(app) == 0 and smtp_server.messages == []
+    assert registrations(app) == 0 and smtp_server.delivered() == []
 
 
 @pytest.mark.parametrize("breaker", BREAKERS, ids=repr)
@@ -56,7 +56,7 @@ def test_every_field_refuses_line_breaks_and_control_characters(app, client, api
     response = post(client, api_key, body)
     response.close()
     assert response.status_code == 400 and response.json["field"] == field
-    assert registrations(app) == 0 and smtp_server.messages == []
+    assert registrations(app) == 0 and smtp_server.delivered() == []
 
 
 def lines_of(raw: bytes) -> list[str]:
@@ -76,13 +76,13 @@ def assert_no_line_starts_with(raw: bytes, marker: str) -> None:
 STORED_NAME = "Jan,\n\nINJECTED line\u2028INJECTED again\r\nINJECTED third"
 
 
-def test_a_stored_name_with_line_breaks_cannot_start_a_line_in_the_registrants_mails(app, client, api_key,
+def test_a_stored_name_with_line_breaks_cannot_start_a_line_in_the_registrants_mails(app, make_registration,
                                                                                     smtp_server):
     """Names accepted before the rule may still be in the database; the mail templates keep them on one line."""
     from praclox.client.services import send_link
     from praclox.registrations import mailing
 
-    assert post(client, api_key, {"name": "Jan", "email": "jan@example.nl"}).status_code == 202
+    make_registration(email="jan@example.nl", name="Jan")
     with app.test_request_context():
         registration = db.session.scalar(select(Registration))
         registration.name = STORED_NAME  # as stored by the API before this fix
@@ -90,8 +90,8 @@ def test_a_stored_name_with_line_breaks_cannot_start_a_line_in_the_registrants_m
         mailing.send_confirmation(registration)
         send_link(registration)  # the client area's login mail
         db.session.commit()
-    assert len(smtp_server.messages) == 2  # (the answer above was never closed, so its own mail never went)
-    for message in smtp_server.messages:
+    assert len(smtp_server.delivered()) == 2
+    for message in smtp_server.delivered():
         assert_no_line_starts_with(message.raw, "INJECTED")
 
 
@@ -109,8 +109,8 @@ def test_stored_names_cannot_start_a_line_in_any_mail_that_carries_a_name(app, m
         reset.request_reset(person.email)
         unlock.tell_user_of_attempts(person)
         db.session.commit()
-    assert len(smtp_server.messages) == 3
-    for message in smtp_server.messages:
+    assert len(smtp_server.delivered()) == 3
+    for message in smtp_server.delivered():
         assert_no_line_starts_with(message.raw, "INJECTED")
 
 
@@ -144,8 +144,8 @@ def test_the_reminder_digest_and_the_consent_request_keep_stored_names_on_one_li
         reminders.send_digests(day)
         consent.send_request(applicant)
         db.session.commit()
-    assert len(smtp_server.messages) == 2
-    for message in smtp_server.messages:
+    assert len(smtp_server.delivered()) == 2
+    for message in smtp_server.delivered():
         assert_no_line_starts_with(message.raw, "INJECTED")
 
 
@@ -198,4 +198,4 @@ def test_the_staff_form_refuses_the_issue_name_with_422_and_saves_nothing(app, s
     response.close()
     assert response.status_code == 422
     assert "tekens die niet zijn toegestaan" in response.get_data(as_text=True)
-    assert registrations(app) == 0 and smtp_server.messages == []
+    assert registrations(app) == 0 and smtp_server.delivered() == []
