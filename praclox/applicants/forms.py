@@ -6,15 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, SubmitField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional
 
 from praclox.clock import today
-from praclox.forms import choices, email_field, long_text_field, phone_field, text_field
-
-
-def not_in_future(form: Any, field: Any) -> None:
-    if field.data and field.data > today():
-        raise ValidationError(_l("This date lies in the future."))
+from praclox.forms import choices, email_field, long_text_field, not_in_future, phone_field, text_field
 
 
 def status_labels() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from praclox.applicants import services
 from praclox.applicants.models import OPEN_STATUSES, RULES, Applicant, Consent, Tombstone, Vacancy
 from praclox.applicants.purge import JOB_ID, DueItem, iter_due
-from praclox.clock import today
+from praclox.clock import add_months, today
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
 from praclox.jobs.services import counts_of
@@ -87,7 +87,7 @@ def build_report(as_of: date | None = None) -> RetentionReport:
         .join(Vacancy, Vacancy.id == Applicant.vacancy_id).where(Applicant.legal_hold.is_(True))
         .order_by(Applicant.id)
     ).all()
-    stale_before = services.add_months(as_of, -int(settings.get(services.STALE_MONTHS)))
+    stale_before = add_months(as_of, -int(settings.get(services.STALE_MONTHS)))
     report.stale = db.session.execute(
         select(Applicant.id, Vacancy.title, Applicant.status, Applicant.last_activity_on)
         .join(Vacancy, Vacancy.id == Applicant.vacancy_id)
