@@ -119,11 +119,12 @@ def csv_header() -> list[str]:
 def csv_rows(report: RetentionReport) -> tuple[list[str], list[list[Any]]]:
     """The report as one table in the reader's language: a section column, then the figures (for the CSV
     export and the CLI). Dates are ISO dates, times local (the zone is in the header) for spreadsheets."""
-    from praclox.applicants.forms import method_labels, rule_labels, status_labels
+    from praclox.applicants.forms import rule_labels, status_labels
+    from praclox.applicants.models import ConsentMethod
     from praclox.csvutil import local_time
     from praclox.registrations.retention import REASONS, reason_labels
 
-    sections, rules, statuses, methods = section_labels(), rule_labels(), status_labels(), method_labels()
+    sections, rules, statuses, methods = section_labels(), rule_labels(), status_labels(), dict(ConsentMethod.choices())
     rows: list[list[Any]] = []
     for section, items in (("overdue", report.overdue), ("due", report.due_soon)):
         rows += [[sections[section], i.applicant_id, i.vacancy_title, rules.get(i.rule, i.rule), i.decided_on,

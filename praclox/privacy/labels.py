@@ -167,8 +167,8 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("applicants", "status"): "praclox.applicants.forms:status_labels",
     ("applicant_status_changes", "from_status"): "praclox.applicants.forms:status_labels",
     ("applicant_status_changes", "to_status"): "praclox.applicants.forms:status_labels",
-    ("applicant_documents", "kind"): "praclox.applicants.forms:kind_labels",
-    ("applicant_consents", "method"): "praclox.applicants.forms:method_labels",
+    ("applicant_documents", "kind"): "praclox.applicants.models:DocumentKind",
+    ("applicant_consents", "method"): "praclox.applicants.models:ConsentMethod",
     ("users", "locale"): "praclox.privacy.labels:locale_labels",
     ("users", "roles"): "praclox.auth.forms:role_labels",
 }
