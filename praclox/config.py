@@ -40,6 +40,8 @@ class Defaults:
     SMTP_PASSWORD: str | None = None
     SMTP_FROM = "crm@praclox.nl"
     SMTP_TIMEOUT = 10
+    #: the outbox's first retry after a failed send; each further one waits twice as long (at most six hours)
+    OUTBOX_FIRST_RETRY_SECONDS = 60
     PROXY_FIX = False
     PASSWORD_MIN_LENGTH = 12
     #: built iCal feed bodies kept in each worker's memory (bytes)

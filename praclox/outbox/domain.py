@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 from praclox.domain import Domain, JobSpec, Section, SettingSpec, roles
 from praclox.outbox import models, privacy, services  # noqa: F401
+
 
 def _jobs_section(_subject: Any) -> dict[str, Any]:
     return {"counts": services.status_counts(), "given_up": services.given_up_recently()}

@@ -53,7 +53,8 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     rows = db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id))
     return {"outbox_mails": [{
-        "id": r.id, "recipient": r.recipient, "subject": r.subject, "body": r.body, "status": r.status,
+        "id": r.id, "recipient": r.recipient, "subject": r.subject, "body": r.body, "headers": r.headers,
+        "status": r.status,
         "created_at": r.created_at.isoformat(), "sent_at": r.sent_at.isoformat() if r.sent_at else None,
     } for r in rows]} if ids else {}
 
@@ -66,3 +67,9 @@ def erase(hits: list[Hit]) -> dict[str, int]:
         db.session.delete(row)
     db.session.flush()
     return {"outbox_mails": len(rows)}
+
+
+#: copies of mails, kept at most ``outbox.sent_retention_days`` after sending: erasure deletes the mails to the
+#: person's address; a digest to a colleague that names an erased contact is not searched and goes with its
+#: retention (its text is encrypted at rest meanwhile)
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {"outbox_mails": ("subject", "body", "headers", "last_error")}

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,7 +26,6 @@ JOB_ID = "outbox.send"
 SENT_RETENTION = "outbox.sent_retention_days"
 #: tries before a mail is given up: with the backoff below that spans about a day and a half
 MAX_ATTEMPTS = 12
-FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 #: mails sent in one run; the next run (a minute later) takes the rest
 BATCH = 200
@@ -53,8 +53,9 @@ def enqueue(to: str, subject: str, text: str, *, kind: str, key: str | None = No
 
 
 def backoff(attempts: int) -> timedelta:
-    """Wait after the ``attempts``-th failure: 1, 2, 4, 8 … minutes, at most six hours."""
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+    """Wait after the ``attempts``-th failure: 1, 2, 4, 8 … minutes (the first is a setting), at most six hours."""
+    first = timedelta(seconds=int(current_app.config["OUTBOX_FIRST_RETRY_SECONDS"]))
+    return min(first * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
 
 
 def _due() -> list[int]:
