@@ -40,7 +40,7 @@ REPORT_LIMIT_MS = 200
 RATE_TARGET = 2000
 RSS_GROWTH_LIMIT = 1.2
 DECIDED = date(2026, 1, 5)
-SHAPES = ("seeded", "shaped")
+SHAPES = tuple(os.environ.get("BENCH_SHAPES", "seeded,shaped").split(","))
 
 
 def app_for(instance: str, url: str, keys: str, secret: str, **extra: object):  # type: ignore[no-untyped-def]
@@ -180,7 +180,11 @@ def bench_report() -> float:
 
 
 def databases() -> list[tuple[str, str | None]]:
-    found: list[tuple[str, str | None]] = [("sqlite", None)]
+    """SQLite, and PostgreSQL when it answers (``BENCH_DATABASES=postgresql`` for one of them)."""
+    wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    found: list[tuple[str, str | None]] = [("sqlite", None)] if "sqlite" in wanted else []
+    if "postgresql" not in wanted:
+        return found
     if pg_available():
         found.append(("postgresql", "pg"))
     else:
