@@ -15,3 +15,17 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in Amsterdam, where the office is."""
     return datetime.now(TZ).date()
+
+
+class AheadOfToday(ValueError):
+    """A real purge was asked to run as of a day that has not come yet."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(f"{day.isoformat()} is after today ({today().isoformat()}): only a dry run may look ahead")
+        self.day = day
+
+
+def check_not_ahead(day: date | None, *, dry_run: bool) -> None:
+    """Refuse a day after today unless nothing will change (a dry run): the law's clock is the real one."""
+    if day is not None and not dry_run and day > today():
+        raise AheadOfToday(day)

@@ -19,6 +19,7 @@ from praclox.applicants.services import ApplicantError
 from praclox.audit.services import record as audit
 from praclox.clock import today
 from praclox.extensions import db
+from praclox.instance_files import private_folder
 
 log = logging.getLogger("praclox.applicants")
 
@@ -32,9 +33,7 @@ class DocumentRejected(ApplicantError):
 
 
 def storage_dir() -> Path:
-    path = Path(current_app.instance_path) / "documents"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+    return private_folder(Path(current_app.instance_path) / "documents")
 
 
 def sniff(data: bytes) -> str | None:

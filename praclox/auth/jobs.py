@@ -12,6 +12,8 @@ from praclox.extensions import db
 
 #: failed and successful logins are kept this long (enough to look into an attack, then gone)
 ATTEMPTS_KEPT_DAYS = 30
+#: the tables the clean-up deletes from (VACUUMed on PostgreSQL afterwards)
+PRUNED_TABLES = ("login_attempts", "password_reset_tokens", "user_sessions")
 
 
 def prune_security_records() -> dict[str, int]:
@@ -28,8 +30,10 @@ def prune_security_records() -> dict[str, int]:
 
 
 def register(app: Flask) -> None:
+    from praclox.privacy.ondisk import settled
     from praclox.scheduler import register_job
 
-    register_job(app, "auth.prune", prune_security_records,
+    # the attempts and sessions hold addresses of the network and browsers: gone from disk too
+    register_job(app, "auth.prune", settled(prune_security_records, PRUNED_TABLES),
                  "delete old login attempts, spent reset links and timed-out sessions", hour=3, minute=40)
 

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         views_subjects,
         views_support,
     )
+    from praclox.privacy.ondisk import settled
     from praclox.privacy.registry import register_domain
     from praclox.scheduler import register_job
 
@@ -53,7 +54,8 @@ def init_app(app: Flask) -> None:
                         order=5)
     add_dashboard_panel(app, "privacy/_panel_support.html", dashboard.support_context, {"support"}, order=5)
 
-    register_job(app, "audit_purge", audit_trail.purge_job, "Remove audit entries past their retention",
+    register_job(app, "audit_purge", settled(audit_trail.purge_job, ("audit_entries",)),
+                 "Remove audit entries past their retention",
                  hour=3, minute=20)
     register_job(app, "support_expire", support.expire_job, "Revoke support access at its expiry",
                  minute="*/5")

@@ -48,3 +48,14 @@ def purge_audit(months: int | None, dry_run: bool) -> None:
     counts = audit_trail.purge_old(months, dry_run=dry_run)
     verb = "Would remove" if dry_run else "Removed"
     click.echo(f"{verb} {next(iter(counts.values()))} audit entr(y/ies) older than {months} months.")
+
+
+@privacy_cli.command("settle-disk")
+def settle_disk() -> None:
+    """Empty SQLite's write-ahead log (PostgreSQL: VACUUM) so deleted data is gone from disk; says if not."""
+    from praclox.privacy.ondisk import settle
+
+    state = settle(table.name for table in db.metadata.sorted_tables)
+    click.echo(state.sentence())
+    if state.state == "left":
+        raise SystemExit(1)

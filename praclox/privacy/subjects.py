@@ -8,14 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
-
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
 from praclox.clock import now
 from praclox.extensions import db
 from praclox.privacy import suppression
 from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Tombstone
+from praclox.privacy.ondisk import DiskState, settle
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, all_fields, domains
 from praclox.privacy.requests import close_request
 
@@ -118,14 +117,8 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     return tombstone
 
 
-def compact_storage() -> None:
+def compact_storage() -> DiskState:
     """After an erasure is committed: SQLite's write-ahead log still holds the old pages; fold it back
-    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages)."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as conn:
-        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
-    if busy:
-        # another connection was reading; the next checkpoint folds the log back instead
-        current_app.logger.warning("write-ahead log could not be truncated after an erasure (busy)")
+    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages), retrying
+    while a reader blocks it; on PostgreSQL vacuum every table (an erasure may touch any domain)."""
+    return settle(table.name for table in db.metadata.sorted_tables)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from praclox.audit.services import forget_record
-from praclox.clock import TZ, today
+from praclox.clock import TZ, check_not_ahead, today
 from praclox.extensions import db
 from praclox.registrations.models import Registration, RegistrationPurge, Status
 from praclox.settings import services as settings
@@ -55,6 +55,7 @@ def due_ids(as_of: date) -> dict[str, list[int]]:
 
 def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500) -> dict[str, int]:
     """Delete the registrations past their retention; record counts only. Commits per batch."""
+    check_not_ahead(as_of, dry_run=dry_run)
     day = as_of or today()
     found = due_ids(day)
     counts = {reason: len(ids) for reason, ids in found.items()}
@@ -67,7 +68,8 @@ def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500)
             forget_record("registrations", chunk)
             db.session.commit()
         if ids:
-            db.session.add(RegistrationPurge(as_of=day, reason=reason, count=len(ids)))
+            # the real day of the purge, whatever day the rule was asked about
+            db.session.add(RegistrationPurge(as_of=today(), reason=reason, count=len(ids)))
             db.session.commit()
     return counts
 
@@ -86,11 +88,20 @@ def purge_counts_by_month() -> list[dict[str, Any]]:
     ]
 
 
-def purge_job() -> dict[str, int]:
-    """The scheduled purge (also removes used client-login nonces older than a day)."""
-    counts = purge()
-    from praclox.client.services import forget_used_nonces
+#: the tables a purge deletes from (VACUUMed on PostgreSQL afterwards)
+TOUCHED_TABLES = ("registrations", "audit_entries")
 
-    counts["nonces"] = forget_used_nonces()
-    db.session.commit()
-    return counts
+
+def purge_job() -> dict[str, int]:
+    """The scheduled purge (also removes used client-login nonces older than a day); settles the disk."""
+    from praclox.privacy.ondisk import settled
+
+    def both() -> dict[str, int]:
+        counts = purge()
+        from praclox.client.services import forget_used_nonces
+
+        counts["nonces"] = forget_used_nonces()
+        db.session.commit()
+        return counts
+
+    return settled(both, TOUCHED_TABLES)()
