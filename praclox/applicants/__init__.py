@@ -50,6 +50,12 @@ def init_app(app: Flask) -> None:
     add_dashboard_panel(app, "applicants/_panel_overdue.html", views_report.panel_context,
                         {"privacy_officer", "admin"}, order=5)
     register_domain(app, "applicants", privacy)
+    from praclox.applicants.documents import check_documents, rotate_documents
+    from praclox.privacy.keys import FILE_CHECKERS, FILE_ROTATORS
+
+    # documents are encrypted files: key rotation and the key checks must cover them too
+    app.extensions.setdefault(FILE_ROTATORS, []).append(rotate_documents)
+    app.extensions.setdefault(FILE_CHECKERS, []).append(check_documents)
     from praclox.applicants.models import Applicant
     from praclox.privacy.suppression import watch
 

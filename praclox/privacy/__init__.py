@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
     add_dashboard_panel(app, "privacy/_panel_deadlines.html", dashboard.deadlines_context, {"privacy_officer"},
                         order=5)
     add_dashboard_panel(app, "privacy/_panel_support.html", dashboard.support_context, {"support"}, order=5)
+    add_dashboard_panel(app, "privacy/_panel_officer.html", dashboard.officer_context, {"admin"}, order=1)
 
     register_job(app, "audit_purge", settled(audit_trail.purge_job, ("audit_entries",)),
                  "Remove audit entries past their retention",

@@ -112,6 +112,20 @@ class Instance:
         self.passwords[email] = password
         return password
 
+    def sql(self, query: str) -> list[tuple[Any, ...]]:
+        """Read the database the way an operator would with ``sqlite3`` or ``psql`` (read only, no app)."""
+        if self.is_sqlite:
+            import sqlite3
+
+            with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True) as conn:
+                rows = conn.execute(query).fetchall()
+            conn.close()
+            return rows
+        import psycopg
+
+        with psycopg.connect(str(self.database_url).replace("+psycopg", "")) as conn:
+            return list(conn.execute(query).fetchall())
+
     def files(self) -> list[Path]:
         """Every file under the instance folder."""
         return sorted(p for p in self.path.rglob("*") if p.is_file())

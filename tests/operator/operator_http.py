@@ -103,12 +103,24 @@ class _Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[dict[str, Any]] = []
+        self.select: str | None = None
+        self.chosen = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.select = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.forms.append({"action": a.get("action", ""), "fields": {}})
-        elif self.forms and tag in ("input", "textarea", "select") and a.get("name"):
+        elif self.forms and tag == "select" and a.get("name"):
+            self.select, self.chosen = a["name"], False
+        elif self.forms and tag == "option" and self.select:
+            fields = self.forms[-1]["fields"]  # the selected option, else the first
+            if "selected" in a or (self.select not in fields):
+                fields[self.select] = a.get("value", "")
+        elif self.forms and tag in ("input", "textarea") and a.get("name"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
             if a.get("type") == "submit":
