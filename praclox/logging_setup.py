@@ -8,7 +8,7 @@ import re
 from flask import Flask
 
 #: Paths whose last segment is a secret (feed tokens, signed links) are masked in access logs.
-SECRET_PATH = re.compile(r"(/(?:feeds|c|consent|confirm|unsubscribe|login-link|reset)/)[^/\s?\"]+")
+SECRET_PATH = re.compile(r"(/(?:feeds|c|consent|confirm|unsubscribe|login-link|reset|unlock)/)[^/\s?\"]+")
 
 
 class RedactSecrets(logging.Filter):

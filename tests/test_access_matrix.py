@@ -32,6 +32,7 @@ ACCESS: dict[str, object] = {
     "auth.login_verify": LOGIN_STEP,
     "auth.reset_request": PUBLIC,
     "auth.reset_password": TOKEN,
+    "auth.unlock_browser": TOKEN,
     "auth.reauth": LOGGED_IN,
     "auth.sessions_page": LOGGED_IN,
     "auth.end_session": LOGGED_IN,
@@ -103,6 +104,7 @@ ACCESS: dict[str, object] = {
     "admin.users": {"admin"},
     "admin.create_user": {"admin"},
     "admin.edit_user": {"admin"},
+    "admin.revoke_feed": {"admin"},
     "admin.job_runs": {"admin"},
     "settings.index": {"admin"},
     # --- registrations, newsletter, API keys

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox.applicants.documents import read_document, remove_after_commit
@@ -18,33 +19,37 @@ from praclox.extensions import db
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 
 _VISIBLE = ("recruiter", "admin")
-_RETENTION = "retention.applicants_rejected_days"
+#: the periods are live settings, filled in with their units by the register (praclox/privacy/register.py)
+_RETENTION = _l("Deleted %(retention.applicants_rejected_days)s after a rejection or withdrawal, unless the "
+                "applicant consents to our keeping the application for future vacancies.")
+_CONSENT_RETENTION = _l("As long as the consent holds: %(retention.consent_months)s from when it is given, or until "
+                        "it is withdrawn.")
 
 
-def _field(table: str, column: str, category: str, purpose: str, encrypted: bool = False) -> PersonalField:
+def _field(table: str, column: str, category: str, purpose: Any, encrypted: bool = False) -> PersonalField:
     return PersonalField(table, column, category, purpose, "legitimate interest", _RETENTION, encrypted, _VISIBLE)
 
 
 FIELDS: list[PersonalField] = [
-    _field("applicants", "name", "identity", "Handle the application for a vacancy."),
-    _field("applicants", "email", "contact details", "Contact the applicant about the application."),
-    _field("applicants", "phone", "contact details", "Contact the applicant about the application."),
-    _field("applicants", "applied_on", "application", "Know when the application came in."),
-    _field("applicants", "source", "application", "Know how the applicant found the vacancy."),
-    _field("applicants", "notes", "application", "Keep the recruiter's impressions of the procedure.", True),
-    _field("applicants", "status", "application", "Follow the application through the procedure."),
-    _field("applicants", "decided_on", "application", "Start the retention period from the decision."),
-    _field("applicants", "legal_hold_reason", "application", "Record why the data must be kept longer."),
-    _field("applicant_status_changes", "to_status", "application", "Keep the history of the procedure."),
-    _field("applicant_status_changes", "reason_id", "application", "Record why an application was rejected."),
-    _field("applicant_documents", "original_name", "application", "Show the name of a CV or letter.", True),
-    dataclasses.replace(_field("applicant_documents", "content", "application", "Assess the CV and the letter.", True),
-                        stored_in="file"),
+    _field("applicants", "name", "identity", _l("Handle the application for a vacancy.")),
+    _field("applicants", "email", "contact details", _l("Contact the applicant about the application.")),
+    _field("applicants", "phone", "contact details", _l("Contact the applicant about the application.")),
+    _field("applicants", "applied_on", "application", _l("Know when the application came in.")),
+    _field("applicants", "source", "application", _l("Know how the applicant found the vacancy.")),
+    _field("applicants", "notes", "application", _l("Keep the recruiter's impressions of the procedure."), True),
+    _field("applicants", "status", "application", _l("Follow the application through the procedure.")),
+    _field("applicants", "decided_on", "application", _l("Start the retention period from the decision.")),
+    _field("applicants", "legal_hold_reason", "application", _l("Record why the data must be kept longer.")),
+    _field("applicant_status_changes", "to_status", "application", _l("Keep the history of the procedure.")),
+    _field("applicant_status_changes", "reason_id", "application", _l("Record why an application was rejected.")),
+    _field("applicant_documents", "original_name", "application", _l("Show the name of a CV or letter."), True),
+    dataclasses.replace(_field("applicant_documents", "content", "application", _l("Assess the CV and the letter."),
+                               True), stored_in="file"),
     PersonalField("applicant_consents", "evidence", "consent",
-                  "Prove the consent to keep the application for future vacancies.", "consent",
-                  "retention.consent_months", True, _VISIBLE),
-    PersonalField("applicant_consents", "given_on", "consent", "Know how long the consent holds.", "consent",
-                  "retention.consent_months", False, _VISIBLE),
+                  _l("Prove the consent to keep the application for future vacancies."), "consent",
+                  _CONSENT_RETENTION, True, _VISIBLE),
+    PersonalField("applicant_consents", "given_on", "consent", _l("Know how long the consent holds."), "consent",
+                  _CONSENT_RETENTION, False, _VISIBLE),
 ]
 
 

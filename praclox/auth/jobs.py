@@ -30,10 +30,12 @@ def prune_security_records() -> dict[str, int]:
 
 
 def register(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from praclox.privacy.ondisk import settled
     from praclox.scheduler import register_job
 
     # the attempts and sessions hold addresses of the network and browsers: gone from disk too
     register_job(app, "auth.prune", settled(prune_security_records, PRUNED_TABLES),
-                 "delete old login attempts, spent reset links and timed-out sessions", hour=3, minute=40)
+                 _l("Delete old login attempts, spent reset links and timed-out sessions"), hour=3, minute=40)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox.audit.services import forget_record
@@ -17,28 +18,30 @@ from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 
 DOMAIN = "dates"
 _DATES = "personal_dates"
-_PURPOSE = "Congratulating the people we work with on their birthday, their children's birthdays and wedding days."
-_RETENTION = "Until the date is deleted or the contact is erased; an ended date keeps its reason for review."
+_PURPOSE = _l("Congratulating the people we work with on their birthday, their children's birthdays and wedding "
+             "days.")
+_RETENTION = _l("Until the date is deleted or the contact is erased; an ended date keeps its reason for review.")
 
 FIELDS: list[PersonalField] = [
     PersonalField(_DATES, "month", "special dates", _PURPOSE, "legitimate interest", _RETENTION),
     PersonalField(_DATES, "day", "special dates", _PURPOSE, "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "year", "special dates", _PURPOSE + " The year gives the age.", "legitimate interest",
-                  _RETENTION),
-    PersonalField(_DATES, "person_name", "special dates", "The first name of a contact's child or partner, "
-                  "to congratulate them by name.", "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "gender", "special dates", "Whether the occasion is called Abraham or Sarah, "
-                  "daughter or son.", "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "notes", "special dates", "Notes that help to congratulate well (e.g. a gift idea).",
+    PersonalField(_DATES, "year", "special dates",
+                  _l("Congratulating the people we work with on their birthday, their children's birthdays and "
+                     "wedding days. The year gives the age."), "legitimate interest", _RETENTION),
+    PersonalField(_DATES, "person_name", "special dates", _l("The first name of a contact's child or partner, "
+                  "to congratulate them by name."), "legitimate interest", _RETENTION),
+    PersonalField(_DATES, "gender", "special dates", _l("Whether the occasion is called Abraham or Sarah, "
+                  "daughter or son."), "legitimate interest", _RETENTION),
+    PersonalField(_DATES, "notes", "special dates", _l("Notes that help to congratulate well (e.g. a gift idea)."),
                   "legitimate interest", _RETENTION, encrypted=True),
-    PersonalField(_DATES, "ended_on", "special dates", "When a date stopped (marriage ended, deceased, left).",
+    PersonalField(_DATES, "ended_on", "special dates", _l("When a date stopped (marriage ended, deceased, left)."),
                   "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "end_reason", "special dates", "Why a date stopped, so it is not entered again.",
+    PersonalField(_DATES, "end_reason", "special dates", _l("Why a date stopped, so it is not entered again."),
                   "legitimate interest", _RETENTION),
     PersonalField("date_congratulations", "occurrence_year", "special dates",
-                  "That a contact was congratulated in a year, so two colleagues do not both call.",
+                  _l("That a contact was congratulated in a year, so two colleagues do not both call."),
                   "legitimate interest", _RETENTION),
-    PersonalField("date_congratulations", "how", "special dates", "How a contact was congratulated.",
+    PersonalField("date_congratulations", "how", "special dates", _l("How a contact was congratulated."),
                   "legitimate interest", _RETENTION),
 ]
 

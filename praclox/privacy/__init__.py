@@ -40,6 +40,21 @@ def init_app(app: Flask) -> None:
     from praclox.privacy.suppression import erased_address_warning
 
     app.add_template_global(erased_address_warning, "erased_address_warning")
+    from praclox.privacy.labels import (
+        action_label,
+        field_label,
+        fields_label,
+        shown_value,
+        table_label,
+        value_label,
+    )
+
+    app.add_template_global(action_label, "action_label")
+    app.add_template_global(fields_label, "fields_label")
+    app.add_template_global(field_label, "field_label")
+    app.add_template_global(table_label, "table_label")
+    app.add_template_filter(shown_value, "shown_value")
+    app.add_template_global(value_label, "value_label")
     support.init_app(app)
     from praclox.privacy import demo
 
@@ -56,9 +71,9 @@ def init_app(app: Flask) -> None:
     add_dashboard_panel(app, "privacy/_panel_officer.html", dashboard.officer_context, {"admin"}, order=1)
 
     register_job(app, "audit_purge", settled(audit_trail.purge_job, ("audit_entries",)),
-                 "Remove audit entries past their retention",
+                 _l("Remove audit entries past their retention"),
                  hour=3, minute=20)
-    register_job(app, "support_expire", support.expire_job, "Revoke support access at its expiry",
+    register_job(app, "support_expire", support.expire_job, _l("Revoke support access at its expiry"),
                  minute="*/5")
 
 

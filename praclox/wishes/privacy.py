@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from praclox.extensions import db
@@ -16,8 +17,8 @@ DOMAIN = "wishes"
 
 FIELDS: list[PersonalField] = [
     PersonalField(
-        "wishes", "requested_by_id", "relationship", "Know which contact asked for a feature.",
-        "legitimate interest", "with the wish; the link goes when the contact is deleted or erased",
+        "wishes", "requested_by_id", "relationship", _l("Know which contact asked for a feature."),
+        "legitimate interest", _l("Kept with the wish; the link goes when the contact is deleted or erased."),
     ),
 ]
 
