@@ -117,8 +117,12 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     return tombstone
 
 
-def compact_storage() -> DiskState:
+def compact_storage(found: Person | None = None) -> DiskState:
     """After an erasure is committed: SQLite's write-ahead log still holds the old pages; fold it back
     and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages), retrying
-    while a reader blocks it; on PostgreSQL vacuum every table (an erasure may touch any domain)."""
-    return settle(table.name for table in db.metadata.sorted_tables)
+    while a reader blocks it; on PostgreSQL vacuum the tables of the person's records and the audit trail
+    (every table when the person is not given)."""
+    if found is None:
+        return settle(table.name for table in db.metadata.sorted_tables)
+    touched = {hit.record_type for hit in found.hits} | {"audit_entries"}
+    return settle(sorted(touched & set(db.metadata.tables)))

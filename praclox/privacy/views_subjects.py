@@ -129,7 +129,7 @@ def subject_erase() -> str | Response | tuple[str, int]:
         return render_template("privacy/erase.html", form=form, person=subjects.person(_query(form), found.key)), 422
     db.session.commit()
     tombstone_id = tombstone.id
-    on_disk = subjects.compact_storage()
+    on_disk = subjects.compact_storage(found)
     if on_disk.state == "left":  # never say "gone" while the database's log still holds the old pages
         flash(_("The person was erased from the database (record #%(id)d keeps no personal data), but the old "
                 "data is still in the database's log on disk because the server was busy. It is removed at "

@@ -116,3 +116,29 @@ def test_the_purge_record_carries_the_real_day_not_the_as_of_day(instance, serve
     report = instance.praclox("retention", "report").stdout
     months = re.findall(r"^  (\d{4}-\d{2}): ", report.split("Purged in total")[1].split("Website")[0], re.M)
     assert date.today().strftime("%Y-%m") in months and back.strftime("%Y-%m") not in months, report
+
+
+OFFICER = "purge.officer@praclox.example"
+
+
+def test_an_erasure_on_the_page_leaves_no_byte_of_the_person_either(instance, server, recruiter, vacancy_id,
+                                                                   login):
+    person = data.applicant(recruiter, vacancy_id)
+    if instance.is_sqlite:
+        assert instance.files_holding(person.name)
+    instance.create_user(OFFICER, "privacy_officer", name="Femke Functionaris")
+    officer = login(server, instance, OFFICER)
+
+    found = officer.submit("/privacy-officer/subjects", email=person.email)
+    assert found.status == 200 and "/privacy-officer/subjects/erase" in found.text, found.text[-3000:]
+    erase_form = officer.form(found, "/privacy-officer/subjects/erase")
+    confirm_page = officer.post("/privacy-officer/subjects/erase", erase_form)
+    assert confirm_page.status == 200, confirm_page.text[:500]
+    fields = officer.form(confirm_page, "/privacy-officer/subjects/erase")
+    erased = officer.post("/privacy-officer/subjects/erase", {**fields, "confirm": "y"})
+    assert erased.status == 302, erased.text[:800]
+
+    if instance.is_sqlite:
+        assert instance.files_holding(*person.needles(), person.phone) == []
+    shown = officer.follow(erased).text
+    assert "overal verwijderd" in shown, shown[:2000]
