@@ -29,3 +29,8 @@ def check_not_ahead(day: date | None, *, dry_run: bool) -> None:
     """Refuse a day after today unless nothing will change (a dry run): the law's clock is the real one."""
     if day is not None and not dry_run and day > today():
         raise AheadOfToday(day)
+
+
+def zone() -> ZoneInfo:
+    """The office's time zone (days, cron times)."""
+    return TZ

@@ -1,38 +1,21 @@
 """The project's one scheduler. It runs in its own process (``praclox scheduler``), or in the dev server.
 
-Domains register their jobs with ``register_job`` in their ``init_app``; nothing starts here by itself.
+Domains declare their jobs as ``JobSpec``s in their ``Domain``; nothing starts here by itself.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
-from praclox.clock import TZ, now
+from praclox.clock import now, zone
+from praclox.domain import JobSpec, registry
 
 log = logging.getLogger("praclox.scheduler")
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    id: str
-    func: Callable[[], Mapping[str, int] | None]
-    trigger: CronTrigger
-    description: Any  # a lazy string: shown in the reader's language
-    cron: Mapping[str, Any] = field(default_factory=dict)
-
-
-def register_job(app: Flask, job_id: str, func: Callable[[], Any], description: Any, **cron: Any) -> None:
-    """Declare a job: ``func`` runs in an app context at the cron times given (Europe/Amsterdam)."""
-    specs: dict[str, JobSpec] = app.extensions.setdefault("praclox_jobs", {})
-    specs[job_id] = JobSpec(job_id, func, CronTrigger(timezone=TZ, **cron), description, dict(cron))
 
 
 def schedule_text(spec: JobSpec) -> str:
@@ -50,7 +33,7 @@ def schedule_text(spec: JobSpec) -> str:
 
 
 def job_specs(app: Flask) -> dict[str, JobSpec]:
-    return app.extensions.get("praclox_jobs", {})
+    return registry(app).jobs
 
 
 def run_job(app: Flask, job_id: str, *, dry_run: bool = False) -> Any:
@@ -82,7 +65,7 @@ def missed_jobs(app: Flask) -> list[str]:
 def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     """Add every registered job; misfires coalesce into one run, whatever the delay."""
     scheduler.configure(
-        timezone=TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        timezone=zone(), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
     )
     for spec in job_specs(app).values():
         scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),

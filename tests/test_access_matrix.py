@@ -23,6 +23,7 @@ ACCESS: dict[str, object] = {
     "static": PUBLIC,
     "bootstrap.static": PUBLIC,
     "main.health": PUBLIC,
+    "main.favicon": PUBLIC,
     "main.language": PUBLIC,
     "main.index": LOGGED_IN,
     "auth.login": PUBLIC,
@@ -144,6 +145,10 @@ ACCESS: dict[str, object] = {
     "privacy.subject_access": {"privacy_officer"},
     "privacy.subject_export": {"privacy_officer"},
     "privacy.subject_erase": {"privacy_officer"},
+    # rectification from a hit, and what an erasure left to decide (issue 10 point 3)
+    "privacy.record": {"privacy_officer"},
+    "privacy.review_keep": {"privacy_officer"},
+    "privacy.erasure": {"privacy_officer"},
     "privacy.audit": {"privacy_officer"},
     "privacy.audit_csv": {"privacy_officer"},
     "privacy.support_overview": {"privacy_officer"},

@@ -30,6 +30,7 @@ from praclox.audit.services import record as audit
 from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
+from praclox.privacy.suppression import erased_address_warning
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicants")
 bp.before_request(require_roles_for_blueprint("recruiter", "admin"))
@@ -78,7 +79,8 @@ def _detail(applicant: Applicant, status: int = 200, **forms: Any) -> tuple[str,
     }
     return render_template(
         "applicants/detail.html", applicant=applicant, labels=status_labels(), methods=method_labels(),
-        kinds=kind_labels(), current_consent=services.current_consent(applicant), **context,
+        kinds=kind_labels(), current_consent=services.current_consent(applicant),
+        erased=erased_address_warning(applicant.email), **context,
     ), status
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Flask
 from sqlalchemy import delete, or_, select
 
 from praclox.auth import sessions, throttle
@@ -27,15 +26,3 @@ def prune_security_records() -> dict[str, int]:
         db.session.execute(delete(UserSession).where(UserSession.id.in_(stale)))
     db.session.commit()
     return {"login_attempts": attempts, "reset_links": tokens, "sessions": len(stale)}
-
-
-def register(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from praclox.privacy.ondisk import settled
-    from praclox.scheduler import register_job
-
-    # the attempts and sessions hold addresses of the network and browsers: gone from disk too
-    register_job(app, "auth.prune", settled(prune_security_records, PRUNED_TABLES),
-                 _l("Delete old login attempts, spent reset links and timed-out sessions"), hour=3, minute=40)
-

@@ -13,8 +13,9 @@ from praclox.dates.forms import kind_choices
 from praclox.dates.models import Congratulation, PersonalDate
 from praclox.extensions import db
 from praclox.offices.models import Contact
-from praclox.offices.privacy import matching_contacts
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
+from praclox.offices.privacy import contact_identity, matching_contacts
+from praclox.privacy.records import Correctable, RecordKind
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
 
 DOMAIN = "dates"
 _DATES = "personal_dates"
@@ -70,7 +71,6 @@ def find(query: SubjectQuery) -> list[Hit]:
     if not conditions:
         return []
     hits = []
-    kinds = dict(kind_choices())
     for item in db.session.scalars(select(PersonalDate).where(or_(*conditions)).order_by(PersonalDate.id)):
         contact = item.contact
         named = item.contact_id not in ids
@@ -78,11 +78,16 @@ def find(query: SubjectQuery) -> list[Hit]:
         hits.append(Hit(
             domain=DOMAIN, record_type=_DATES, record_id=item.id,
             person_key=key or " ".join((query.name or contact.full_name).split()).lower(),
-            label=_("%(kind)s of %(name)s", kind=kinds.get(item.kind, item.kind), name=contact.full_name)
-            + (f" ({item.person_name})" if item.person_name else ""),
+            label=_describe(item) + (f" ({item.person_name})" if item.person_name else ""),
             extra={"contact_id": contact.id, "named_as_child_or_partner": named},
+            identity=Identity() if named else contact_identity(contact),
         ))
     return hits
+
+
+def _describe(item: PersonalDate) -> str:
+    kinds = dict(kind_choices())
+    return _("%(kind)s of %(name)s", kind=kinds.get(item.kind, item.kind), name=item.contact.full_name)
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
@@ -128,3 +133,17 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "date_reminder_preferences": ("frequency",),
     "date_reminders_sent": ("period", "sent_at", "occasions"),
 }
+
+
+def _save(item: PersonalDate, changes: dict[str, Any]) -> list[str]:
+    from praclox.dates import services
+
+    return services.update_date(item, changes)
+
+
+RECORDS = [
+    RecordKind(_DATES, PersonalDate, _describe, free_text=("notes",),
+               fields=(Correctable("person_name", _l("Name of the child or partner"), max_length=100),
+                       Correctable("notes", _l("Notes"), "long", 2000)),
+               save=_save, scopes={"contact_id": "contact"}),
+]

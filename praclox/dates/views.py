@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -331,9 +332,11 @@ def import_vcard() -> str | Response | tuple[str, int]:
             errors = exc.errors
         else:
             db.session.commit()
-            flash(_("Imported: %(c)d new contact(s), %(d)d date(s); %(s)d date(s) were already there, "
-                    "%(n)d card(s) without dates skipped.", c=result.contacts, d=result.dates,
-                    s=result.skipped, n=result.no_dates), "success")
+            flash(_("Imported: %(contacts)s, %(dates)s; already there: %(known)s; cards without dates skipped: "
+                    "%(cards)d.", contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts),
+                    dates=ngettext("%(num)d date", "%(num)d dates", result.dates),
+                    known=ngettext("%(num)d date", "%(num)d dates", result.skipped), cards=result.no_dates),
+                  "success")
             return redirect(url_for(".month"))
     status = 422 if (errors or form.errors) else 200
     return render_template("dates/import.html", form=form, errors=errors, has_offices=bool(offices)), status

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -99,8 +100,9 @@ def delete(office_id: int) -> str | Response:
         return redirect(url_for(".index"))
     return render_template(
         "offices/confirm_delete.html", form=form, what=office.name,
-        detail=_("This deletes %(c)d contact(s) and %(i)d history entries.",
-                 c=len(office.contacts), i=len(office.interactions)),
+        detail=_("This deletes %(contacts)s and %(entries)s.",
+                 contacts=ngettext("%(num)d contact", "%(num)d contacts", len(office.contacts)),
+                 entries=ngettext("%(num)d history entry", "%(num)d history entries", len(office.interactions))),
         cancel=url_for(".detail", office_id=office.id),
     )
 
@@ -240,7 +242,9 @@ def import_upload() -> str | Response | tuple[str, int]:
         else:
             db.session.commit()
             flash(
-                _("Imported: %(o)d new office(s), %(c)d new contact(s).", o=result.offices, c=result.contacts),
+                _("Imported: %(offices)s, %(contacts)s.",
+                  offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
+                  contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts)),
                 "success",
             )
             return redirect(url_for(".index"))

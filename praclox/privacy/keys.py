@@ -14,16 +14,11 @@ from sqlalchemy import Column, Table, Text, bindparam, inspect, select, type_coe
 from sqlalchemy.exc import SQLAlchemyError
 
 from praclox.crypto import EXTENSION_KEY, EncryptedText, KeyConfigurationError, fernet
+from praclox.domain import registry
 from praclox.extensions import db
 
 log = logging.getLogger(__name__)
 
-#: ``app.extensions[FILE_ROTATORS]``: callables ``(batch_size) -> {"rotated": n, "current": m}`` that
-#: re-encrypt stored files (e.g. applicant documents) under the newest key; each commits its own batches
-FILE_ROTATORS = "praclox_rotate_files"
-#: ``app.extensions[FILE_CHECKERS]``: callables ``(keys: MultiFernet, *, sample: bool) -> {"checked": n,
-#: "unreadable": m, "missing": k}`` that try to decrypt the stored files (``sample``: a few, at start)
-FILE_CHECKERS = "praclox_check_files"
 DEFAULT_BATCH = 500
 
 
@@ -98,7 +93,8 @@ def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], 
         report.rotated += rotated
         report.current += current
         report.columns[f"{table.name}.{column.name}"] = rotated + current
-    for rotator in current_app.extensions.get(FILE_ROTATORS, []):
+    # each domain's Domain.file_rotators; each commits its own batches
+    for rotator in registry().file_rotators:
         counts = dict(rotator(batch_size))
         report.rotated += counts.get("rotated", 0)
         report.current += counts.get("current", 0)
@@ -134,7 +130,7 @@ def read_back(*, batch_size: int = DEFAULT_BATCH) -> ReadBack:
         db.session.rollback()
         if failed:
             result.unreadable[f"{table.name}.{column.name}"] = failed
-    for checker in current_app.extensions.get(FILE_CHECKERS, []):
+    for checker in registry().file_checkers:
         counts = checker(newest, sample=False)
         result.checked += counts.get("checked", 0)
         result.missing += counts.get("missing", 0)
@@ -193,7 +189,7 @@ def _refuse(what: str) -> None:
 
 def _check_file_samples(app: Flask) -> None:
     """The oldest and the newest file of every file store must decrypt too (a store not migrated is skipped)."""
-    for checker in app.extensions.get(FILE_CHECKERS, []):
+    for checker in registry(app).file_checkers:
         try:
             counts = checker(app.extensions[EXTENSION_KEY], sample=True)
         except SQLAlchemyError:

@@ -26,6 +26,7 @@ TABLES: dict[str, Any] = {
     "applicant_tombstones": _l("Purged applications"), "privacy_tombstones": _l("Erasures"),
     "processing_register": _l("Processing register"), "encryption_keys": _l("Encryption keys"),
     "retention_report_subscriptions": _l("Retention report subscriptions"), "job_runs": _l("Job runs"),
+    "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
 #: a column's name in any table; ``TABLE_COLUMNS`` overrides it where a table means something else by it
@@ -84,6 +85,7 @@ TABLE_COLUMNS: dict[tuple[str, str], Any] = {
     ("privacy_requests", "kind"): _l("Kind of request"),
     ("interactions", "kind"): _l("Kind of contact moment"),
     ("applicant_documents", "kind"): _l("Kind of document"),
+    ("mentions", "table"): _l("Kind of record"), ("mentions", "column"): _l("Field"), ("mentions", "text"): _l("Text"),
 }
 
 
@@ -125,7 +127,8 @@ ACTIONS: dict[str, Any] = {
     "create": _l("created"), "update": _l("changed"), "delete": _l("deleted"), "export": _l("exported"),
     "erase": _l("erased"), "purge": _l("purged"), "view": _l("viewed"), "login": _l("logged in"),
     "login_failed": _l("login failed"), "logout": _l("logged out"), "role_change": _l("roles changed"),
-    "key_rotation": _l("keys rotated"), "import": _l("imported"),
+    "key_rotation": _l("keys rotated"), "import": _l("imported"), "redact": _l("redacted on erasure"),
+    "rectify": _l("corrected by the privacy officer"), "review": _l("checked after an erasure"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from praclox.auth.access import roles_required
 from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.forms import PHONE
-from praclox.privacy import requests
+from praclox.privacy import requests, review
 from praclox.privacy.forms import CloseForm, ExtendForm, RequestForm, kind_labels
 from praclox.privacy.models import PrivacyRequest
 from praclox.privacy.views import OFFICER, bp
@@ -30,6 +31,8 @@ def request_error(code: str) -> str:
         "reason_missing": _("Give the reason for the extension."),
         "status": _("Choose completed or rejected."),
         "completed_before_received": _("A request cannot be closed before it was received."),
+        "review_open": _("An erasure for this request left records to decide about; the request closes when "
+                         "each one is done."),
         "outcome_missing": _("Note which fields were rectified (the change itself is made on the record's own "
                              "page and is in the audit trail)."),
     }
@@ -60,7 +63,8 @@ def new_request() -> str | Response | tuple[str, int]:
             form.form_errors.append(request_error(str(exc)))
             return render_template("privacy/request_form.html", form=form), 422
         db.session.commit()
-        flash(_("Request #%(id)d registered; due on %(due)s.", id=item.id, due=item.due_on.isoformat()), "success")
+        due = format_date(item.due_on, "long")
+        flash(_("Request #%(id)d registered; due on %(due)s.", id=item.id, due=due), "success")
         return redirect(url_for(".request_detail", request_id=item.id))
     return render_template("privacy/request_form.html", form=form), 422 if form.errors else 200
 
@@ -70,6 +74,7 @@ def _detail(item: PrivacyRequest, extend: ExtendForm | None = None, close: Close
     return render_template(
         "privacy/request.html", item=item, kinds=dict(kind_labels()), extend_form=extend or ExtendForm(),
         close_form=close or CloseForm(), search=_search_fields(item),
+        review_items=review.open_items(request_id=item.id),
     ), status
 
 
@@ -103,7 +108,7 @@ def extend_request(request_id: int) -> Response | tuple[str, int]:
         form.reason.errors = [request_error(str(exc))]
         return _detail(db.get_or_404(PrivacyRequest, request_id), extend=form, status=422)
     db.session.commit()
-    flash(_("The deadline is now %(due)s.", due=item.due_on.isoformat()), "success")
+    flash(_("The deadline is now %(due)s.", due=format_date(item.due_on, "long")), "success")
     return redirect(url_for(".request_detail", request_id=item.id))
 
 

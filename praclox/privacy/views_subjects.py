@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from praclox.auth import sessions
 from praclox.auth.access import roles_required
 from praclox.extensions import db
 from praclox.forms import choices
-from praclox.privacy import subjects
+from praclox.privacy import review, subjects
 from praclox.privacy.forms import EraseForm, SubjectForm, SubjectSearchForm
 from praclox.privacy.models import PrivacyRequest, RequestStatus
 from praclox.privacy.registry import ErasureRefused, SubjectQuery
@@ -110,7 +111,7 @@ def subject_erase() -> str | Response | tuple[str, int]:
         return redirect(url_for("auth.reauth", next=url_for(".subjects_search")))
     form = EraseForm()
     open_erasures = {r.id: r for r in _open_requests()}
-    form.request_id.choices = choices([(0, _("none"))] + [(r.id, f"#{r.id} · {r.received_on.isoformat()}")
+    form.request_id.choices = choices([(0, _("none"))] + [(r.id, f"#{r.id} · {format_date(r.received_on)}")
                                                            for r in open_erasures.values()])
     found = _chosen(form)
     if found is None:
@@ -138,6 +139,9 @@ def subject_erase() -> str | Response | tuple[str, int]:
     else:
         flash(_("The person was erased everywhere (record #%(id)d keeps no personal data).", id=tombstone_id),
               "success")
+    if review.open_items(tombstone_id=tombstone_id):
+        flash(_("Some records may still name the person: decide about each one below."), "warning")
+        return redirect(url_for(".erasure", tombstone_id=tombstone_id))
     return redirect(url_for(".subjects_search"))
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import delete, func, or_, select
 
 from praclox.audit.services import forget_record
 from praclox.extensions import db
 from praclox.offices.privacy import matching_contacts
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, like_pattern
+from praclox.privacy.records import Correctable, RecordKind
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, like_pattern
 from praclox.registrations.forms import status_choices
 from praclox.registrations.models import Registration
 
@@ -67,7 +69,8 @@ def find(query: SubjectQuery) -> list[Hit]:
     statuses = dict(status_choices())
     return [
         Hit(DOMAIN, "registrations", r.id, r.email,
-            _("Website registration (%(status)s)", status=statuses.get(r.status, r.status)))
+            _("Website registration (%(status)s)", status=statuses.get(r.status, r.status)),
+            identity=Identity(names=(r.name,), emails=(r.email,), own=frozenset({("registration", r.id)})))
         for r in rows
     ]
 
@@ -100,3 +103,27 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "api_keys": ("name", "key_hash", "prefix", "revoked_at", "last_used_at"),
     "client_used_nonces": ("used_at",),
 }
+
+
+_KEPT = ("name", "email", "office_id", "contact_id", "client_access", "newsletter", "status")
+
+
+def _save(registration: Registration, changes: dict[str, Any]) -> list[str]:
+    """Through the staff edit's service: a new address loses its confirmation there, as it should."""
+    from praclox.registrations import services
+
+    data = {**{f: getattr(registration, f) for f in _KEPT}, **changes}
+    changed, _due = services.update_by_staff(registration, data, actor=current_user)
+    return changed
+
+
+RECORDS = [
+    RecordKind("registrations", Registration, lambda r: _("Website registration"),
+               fields=(Correctable("name", _l("Name"), max_length=120, required=True),
+                       Correctable("email", _l("E-mail"), "email", 254, required=True)),
+               save=_save, scopes={"id": "registration", "contact_id": "contact"}),
+]
+
+
+#: written by the app and the website's own form text: the proof of the person's own opt-in
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {"registrations": ("newsletter_evidence",)}

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from praclox.extensions import db
-from praclox.offices.privacy import contact_key, matching_contacts
+from praclox.offices.privacy import contact_identity, contact_key, matching_contacts
+from praclox.privacy.records import Correctable, RecordKind
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 from praclox.wishes.models import Wish
 
@@ -33,7 +34,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     return [
         Hit(DOMAIN, "wishes", wish.id, contact_key(contacts[wish.requested_by_id]),
             _("Asked for the wish “%(title)s”", title=wish.title),
-            extra={"keep_audit": True})
+            extra={"keep_audit": True}, identity=contact_identity(contacts[wish.requested_by_id]))
         for wish in rows
     ]
 
@@ -62,3 +63,20 @@ def erase(hits: list[Hit]) -> dict[str, int]:
 NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "wishes": ("title", "description", "status", "priority", "requested_on", "target_date"),
 }
+
+
+def _save(wish: Wish, changes: dict[str, Any]) -> list[str]:
+    """A correction goes through the same service (and checks) as a colleague's edit."""
+    from praclox.wishes import services
+
+    return services.update_wish(wish, {**{f: getattr(wish, f) for f in services.FIELDS}, **changes})
+
+
+#: the title and description are the office's words, but they may name a person: the subject search reads them
+RECORDS = [
+    RecordKind("wishes", Wish, lambda w: _("Wish of %(office)s", office=w.office.name),
+               free_text=("title", "description"),
+               fields=(Correctable("title", _l("Title"), required=True),
+                       Correctable("description", _l("Description"), "long", 5000)),
+               save=_save, scopes={"office_id": "office", "requested_by_id": "contact"}),
+]

@@ -8,10 +8,16 @@ from datetime import UTC, datetime
 import time_machine
 from sqlalchemy import select
 
+from praclox.domain import JobSpec, registry
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
 from praclox.jobs.services import acquire_lock, release_lock, run_recorded
-from praclox.scheduler import missed_jobs, register_job
+from praclox.scheduler import missed_jobs
+
+
+def register_job(app, job_id, func, description, **cron):
+    """A job of the test's own, next to the ones the domains declare."""
+    registry(app).jobs[job_id] = JobSpec(job_id, func, description, cron)
 
 
 def test_a_run_is_recorded_with_counts(app, ctx):

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import operator_data as data
 import pytest
 
 RECRUITER = "ids.recruiter@praclox.example"
+MIGRATION = Path(__file__).resolve().parents[2] / "migrations/versions/0009_people_ids_never_reused.py"
+BEFORE = re.search(r"^down_revision = '(\w+)'", MIGRATION.read_text(), re.M)[1]
 PEOPLE_TABLES = ("users", "offices", "contacts", "personal_dates", "applicants", "registrations", "privacy_requests")
 
 
 @pytest.fixture(scope="module")
 def upgraded(make_instance, start_server, login):
-    """An installation of before this change (migrated to 0007) with an applicant and a CV, then upgraded."""
+    """An installation of before this change (migrated to the revision before it) with an applicant and a CV,
+    then upgraded."""
     instance = make_instance(migrate=False)
-    instance.praclox("db", "upgrade", "0007_security")
+    instance.praclox("db", "upgrade", BEFORE)
     server = start_server(instance)
     instance.create_user(RECRUITER, "recruiter", name="Ida Werver")
     recruiter = login(server, instance, RECRUITER)

@@ -78,3 +78,11 @@ def test_public_statement_needs_no_login_and_speaks_dutch_and_english(app, clien
         # whole sentences with live values: no setting key, no "label: value", no ".;", no title case by CSS
         assert "registrations.purge_after_days" not in page and "retention.consent_months" not in page
         assert ".;" not in page and "text-capitalize" not in page and "(maanden): " not in page
+
+
+def test_every_long_text_column_is_read_by_the_subject_search_or_listed_as_not_free_text(app):
+    """A new notes column would otherwise hide a person from search and erasure (issue 10 point 3)."""
+    from praclox.privacy.records import undeclared_free_text
+
+    with app.app_context():
+        assert undeclared_free_text(db.metadata) == []
