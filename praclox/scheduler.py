@@ -6,9 +6,11 @@ Domains declare their jobs as ``JobSpec``s in their ``Domain``; nothing starts h
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 from typing import Any
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
@@ -76,9 +78,48 @@ def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     return scheduler
 
 
-def start_background(app: Flask) -> BaseScheduler:
-    from apscheduler.schedulers.background import BackgroundScheduler
+#: the scheduler's leader lock: one process of the installation fires the jobs, others stand by
+LEADER_LOCK = "scheduler-leader"
 
+
+def lead_or_stand_by(app: Flask, poll_seconds: float, stop: threading.Event) -> None:
+    """Fire the jobs while this process holds the leader lock; stand by while another live one does.
+
+    A standby says so once, then checks every ``poll_seconds`` and takes over when the leader is gone. A
+    leader that loses its lock (its database connection died) stops firing and competes again.
+    """
+    from praclox.jobs.locks import current_holder, describe_holder, try_lock
+
+    ttl = timedelta(seconds=poll_seconds * 4)
+    standing_by = False
+    while not stop.is_set():
+        with app.app_context():
+            lease = try_lock(LEADER_LOCK, ttl)
+            holder = current_holder(LEADER_LOCK) if lease is None else None
+        if lease is None:
+            if not standing_by:
+                other = f" ({describe_holder(holder)})" if holder else ""
+                log.warning("another scheduler%s is active: standing by, taking over when it stops", other)
+                standing_by = True
+            stop.wait(poll_seconds)
+            continue
+        standing_by = False
+        log.warning("this scheduler leads: it fires the jobs (%d registered)", len(job_specs(app)))
+        scheduler = build_scheduler(app, BackgroundScheduler())
+        scheduler.start()
+        try:
+            while not stop.wait(poll_seconds):
+                with app.app_context():
+                    if not lease.alive(ttl):
+                        log.error("this scheduler lost its leader lock: it stops firing jobs and stands by")
+                        break
+        finally:
+            scheduler.shutdown(wait=True)
+            with app.app_context():
+                lease.release()
+
+
+def start_background(app: Flask) -> BaseScheduler:
     scheduler = build_scheduler(app, BackgroundScheduler())
     scheduler.start()
     app.extensions["praclox_scheduler"] = scheduler

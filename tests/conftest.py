@@ -190,6 +190,7 @@ class MailSink:
 
         message = message_from_bytes(envelope.content, policy=default)
         message.envelope_to = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
+        message.raw = bytes(envelope.original_content or envelope.content)  # type: ignore[attr-defined]
         self.messages.append(message)
         return "250 OK"
 

@@ -23,6 +23,8 @@ ACCESS: dict[str, object] = {
     "static": PUBLIC,
     "bootstrap.static": PUBLIC,
     "main.health": PUBLIC,
+    "main.health_live": PUBLIC,
+    "main.health_ready": PUBLIC,
     "main.favicon": PUBLIC,
     "main.language": PUBLIC,
     "main.index": LOGGED_IN,

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from praclox.extensions import db, login_manager
 
 #: endpoints that need no session check at all (no database work for them)
-UNCHECKED = {"static", "bootstrap.static", "main.health"}
+UNCHECKED = {"static", "bootstrap.static", "main.health", "main.health_live", "main.health_ready"}
 #: endpoints a logged-in user may open while a password change is pending
 PASSWORD_CHANGE_EXEMPT = {"auth.password", "auth.logout", "static", "bootstrap.static", "main.language"}
 #: endpoints a user who must enrol a second factor may open before doing so

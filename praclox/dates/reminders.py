@@ -19,6 +19,7 @@ from praclox.dates.access import DATE_ROLES, may_see_personal_dates
 from praclox.dates.feeds import locale_of
 from praclox.dates.models import ReminderPreference, ReminderSent
 from praclox.extensions import db
+from praclox.forms import one_line
 
 log = logging.getLogger("praclox.dates.reminders")
 
@@ -87,11 +88,11 @@ def build_digest(user: User, frequency: str, day: date) -> tuple[str, str, int]:
             when = format_date(entry.occ.on, "EEE d MMM")
             star = " ★" if entry.occ.milestone else ""
             done = _(" (congratulated)") if entry.mark else ""
-            lines.append(f"{when}  {entry.title}{star} — {entry.row.office_name}{done}")
+            lines.append(f"{when}  {one_line(entry.title)}{star} — {one_line(entry.row.office_name)}{done}")
         subject = _("Birthdays and anniversaries %(start)s – %(end)s",
                     start=format_date(day, "d MMM"), end=format_date(end, "d MMM"))
         url = current_app.config["BASE_URL"].rstrip("/") + "/dates/"
-        parts = [_("Hello %(name)s,", name=user.name), "",
+        parts = [_("Hello %(name)s,", name=one_line(user.name)), "",
                  _("The coming birthdays and anniversaries of our contacts:"), ""]
         parts += lines or [_("Nothing in this period.")]
         parts += ["", _("★ marks a milestone."), _("The calendar: %(url)s", url=url), "",

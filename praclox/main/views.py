@@ -39,5 +39,21 @@ def favicon() -> Response:
 
 @bp.route("/health")
 def health() -> tuple[str, int, dict[str, str]]:
-    """Liveness for the load balancer: no data, no session."""
+    """Liveness for the load balancer: no data, no session (the same answer as ``/health/live``)."""
     return "ok", 200, {"Content-Type": "text/plain"}
+
+
+@bp.route("/health/live")
+def health_live() -> tuple[str, int, dict[str, str]]:
+    """Liveness: the process answers. Never touches the database, so an outage does not restart workers."""
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
+@bp.route("/health/ready")
+def health_ready() -> tuple[str, int, dict[str, str]]:
+    """Readiness: the process answers and the database does (a load balancer sends no traffic otherwise)."""
+    from praclox.main.outage import RETRY_AFTER_SECONDS, database_ready
+
+    if database_ready():
+        return "ready", 200, {"Content-Type": "text/plain"}
+    return "database unavailable", 503, {"Content-Type": "text/plain", "Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from praclox.extensions import db
-from praclox.forms import CONTROL_CHARS, PHONE
+from praclox.forms import NOT_ONE_LINE, PHONE
 from praclox.importing import ImportRejected, RowError, read_table, valid_email
 from praclox.offices import services
 from praclox.offices.models import Contact, Office
@@ -38,7 +38,7 @@ def _row_problems(row: dict[str, str]) -> list[str]:
         value = row.get(name, "")
         if len(value) > limit:
             problems.append(f"{name} is longer than {limit} characters")
-        if CONTROL_CHARS.search(value):
+        if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
             problems.append(f"{name} contains control characters")
     if row.get("kind") and row["kind"].lower() not in ("client", "prospect", "klant"):
         problems.append("kind must be client or prospect")

@@ -43,7 +43,9 @@ def index() -> str:
         services.office_search(query, kind, sort), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
     last = services.last_contact_dates([o.id for o in page.items])
-    return render_template("offices/index.html", page=page, last=last, q=query, kind=kind, sort=sort)
+    matched = services.matched_contacts([o.id for o in page.items], query)
+    return render_template("offices/index.html", page=page, last=last, q=query, kind=kind, sort=sort,
+                           matched=matched)
 
 
 @bp.route("/new", methods=["GET", "POST"])

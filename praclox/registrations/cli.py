@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from praclox.cli_groups import refuse_ahead_of_today
-from praclox.jobs.services import counts_of, run_recorded
+from praclox.jobs.services import SKIPPED_EXIT, counts_of, run_recorded
 from praclox.registrations import retention
 
 registrations_cli = AppGroup("registrations", help="Website registrations and the newsletter.")
@@ -54,6 +54,8 @@ def purge(dry_run: bool, as_of: date | None, yes: bool) -> None:
         click.echo(on_disk)
     if run.outcome == "failed" or not_gone(counts):
         raise SystemExit(1)
+    if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)
+        raise SystemExit(SKIPPED_EXIT)
 
 
 def _today() -> date:

@@ -100,15 +100,18 @@ TOUCHED_TABLES = ("registrations", "audit_entries")
 
 
 def purge_job() -> dict[str, int]:
-    """The scheduled purge (also removes used client-login nonces older than a day); settles the disk."""
+    """The scheduled purge (also removes used client-login nonces and API request counts older than a day);
+    settles the disk afterwards."""
     from praclox.privacy.ondisk import settled
 
-    def both() -> dict[str, int]:
+    def everything() -> dict[str, int]:
         counts = purge()
         from praclox.client.services import forget_used_nonces
+        from praclox.registrations.ratelimit import forget_older_than
 
         counts["nonces"] = forget_used_nonces()
+        counts["api_requests"] = forget_older_than(24)
         db.session.commit()
         return counts
 
-    return settled(both, TOUCHED_TABLES)()
+    return settled(everything, TOUCHED_TABLES)()

@@ -57,15 +57,16 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return False
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/login", headers={"X-Forwarded-Proto": "https"})
                 status = conn.getresponse().status
-                conn.close()
                 if status < 500:
                     return True
             except OSError:
                 pass
+            finally:  # a refused connection must not leave its socket to the garbage collector
+                conn.close()
             time.sleep(0.2)
         return False
 

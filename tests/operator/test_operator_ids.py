@@ -9,7 +9,7 @@ import operator_data as data
 import pytest
 
 RECRUITER = "ids.recruiter@praclox.example"
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations/versions/0009_people_ids_never_reused.py"
+MIGRATION = Path(__file__).resolve().parents[2] / "migrations/versions/0012_people_ids_never_reused.py"
 BEFORE = re.search(r"^down_revision = '(\w+)'", MIGRATION.read_text(), re.M)[1]
 PEOPLE_TABLES = ("users", "offices", "contacts", "personal_dates", "applicants", "registrations", "privacy_requests")
 

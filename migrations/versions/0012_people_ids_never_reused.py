@@ -6,15 +6,15 @@ sqlite_sequence. SQLite cannot add it to an existing table, so each table is reb
 with foreign keys off in migrations/env.py so dropping the old table cascades to nothing). PostgreSQL's
 sequences never hand out a number twice: nothing to do there.
 
-Revision ID: 0009_people_ids
-Revises: 0008_review_items
+Revision ID: 0012_people_ids
+Revises: 0011_api_requests
 Create Date: 2026-11-27 11:30:00
 
 """
 from alembic import op
 
-revision = '0009_people_ids'
-down_revision = '0008_review_items'
+revision = '0012_people_ids'
+down_revision = '0011_api_requests'
 branch_labels = None
 depends_on = None
 
