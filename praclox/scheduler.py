@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from flask import Flask
 
 from praclox.clock import now, zone
 from praclox.domain import JobSpec, registry
+from praclox.main.outage import UNAVAILABLE
 
 log = logging.getLogger("praclox.scheduler")
 
@@ -66,12 +68,13 @@ def missed_jobs(app: Flask) -> list[str]:
 
 def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     """Add every registered job; misfires coalesce into one run, whatever the delay."""
-    scheduler.configure(
-        timezone=zone(), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
-    )
-    for spec in job_specs(app).values():
-        scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),
-                          replace_existing=True)
+    with app.app_context():  # the configured time zone
+        scheduler.configure(
+            timezone=zone(), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
+        for spec in job_specs(app).values():
+            scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),
+                              replace_existing=True)
     for job_id in missed_jobs(app):
         log.info("job %s missed a run while no scheduler was running; running it now", job_id)
         scheduler.add_job(run_job, args=(app, job_id), id=f"{job_id}-catch-up", name=f"{job_id} (catch-up)")
@@ -91,11 +94,20 @@ def lead_or_stand_by(app: Flask, poll_seconds: float, stop: threading.Event) -> 
     from praclox.jobs.locks import current_holder, describe_holder, try_lock
 
     ttl = timedelta(seconds=poll_seconds * 4)
-    standing_by = False
+    standing_by = unreachable = False
     while not stop.is_set():
-        with app.app_context():
-            lease = try_lock(LEADER_LOCK, ttl)
-            holder = current_holder(LEADER_LOCK) if lease is None else None
+        try:
+            with app.app_context():
+                lease = try_lock(LEADER_LOCK, ttl)
+                holder = current_holder(LEADER_LOCK) if lease is None else None
+        except UNAVAILABLE as exc:  # the database is down: nobody can lead; try again at the next check
+            if not unreachable:  # once per outage, not once per check
+                log.warning("scheduler cannot reach the database (%s); trying every %.0f s",
+                            type(exc).__name__, poll_seconds)
+            unreachable = True
+            stop.wait(poll_seconds)
+            continue
+        unreachable = False
         if lease is None:
             if not standing_by:
                 other = f" ({describe_holder(holder)})" if holder else ""
@@ -109,14 +121,21 @@ def lead_or_stand_by(app: Flask, poll_seconds: float, stop: threading.Event) -> 
         scheduler.start()
         try:
             while not stop.wait(poll_seconds):
-                with app.app_context():
-                    if not lease.alive(ttl):
-                        log.error("this scheduler lost its leader lock: it stops firing jobs and stands by")
-                        break
+                if not _still_leads(app, lease, ttl):
+                    log.error("this scheduler lost its leader lock: it stops firing jobs and competes again")
+                    break
         finally:
             scheduler.shutdown(wait=True)
-            with app.app_context():
+            with app.app_context(), suppress(*UNAVAILABLE):
                 lease.release()
+
+
+def _still_leads(app: Flask, lease: Any, ttl: timedelta) -> bool:
+    try:
+        with app.app_context():
+            return bool(lease.alive(ttl))
+    except UNAVAILABLE:  # SQLite's row cannot be renewed now: without the database no job can run either
+        return False
 
 
 def start_background(app: Flask) -> BaseScheduler:

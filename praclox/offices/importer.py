@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -62,7 +63,7 @@ def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def import_offices(raw: bytes) -> ImportResult:
+def import_offices(raw: bytes, *, on_row: Callable[[int], None] | None = None) -> ImportResult:
     """Import a CSV export; offices matched by name (case-insensitive), contacts by name or e-mail.
 
     Raises ImportRejected (and adds nothing) when any line is bad. The caller commits.
@@ -71,6 +72,8 @@ def import_offices(raw: bytes) -> ImportResult:
     result = ImportResult()
     by_name: dict[str, Office] = {}
     for _line, row in rows:
+        if on_row is not None:
+            on_row(1)
         key = row["office"].strip().lower()
         office = by_name.get(key) or db.session.scalar(select(Office).where(func.lower(Office.name) == key))
         if office is None:

@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from praclox.audit.services import forget_record
-from praclox.clock import TZ, check_not_ahead, today
+from praclox.clock import check_not_ahead, today, zone
 from praclox.extensions import db
 from praclox.registrations.models import Registration, RegistrationPurge, Status
 from praclox.settings import services as settings
@@ -33,7 +34,7 @@ def reason_labels() -> dict[str, Any]:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, TZ)
+    return datetime.combine(day, time.min, zone())
 
 
 def cutoff(as_of: date, days: int) -> datetime:
@@ -60,8 +61,10 @@ def due_ids(as_of: date) -> dict[str, list[int]]:
     return {reason: list(db.session.scalars(stmt.order_by(Registration.id))) for reason, stmt in queries.items()}
 
 
-def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500) -> dict[str, int]:
-    """Delete the registrations past their retention; record counts only. Commits per batch."""
+def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500,
+          on_deleted: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Delete the registrations past their retention; record counts only. Commits per batch, after which
+    ``on_deleted(n)`` hears how many went (the command's progress)."""
     check_not_ahead(as_of, dry_run=dry_run)
     day = as_of or today()
     found = due_ids(day)
@@ -74,6 +77,8 @@ def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500)
             db.session.execute(delete(Registration).where(Registration.id.in_(chunk)))
             forget_record("registrations", chunk)
             db.session.commit()
+            if on_deleted is not None:
+                on_deleted(len(chunk))
         if ids:
             # the real day of the purge, whatever day the rule was asked about
             db.session.add(RegistrationPurge(as_of=today(), reason=reason, count=len(ids)))

@@ -14,7 +14,7 @@ import time_machine
 from babel.dates import format_date
 from praclox_testsupport import TEST_PASSWORD, remember_secret
 
-from praclox.clock import TZ, today
+from praclox.clock import today, zone
 from praclox.extensions import db
 
 pytestmark = pytest.mark.e2e
@@ -80,7 +80,7 @@ def test_a_rejected_applicant_is_purged_after_the_retention_period_and_shows_in_
 
     # 29 days later (the clock moves; a real purge never runs ahead of today)
     as_of = today() + timedelta(days=29)
-    with time_machine.travel(datetime.now(TZ) + timedelta(days=29)):
+    with time_machine.travel(datetime.now(zone()) + timedelta(days=29)):
         result = app.test_cli_runner().invoke(args=["retention", "purge", "--yes"])
     assert result.exit_code == 0 and "purged 1" in result.output, result.output
 
