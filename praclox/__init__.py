@@ -34,7 +34,7 @@ DOMAINS = (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application: configuration, extensions, domains."""
     from praclox import config as config_module
-    from praclox import crypto, logging_setup
+    from praclox import crypto, logging_setup, urls
     from praclox.db import install_sqlite_pragmas
     from praclox.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from praclox.i18n import select_locale, translation_directories
@@ -62,8 +62,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
 
+    urls.init_app(app)  # the <secret:...> converter, before any route names it
     for name in DOMAINS:
         import_module(name).init_app(app)
+    logging_setup.learn_routes(app)  # the access-log redaction masks every <secret:...> route parameter
 
     from praclox.privacy.keys import check_keys
 

@@ -32,7 +32,7 @@ def reset_request() -> str | Response | tuple[str, int]:
     return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@bp.route("/reset/<secret:token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     if reset.valid_token(token) is None:
         abort(404)
