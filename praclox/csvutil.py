@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response
@@ -61,6 +62,27 @@ def read_csv(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     except csv.Error as exc:
         raise CsvDecodeError(f"the file is not valid CSV: {exc}") from exc
     return header, rows
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored moment (UTC) in the installation's time zone, as spreadsheets read it: ``2026-11-27 12:05:01``.
+
+    CSV files give every time in this zone (the one the pages show) and name the zone in the column header.
+    """
+    if moment is None:
+        return ""
+    from praclox.clock import TZ
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def time_header(label: str) -> str:
+    """A time column's header naming the zone: ``tijdstip (Europe/Amsterdam)``."""
+    from praclox.clock import TZ
+
+    return f"{label} ({TZ.key})"
 
 
 #: exactly this, once: ``Response(mimetype=...)`` would append a second charset to a value that has one

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from flask import current_app, has_request_context, session
+from flask import current_app, has_request_context, request, session
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -16,17 +18,36 @@ def translation_directories() -> str:
 
 
 def select_locale() -> str:
-    """The language chosen in this session, else the user's, else Dutch."""
+    """The language of this request.
+
+    Signed in: the language chosen in this session, else the user's own. Anonymous (public pages, links in
+    mails): ``?lang=en`` in the URL (so there is an English address to link to), else the session's choice,
+    else the browser's ``Accept-Language``. Dutch when nothing decides.
+    """
     from flask_login import current_user
 
     locales = current_app.config["LOCALES"]
+    default = current_app.config["DEFAULT_LOCALE"]
     if not has_request_context():  # CLI and jobs: the default language
-        return current_app.config["DEFAULT_LOCALE"]
+        return default
     chosen = session.get("lang")
+    if getattr(current_user, "is_authenticated", False):
+        preferred = chosen if chosen in locales else getattr(current_user, "locale", None)
+        return preferred if preferred in locales else default
+    asked = request.args.get("lang")
+    if asked in locales:
+        return asked
     if chosen in locales:
         return chosen
-    if getattr(current_user, "is_authenticated", False):
-        preferred = getattr(current_user, "locale", None)
-        if preferred in locales:
-            return preferred
-    return current_app.config["DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(locales) or default
+
+
+def month_label(value: Any) -> str:
+    """A month as the reader's language names it (``mei 2026``), from a date or a ``2026-05`` key."""
+    from babel.dates import format_date
+    from flask_babel import get_locale
+
+    if isinstance(value, str):
+        year, month = (int(part) for part in value.split("-")[:2])
+        value = date(year, month, 1)
+    return format_date(value, "LLLL yyyy", locale=get_locale())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -25,13 +25,28 @@ class JobSpec:
     id: str
     func: Callable[[], Mapping[str, int] | None]
     trigger: CronTrigger
-    description: str
+    description: Any  # a lazy string: shown in the reader's language
+    cron: Mapping[str, Any] = field(default_factory=dict)
 
 
-def register_job(app: Flask, job_id: str, func: Callable[[], Any], description: str, **cron: Any) -> None:
+def register_job(app: Flask, job_id: str, func: Callable[[], Any], description: Any, **cron: Any) -> None:
     """Declare a job: ``func`` runs in an app context at the cron times given (Europe/Amsterdam)."""
     specs: dict[str, JobSpec] = app.extensions.setdefault("praclox_jobs", {})
-    specs[job_id] = JobSpec(job_id, func, CronTrigger(timezone=TZ, **cron), description)
+    specs[job_id] = JobSpec(job_id, func, CronTrigger(timezone=TZ, **cron), description, dict(cron))
+
+
+def schedule_text(spec: JobSpec) -> str:
+    """When a job runs, in words: ``dagelijks om 03:20``, ``elke 5 minuten``."""
+    from flask_babel import gettext, ngettext
+
+    cron = {key: str(value) for key, value in spec.cron.items()}
+    if set(cron) == {"minute"} and cron["minute"].startswith("*/"):
+        every = int(cron["minute"][2:])
+        return ngettext("every minute", "every %(num)d minutes", every)
+    if set(cron) == {"hour", "minute"} and cron["hour"].isdigit() and cron["minute"].isdigit():
+        moment = f"{int(cron['hour']):02d}:{int(cron['minute']):02d}"
+        return gettext("daily at %(time)s", time=moment)
+    return str(spec.trigger)
 
 
 def job_specs(app: Flask) -> dict[str, JobSpec]:
@@ -70,7 +85,7 @@ def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
         timezone=TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
     )
     for spec in job_specs(app).values():
-        scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=spec.description,
+        scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),
                           replace_existing=True)
     for job_id in missed_jobs(app):
         log.info("job %s missed a run while no scheduler was running; running it now", job_id)

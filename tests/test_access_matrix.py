@@ -32,6 +32,7 @@ ACCESS: dict[str, object] = {
     "auth.login_verify": LOGIN_STEP,
     "auth.reset_request": PUBLIC,
     "auth.reset_password": TOKEN,
+    "auth.unlock_browser": TOKEN,
     "auth.reauth": LOGGED_IN,
     "auth.sessions_page": LOGGED_IN,
     "auth.end_session": LOGGED_IN,
@@ -103,6 +104,7 @@ ACCESS: dict[str, object] = {
     "admin.users": {"admin"},
     "admin.create_user": {"admin"},
     "admin.edit_user": {"admin"},
+    "admin.revoke_feed": {"admin"},
     "admin.job_runs": {"admin"},
     "settings.index": {"admin"},
     # --- registrations, newsletter, API keys
@@ -142,6 +144,10 @@ ACCESS: dict[str, object] = {
     "privacy.subject_access": {"privacy_officer"},
     "privacy.subject_export": {"privacy_officer"},
     "privacy.subject_erase": {"privacy_officer"},
+    # rectification from a hit, and what an erasure left to decide (issue 10 point 3)
+    "privacy.record": {"privacy_officer"},
+    "privacy.review_keep": {"privacy_officer"},
+    "privacy.erasure": {"privacy_officer"},
     "privacy.audit": {"privacy_officer"},
     "privacy.audit_csv": {"privacy_officer"},
     "privacy.support_overview": {"privacy_officer"},

@@ -33,3 +33,27 @@ def test_error_pages_share_the_look_and_never_show_a_traceback(app, login_as):
     body = response.get_data(as_text=True)
     assert response.status_code == 500 and "secret detail" not in body and "Traceback" not in body
     assert "incidentnummer" in body
+
+
+def test_public_pages_honour_lang_in_the_url_and_the_browser_language(client):
+    assert 'lang="en"' in client.get("/privacy?lang=en").get_data(as_text=True)
+    assert "Privacy statement" in client.get("/privacy?lang=en").get_data(as_text=True)
+    english_browser = {"Accept-Language": "en-GB,en;q=0.9"}
+    assert "Your rights" in client.get("/privacy", headers=english_browser).get_data(as_text=True)
+    assert "Log in" in client.get("/login", headers=english_browser).get_data(as_text=True)
+    # the URL beats the browser, and an unknown language falls back to Dutch
+    assert "Uw rechten" in client.get("/privacy?lang=nl", headers=english_browser).get_data(as_text=True)
+    assert "Uw rechten" in client.get("/privacy?lang=xx", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+
+
+def test_signed_in_users_keep_their_own_language(login_as):
+    staff = login_as("staff")
+    page = staff.get("/privacy?lang=en", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="nl"' in page and "Uw rechten" in page
+    staff.post("/language", data={"lang": "en", "next": "/"})
+    assert 'lang="en"' in staff.get("/privacy?lang=nl", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+
+
+def test_an_open_vacancy_reads_open_not_the_verb(login_as):
+    page = login_as("recruiter").get("/applicants/vacancies").get_data(as_text=True)
+    assert "<th>Open</th>" in page and "Openen" not in page

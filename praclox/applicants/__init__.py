@@ -56,8 +56,8 @@ def init_app(app: Flask) -> None:
     # an erased person who applies again: counted on save, warned about on the applicant's page
     watch(Applicant, flash_warning=False)
     register_job(app, purge.JOB_ID, purge.scheduled_purge,
-                 "Purge applicants whose retention period ended", hour=2, minute=30)
+                 _l("Purge applicants whose retention period ended"), hour=2, minute=30)
     register_job(app, "applicants-consent-renewal", send_renewal_requests,
-                 "Ask applicants to renew a consent that expires within a month", hour=9, minute=0)
+                 _l("Ask applicants to renew a consent that expires within a month"), hour=9, minute=0)
     register_job(app, "retention-report-mail", send_monthly_reports,
-                 "E-mail the retention report to subscribed privacy officers (once a month)", hour=7, minute=0)
+                 _l("E-mail the retention report to subscribed privacy officers (once a month)"), hour=7, minute=0)

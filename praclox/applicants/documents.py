@@ -23,12 +23,48 @@ from praclox.extensions import db
 log = logging.getLogger("praclox.applicants")
 
 MAX_BYTES = 10 * 1024 * 1024
+#: a DOCX or ODT whose members together inflate past this, or that holds more entries, is refused: a word
+#: processor opening it (the recruiter's, or ours if we ever index) would unpack all of it
+MAX_INFLATED_BYTES = 100 * 1024 * 1024
+MAX_ENTRIES = 1000
+#: the longest document name kept; longer names are cut in the middle, never at the extension
+MAX_NAME = 200
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "odt": ".odt"}
 
 
 class DocumentRejected(ApplicantError):
-    """The upload is not what it must be; ``code`` says what (``size``, ``type``, ``mismatch``, ``empty``)."""
+    """The upload is not what it must be; ``code`` says what (``size``, ``type``, ``mismatch``, ``empty``,
+    ``archive``)."""
+
+
+def stored_name(filename: str) -> str:
+    """The name kept and used at download: the last path part, at most MAX_NAME characters, its extension kept."""
+    name = Path(filename.replace("\\", "/")).name
+    if len(name) <= MAX_NAME:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 10:
+        return name[:MAX_NAME]
+    return stem[:MAX_NAME - len(extension) - 1] + "." + extension
+
+
+def check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip whose members would inflate past MAX_INFLATED_BYTES or that holds more than MAX_ENTRIES.
+
+    The declared sizes are checked first (cheap); then every member is inflated in chunks and counted, because a
+    crafted archive can declare small sizes (zipfile also stops at the declared size and checks the CRC).
+    """
+    members = archive.infolist()
+    if len(members) > MAX_ENTRIES or sum(m.file_size for m in members) > MAX_INFLATED_BYTES:
+        raise DocumentRejected("archive")
+    total = 0
+    for member in members:
+        with archive.open(member) as handle:
+            while chunk := handle.read(1024 * 1024):
+                total += len(chunk)
+                if total > MAX_INFLATED_BYTES:
+                    raise DocumentRejected("archive")
 
 
 def storage_dir() -> Path:
@@ -45,6 +81,7 @@ def sniff(data: bytes) -> str | None:
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive)
             names = set(archive.namelist())
             if "mimetype" in names:
                 info = archive.getinfo("mimetype")
@@ -53,13 +90,18 @@ def sniff(data: bytes) -> str | None:
                 return None
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
+    except DocumentRejected:
+        raise
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         return None
     return None
 
 
 def check_upload(filename: str, data: bytes) -> str:
-    """Return the checked type of an upload or raise DocumentRejected with the reason."""
+    """Return the checked type of an upload or raise DocumentRejected with the reason.
+
+    ``filename`` must be the name that will be stored (``stored_name``): that is the name the download carries.
+    """
     if not data:
         raise DocumentRejected("empty")
     if len(data) > MAX_BYTES:
@@ -76,15 +118,15 @@ def store_document(applicant: Applicant, *, filename: str, data: bytes, kind: st
     """Check, encrypt and store an upload; the row is flushed, the caller commits."""
     if kind not in DOCUMENT_KINDS:
         raise DocumentRejected("kind")
-    file_type = check_upload(filename, data)
-    stored_name = secrets.token_hex(16)
-    path = storage_dir() / stored_name
+    safe_name = stored_name(filename)
+    file_type = check_upload(safe_name, data)
+    disk_name = secrets.token_hex(16)
+    path = storage_dir() / disk_name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(crypto.encrypt(data))
-    safe_name = Path(filename.replace("\\", "/")).name[:200] or f"document{EXTENSIONS[file_type]}"
     document = Document(
-        applicant=applicant, kind=kind, original_name=safe_name, stored_name=stored_name,
+        applicant=applicant, kind=kind, original_name=safe_name, stored_name=disk_name,
         file_type=file_type, size=len(data),
     )
     db.session.add(document)

@@ -4,47 +4,53 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import re
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from praclox import phones
 from praclox.applicants.documents import read_document, remove_after_commit
 from praclox.applicants.models import Applicant
 from praclox.applicants.purge import purge_applicant
 from praclox.clock import today
 from praclox.extensions import db
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
+from praclox.privacy.records import Correctable, RecordKind
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
 
 _VISIBLE = ("recruiter", "admin")
-_RETENTION = "retention.applicants_rejected_days"
+#: the periods are live settings, filled in with their units by the register (praclox/privacy/register.py)
+_RETENTION = _l("Deleted %(retention.applicants_rejected_days)s after a rejection or withdrawal, unless the "
+                "applicant consents to our keeping the application for future vacancies.")
+_CONSENT_RETENTION = _l("As long as the consent holds: %(retention.consent_months)s from when it is given, or until "
+                        "it is withdrawn.")
 
 
-def _field(table: str, column: str, category: str, purpose: str, encrypted: bool = False) -> PersonalField:
+def _field(table: str, column: str, category: str, purpose: Any, encrypted: bool = False) -> PersonalField:
     return PersonalField(table, column, category, purpose, "legitimate interest", _RETENTION, encrypted, _VISIBLE)
 
 
 FIELDS: list[PersonalField] = [
-    _field("applicants", "name", "identity", "Handle the application for a vacancy."),
-    _field("applicants", "email", "contact details", "Contact the applicant about the application."),
-    _field("applicants", "phone", "contact details", "Contact the applicant about the application."),
-    _field("applicants", "applied_on", "application", "Know when the application came in."),
-    _field("applicants", "source", "application", "Know how the applicant found the vacancy."),
-    _field("applicants", "notes", "application", "Keep the recruiter's impressions of the procedure.", True),
-    _field("applicants", "status", "application", "Follow the application through the procedure."),
-    _field("applicants", "decided_on", "application", "Start the retention period from the decision."),
-    _field("applicants", "legal_hold_reason", "application", "Record why the data must be kept longer."),
-    _field("applicant_status_changes", "to_status", "application", "Keep the history of the procedure."),
-    _field("applicant_status_changes", "reason_id", "application", "Record why an application was rejected."),
-    _field("applicant_documents", "original_name", "application", "Show the name of a CV or letter.", True),
-    dataclasses.replace(_field("applicant_documents", "content", "application", "Assess the CV and the letter.", True),
-                        stored_in="file"),
+    _field("applicants", "name", "identity", _l("Handle the application for a vacancy.")),
+    _field("applicants", "email", "contact details", _l("Contact the applicant about the application.")),
+    _field("applicants", "phone", "contact details", _l("Contact the applicant about the application.")),
+    _field("applicants", "applied_on", "application", _l("Know when the application came in.")),
+    _field("applicants", "source", "application", _l("Know how the applicant found the vacancy.")),
+    _field("applicants", "notes", "application", _l("Keep the recruiter's impressions of the procedure."), True),
+    _field("applicants", "status", "application", _l("Follow the application through the procedure.")),
+    _field("applicants", "decided_on", "application", _l("Start the retention period from the decision.")),
+    _field("applicants", "legal_hold_reason", "application", _l("Record why the data must be kept longer.")),
+    _field("applicant_status_changes", "to_status", "application", _l("Keep the history of the procedure.")),
+    _field("applicant_status_changes", "reason_id", "application", _l("Record why an application was rejected.")),
+    _field("applicant_documents", "original_name", "application", _l("Show the name of a CV or letter."), True),
+    dataclasses.replace(_field("applicant_documents", "content", "application", _l("Assess the CV and the letter."),
+                               True), stored_in="file"),
     PersonalField("applicant_consents", "evidence", "consent",
-                  "Prove the consent to keep the application for future vacancies.", "consent",
-                  "retention.consent_months", True, _VISIBLE),
-    PersonalField("applicant_consents", "given_on", "consent", "Know how long the consent holds.", "consent",
-                  "retention.consent_months", False, _VISIBLE),
+                  _l("Prove the consent to keep the application for future vacancies."), "consent",
+                  _CONSENT_RETENTION, True, _VISIBLE),
+    PersonalField("applicant_consents", "given_on", "consent", _l("Know how long the consent holds."), "consent",
+                  _CONSENT_RETENTION, False, _VISIBLE),
 ]
 
 
@@ -53,40 +59,35 @@ def find(query: SubjectQuery) -> list[Hit]:
     (+31 6 1234 5678 = 06-12345678, as the contacts are found)."""
     if query.is_empty():
         return []
-    phone = _digits(query.phone)
     conditions = []
     if query.name:
         conditions.append(func.lower(Applicant.name).contains(query.name.strip().lower(), autoescape=True))
     if query.email:
         conditions.append(func.lower(Applicant.email) == query.email.strip().lower())
-    if len(phone) >= 6:
-        conditions.append(Applicant.phone.contains(phone[-4:]))
+    if phones.normalise(query.phone):
+        conditions.append(Applicant.phone.is_not(None))  # compared normalised below: SQL cannot
     if not conditions:
         return []
     hits = []
     for applicant in db.session.scalars(select(Applicant).where(or_(*conditions)).order_by(Applicant.id)):
-        if not _matches(applicant, query, phone):
+        if not _matches(applicant, query):
             continue
         hits.append(Hit(
             domain="applicants", record_type="applicants", record_id=applicant.id,
             person_key=(applicant.email or applicant.name).lower(),
             label=_("Applicant for %(vacancy)s", vacancy=applicant.vacancy.title),
+            identity=Identity(names=(applicant.name,), emails=(applicant.email or "",),
+                              phones=(applicant.phone or "",), own=frozenset({("applicant", applicant.id)})),
         ))
     return hits
 
 
-def _digits(text: str | None) -> str:
-    """The last nine digits of a phone number."""
-    return re.sub(r"\D", "", text or "")[-9:]
-
-
-def _matches(applicant: Applicant, query: SubjectQuery, phone: str) -> bool:
-    """The database narrowed by the last digits of the phone; this checks the whole number."""
+def _matches(applicant: Applicant, query: SubjectQuery) -> bool:
     if query.name and query.name.strip().lower() in applicant.name.lower():
         return True
     if query.email and (applicant.email or "").lower() == query.email.strip().lower():
         return True
-    return len(phone) >= 6 and _digits(applicant.phone) == phone
+    return phones.same_number(query.phone, applicant.phone)
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
@@ -157,4 +158,28 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "applicant_consents": ("method", "expires_on", "withdrawn_on", "renewal_requested_on"),
     "applicant_documents": ("kind", "stored_name", "file_type", "size", "uploaded_at"),
     "applicant_status_changes": ("at", "from_status", "decided_on"),
+}
+
+
+def _save(applicant: Applicant, changes: dict[str, Any]) -> list[str]:
+    from praclox.applicants import services
+
+    return services.update_applicant(applicant, changes)
+
+
+#: the recruiter's notes and the source are free text that may name someone else too
+RECORDS = [
+    RecordKind("applicants", Applicant, lambda a: _("Applicant for %(vacancy)s", vacancy=a.vacancy.title),
+               free_text=("notes", "source"),
+               fields=(Correctable("name", _l("Name"), required=True), Correctable("email", _l("E-mail"), "email"),
+                       Correctable("phone", _l("Phone"), "phone"), Correctable("source", _l("Source"), max_length=100),
+                       Correctable("notes", _l("Notes"), "long", 10000)),
+               save=_save, scopes={"id": "applicant"}),
+]
+
+
+#: long text the subject search does not read: all of it is about the applicant themselves and goes with them
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "applicants": ("legal_hold_reason",), "applicant_consents": ("evidence",),
+    "applicant_documents": ("original_name",),
 }

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from praclox.applicants import services
@@ -107,27 +109,55 @@ def registration_purges() -> list[dict[str, Any]]:
     return purge_counts_by_month()[:MONTHS_SHOWN]
 
 
+def csv_header() -> list[str]:
+    from praclox.csvutil import time_header
+
+    return [_("section"), _("applicant"), _("vacancy"), _("status or rule"), time_header(_("date or time")),
+            _("due or expires"), _("count"), _("note")]
+
+
 def csv_rows(report: RetentionReport) -> tuple[list[str], list[list[Any]]]:
-    """The report as one table: a section column, then the figures (for the CSV export and the CLI)."""
-    header = ["section", "applicant", "vacancy", "status_or_rule", "date", "due_or_expires", "count", "note"]
+    """The report as one table in the reader's language: a section column, then the figures (for the CSV
+    export and the CLI). Dates are ISO dates, times local (the zone is in the header) for spreadsheets."""
+    from praclox.applicants.forms import method_labels, rule_labels, status_labels
+    from praclox.csvutil import local_time
+    from praclox.registrations.retention import REASONS, reason_labels
+
+    sections, rules, statuses, methods = section_labels(), rule_labels(), status_labels(), method_labels()
     rows: list[list[Any]] = []
     for section, items in (("overdue", report.overdue), ("due", report.due_soon)):
-        rows += [[section, i.applicant_id, i.vacancy_title, i.rule, i.decided_on, i.due_on, "", ""] for i in items]
+        rows += [[sections[section], i.applicant_id, i.vacancy_title, rules.get(i.rule, i.rule), i.decided_on,
+                  i.due_on, "", ""] for i in items]
     for month, per_rule in report.purged:
-        rows += [["purged", "", "", rule, month.strftime("%Y-%m"), "", count, ""]
+        rows += [[sections["purged"], "", "", rules.get(rule, rule), month.strftime("%Y-%m"), "", count, ""]
                  for rule, count in per_rule.items() if count]
-    from praclox.registrations.retention import REASONS
-
+    reasons = reason_labels()
     for row in report.registrations:
-        rows += [["registrations_purged", "", "", reason, row["month"], "", row[reason], ""]
+        rows += [[sections["registrations_purged"], "", "", reasons[reason], row["month"], "", row[reason], ""]
                  for reason in REASONS if row[reason]]
     for c in report.consents:
-        rows.append(["consent", c.applicant_id, c.title, c.method, c.given_on, c.expires_on, "",
-                     f"withdrawn {c.withdrawn_on}" if c.withdrawn_on else ""])
-    rows += [["legal_hold", h.id, h.title, h.status, h.decided_on or "", "", "", h.legal_hold_reason]
-             for h in report.holds]
-    rows += [["stale", s.id, s.title, s.status, s.last_activity_on, "", "", ""] for s in report.stale]
+        note = _("withdrawn on %(date)s", date=c.withdrawn_on.isoformat()) if c.withdrawn_on else ""
+        rows.append([sections["consent"], c.applicant_id, c.title, methods.get(c.method, c.method), c.given_on,
+                     c.expires_on, "", note])
+    rows += [[sections["legal_hold"], h.id, h.title, statuses.get(h.status, h.status), h.decided_on or "", "", "",
+              h.legal_hold_reason] for h in report.holds]
+    rows += [[sections["stale"], s.id, s.title, statuses.get(s.status, s.status), s.last_activity_on, "", "", ""]
+             for s in report.stale]
     for run, counts in report.runs:
-        rows.append(["purge_run", "", "", run.outcome + (" (dry run)" if run.dry_run else ""),
-                     run.started_at.strftime("%Y-%m-%d %H:%M"), "", counts.get("purged", ""), run.message or ""])
-    return header, rows
+        rows.append([sections["purge_run"], "", "", run_outcome(run), local_time(run.started_at), "",
+                     counts.get("purged", ""), run.message or ""])
+    return [str(h) for h in csv_header()], rows
+
+
+def section_labels() -> dict[str, Any]:
+    return {
+        "overdue": _l("overdue"), "due": _l("due soon"), "purged": _l("purged applicants"),
+        "registrations_purged": _l("purged registrations"), "consent": _l("consent"), "legal_hold": _l("legal hold"),
+        "stale": _l("no activity"), "purge_run": _l("purge run"),
+    }
+
+
+def run_outcome(run: Any) -> str:
+    outcomes = {"running": _("running"), "ok": _("ok"), "failed": _("failed"), "skipped": _("skipped")}
+    outcome = outcomes.get(run.outcome, run.outcome)
+    return _("%(outcome)s (dry run)", outcome=outcome) if run.dry_run else outcome

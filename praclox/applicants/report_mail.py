@@ -17,6 +17,7 @@ from praclox.audit.services import record as audit
 from praclox.auth.models import User
 from praclox.clock import today
 from praclox.extensions import db
+from praclox.i18n import month_label
 
 
 def is_subscribed(user: Any) -> bool:
@@ -51,9 +52,9 @@ def send_monthly_reports() -> dict[str, int]:
             counts["skipped"] += 1
             continue
         with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
-            subject = _("Retention report %(month)s", month=month.strftime("%Y-%m"))
+            subject = _("Retention report %(month)s", month=month_label(month))
             body = render_template("applicants/mail/report.txt", report=report, rules=rule_labels(),
-                                   window=reports.DUE_WINDOW_DAYS)
+                                   window=reports.DUE_WINDOW_DAYS, run_outcome=reports.run_outcome)
         try:
             mail.send_mail(user.email, subject, body)
         except (mail.MailNotConfigured, mail.MailFailed):

@@ -53,6 +53,7 @@ def error_message(code: str) -> str:
         "size": _("The file is larger than 10 MB."),
         "type": _("The file is not a PDF, DOCX or ODT document."),
         "mismatch": _("The file's content does not match its name (extension)."),
+        "archive": _("The document unpacks to more than 100 MB or holds more than 1000 parts; it is refused."),
         "kind": _("Choose the kind of document."),
     }.get(code, _("This cannot be done."))
 

@@ -23,6 +23,9 @@ ACTIONS = (
     "role_change",
     "key_rotation",
     "import",
+    "redact",
+    "rectify",
+    "review",
 )
 
 

@@ -17,6 +17,7 @@ UNCHECKED = {"static", "bootstrap.static", "main.health"}
 PASSWORD_CHANGE_EXEMPT = {"auth.password", "auth.logout", "static", "bootstrap.static", "main.language"}
 #: endpoints a user who must enrol a second factor may open before doing so
 ENROLMENT_EXEMPT = PASSWORD_CHANGE_EXEMPT | {
+    "auth.reauth",  # enrolment asks for the password again after the window
     "auth.two_factor", "auth.two_factor_start", "auth.two_factor_qr", "auth.two_factor_confirm",
 }
 
@@ -33,10 +34,15 @@ def _declare_settings(app: Flask) -> None:
     declare(app, sessions.REAUTH_MINUTES, int, 10,
             _l("Ask for the password again before sensitive actions after this many minutes"), section,
             minimum=1, maximum=60)
-    declare(app, throttle.ACCOUNT_LIMIT, int, 5, _l("Failed logins per account before a lockout"), section,
-            minimum=3, maximum=20)
-    declare(app, throttle.ADDRESS_LIMIT, int, 20, _l("Failed logins per network address before a lockout"),
+    declare(app, throttle.ACCOUNT_LIMIT, int, 5,
+            _l("Failed logins on one account from one network address before that address is slowed down"),
+            section, minimum=3, maximum=20)
+    declare(app, throttle.ADDRESS_LIMIT, int, 20,
+            _l("Failed logins (or reset requests) from one network address before that address is slowed down"),
             section, minimum=5, maximum=200)
+    declare(app, throttle.ACCOUNT_CEILING, int, 25,
+            _l("Failed logins on one account from all addresses before only the e-mailed unlock link opens it"),
+            section, minimum=10, maximum=100)
     declare(app, throttle.WINDOW_MINUTES, int, 15, _l("Minutes over which failed logins are counted"), section,
             minimum=5, maximum=120)
     declare(app, totp.FOR_ALL, bool, False, _l("Require two-step login for every user"), section)

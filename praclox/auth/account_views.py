@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from praclox.auth import notices, services, sessions, throttle, totp
@@ -12,7 +12,7 @@ from praclox.auth.access import roles_required
 from praclox.auth.forms import ActionForm, EnrolForm, ReauthForm
 from praclox.auth.models import User
 from praclox.auth.passwords import verify_password
-from praclox.auth.views import bp, locked_message, note_failure
+from praclox.auth.views import bp, end_guessing_session, note_failure
 from praclox.extensions import db
 from praclox.urls import safe_next
 
@@ -23,14 +23,8 @@ def reauth() -> str | Response | tuple[str, int]:
     """Enter the password (and a code when enrolled) again before a sensitive action."""
     user = current_user._get_current_object()
     next_url = safe_next(request.args.get("next"), url_for("main.index"))
-    if throttle.lock_state(user.email):
-        sessions.end_all(user)
-        services.end_other_sessions(user)
-        db.session.commit()
-        logout_user()
-        session.clear()
-        flash(locked_message(), "danger")
-        return redirect(url_for("auth.login"))
+    if throttle.lock_state(user.email, account_wide=False):
+        return end_guessing_session(user)
     form = ReauthForm()
     enrolled = totp.is_enrolled(user)
     if form.validate_on_submit():
@@ -92,6 +86,7 @@ def two_factor() -> str:
 
 @bp.route("/account/two-factor/start", methods=["POST"])
 @login_required
+@sessions.require_recent_auth  # a stolen session must not tie the account to the thief's authenticator
 def two_factor_start() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -114,6 +109,7 @@ def two_factor_qr() -> Response:
 
 @bp.route("/account/two-factor/confirm", methods=["POST"])
 @login_required
+@sessions.require_recent_auth
 def two_factor_confirm() -> str | Response | tuple[str, int]:
     form = EnrolForm()
     factor = totp.factor_of(current_user)

@@ -28,8 +28,10 @@ def prune_security_records() -> dict[str, int]:
 
 
 def register(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from praclox.scheduler import register_job
 
     register_job(app, "auth.prune", prune_security_records,
-                 "delete old login attempts, spent reset links and timed-out sessions", hour=3, minute=40)
+                 _l("Delete old login attempts, spent reset links and timed-out sessions"), hour=3, minute=40)
 

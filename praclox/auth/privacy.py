@@ -11,7 +11,8 @@ from sqlalchemy import func, or_, select
 
 from praclox.auth.models import User
 from praclox.extensions import db
-from praclox.privacy.registry import ErasureRefused, Hit, PersonalField, SubjectQuery, like_pattern
+from praclox.privacy.records import RecordKind
+from praclox.privacy.registry import ErasureRefused, Hit, Identity, PersonalField, SubjectQuery, like_pattern
 
 _PURPOSE = _l("Giving staff a personal login and knowing who did what.")
 _RETENTION = _l("While the person works with the CRM; the account is deactivated when they leave.")
@@ -58,7 +59,8 @@ def find(query: SubjectQuery) -> list[Hit]:
     if not conditions:
         return []
     users = db.session.scalars(select(User).where(or_(*conditions)).order_by(User.id))
-    return [Hit("auth", "users", u.id, u.email, _("Staff account")) for u in users]
+    return [Hit("auth", "users", u.id, u.email, _("Staff account"),
+                identity=Identity(names=(u.name,), emails=(u.email,))) for u in users]
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
@@ -94,3 +96,7 @@ def _acting_user_id() -> int | None:
     from flask_login import current_user
 
     return current_user.id if getattr(current_user, "is_authenticated", False) else None
+
+
+#: the privacy officer sees the account from a hit; an administrator corrects it (it is also a login)
+RECORDS = [RecordKind("users", User, lambda u: _("Staff account"), corrected_by=_l("an administrator"))]

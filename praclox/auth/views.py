@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from praclox.auth import notices, services, sessions, throttle, totp
+from praclox.auth import notices, services, sessions, throttle, totp, unlock
 from praclox.auth.forms import LoginForm, LogoutForm, PasswordChangeForm, SecondFactorForm
 from praclox.auth.models import User
 from praclox.extensions import db
@@ -33,15 +33,21 @@ def locked_message() -> str:
 
 
 def note_failure(email: str, kind: str = "password") -> None:
-    """Count a failure; when it locks a real account, tell its holder by e-mail (after the commit)."""
+    """Count a failure; at the first limit and at the ceiling, tell a real account's holder (after the commit)."""
     throttle.record_attempt(email, success=False, kind=kind)
     log.info("login failed at the %s step", kind)
-    locked_now = throttle.just_locked(email)
+    notice_due = throttle.notice_due(email)
     db.session.commit()
-    if locked_now:
+    if notice_due:
         user = services.get_by_email(email)
         if user is not None and user.active:
-            throttle.tell_user_of_lock(user)
+            unlock.tell_user_of_attempts(user)
+
+
+def login_lock(email: str) -> throttle.Lock | None:
+    """The lock on this login: a browser the holder unlocked by the mailed link skips the all-addresses ceiling."""
+    unlocked = unlock.browser_unlocked_for(services.get_by_email(email))
+    return throttle.lock_state(email, account_wide=not unlocked)
 
 
 def complete_login(user: User, next_url: str | None) -> Response:
@@ -58,6 +64,17 @@ def complete_login(user: User, next_url: str | None) -> Response:
     return redirect(safe_next(next_url, url_for("main.index")))
 
 
+def end_guessing_session(user: User) -> Response:
+    """A logged-in session that keeps guessing the password is ended, with every other session of the user."""
+    sessions.end_all(user)
+    services.end_other_sessions(user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(locked_message(), "danger")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
@@ -65,8 +82,9 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data
-        if throttle.lock_state(email):
-            log.warning("login refused: too many failures for the account or the address")
+        lock = login_lock(email)
+        if lock:
+            log.warning("login refused: too many failures (%s limit)", lock.scope)
             flash(locked_message(), "danger")
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(email, form.password.data)
@@ -77,9 +95,12 @@ def login() -> str | Response | tuple[str, int]:
         next_url = request.args.get("next")
         if totp.is_enrolled(user):
             db.session.commit()
+            unlocked = session.get(unlock.SESSION_KEY)
             session.clear()
             session.update(pending_user=user.get_id(), pending_at=int(time.time()),
                            pending_next=safe_next(next_url, ""))
+            if unlocked:  # the second step must not fall back under the ceiling the link lifted
+                session[unlock.SESSION_KEY] = unlocked
             return redirect(url_for("auth.login_verify"))
         return complete_login(user, next_url)
     return render_template("auth/login.html", form=form)
@@ -109,7 +130,7 @@ def login_verify() -> str | Response | tuple[str, int]:
         session.pop("pending_user", None)
         flash(_("Please log in to open this page."), "info")
         return redirect(url_for("auth.login"))
-    if throttle.lock_state(user.email):
+    if login_lock(user.email):
         session.clear()
         flash(locked_message(), "danger")
         return redirect(url_for("auth.login"))
@@ -148,6 +169,9 @@ def logout() -> Response:
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def password() -> str | Response | tuple[str, int]:
+    user = current_user._get_current_object()
+    if request.method == "POST" and throttle.lock_state(user.email, account_wide=False):
+        return end_guessing_session(user)
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
@@ -155,6 +179,9 @@ def password() -> str | Response | tuple[str, int]:
         except services.UserError as exc:
             reason = str(exc)
             if reason == "current":
+                # a wrong current password is a guess like a failed login: it counts towards the same limits
+                db.session.rollback()
+                note_failure(user.email)
                 form.current.errors.append(_("The current password is wrong."))
             elif reason == "same":
                 form.new.errors.append(_("Choose a password that differs from the current one."))
@@ -162,7 +189,6 @@ def password() -> str | Response | tuple[str, int]:
                 form.new.errors.append(reason)
             db.session.rollback()
             return render_template("auth/password.html", form=form), 422
-        user = current_user._get_current_object()
         sessions.end_all(user, keep=session.get(sessions.SESSION_KEY))
         sessions.mark_authenticated()
         db.session.commit()

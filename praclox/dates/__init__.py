@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
                                  end_reason_label=dashboard.end_reason_label)
     register_domain(app, privacy.DOMAIN, privacy)
     register_job(app, reminders.JOB_ID, reminders.job,
-                 "Reminder e-mails of coming birthdays and anniversaries (daily digests; weekly on Monday)",
+                 _l("Reminder e-mails of coming birthdays and anniversaries (daily digests; weekly on Monday)"),
                  hour=7, minute=0)
     declare(app, services.CUTOFF_SETTING, int, 0, _l("Children's birthdays stop after this age (0: never)"),
             _l("Personal dates"), minimum=0, maximum=99)

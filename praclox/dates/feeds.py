@@ -17,6 +17,7 @@ from praclox.audit.services import record as audit
 from praclox.auth.models import User
 from praclox.clock import TZ, now, today
 from praclox.dates import ical, services
+from praclox.dates.access import may_see_personal_dates
 from praclox.dates.models import KIND_VALUES, Feed
 from praclox.extensions import db
 
@@ -103,14 +104,14 @@ def status(feed: Feed) -> str:
 
 
 def lookup(token: str) -> Feed | None:
-    """The feed for a token when it may be served: not revoked, not expired, its user active. Else None."""
+    """The feed for a token when it may be served: not revoked, not expired, and its owner may still see
+    personal dates (active, with a role that works with them: the same rule as the reminder mails). Else None."""
     if not token or len(token) > 200:
         return None
     feed = db.session.scalar(select(Feed).where(Feed.token_hash == hash_token(token)))
     if feed is None or feed.revoked_at is not None or is_expired(feed):
         return None
-    user = db.session.get(User, feed.user_id)
-    if user is None or not user.active:
+    if not may_see_personal_dates(db.session.get(User, feed.user_id)):
         return None
     return feed
 

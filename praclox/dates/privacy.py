@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox.audit.services import forget_record
@@ -12,33 +13,36 @@ from praclox.dates.forms import kind_choices
 from praclox.dates.models import Congratulation, PersonalDate
 from praclox.extensions import db
 from praclox.offices.models import Contact
-from praclox.offices.privacy import matching_contacts
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
+from praclox.offices.privacy import contact_identity, matching_contacts
+from praclox.privacy.records import Correctable, RecordKind
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
 
 DOMAIN = "dates"
 _DATES = "personal_dates"
-_PURPOSE = "Congratulating the people we work with on their birthday, their children's birthdays and wedding days."
-_RETENTION = "Until the date is deleted or the contact is erased; an ended date keeps its reason for review."
+_PURPOSE = _l("Congratulating the people we work with on their birthday, their children's birthdays and wedding "
+             "days.")
+_RETENTION = _l("Until the date is deleted or the contact is erased; an ended date keeps its reason for review.")
 
 FIELDS: list[PersonalField] = [
     PersonalField(_DATES, "month", "special dates", _PURPOSE, "legitimate interest", _RETENTION),
     PersonalField(_DATES, "day", "special dates", _PURPOSE, "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "year", "special dates", _PURPOSE + " The year gives the age.", "legitimate interest",
-                  _RETENTION),
-    PersonalField(_DATES, "person_name", "special dates", "The first name of a contact's child or partner, "
-                  "to congratulate them by name.", "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "gender", "special dates", "Whether the occasion is called Abraham or Sarah, "
-                  "daughter or son.", "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "notes", "special dates", "Notes that help to congratulate well (e.g. a gift idea).",
+    PersonalField(_DATES, "year", "special dates",
+                  _l("Congratulating the people we work with on their birthday, their children's birthdays and "
+                     "wedding days. The year gives the age."), "legitimate interest", _RETENTION),
+    PersonalField(_DATES, "person_name", "special dates", _l("The first name of a contact's child or partner, "
+                  "to congratulate them by name."), "legitimate interest", _RETENTION),
+    PersonalField(_DATES, "gender", "special dates", _l("Whether the occasion is called Abraham or Sarah, "
+                  "daughter or son."), "legitimate interest", _RETENTION),
+    PersonalField(_DATES, "notes", "special dates", _l("Notes that help to congratulate well (e.g. a gift idea)."),
                   "legitimate interest", _RETENTION, encrypted=True),
-    PersonalField(_DATES, "ended_on", "special dates", "When a date stopped (marriage ended, deceased, left).",
+    PersonalField(_DATES, "ended_on", "special dates", _l("When a date stopped (marriage ended, deceased, left)."),
                   "legitimate interest", _RETENTION),
-    PersonalField(_DATES, "end_reason", "special dates", "Why a date stopped, so it is not entered again.",
+    PersonalField(_DATES, "end_reason", "special dates", _l("Why a date stopped, so it is not entered again."),
                   "legitimate interest", _RETENTION),
     PersonalField("date_congratulations", "occurrence_year", "special dates",
-                  "That a contact was congratulated in a year, so two colleagues do not both call.",
+                  _l("That a contact was congratulated in a year, so two colleagues do not both call."),
                   "legitimate interest", _RETENTION),
-    PersonalField("date_congratulations", "how", "special dates", "How a contact was congratulated.",
+    PersonalField("date_congratulations", "how", "special dates", _l("How a contact was congratulated."),
                   "legitimate interest", _RETENTION),
 ]
 
@@ -67,7 +71,6 @@ def find(query: SubjectQuery) -> list[Hit]:
     if not conditions:
         return []
     hits = []
-    kinds = dict(kind_choices())
     for item in db.session.scalars(select(PersonalDate).where(or_(*conditions)).order_by(PersonalDate.id)):
         contact = item.contact
         named = item.contact_id not in ids
@@ -75,11 +78,16 @@ def find(query: SubjectQuery) -> list[Hit]:
         hits.append(Hit(
             domain=DOMAIN, record_type=_DATES, record_id=item.id,
             person_key=key or " ".join((query.name or contact.full_name).split()).lower(),
-            label=_("%(kind)s of %(name)s", kind=kinds.get(item.kind, item.kind), name=contact.full_name)
-            + (f" ({item.person_name})" if item.person_name else ""),
+            label=_describe(item) + (f" ({item.person_name})" if item.person_name else ""),
             extra={"contact_id": contact.id, "named_as_child_or_partner": named},
+            identity=Identity() if named else contact_identity(contact),
         ))
     return hits
+
+
+def _describe(item: PersonalDate) -> str:
+    kinds = dict(kind_choices())
+    return _("%(kind)s of %(name)s", kind=kinds.get(item.kind, item.kind), name=item.contact.full_name)
 
 
 def export(hits: list[Hit]) -> dict[str, Any]:
@@ -125,3 +133,17 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "date_reminder_preferences": ("frequency",),
     "date_reminders_sent": ("period", "sent_at", "occasions"),
 }
+
+
+def _save(item: PersonalDate, changes: dict[str, Any]) -> list[str]:
+    from praclox.dates import services
+
+    return services.update_date(item, changes)
+
+
+RECORDS = [
+    RecordKind(_DATES, PersonalDate, _describe, free_text=("notes",),
+               fields=(Correctable("person_name", _l("Name of the child or partner"), max_length=100),
+                       Correctable("notes", _l("Notes"), "long", 2000)),
+               save=_save, scopes={"contact_id": "contact"}),
+]

@@ -15,6 +15,7 @@ from praclox import mail
 from praclox.auth.models import User, UserRole
 from praclox.clock import today
 from praclox.dates import services
+from praclox.dates.access import DATE_ROLES, may_see_personal_dates
 from praclox.dates.feeds import locale_of
 from praclox.dates.models import ReminderPreference, ReminderSent
 from praclox.extensions import db
@@ -60,11 +61,13 @@ def due_users(day: date) -> list[tuple[User, str]]:
         select(User, ReminderPreference.frequency)
         .join(ReminderPreference, ReminderPreference.user_id == User.id)
         .where(ReminderPreference.frequency != "off", User.active.is_(True))
-        .where(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(("staff", "admin")))))
+        .where(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(DATE_ROLES))))
         .order_by(User.id)
     ).all()
     due = []
     for user, frequency in rows:
+        if not may_see_personal_dates(user):  # the query narrows, this decides: the same rule as the feeds
+            continue
         sent = db.session.scalar(
             select(ReminderSent.id).where(ReminderSent.user_id == user.id,
                                           ReminderSent.period == period_of(frequency, day))

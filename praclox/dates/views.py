@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.clock import today
 from praclox.dates import feeds, importer, reminders, services
+from praclox.dates.access import DATE_ROLES
 from praclox.dates.forms import (
     CongratulateForm,
     DateForm,
@@ -31,7 +32,7 @@ from praclox.offices.models import Contact, Office
 from praclox.urls import safe_next
 
 bp = Blueprint("dates", __name__, url_prefix="/dates")
-bp.before_request(require_roles_for_blueprint("staff", "admin"))
+bp.before_request(require_roles_for_blueprint(*DATE_ROLES))
 
 
 def error_message(code: str) -> str:

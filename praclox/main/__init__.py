@@ -67,6 +67,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     errors.init_app(app)
     app.cli.add_command(i18n_cli)
+    from praclox.i18n import month_label
+
+    app.add_template_filter(month_label, "month_label")
 
     @app.context_processor
     def inject_nav() -> dict[str, Any]:

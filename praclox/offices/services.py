@@ -152,6 +152,19 @@ def log_interaction(
     return interaction
 
 
+def update_summary(interaction: Interaction, summary: str) -> list[str]:
+    """Correct what an interaction's summary says (the privacy officer removes or fixes a person's data)."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise OfficeError("summary")
+    if summary == interaction.summary:
+        return []
+    interaction.summary = summary
+    audit("update", interaction, fields=["summary"])
+    db.session.flush()
+    return ["summary"]
+
+
 def delete_interaction(interaction: Interaction) -> None:
     audit("delete", interaction)
     db.session.delete(interaction)

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         support,
         views,
         views_audit,
+        views_records,
         views_requests,
         views_subjects,
         views_support,
@@ -39,6 +40,22 @@ def init_app(app: Flask) -> None:
     from praclox.privacy.suppression import erased_address_warning
 
     app.add_template_global(erased_address_warning, "erased_address_warning")
+    app.add_template_global(views_records.hit_url, "privacy_hit_url")
+    from praclox.privacy.labels import (
+        action_label,
+        field_label,
+        fields_label,
+        shown_value,
+        table_label,
+        value_label,
+    )
+
+    app.add_template_global(action_label, "action_label")
+    app.add_template_global(fields_label, "fields_label")
+    app.add_template_global(field_label, "field_label")
+    app.add_template_global(table_label, "table_label")
+    app.add_template_filter(shown_value, "shown_value")
+    app.add_template_global(value_label, "value_label")
     support.init_app(app)
     from praclox.privacy import demo
 
@@ -53,9 +70,9 @@ def init_app(app: Flask) -> None:
                         order=5)
     add_dashboard_panel(app, "privacy/_panel_support.html", dashboard.support_context, {"support"}, order=5)
 
-    register_job(app, "audit_purge", audit_trail.purge_job, "Remove audit entries past their retention",
+    register_job(app, "audit_purge", audit_trail.purge_job, _l("Remove audit entries past their retention"),
                  hour=3, minute=20)
-    register_job(app, "support_expire", support.expire_job, "Revoke support access at its expiry",
+    register_job(app, "support_expire", support.expire_job, _l("Revoke support access at its expiry"),
                  minute="*/5")
 
 

@@ -13,14 +13,25 @@ from sqlalchemy import Select, delete, func, select
 from praclox.audit.models import AuditEntry
 from praclox.auth.models import User
 from praclox.clock import TZ, now
+from praclox.csvutil import local_time
 from praclox.extensions import db
+from praclox.privacy.labels import action_label, fields_label, table_label
 from praclox.privacy.models import AUDIT_RETENTION_KEY
 from praclox.privacy.requests import add_months
 
 log = logging.getLogger(__name__)
 
 PURGE_BATCH = 1000
-CSV_HEADER = ("id", "at", "user_id", "user", "action", "record_type", "record_id", "fields")
+
+
+def csv_header() -> list[str]:
+    """The export's column names in the reader's language; the time in the installation's zone."""
+    from flask_babel import gettext as _
+
+    from praclox.csvutil import time_header
+
+    return [_("number"), time_header(_("time")), _("user number"), _("user"), _("action"), _("record type"),
+            _("record number"), _("fields")]
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,9 @@ def query(flt: AuditFilter) -> Select[Any]:
 def csv_rows(flt: AuditFilter) -> Iterator[list[Any]]:
     stmt = query(flt).add_columns(User.email).outerjoin(User, User.id == AuditEntry.actor_id)
     for entry, user_email in db.session.execute(stmt):
-        yield [entry.id, entry.at.isoformat(timespec="seconds"), entry.actor_id, user_email or "",
-               entry.action, entry.record_type or "", entry.record_id if entry.record_id is not None else "",
-               entry.fields or ""]
+        yield [entry.id, local_time(entry.at), entry.actor_id, user_email or "", action_label(entry.action),
+               table_label(entry.record_type) if entry.record_type else "",
+               entry.record_id if entry.record_id is not None else "", fields_label(entry.record_type, entry.fields)]
 
 
 def record_types() -> list[str]:

@@ -80,6 +80,35 @@ class Tombstone(Base):
     counts: Mapped[str] = mapped_column(Text, nullable=False)
 
 
+class ReviewItem(Base):
+    """A record an erasure could not decide about (it may still name the erased person): the privacy
+    officer opens it, corrects it or confirms nothing of theirs is left. Names the record, never a value."""
+
+    __tablename__ = "privacy_review_items"
+    __table_args__ = (CheckConstraint("resolution IS NULL OR resolution IN ('corrected', 'kept')",
+                                      name="resolution_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tombstone_id: Mapped[int] = mapped_column(ForeignKey("privacy_tombstones.id", ondelete="CASCADE"),
+                                              nullable=False, index=True)
+    #: the request the erasure answers: it cannot be closed while an item is open
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("privacy_requests.id", ondelete="SET NULL"),
+                                                   index=True)
+    record_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    record_id: Mapped[int] = mapped_column(nullable=False)
+    #: the free-text columns to check, comma-separated
+    columns: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: "corrected" (the officer changed the record) or "kept" (nothing of the person was left)
+    resolution: Mapped[str | None] = mapped_column(String(16))
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
 class Suppression(Base):
     """A keyed hash of an erased person's e-mail address: warns when they are added again."""
 

@@ -42,6 +42,7 @@ NOT_PERSONAL = {
     "privacy_requests": ("kind", "received_on", "due_on", "extension_reason", "status", "completed_on"),
     "privacy_tombstones": ("erased_at", "counts"),
     "support_grants": ("scope", "starts_at", "expires_at", "revoked_at"),
+    "privacy_review_items": ("record_type", "record_id", "columns", "resolved_at", "resolution"),
 }
 
 
@@ -88,3 +89,9 @@ def erase(hits: list[Hit]) -> dict[str, int]:
             count += 1
     db.session.flush()
     return {"requests_anonymised": count}
+
+
+#: the privacy officer's own notes (visible to them only) and an admin's reason for support access, kept as proof
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "privacy_requests": ("extension_reason", "outcome"), "support_grants": ("reason",),
+}

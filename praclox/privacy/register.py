@@ -3,12 +3,15 @@ every domain declares."""
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from typing import Any
 
-from flask_babel import gettext
+from babel.lists import format_list
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from praclox.privacy.labels import field_label
 from praclox.privacy.registry import PersonalField, all_fields
 from praclox.settings import services as settings
 
@@ -33,6 +36,10 @@ CATEGORIES = {
     "privacy officer": _l("privacy officer"),
     "audit trail": _l("audit trail"),
     "support access": _l("support access"),
+    "relationship": _l("relationship with an office"),
+    "consent": _l("consent"),
+    "access": _l("access to the client area"),
+    "registration": _l("website registration"),
 }
 
 #: the order of the statement's sections: what clients care about first; unknown categories follow
@@ -41,7 +48,7 @@ CATEGORY_ORDER = ("office details", "contact details", "client history", "specia
 #: internal safeguards, described in their own paragraphs of the statement rather than as a section
 STATEMENT_SKIPS = ("account security", "suppression list", "privacy officer", "support access")
 
-HEADER = (_l("table"), _l("column"), _l("category"), _l("purpose"), _l("legal basis"), _l("retention"),
+HEADER = (_l("table"), _l("column"), _l("field"), _l("category"), _l("purpose"), _l("legal basis"), _l("retention"),
           _l("encrypted"), _l("visible to"))
 
 
@@ -51,12 +58,36 @@ def translated(text: Any) -> str:
     return gettext(str(text)) if str(text) else ""
 
 
+#: a live setting in a declared retention sentence: ``%(retention.consent_months)s``
+_SETTING = re.compile(r"%\((\w+\.\w+)\)s")
+
+
+def period_text(key: str) -> str:
+    """A setting's live value with its unit, from the key's ending: ``28 dagen``, ``1 maand``."""
+    value = settings.get(key)
+    unit = key.rsplit("_", 1)[-1]
+    if unit == "days":
+        return ngettext("%(num)d day", "%(num)d days", value)
+    if unit == "months":
+        return ngettext("%(num)d month", "%(num)d months", value)
+    if unit == "hours":
+        return ngettext("%(num)d hour", "%(num)d hours", value)
+    if unit == "minutes":
+        return ngettext("%(num)d minute", "%(num)d minutes", value)
+    return str(value)
+
+
 def retention_text(item: PersonalField) -> str:
-    """The retention as a sentence; a setting key is replaced by the setting's live value."""
-    spec = settings.specs().get(str(item.retention))
-    if spec is None:
-        return translated(item.retention)
-    return f"{spec.label}: {settings.get(spec.key)}"
+    """The retention as a sentence, with every setting it names filled in with its live value and unit.
+
+    A declaration gives either a sentence (``%(setting.key)s`` where a setting decides) or a bare setting key.
+    """
+    text = str(item.retention)
+    if text in settings.specs():
+        return gettext("Kept for %(period)s, then deleted.", period=period_text(text))
+    sentence = translated(text)
+    keys = set(_SETTING.findall(sentence))
+    return sentence % {key: period_text(key) for key in keys} if keys else sentence
 
 
 def category_text(category: str) -> str:
@@ -67,21 +98,34 @@ def legal_basis_text(basis: str) -> str:
     return str(LEGAL_BASES.get(basis, translated(basis)))
 
 
+def roles_text(roles: tuple[str, ...]) -> str:
+    from praclox.auth.forms import role_labels
+
+    labels = dict(role_labels())
+    return ", ".join(labels.get(role, role) for role in roles) or gettext("nobody")
+
+
+def joined(items: list[str]) -> str:
+    """``a, b en c`` in the reader's language."""
+    return format_list(items, locale=get_locale()) if items else ""
+
+
 def rows() -> list[dict[str, Any]]:
     """One row per declared field, in table order."""
     fields = sorted(all_fields(), key=lambda f: (f.table, f.column))
     return [
         {
-            "table": f.table, "column": f.column, "category": category_text(f.category),
+            "table": f.table, "column": f.column, "label": field_label(f.table, f.column),
+            "category": category_text(f.category),
             "purpose": translated(f.purpose), "legal_basis": legal_basis_text(f.legal_basis),
-            "retention": retention_text(f), "encrypted": f.encrypted, "visible_to": ", ".join(f.visible_to),
+            "retention": retention_text(f), "encrypted": f.encrypted, "visible_to": roles_text(f.visible_to),
         }
         for f in fields
     ]
 
 
 def csv_rows() -> list[list[Any]]:
-    return [[r["table"], r["column"], r["category"], r["purpose"], r["legal_basis"], r["retention"],
+    return [[r["table"], r["column"], r["label"], r["category"], r["purpose"], r["legal_basis"], r["retention"],
              str(_l("yes")) if r["encrypted"] else str(_l("no")), r["visible_to"]] for r in rows()]
 
 
@@ -95,11 +139,15 @@ def statement_sections() -> list[dict[str, Any]]:
     for f in sorted(all_fields(), key=order):
         if f.category in STATEMENT_SKIPS:
             continue
-        section = grouped.setdefault(f.category, {"category": category_text(f.category), "purposes": [],
+        title = category_text(f.category)
+        section = grouped.setdefault(f.category, {"category": title[:1].upper() + title[1:], "purposes": [],
                                                   "bases": [], "retention": [], "encrypted": False})
         for key, value in (("purposes", translated(f.purpose)), ("bases", legal_basis_text(f.legal_basis)),
                            ("retention", retention_text(f))):
             if value not in section[key]:
                 section[key].append(value)
         section["encrypted"] = section["encrypted"] or f.encrypted
+    for section in grouped.values():
+        section["basis_sentence"] = gettext("We hold this information on the basis of %(bases)s.",
+                                            bases=joined(section["bases"]))
     return list(grouped.values())

@@ -43,6 +43,30 @@ class SubjectQuery:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """What a found record tells about who the person is: the search widens from it to free text.
+
+    ``first_names``/``last_names`` alone name the person only within ``own`` (records that are theirs:
+    ``("contact", id)``) and, for the last name, ``near`` (their office: ``("office", id)``)."""
+
+    names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    first_names: tuple[str, ...] = ()
+    last_names: tuple[str, ...] = ()
+    own: frozenset[tuple[str, int]] = frozenset()
+    near: frozenset[tuple[str, int]] = frozenset()
+
+    def __or__(self, other: Identity) -> Identity:
+        def both(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(v for v in (*a, *b) if v))
+
+        return Identity(both(self.names, other.names), both(self.emails, other.emails),
+                        both(self.phones, other.phones), both(self.first_names, other.first_names),
+                        both(self.last_names, other.last_names), self.own | other.own, self.near | other.near)
+
+
+@dataclass(frozen=True)
 class Hit:
     """One record that holds data about the person searched for."""
 
@@ -53,6 +77,8 @@ class Hit:
     person_key: str
     label: str  # short description shown to the privacy officer, e.g. "Contact at Jansen BV"
     extra: dict[str, Any] = field(default_factory=dict)
+    #: who the record says the person is (names, addresses, numbers): the search reads free text for these
+    identity: Identity = field(default_factory=Identity)
 
 
 class DomainPrivacy(Protocol):
@@ -152,6 +178,9 @@ class ErasureRefused(Exception):
 # - ``app.extensions["praclox_rotate_files"].append(fn)``: re-encrypt stored files in ``praclox keys rotate``
 #   (``fn(batch_size) -> {"rotated": n, "current": m}``, committing per batch);
 # - ``praclox.privacy.support.add_scope(app, key, label, ("endpoint.prefix.",))``: what a support grant may open;
+# - ``RECORDS = [praclox.privacy.records.RecordKind(...)]``: every kind of record with free text (the subject
+#   search reads it for the person and erasure redacts it) and what the privacy officer may correct in it
+#   from a hit (through the domain's own service function); a text column in no RecordKind fails a test;
 # - a seeder in ``tests/privacy/test_subjects.py`` SEEDERS, so the access/erasure test covers the domain.
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from praclox.audit.services import record as audit
 from praclox.clock import today
 from praclox.extensions import db
-from praclox.privacy.models import PrivacyRequest, RequestKind, RequestStatus, Tombstone
+from praclox.privacy.models import PrivacyRequest, RequestKind, RequestStatus, ReviewItem, Tombstone
 
 #: the legal term (GDPR art. 12(3)): one month, once extendable by two more
 TERM_MONTHS = 1
@@ -83,6 +83,10 @@ def close_request(
         raise RequestError("closed")
     if status not in (RequestStatus.COMPLETED.value, RequestStatus.REJECTED.value):
         raise RequestError("status")
+    if db.session.scalar(select(ReviewItem.id).where(ReviewItem.request_id == item.id,
+                                                     ReviewItem.resolved_at.is_(None)).limit(1)):
+        # an erasure left records for the officer to decide: the person may still be named there
+        raise RequestError("review_open")
     on = on or today()
     if on < item.received_on:
         raise RequestError("completed_before_received")

@@ -14,9 +14,10 @@ from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
 from praclox.clock import now
 from praclox.extensions import db
-from praclox.privacy import suppression
+from praclox.phones import normalise
+from praclox.privacy import mentions, review, suppression
 from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Tombstone
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, all_fields, domains
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, all_fields, domains
 from praclox.privacy.requests import close_request
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,10 @@ class Person:
 
     key: str
     hits: list[Hit] = field(default_factory=list)
+    #: who the hits say the person is (names, addresses, numbers), with what the search gave
+    identity: Identity = field(default_factory=Identity)
+    #: a one-word name searched for a person found only in free text
+    loose: str | None = None
 
     @property
     def domains(self) -> list[str]:
@@ -39,14 +44,45 @@ class Person:
 
 
 def search(query: SubjectQuery) -> list[Person]:
-    """Ask every registered domain; group the hits by person. An empty query is an error."""
+    """Ask every registered domain; group the hits by person; then read all free text for each person,
+    widened to every name, address and number their records hold. An empty query is an error."""
     if query.is_empty():
         raise SubjectError("empty")
     people: dict[str, Person] = {}
     for module in domains().values():
         for hit in module.find(query):
             people.setdefault(hit.person_key, Person(hit.person_key)).hits.append(hit)
-    return list(people.values())
+    asked = _asked(query)
+    for found in people.values():
+        found.identity = _with_query(_identity(found.hits), asked)
+    if not people:
+        name = " ".join((query.name or "").split())
+        key = (query.email or "").strip().lower() or name.lower() or f"phone:{normalise(query.phone)}"
+        people[key] = Person(key, identity=asked, loose=name if name and " " not in name else None)
+    candidates = [mentions.Candidate(p.key, p.identity, p.loose) for p in people.values()]
+    for hit in mentions.find(candidates):
+        people[hit.person_key].hits.append(hit)
+    return [p for p in people.values() if p.hits]
+
+
+def _identity(hits: list[Hit]) -> Identity:
+    merged = Identity()
+    for hit in hits:
+        merged = merged | hit.identity
+    return merged
+
+
+def _asked(query: SubjectQuery) -> Identity:
+    name = " ".join((query.name or "").split())
+    return Identity(names=(name,) if " " in name else (), emails=((query.email or "").strip(),),
+                    phones=((query.phone or "").strip(),))
+
+
+def _with_query(found: Identity, asked: Identity) -> Identity:
+    """What was searched for belongs to a found person only where their records say nothing of that kind:
+    a name typed for a search that found "Jan de Vriesendorp" too is not his name."""
+    return found | Identity(names=() if found.names else asked.names, emails=() if found.emails else asked.emails,
+                            phones=() if found.phones else asked.phones)
 
 
 def person(query: SubjectQuery, key: str) -> Person:
@@ -66,7 +102,7 @@ def _by_domain(hits: list[Hit]) -> dict[str, list[Hit]]:
 
 def export_person(found: Person, *, actor: Any = None) -> dict[str, Any]:
     """Everything held about the person, per domain, with the declaration of every field (art. 15, 20)."""
-    registered = domains()
+    registered: dict[str, Any] = {**domains(), mentions.DOMAIN: mentions}
     data = {name: registered[name].export(hits) for name, hits in sorted(_by_domain(found.hits).items())}
     declared = {(f.table, f.column): f for f in all_fields()}
     for hit in found.hits:
@@ -95,8 +131,12 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     entry. Irreversible; the caller commits (and then calls ``compact_storage``)."""
     registered = domains()
     counts: dict[str, dict[str, int]] = {}
-    for name, hits in sorted(_by_domain(found.hits).items()):
+    grouped = _by_domain(found.hits)
+    named = grouped.pop(mentions.DOMAIN, [])
+    for name, hits in sorted(grouped.items()):
         counts[name] = registered[name].erase(hits)
+    # free text last: records a domain removed are skipped, the rest is redacted or left to the officer
+    counts[mentions.DOMAIN], undecided = mentions.erase(named, found.identity, found.loose)
     forgotten = 0
     for hit in found.hits:
         if not hit.extra.get("keep_audit"):
@@ -108,9 +148,10 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     db.session.flush()
     for key in {h.person_key for h in found.hits if "@" in h.person_key and " " not in h.person_key}:
         suppression.suppress(key, tombstone.id)
+    review.add_items(tombstone, request, undecided)
     if request is not None:
         request.requester_name, request.requester_contact = ERASED_MARKER, None
-        if request.is_open:
+        if request.is_open and not undecided:
             close_request(request, status="completed", outcome=f"erased, tombstone #{tombstone.id}", actor=actor)
     audit("erase", tombstone, fields=sorted(counts), actor=actor)
     db.session.flush()

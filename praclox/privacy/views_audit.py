@@ -91,7 +91,7 @@ def audit_csv() -> Response | tuple[str, int]:
     flt, errors = _filter()
     if errors:
         return _("Some filters are not valid."), 422
-    body = write_csv(audit_trail.CSV_HEADER, audit_trail.csv_rows(flt))
+    body = write_csv(audit_trail.csv_header(), audit_trail.csv_rows(flt))
     record("export", None, record_type="audit_entries")
     db.session.commit()
     return csv_response(body, "audit-trail.csv")

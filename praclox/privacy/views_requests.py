@@ -12,7 +12,7 @@ from praclox.auth.access import roles_required
 from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.forms import PHONE
-from praclox.privacy import requests
+from praclox.privacy import requests, review
 from praclox.privacy.forms import CloseForm, ExtendForm, RequestForm, kind_labels
 from praclox.privacy.models import PrivacyRequest
 from praclox.privacy.views import OFFICER, bp
@@ -30,6 +30,8 @@ def request_error(code: str) -> str:
         "reason_missing": _("Give the reason for the extension."),
         "status": _("Choose completed or rejected."),
         "completed_before_received": _("A request cannot be closed before it was received."),
+        "review_open": _("An erasure for this request left records to decide about; the request closes when "
+                         "each one is done."),
         "outcome_missing": _("Note which fields were rectified (the change itself is made on the record's own "
                              "page and is in the audit trail)."),
     }
@@ -70,6 +72,7 @@ def _detail(item: PrivacyRequest, extend: ExtendForm | None = None, close: Close
     return render_template(
         "privacy/request.html", item=item, kinds=dict(kind_labels()), extend_form=extend or ExtendForm(),
         close_form=close or CloseForm(), search=_search_fields(item),
+        review_items=review.open_items(request_id=item.id),
     ), status
 
 

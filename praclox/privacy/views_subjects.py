@@ -18,7 +18,7 @@ from praclox.auth import sessions
 from praclox.auth.access import roles_required
 from praclox.extensions import db
 from praclox.forms import choices
-from praclox.privacy import subjects
+from praclox.privacy import review, subjects
 from praclox.privacy.forms import EraseForm, SubjectForm, SubjectSearchForm
 from praclox.privacy.models import PrivacyRequest, RequestStatus
 from praclox.privacy.registry import ErasureRefused, SubjectQuery
@@ -131,6 +131,9 @@ def subject_erase() -> str | Response | tuple[str, int]:
     subjects.compact_storage()
     flash(_("The person was erased everywhere (record #%(id)d keeps no personal data).", id=tombstone.id),
           "success")
+    if review.open_items(tombstone_id=tombstone.id):
+        flash(_("Some records may still name the person: decide about each one below."), "warning")
+        return redirect(url_for(".erasure", tombstone_id=tombstone.id))
     return redirect(url_for(".subjects_search"))
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.auth.models import User, UserRole
+from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
 from praclox.forms import choices
 from praclox.privacy import support
@@ -48,6 +49,7 @@ def _page(form: GrantForm, status: int = 200) -> tuple[str, int]:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@require_recent_auth
 def grants() -> Response | tuple[str, int]:
     form = _form()
     if not form.is_submitted():

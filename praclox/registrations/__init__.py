@@ -35,5 +35,5 @@ def init_app(app: Flask) -> None:
             _l("Purge unsubscribed and closed registrations after (days)"), section, minimum=1, maximum=3650)
     declare(app, retention.UNCONFIRMED_AFTER, int, 30,
             _l("Purge never-confirmed registrations after (days)"), section, minimum=1, maximum=3650)
-    register_job(app, cli.JOB_ID, retention.purge_job, "Purge registrations past their retention",
+    register_job(app, cli.JOB_ID, retention.purge_job, _l("Purge registrations past their retention"),
                  hour=3, minute=20)

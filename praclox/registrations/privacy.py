@@ -5,39 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import delete, func, or_, select
 
 from praclox.audit.services import forget_record
 from praclox.extensions import db
 from praclox.offices.privacy import matching_contacts
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, like_pattern
+from praclox.privacy.records import Correctable, RecordKind
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, like_pattern
 from praclox.registrations.forms import status_choices
 from praclox.registrations.models import Registration
 
 DOMAIN = "registrations"
-_RETENTION = ("until unsubscribed (without client-area access) or closed, then purged after "
-              "registrations.purge_after_days days; never confirmed: registrations.unconfirmed_days days")
+#: the periods are live settings, filled in with their units by the register (praclox/privacy/register.py)
+_RETENTION = _l("Until the registrant unsubscribes (and has no access to the client area) or the registration is "
+                "closed, then deleted after %(registrations.purge_after_days)s; a registration that is never "
+                "confirmed is deleted after %(registrations.unconfirmed_days)s.")
 
 
-def _field(column: str, category: str, purpose: str, basis: str = "consent") -> PersonalField:
+def _field(column: str, category: str, purpose: Any, basis: str = "consent") -> PersonalField:
     return PersonalField("registrations", column, category, purpose, basis, _RETENTION)
 
 
 FIELDS: list[PersonalField] = [
-    _field("name", "identity", "Address the registrant in mails and recognise them in the client area."),
-    _field("email", "contact details", "Send the newsletter and client-area login links."),
-    _field("office_id", "relationship", "Show a client contact their own office's open wishes.", "contract"),
-    _field("contact_id", "relationship", "Link the registration to the contact person we know.", "contract"),
-    _field("newsletter", "consent", "Know who asked for the newsletter."),
-    _field("newsletter_opt_in_at", "consent", "Prove when the newsletter was asked for."),
-    _field("newsletter_evidence", "consent", "Prove how the newsletter was asked for."),
-    _field("newsletter_confirmed_at", "consent", "Prove the double opt-in."),
-    _field("confirmation_sent_at", "consent", "Know when the confirmation link was mailed."),
-    _field("client_access", "access", "Decide who may open the client area.", "contract"),
-    _field("last_login_at", "access", "Show when the client area was last used.", "legitimate interest"),
-    _field("login_link_sent_at", "access", "Send at most one login link a minute.", "legitimate interest"),
-    _field("status", "consent", "Know whether the registration is pending, active, unsubscribed or closed."),
-    _field("status_changed_at", "consent", "Start the retention period."),
+    _field("name", "identity", _l("Address the registrant in mails and recognise them in the client area.")),
+    _field("email", "contact details", _l("Send the newsletter and client-area login links.")),
+    _field("office_id", "relationship", _l("Show a client contact their own office's open wishes."), "contract"),
+    _field("contact_id", "relationship", _l("Link the registration to the contact person we know."), "contract"),
+    _field("newsletter", "consent", _l("Know who asked for the newsletter.")),
+    _field("newsletter_opt_in_at", "consent", _l("Prove when the newsletter was asked for.")),
+    _field("newsletter_evidence", "consent", _l("Prove how the newsletter was asked for.")),
+    _field("newsletter_confirmed_at", "consent", _l("Prove the double opt-in.")),
+    _field("confirmation_sent_at", "consent", _l("Know when the confirmation link was mailed.")),
+    _field("client_access", "access", _l("Decide who may open the client area."), "contract"),
+    _field("last_login_at", "access", _l("Show when the client area was last used."), "legitimate interest"),
+    _field("login_link_sent_at", "access", _l("Send at most one login link a minute."), "legitimate interest"),
+    _field("status", "consent", _l("Know whether the registration is pending, active, unsubscribed or closed.")),
+    _field("status_changed_at", "consent", _l("Start the retention period.")),
 ]
 
 EXPORTED = ("id", "name", "email", "office_id", "contact_id", "newsletter", "newsletter_opt_in_at",
@@ -64,7 +69,8 @@ def find(query: SubjectQuery) -> list[Hit]:
     statuses = dict(status_choices())
     return [
         Hit(DOMAIN, "registrations", r.id, r.email,
-            _("Website registration (%(status)s)", status=statuses.get(r.status, r.status)))
+            _("Website registration (%(status)s)", status=statuses.get(r.status, r.status)),
+            identity=Identity(names=(r.name,), emails=(r.email,), own=frozenset({("registration", r.id)})))
         for r in rows
     ]
 
@@ -97,3 +103,27 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "api_keys": ("name", "key_hash", "prefix", "revoked_at", "last_used_at"),
     "client_used_nonces": ("used_at",),
 }
+
+
+_KEPT = ("name", "email", "office_id", "contact_id", "client_access", "newsletter", "status")
+
+
+def _save(registration: Registration, changes: dict[str, Any]) -> list[str]:
+    """Through the staff edit's service: a new address loses its confirmation there, as it should."""
+    from praclox.registrations import services
+
+    data = {**{f: getattr(registration, f) for f in _KEPT}, **changes}
+    changed, _due = services.update_by_staff(registration, data, actor=current_user)
+    return changed
+
+
+RECORDS = [
+    RecordKind("registrations", Registration, lambda r: _("Website registration"),
+               fields=(Correctable("name", _l("Name"), max_length=120, required=True),
+                       Correctable("email", _l("E-mail"), "email", 254, required=True)),
+               save=_save, scopes={"id": "registration", "contact_id": "contact"}),
+]
+
+
+#: written by the app and the website's own form text: the proof of the person's own opt-in
+NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {"registrations": ("newsletter_evidence",)}

@@ -25,6 +25,13 @@ UNCONFIRMED_AFTER = "registrations.unconfirmed_days"
 REASONS = ("unsubscribed", "closed", "unconfirmed")
 
 
+def reason_labels() -> dict[str, Any]:
+    """Why registrations were purged, in the reader's language."""
+    from flask_babel import lazy_gettext as _l
+
+    return {"unsubscribed": _l("unsubscribed"), "closed": _l("closed"), "unconfirmed": _l("never confirmed")}
+
+
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, TZ)
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from praclox.auth.access import require_roles_for_blueprint, roles_required
+from praclox.auth.sessions import require_recent_auth
 from praclox.clock import today
 from praclox.csvutil import csv_response, write_csv
 from praclox.extensions import db
@@ -120,13 +121,14 @@ def export() -> Response:
 
     record("export", None, record_type="registrations", fields=["email", "name"])
     db.session.commit()
-    body = write_csv(["email", "name", "confirmed_on", "unsubscribe_url"], rows)
+    body = write_csv([_("e-mail address"), _("name"), _("confirmed on"), _("unsubscribe link")], rows)
     filename = f"newsletter-{today().isoformat()}.csv"
     return csv_response(body, filename)
 
 
 @bp.route("/api-keys", methods=["GET", "POST"])
 @roles_required("admin")
+@require_recent_auth
 def api_keys() -> str | tuple[str, int]:
     form = ApiKeyForm()
     if form.validate_on_submit():

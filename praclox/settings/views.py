@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
+from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
 from praclox.settings import services
 
@@ -17,6 +18,7 @@ bp.before_request(require_roles_for_blueprint("admin"))
 
 
 @bp.route("/", methods=["GET", "POST"])
+@require_recent_auth  # lockout limits, session timeouts, two-step login for all live here
 def index() -> str | Response | tuple[str, int]:
     form = FlaskForm()  # CSRF only; the fields come from the declarations
     specs = sorted(services.specs().values(), key=lambda s: (str(s.section), s.key))

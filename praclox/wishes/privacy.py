@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from praclox.extensions import db
-from praclox.offices.privacy import contact_key, matching_contacts
+from praclox.offices.privacy import contact_identity, contact_key, matching_contacts
+from praclox.privacy.records import Correctable, RecordKind
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 from praclox.wishes.models import Wish
 
@@ -16,8 +18,8 @@ DOMAIN = "wishes"
 
 FIELDS: list[PersonalField] = [
     PersonalField(
-        "wishes", "requested_by_id", "relationship", "Know which contact asked for a feature.",
-        "legitimate interest", "with the wish; the link goes when the contact is deleted or erased",
+        "wishes", "requested_by_id", "relationship", _l("Know which contact asked for a feature."),
+        "legitimate interest", _l("Kept with the wish; the link goes when the contact is deleted or erased."),
     ),
 ]
 
@@ -32,7 +34,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     return [
         Hit(DOMAIN, "wishes", wish.id, contact_key(contacts[wish.requested_by_id]),
             _("Asked for the wish “%(title)s”", title=wish.title),
-            extra={"keep_audit": True})
+            extra={"keep_audit": True}, identity=contact_identity(contacts[wish.requested_by_id]))
         for wish in rows
     ]
 
@@ -61,3 +63,20 @@ def erase(hits: list[Hit]) -> dict[str, int]:
 NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "wishes": ("title", "description", "status", "priority", "requested_on", "target_date"),
 }
+
+
+def _save(wish: Wish, changes: dict[str, Any]) -> list[str]:
+    """A correction goes through the same service (and checks) as a colleague's edit."""
+    from praclox.wishes import services
+
+    return services.update_wish(wish, {**{f: getattr(wish, f) for f in services.FIELDS}, **changes})
+
+
+#: the title and description are the office's words, but they may name a person: the subject search reads them
+RECORDS = [
+    RecordKind("wishes", Wish, lambda w: _("Wish of %(office)s", office=w.office.name),
+               free_text=("title", "description"),
+               fields=(Correctable("title", _l("Title"), required=True),
+                       Correctable("description", _l("Description"), "long", 5000)),
+               save=_save, scopes={"office_id": "office", "requested_by_id": "contact"}),
+]

@@ -51,7 +51,7 @@ def test_report_page_shows_every_section_without_names(app, login_as, scene):
     page = officer.get("/retention/").get_data(as_text=True)
     assert f"#{scene['overdue']}" in page and f"#{scene['soon']}" in page
     assert f"#{scene['consent']}" in page and f"#{scene['hold']}" in page and f"#{scene['stale']}" in page
-    assert "2026-03" in page  # the month of the earlier purge
+    assert "maart 2026" in page and "2026-03" not in page  # the month of the earlier purge, in words
     assert "Person" not in page
     assert "alert-danger" in page
 
@@ -74,9 +74,10 @@ def test_csv_export_neutralises_formulas(app, login_as, scene):
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    hold = next(r for r in rows if r[0] == "legal_hold")
+    hold = next(r for r in rows if r[0] == "bewaarplicht")
     assert hold[-1].startswith("'=")
-    assert {r[0] for r in rows[1:]} >= {"overdue", "due", "purged", "consent", "legal_hold", "stale"}
+    assert {r[0] for r in rows[1:]} >= {"te laat", "binnenkort aan de beurt", "verwijderde sollicitanten",
+                                        "toestemming", "bewaarplicht", "geen activiteit"}
 
 
 def test_printable_view_and_access(app, login_as, client, scene):
@@ -106,7 +107,7 @@ def test_cli_purge_dry_run_then_real_and_the_report_in_csv(app, runner, scene):
     assert "Overdue (should be gone): 0" in text_report.output
     assert "Person" not in text_report.output
     as_csv = runner.invoke(args=["retention", "report", "--format", "csv"])
-    assert as_csv.output.startswith("section,applicant")
+    assert as_csv.output.startswith("onderdeel,sollicitant")
     bad = runner.invoke(args=["retention", "purge", "--as-of", "20-05-2026"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
 

@@ -33,16 +33,17 @@ def test_the_report_page_and_the_printable_view_show_registrations_purged_per_mo
     for url in ("/retention/", "/retention/print"):
         page = officer.get(url).get_data(as_text=True)
         section = page.split("Websiteregistraties verwijderd per maand", 1)[1].split("</table>", 1)[0]
-        assert "<td>2026-05</td><td>0</td><td>2</td><td>1</td><td>3</td>" in section, url
+        assert "<td>mei 2026</td><td>0</td><td>2</td><td>1</td><td>3</td>" in section, url
         assert "Website Person" not in page and "voorbeeld.nl" not in page  # counts only
 
 
 def test_the_csv_and_the_cli_report_hold_the_registration_purges(app, login_as, runner):
     _purge_registrations(app)
     body = login_as("admin").get("/retention/report.csv").get_data(as_text=True)
-    rows = [r for r in csv.reader(io.StringIO(body)) if r[0] == "registrations_purged"]
-    assert sorted((r[3], r[4], r[6]) for r in rows) == [("closed", "2026-05", "2"), ("unconfirmed", "2026-05", "1")]
+    rows = [r for r in csv.reader(io.StringIO(body)) if r[0] == "verwijderde inschrijvingen"]
+    assert sorted((r[3], r[4], r[6]) for r in rows) == [("gesloten", "2026-05", "2"),
+                                                         ("nooit bevestigd", "2026-05", "1")]
     text = runner.invoke(args=["retention", "report"]).output
     assert "Website registrations purged: 3" in text and "2026-05: closed=2, unconfirmed=1, total=3" in text
     as_csv = runner.invoke(args=["retention", "report", "--format", "csv"]).output
-    assert "registrations_purged,,,closed,2026-05,,2," in as_csv
+    assert "verwijderde inschrijvingen,,,gesloten,2026-05,,2," in as_csv

@@ -28,6 +28,8 @@ def ask_link(client, smtp_server, email) -> str:
     before = len(smtp_server.messages)
     response = client.post("/password-reset", data={"email": email})
     assert response.status_code == 302
+    assert len(smtp_server.messages) == before  # mailed once the answer has gone out
+    response.close()
     assert len(smtp_server.messages) == before + 1
     body = smtp_server.messages[-1].get_content()
     link = re.search(r"http://crm\.test(/reset/[A-Za-z0-9_-]+)", body).group(1)
@@ -82,12 +84,56 @@ def test_a_weak_new_password_is_refused_and_the_link_stays_usable(client, make_u
     assert client.get(link).status_code == 200
 
 
-def test_reset_requests_are_throttled_like_failed_logins(client, make_user, smtp_server):
+def test_reset_mails_are_capped_per_account_and_requests_throttled_per_address(app, client, make_user,
+                                                                                 smtp_server):
     user = make_user("staff")
-    for _ in range(5):
-        client.post("/password-reset", data={"email": user.email})
-    assert client.post("/password-reset", data={"email": user.email}).status_code == 429
-    assert len(smtp_server.messages) == 5
+    with time_machine.travel(START, tick=False) as traveller:
+        for n in range(6):  # six requests from six addresses: three mails, the last link mailed stays valid
+            client.post("/password-reset", data={"email": user.email},
+                        environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}).close()
+        assert len(smtp_server.messages) == 3
+        last = re.search(r"/reset/[A-Za-z0-9_-]+", smtp_server.messages[-1].get_content()).group(0)
+        remember_secret(last.rsplit("/", 1)[1])
+        assert client.get(last).status_code == 200
+        source = {"REMOTE_ADDR": "203.0.113.9"}
+        for n in range(20):
+            client.post("/password-reset", data={"email": f"flood{n}@praclox.nl"}, environ_base=source).close()
+        assert client.post("/password-reset", data={"email": user.email}, environ_base=source).status_code == 429
+        traveller.shift(timedelta(minutes=16))
+        assert client.post("/password-reset", data={"email": user.email}).status_code == 302
+
+
+def test_reset_requests_are_not_login_failures(client, make_user, smtp_server):
+    user = make_user("staff")
+    for _ in range(6):
+        client.post("/password-reset", data={"email": user.email}).close()
+    assert post_login(client, user.email).status_code == 302
+
+
+def test_failed_logins_do_not_block_the_reset(client, make_user, smtp_server):
+    user = make_user("admin")
+    for n in range(30):  # enough from enough addresses to close the account to password logins
+        post_login(client, user.email, "not the password at all", environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+    assert post_login(client, user.email, environ_base={"REMOTE_ADDR": "192.0.2.44"}).status_code == 429
+    link = ask_link(client, smtp_server, user.email)
+    assert client.post(link, data={"new": NEW, "confirm": NEW}).status_code == 302
+    assert post_login(client, user.email, NEW, environ_base={"REMOTE_ADDR": "192.0.2.44"}).status_code == 302
+
+
+def test_known_and_unknown_addresses_are_answered_before_any_mail_or_token_work(app, client, make_user,
+                                                                                smtp_server):
+    from sqlalchemy import func, select
+
+    from praclox.auth.models import PasswordResetToken
+    from praclox.extensions import db
+
+    user = make_user("staff")
+    known = client.post("/password-reset", data={"email": user.email})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PasswordResetToken.id))) == 0
+    assert smtp_server.messages == []
+    known.close()
+    assert len(smtp_server.messages) == 1
 
 
 def test_the_token_is_stored_only_as_a_hash(app, client, make_user, smtp_server):

@@ -42,10 +42,10 @@ def test_filters_by_user_action_record_and_period(app, login_as, make_office):
     officer = login_as("privacy_officer")
     page = officer.get(f"/privacy-officer/audit?user={staff.user.id}&action=update&record_type=offices"
                        f"&record_id={office_id}&start=2026-02-01&end=2026-02-28").get_data(as_text=True)
-    assert "<td>update</td>" in page and "<td>create</td>" not in page
+    assert "<td>gewijzigd</td>" in page and "<td>aangemaakt</td>" not in page
     january = officer.get("/privacy-officer/audit?record_type=offices&start=2026-01-01&end=2026-01-31")
-    assert "<td>create</td>" in january.get_data(as_text=True)
-    assert "<td>update</td>" not in january.get_data(as_text=True)
+    assert "<td>aangemaakt</td>" in january.get_data(as_text=True)
+    assert "<td>gewijzigd</td>" not in january.get_data(as_text=True)
 
 
 def test_bad_filters_get_a_clear_error_not_a_crash(app, login_as):
@@ -65,8 +65,9 @@ def test_csv_export_holds_the_filtered_entries_without_values_and_is_itself_audi
     officer = login_as("privacy_officer")
     response = officer.get("/privacy-officer/audit.csv?record_type=contacts")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["id", "at", "user_id", "user", "action", "record_type", "record_id", "fields"]
-    assert len(rows) == 2 and rows[1][4:6] == ["create", "contacts"]
+    assert rows[0] == ["nummer", "tijdstip (Europe/Amsterdam)", "gebruikersnummer", "gebruiker", "handeling",
+                       "soort record", "recordnummer", "velden"]
+    assert len(rows) == 2 and rows[1][4:6] == ["aangemaakt", "Contactpersonen"]
     assert "Csvtest" not in response.get_data(as_text=True) and "ina@x.nl" not in response.get_data(as_text=True)
     assert _entries(app, action="export", record_type="audit_entries")
 

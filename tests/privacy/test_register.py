@@ -40,7 +40,8 @@ def test_register_page_lists_fields_with_purpose_and_live_retention(app, login_a
     client = login_as("privacy_officer")
     page = client.get("/privacy-officer/register").get_data(as_text=True)
     assert "contacts.email" in page and "interactions.summary" in page
-    assert "Bewaartermijn audittrail (maanden): 24" in page  # a setting key shows its live value
+    assert "24 maanden bewaard, daarna verwijderd." in page  # a setting key shows its live value with its unit
+    assert "Contactpersonen" not in page or "E-mailadres" in page  # readable names next to the database names
 
 
 def test_register_csv_has_a_row_per_declared_field_and_is_audited(app, login_as):
@@ -66,8 +67,22 @@ def test_public_statement_needs_no_login_and_speaks_dutch_and_english(app, clien
     text = dutch.get_data(as_text=True)
     assert "Privacyverklaring" in text and "Uw rechten" in text and "Autoriteit Persoonsgegevens" in text
     assert "Mr. Officer Testname" in text and "Postbus 12, 3500 AA Utrecht" in text
-    assert "Bewaartermijn audittrail (maanden): 18" in text
+    assert "18 maanden bewaard, daarna verwijderd." in text
+    assert "daarna verwijderd na 30 dagen" in text and "wordt na 30 dagen verwijderd" in text
     client.post("/language", data={"lang": "en", "next": "/privacy"})
     english = client.get("/privacy").get_data(as_text=True)
     assert "Privacy statement" in english and "Your rights" in english and "Do we share it?" in english
-    assert "contact details" in english.lower()
+    assert "contact details" in english.lower() and "Kept for 18 months, then deleted." in english
+    assert "then deleted after 30 days" in english and "Deleted 28 days after a rejection" in english
+    for page in (text, english):
+        # whole sentences with live values: no setting key, no "label: value", no ".;", no title case by CSS
+        assert "registrations.purge_after_days" not in page and "retention.consent_months" not in page
+        assert ".;" not in page and "text-capitalize" not in page and "(maanden): " not in page
+
+
+def test_every_long_text_column_is_read_by_the_subject_search_or_listed_as_not_free_text(app):
+    """A new notes column would otherwise hide a person from search and erasure (issue 10 point 3)."""
+    from praclox.privacy.records import undeclared_free_text
+
+    with app.app_context():
+        assert undeclared_free_text(db.metadata) == []

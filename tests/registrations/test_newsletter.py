@@ -196,7 +196,7 @@ def test_the_export_holds_only_confirmed_addresses_with_formulas_neutralised(
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["email", "name", "confirmed_on", "unsubscribe_url"]
+    assert rows[0] == ["e-mailadres", "naam", "bevestigd op", "afmeldlink"]
     assert [r[0] for r in rows[1:]] == ["eve@example.nl"]
     assert rows[1][1].startswith("'=")
     assert rows[1][3].startswith("http://crm.test/r/unsubscribe/")

@@ -12,12 +12,17 @@ from sqlalchemy import select
 ALL_ROLES = ("staff", "recruiter", "privacy_officer", "admin")
 
 
+#: string arguments that name a kind of thing rather than carry a secret: a real value reaches a real page
+NAMED_ARGUMENTS = {"record_type": "contacts"}
+
+
 def url_for_rule(rule: Any, number: str = "1") -> str:
-    """The rule's URL with ``number`` for every int argument and a 43-character token for the others."""
+    """The rule's URL with ``number`` for every int argument, a real value for the arguments in
+    NAMED_ARGUMENTS and a 43-character token for the others."""
     url = rule.rule
     for name in rule.arguments:
         converter = rule._converters[name].__class__.__name__.lower()
-        value = number if ("int" in converter or "float" in converter) else "x" * 43
+        value = number if ("int" in converter or "float" in converter) else NAMED_ARGUMENTS.get(name, "x" * 43)
         url = re.sub(rf"<(?:[^:<>]+:)?{name}>", value, url)
     return url
 
@@ -153,7 +158,21 @@ def _seed_registrations_and_wishes(app: Flask) -> None:
         db.session.commit()
 
 
-SEEDERS.extend([_seed_dates, _seed_privacy, _seed_registrations_and_wishes])
+def _seed_review(app: Flask) -> None:
+    """An erasure (of nobody seeded) that left the walk contact's record to decide about: item 1."""
+    from praclox.extensions import db
+    from praclox.privacy.models import ReviewItem, Tombstone
+
+    with app.test_request_context():
+        tombstone = Tombstone(counts="{}")
+        db.session.add(tombstone)
+        db.session.flush()
+        db.session.add(ReviewItem(tombstone_id=tombstone.id, record_type="contacts",
+                                  record_id=_walk_contact(app).id, columns="job_title"))
+        db.session.commit()
+
+
+SEEDERS.extend([_seed_dates, _seed_privacy, _seed_registrations_and_wishes, _seed_review])
 
 
 def _seed_applicants(app: Flask) -> None:
@@ -214,6 +233,13 @@ def _reset(app: Flask) -> str:
     return _issue(lambda: f"/reset/{reset.issue(_first(User))}")
 
 
+def _unlock(app: Flask) -> str:
+    from praclox.auth import unlock
+    from praclox.auth.models import User
+
+    return _issue(lambda: f"/unlock/{unlock.make_token(_first(User))}")
+
+
 def _client_link(app: Flask) -> str:
     from praclox.client.services import login_token
     from praclox.registrations.models import Registration
@@ -252,6 +278,7 @@ def _registration_link(kind: str) -> Callable[[Flask], str]:
 
 TOKEN_URLS.update({
     "auth.reset_password": _reset,
+    "auth.unlock_browser": _unlock,
     "client.magic": _client_link,
     "consent.give": _consent("give"),
     "consent.withdraw": _consent("withdraw"),

@@ -1,0 +1,93 @@
+"""The purge works in batches: one transaction per batch, a savepoint keeps one failure from stopping the rest."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import event, func, select
+
+from praclox.applicants import documents, purge
+from praclox.applicants.models import Applicant, Document, Tombstone
+from praclox.audit.models import AuditEntry
+from praclox.extensions import db
+from tests.applicants.conftest import pdf_bytes
+from tests.applicants.test_purge_rules import _block_deletion_of
+
+DECIDED = date(2026, 3, 2)
+AS_OF = DECIDED + timedelta(days=28)
+
+
+def _with_document(app, make_applicant, name: str) -> tuple[int, str]:
+    applicant_id = make_applicant(name, status="rejected", decided_on=DECIDED)
+    with app.test_request_context():
+        applicant = db.session.get(Applicant, applicant_id)
+        documents.store_document(applicant, filename="cv.pdf", data=pdf_bytes(), kind="cv")
+        db.session.commit()
+        stored = db.session.scalar(select(Document.stored_name).where(Document.applicant_id == applicant_id))
+        return applicant_id, stored
+
+
+def _file_exists(app, stored: str) -> bool:
+    with app.app_context():
+        return (documents.storage_dir() / stored).exists()
+
+
+def test_one_failing_applicant_in_a_batch_leaves_the_rest_of_the_batch_purged(app, make_applicant):
+    people = [_with_document(app, make_applicant, f"Batch {n}") for n in range(5)]
+    blocked_id, blocked_file = people[2]
+    undo = _block_deletion_of(app, blocked_id)
+    try:
+        with app.test_request_context():
+            counts = purge.purge_due(AS_OF, batch_size=500)
+    finally:
+        with app.app_context(), db.engine.begin() as conn:
+            for statement in undo.split("; "):
+                conn.exec_driver_sql(statement)
+    assert (counts["purged"], counts["failed"]) == (4, 1)
+    with app.app_context():
+        assert db.session.scalars(select(Applicant.id)).all() == [blocked_id]
+        # the failed applicant keeps all of its rows: its savepoint took back its child deletes too
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Tombstone)) == 4
+        purge_entries = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                                          .where(AuditEntry.action == "purge"))
+        assert purge_entries == 4
+    # files of the purged four are gone after the commit; the failed applicant's file stays with its row
+    assert [_file_exists(app, stored) for _, stored in people] == [False, False, True, False, False]
+    assert _file_exists(app, blocked_file)
+
+
+def test_a_batch_is_one_transaction_not_one_per_applicant(app, make_applicant):
+    for n in range(12):
+        make_applicant(f"Commit {n}", status="rejected", decided_on=DECIDED)
+    commits: list[int] = []
+
+    def count(conn) -> None:
+        commits.append(1)
+
+    with app.test_request_context():
+        event.listen(db.engine, "commit", count)
+        try:
+            counts = purge.purge_due(AS_OF, batch_size=5)
+        finally:
+            event.remove(db.engine, "commit", count)
+    assert counts["purged"] == 12
+    # three batches (5, 5, 2): three commits of purge work, not twelve
+    assert len(commits) == 3
+
+
+def test_purged_applicants_leave_no_audit_entry_about_their_records(app, make_applicant):
+    applicant_id, _ = _with_document(app, make_applicant, "Audited")
+    with app.app_context():
+        document_id = db.session.scalar(select(Document.id))
+        before = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.record_type.in_(("applicants", "applicant_documents", "applicant_status_changes"))))
+        assert before > 0
+    with app.test_request_context():
+        assert purge.purge_due(AS_OF)["purged"] == 1
+    with app.app_context():
+        left = db.session.execute(select(AuditEntry.record_type, AuditEntry.record_id).where(
+            AuditEntry.record_type != "applicant_tombstones")).all()
+        assert ("applicants", applicant_id) not in left
+        assert ("applicant_documents", document_id) not in left
+        assert not [row for row in left if row.record_type.startswith("applicant")]

@@ -1,0 +1,82 @@
+"""Every page of the access matrix in the browser, at a phone's width (390 px) and a laptop's (1280 px): no
+page scrolls sideways. And the public privacy statement in Dutch and English, as screenshots in
+tests/e2e/artifacts/. One server, one browser context, every page in one test (fixtures: tests/praclox_browser.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pyotp
+import pytest
+from praclox_testsupport import TEST_PASSWORD, remember_secret
+
+from praclox.extensions import db
+
+sys.path.append(str(Path(__file__).resolve().parent.parent / "security"))
+from security_walk import ALL_ROLES, rules, seed_records, url_for_rule  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+WIDTHS = (390, 1280)
+#: the innermost elements that reach past the viewport, named by tag and class, for the failure message
+WIDEST = """(width) => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 1 && ![...e.children].some(
+      c => c.getBoundingClientRect().right > width + 1))
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')).join(', ')"""
+SKIP = {"static", "bootstrap.static", "main.health", "feeds.calendar", "auth.two_factor_qr"}
+
+
+def _user_with_every_role(app, make_user):
+    from praclox.auth import totp
+    from praclox.auth.models import User
+
+    user = make_user(*ALL_ROLES, name="Alle Rollen")
+    with app.test_request_context():
+        factor = totp.start_enrolment(db.session.get(User, user.id))
+        factor.confirmed_at = factor.created_at
+        secret = remember_secret(factor.secret)
+        db.session.commit()
+    return user, secret
+
+
+def _pages(app, page) -> list[str]:
+    """The GET pages that open (200, HTML) for the signed-in user, seeded ids in the URLs (asked through the
+    context's request API, which shares the login and leaves the page's own error checks alone)."""
+    urls = []
+    for rule, _method in rules(app, ("GET",)):
+        if rule.endpoint in SKIP or "csv" in rule.rule or "export" in rule.rule:
+            continue
+        url = url_for_rule(rule, "1")
+        response = page.request.get(url, max_redirects=0)
+        if response.status == 200 and response.headers.get("content-type", "").startswith("text/html"):
+            urls.append(url)
+    return urls
+
+
+def test_no_page_scrolls_sideways_on_a_phone_or_a_laptop(app, journey, page, make_user, make_office):
+    seed_records(app, make_office)
+    user, secret = _user_with_every_role(app, make_user)
+    journey.login(user.email, TEST_PASSWORD, code=pyotp.TOTP(secret).now())
+    page.wait_for_url("**/")
+    urls = _pages(app, page)
+    assert len(urls) > 40, urls
+    overflowing = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            page.goto(url)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                culprits = page.evaluate(WIDEST, width)
+                overflowing.append(f"{url} at {width} px: {wide} px wide ({culprits})")
+    assert not overflowing, "\n".join(overflowing)
+
+
+def test_the_privacy_statement_in_dutch_and_english(app, journey, page):
+    for lang, heading in (("nl", "Privacyverklaring"), ("en", "Privacy statement")):
+        page.goto(f"/privacy?lang={lang}")
+        assert page.locator("h1").inner_text() == heading
+        text = page.locator("article").inner_text()
+        assert ".;" not in text and "registrations." not in text and "retention." not in text
+        journey.shot(f"privacy-{lang}")
