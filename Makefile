@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench i18n clean
+.PHONY: run test lint bench i18n clean shell
 
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -34,6 +34,10 @@ test: $(STAMP) i18n
 	  echo "!!! Install it with: apt-get install chromium   (.ci/run does this itself)"; \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; fi
 	PRACLOX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+shell: $(STAMP) i18n
+	@echo "praclox is on PATH in this shell (exit to leave)"
+	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $${SHELL:-/bin/sh}
 
 lint: $(STAMP)
 	$(BIN)/ruff check praclox tests bench wsgi.py

@@ -12,7 +12,8 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Domain packages, each with an ``init_app(app)`` that registers its blueprint, CLI and jobs.
+#: Domain packages, each with a ``domain.py`` whose ``DOMAIN`` declares what it contributes (praclox/domain.py).
+#: A new domain is its package plus one line here.
 DOMAINS = (
     "praclox.main",
     "praclox.audit",
@@ -26,7 +27,6 @@ DOMAINS = (
     "praclox.registrations",
     "praclox.wishes",
     "praclox.client",
-    "praclox.security",
     "praclox.applicants",
 )
 
@@ -34,8 +34,9 @@ DOMAINS = (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application: configuration, extensions, domains."""
     from praclox import config as config_module
-    from praclox import crypto, logging_setup, urls
+    from praclox import crypto, logging_setup, security, urls
     from praclox.db import install_sqlite_pragmas
+    from praclox.domain import wire
     from praclox.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from praclox.i18n import select_locale, translation_directories
 
@@ -63,8 +64,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
 
     urls.init_app(app)  # the <secret:...> converter, before any route names it
-    for name in DOMAINS:
-        import_module(name).init_app(app)
+    wire(app, tuple(import_module(f"{name}.domain").DOMAIN for name in DOMAINS))
+    security.init_app(app)
     logging_setup.learn_routes(app)  # the access-log redaction masks every <secret:...> route parameter
 
     from praclox.privacy.keys import check_keys

@@ -53,3 +53,4 @@ def setup(demo: bool) -> None:
     else:
         click.echo("Database up to date; existing accounts kept.")
     click.echo(f"Open {current_app.config['BASE_URL']}/ in your browser.")
+

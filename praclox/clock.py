@@ -15,3 +15,8 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in Amsterdam, where the office is."""
     return datetime.now(TZ).date()
+
+
+def zone() -> ZoneInfo:
+    """The office's time zone (days, cron times)."""
+    return TZ

@@ -30,6 +30,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 5000
     SCHEDULER_ENABLED = False  # the dev server and `praclox scheduler` switch it on
+    SCHEDULER_LEADER_POLL_SECONDS = 15  # how often a standby scheduler checks whether the leader is gone
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     SMTP_USER: str | None = None
@@ -76,6 +77,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     # a failed statement's message must not carry its parameters (names, e-mail addresses) into the log
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("hide_parameters", True)
+    # a connection that died with a database restart is replaced on check-out, not handed to a request
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_pre_ping", True)
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        # an unreachable host fails a request in seconds instead of holding a worker for minutes
+        connect_args = app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {})
+        connect_args.setdefault("connect_timeout", int(app.config.get("DATABASE_CONNECT_TIMEOUT", 5)))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret(instance / "secret_key", lambda: secrets.token_hex(32))
 

@@ -1,38 +1,23 @@
 """The project's one scheduler. It runs in its own process (``praclox scheduler``), or in the dev server.
 
-Domains register their jobs with ``register_job`` in their ``init_app``; nothing starts here by itself.
+Domains declare their jobs as ``JobSpec``s in their ``Domain``; nothing starts here by itself.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import threading
 from datetime import timedelta
 from typing import Any
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
-from praclox.clock import TZ, now
+from praclox.clock import now, zone
+from praclox.domain import JobSpec, registry
 
 log = logging.getLogger("praclox.scheduler")
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    id: str
-    func: Callable[[], Mapping[str, int] | None]
-    trigger: CronTrigger
-    description: Any  # a lazy string: shown in the reader's language
-    cron: Mapping[str, Any] = field(default_factory=dict)
-
-
-def register_job(app: Flask, job_id: str, func: Callable[[], Any], description: Any, **cron: Any) -> None:
-    """Declare a job: ``func`` runs in an app context at the cron times given (Europe/Amsterdam)."""
-    specs: dict[str, JobSpec] = app.extensions.setdefault("praclox_jobs", {})
-    specs[job_id] = JobSpec(job_id, func, CronTrigger(timezone=TZ, **cron), description, dict(cron))
 
 
 def schedule_text(spec: JobSpec) -> str:
@@ -50,7 +35,7 @@ def schedule_text(spec: JobSpec) -> str:
 
 
 def job_specs(app: Flask) -> dict[str, JobSpec]:
-    return app.extensions.get("praclox_jobs", {})
+    return registry(app).jobs
 
 
 def run_job(app: Flask, job_id: str, *, dry_run: bool = False) -> Any:
@@ -82,7 +67,7 @@ def missed_jobs(app: Flask) -> list[str]:
 def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     """Add every registered job; misfires coalesce into one run, whatever the delay."""
     scheduler.configure(
-        timezone=TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        timezone=zone(), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
     )
     for spec in job_specs(app).values():
         scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),
@@ -93,9 +78,48 @@ def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     return scheduler
 
 
-def start_background(app: Flask) -> BaseScheduler:
-    from apscheduler.schedulers.background import BackgroundScheduler
+#: the scheduler's leader lock: one process of the installation fires the jobs, others stand by
+LEADER_LOCK = "scheduler-leader"
 
+
+def lead_or_stand_by(app: Flask, poll_seconds: float, stop: threading.Event) -> None:
+    """Fire the jobs while this process holds the leader lock; stand by while another live one does.
+
+    A standby says so once, then checks every ``poll_seconds`` and takes over when the leader is gone. A
+    leader that loses its lock (its database connection died) stops firing and competes again.
+    """
+    from praclox.jobs.locks import current_holder, describe_holder, try_lock
+
+    ttl = timedelta(seconds=poll_seconds * 4)
+    standing_by = False
+    while not stop.is_set():
+        with app.app_context():
+            lease = try_lock(LEADER_LOCK, ttl)
+            holder = current_holder(LEADER_LOCK) if lease is None else None
+        if lease is None:
+            if not standing_by:
+                other = f" ({describe_holder(holder)})" if holder else ""
+                log.warning("another scheduler%s is active: standing by, taking over when it stops", other)
+                standing_by = True
+            stop.wait(poll_seconds)
+            continue
+        standing_by = False
+        log.warning("this scheduler leads: it fires the jobs (%d registered)", len(job_specs(app)))
+        scheduler = build_scheduler(app, BackgroundScheduler())
+        scheduler.start()
+        try:
+            while not stop.wait(poll_seconds):
+                with app.app_context():
+                    if not lease.alive(ttl):
+                        log.error("this scheduler lost its leader lock: it stops firing jobs and stands by")
+                        break
+        finally:
+            scheduler.shutdown(wait=True)
+            with app.app_context():
+                lease.release()
+
+
+def start_background(app: Flask) -> BaseScheduler:
     scheduler = build_scheduler(app, BackgroundScheduler())
     scheduler.start()
     app.extensions["praclox_scheduler"] = scheduler

@@ -88,9 +88,9 @@ def page(browser: Any, live_server: LiveServer, request: Any) -> Iterator[Any]:
     page.on("console", lambda msg: problems.append(msg.text) if (
         "Content Security Policy" in msg.text or (msg.type == "error" and "Failed to load resource" not in msg.text)
     ) else None)
-    # a resource that fails to load, by URL (the browser's own favicon request aside: the app has none)
+    # a resource that fails to load, by URL (the browser's own /favicon.ico request included)
     page.on("response", lambda response: problems.append(f"{response.status} {response.url}") if (
-        response.status >= 400 and not response.url.endswith("/favicon.ico")) else None)
+        response.status >= 400) else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.test_name = request.node.name  # type: ignore[attr-defined]
     yield page

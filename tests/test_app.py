@@ -57,3 +57,24 @@ def test_wsgi_module_builds_the_app(monkeypatch, tmp_path):
 
     importlib.reload(wsgi)
     assert wsgi.app.name == "praclox"
+
+
+def test_the_site_has_an_icon(client):
+    response = client.get("/favicon.ico")
+    body = response.get_data()
+    response.close()  # the file is streamed; close it as a server would
+    assert response.status_code == 200 and body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert "Set-Cookie" not in response.headers
+
+
+def test_password_fields_tell_password_managers_what_they_hold(client, login_as):
+    import re
+
+    pages = [client.get("/login").get_data(as_text=True)]
+    staff = login_as("staff")
+    pages += [staff.get(url).get_data(as_text=True) for url in ("/account/password", "/account/confirm")]
+    fields = [field for page in pages for field in re.findall(r"<input[^>]*type=\"password\"[^>]*>", page)]
+    assert len(fields) >= 4
+    for field in fields:
+        assert re.search(r'autocomplete="(current|new)-password"', field), field
+    assert 'autocomplete="username"' in pages[0]

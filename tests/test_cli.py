@@ -57,3 +57,18 @@ def test_demo_data_is_realistic_and_repeatable_with_a_seed(app, runner):
     with app.app_context():
         second = db.session.scalars(select(Office.name).order_by(Office.id)).all()[5:]
     assert first == second
+
+
+def test_user_create_refuses_an_address_the_login_form_refuses(app, client, runner, monkeypatch):
+    from praclox.auth.models import User
+    from praclox.extensions import db
+
+    monkeypatch.setenv("PRACLOX_PASSWORD", "a long and unusual passphrase 93")
+    for address in ("beheer@praclox.test", "geen-adres", "a@b@praclox.nl"):
+        result = runner.invoke(args=["user", "create", address, "--name", "N", "--role", "staff"])
+        assert result.exit_code != 0 and "login form" in result.output, (address, result.output)
+        # the login form says the same of it
+        page = client.post("/login", data={"email": address, "password": "x"}).get_data(as_text=True)
+        assert "Vul een geldig e-mailadres in." in page, address
+    with app.app_context():
+        assert db.session.query(User).count() == 0

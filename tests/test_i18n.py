@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import time_machine
+
 from praclox.i18n_tools import missing, project_messages
 
 
@@ -57,3 +61,31 @@ def test_signed_in_users_keep_their_own_language(login_as):
 def test_an_open_vacancy_reads_open_not_the_verb(login_as):
     page = login_as("recruiter").get("/applicants/vacancies").get_data(as_text=True)
     assert "<th>Open</th>" in page and "Openen" not in page
+
+
+def test_counts_read_as_dutch_plurals(app, login_as):
+    from datetime import date
+
+    from praclox.privacy import requests
+
+    officer = login_as("privacy_officer")
+    with app.test_request_context():
+        requests.create_request(requester_name="Een Verzoeker", requester_contact="een@verzoek.nl", kind="access",
+                                received_on=date(2026, 1, 2))
+        from praclox.extensions import db
+
+        db.session.commit()
+    with time_machine.travel(datetime(2026, 11, 27, 12, tzinfo=UTC)):
+        page = officer.get("/privacy-officer/requests").get_data(as_text=True)
+    assert "1 verzoek is over de termijn." in page and "(en)" not in page
+
+
+def test_messages_give_dates_in_words_not_iso(login_as):
+    officer = login_as("privacy_officer")
+    with time_machine.travel(datetime(2026, 11, 27, 12, tzinfo=UTC)):
+        response = officer.post("/privacy-officer/requests/new", data={
+            "requester_name": "Iso Vrij", "requester_contact": "iso@vrij.nl", "kind": "access",
+            "received_on": "2026-11-27"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "uiterlijk op 27 december 2026" in page.lower() or "27 december 2026" in page
+    assert "2026-12-27" not in page

@@ -27,7 +27,7 @@ def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
     """Purge every applicant whose retention period ended (the daily job does the same)."""
     from praclox.applicants.purge import iter_due, run_purge
     from praclox.clock import today
-    from praclox.jobs.services import counts_of
+    from praclox.jobs.services import SKIPPED_EXIT, counts_of
 
     day = _as_of(as_of)
     if not dry_run and not yes:
@@ -40,6 +40,8 @@ def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
                + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     if run.outcome == "failed" or counts.get("failed"):
         raise SystemExit(1)
+    if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)
+        raise SystemExit(SKIPPED_EXIT)
 
 
 @retention_cli.command("report")
@@ -79,3 +81,13 @@ def report_command(fmt: str, as_of: str | None) -> None:
     for run, counts in report.runs:
         dry = " (dry run)" if run.dry_run else ""
         click.echo(f"  {run.started_at:%Y-%m-%d %H:%M} {run.outcome}{dry} purged={counts.get('purged', 0)}")
+
+
+def _add_sweep() -> None:
+    # the sweep lives with the documents; its command sits in this group next to the purge
+    from praclox.applicants.document_sweep import sweep_command
+
+    retention_cli.add_command(sweep_command)
+
+
+_add_sweep()

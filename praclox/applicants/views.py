@@ -31,6 +31,7 @@ from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
 from praclox.paging import bounded_int, paginate
+from praclox.privacy.suppression import erased_address_warning
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicants")
 bp.before_request(require_roles_for_blueprint("recruiter", "admin"))
@@ -79,7 +80,8 @@ def _detail(applicant: Applicant, status: int = 200, **forms: Any) -> tuple[str,
     }
     return render_template(
         "applicants/detail.html", applicant=applicant, labels=status_labels(), methods=method_labels(),
-        kinds=kind_labels(), current_consent=services.current_consent(applicant), **context,
+        kinds=kind_labels(), current_consent=services.current_consent(applicant),
+        erased=erased_address_warning(applicant.email), **context,
     ), status
 
 

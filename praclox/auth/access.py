@@ -11,16 +11,14 @@ from flask_login import current_user, login_required
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: ``app.extensions[GRANT_CHECKS]``: callables ``(user, endpoint, method) -> bool`` that may let a user
-#: without the role in (e.g. a time-limited support grant); see praclox/privacy/support.py
-GRANT_CHECKS = "praclox_access_grants"
-
-
 def granted(user: Any) -> bool:
-    """Whether a registered grant lets ``user`` open the current request's endpoint."""
-    from flask import current_app, request
+    """Whether a grant a domain declares (``Domain.access_grants``, e.g. time-limited support access) lets
+    ``user`` open the current request's endpoint without the role."""
+    from flask import request
 
-    return any(check(user, request.endpoint, request.method) for check in current_app.extensions.get(GRANT_CHECKS, []))
+    from praclox.domain import registry
+
+    return any(check(user, request.endpoint, request.method) for check in registry().access_grants)
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -70,7 +71,7 @@ def end_other_sessions() -> Response:
         abort(400)
     count = sessions.end_all(current_user, keep=session.get(sessions.SESSION_KEY))
     db.session.commit()
-    flash(_("%(n)d other session(s) ended.", n=count), "success")
+    flash(ngettext("%(num)d other session ended.", "%(num)d other sessions ended.", count), "success")
     return redirect(url_for("auth.sessions_page"))
 
 

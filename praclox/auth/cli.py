@@ -20,6 +20,7 @@ user_cli = AppGroup("user", help="Manage user accounts.")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLE_VALUES), help="Repeatable.")
 def create(email: str, name: str, roles: tuple[str, ...]) -> None:
     """Create a user; the password comes from PRACLOX_PASSWORD or is asked twice."""
+    _check_email(email)
     password = os.environ.get("PRACLOX_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
@@ -30,6 +31,18 @@ def create(email: str, name: str, roles: tuple[str, ...]) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created user {user.email} with roles {', '.join(sorted(user.role_names))}.")
+
+
+def _check_email(email: str) -> None:
+    """The address as the login form checks it (the same email-validator rules): an account the form could
+    never log in to is refused here, before anything is asked or stored."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise click.BadParameter(f"{email!r} is not an address the login form accepts: {exc}",
+                                 param_hint="EMAIL") from exc
 
 
 @user_cli.command("deactivate")

@@ -8,21 +8,29 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from praclox.auth.models import ROLE_VALUES
 from praclox.forms import choices, email_field, text_field
 
+#: password managers fill the right field: the one in use at login and re-authentication, a new one elsewhere
+CURRENT = {"autocomplete": "current-password"}
+NEW = {"autocomplete": "new-password"}
+
 
 class LoginForm(FlaskForm):
-    email = email_field(_l("E-mail"), required=True)
-    password = PasswordField(_l("Password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)])
+    email = email_field(_l("E-mail"), required=True, render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)],
+                             render_kw=CURRENT)
     submit = SubmitField(_l("Log in"))
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("This field is required."))])
+    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("This field is required."))],
+                            render_kw=CURRENT)
     new = PasswordField(
-        _l("New password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)]
+        _l("New password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)],
+        render_kw=NEW,
     )
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[InputRequired(_l("This field is required.")), EqualTo("new", _l("The passwords differ."))],
+        render_kw=NEW,
     )
     submit = SubmitField(_l("Change password"))
 
@@ -72,7 +80,8 @@ class EnrolForm(FlaskForm):
 
 
 class ReauthForm(FlaskForm):
-    password = PasswordField(_l("Password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)],
+                             render_kw=CURRENT)
     code = text_field(_l("Code from your app (when you use one)"), max_length=20,
                       render_kw={"autocomplete": "one-time-code"})
     submit = SubmitField(_l("Confirm"))
@@ -85,11 +94,13 @@ class ResetRequestForm(FlaskForm):
 
 class ResetForm(FlaskForm):
     new = PasswordField(
-        _l("New password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)]
+        _l("New password"), validators=[InputRequired(_l("This field is required.")), Length(max=256)],
+        render_kw=NEW,
     )
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[InputRequired(_l("This field is required.")), EqualTo("new", _l("The passwords differ."))],
+        render_kw=NEW,
     )
     submit = SubmitField(_l("Set password"))
 

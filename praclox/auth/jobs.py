@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Flask
 from sqlalchemy import delete, or_, select
 
 from praclox.auth import sessions, throttle
@@ -25,13 +24,3 @@ def prune_security_records() -> dict[str, int]:
         db.session.execute(delete(UserSession).where(UserSession.id.in_(stale)))
     db.session.commit()
     return {"login_attempts": attempts, "reset_links": tokens, "sessions": len(stale)}
-
-
-def register(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from praclox.scheduler import register_job
-
-    register_job(app, "auth.prune", prune_security_records,
-                 _l("Delete old login attempts, spent reset links and timed-out sessions"), hour=3, minute=40)
-

@@ -54,6 +54,34 @@ def common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+#: words Dutch users build passwords from (zxcvbn's lists are English); checked after normalising
+DUTCH_COMMON = frozenset("""
+wachtwoord paswoord wachtwoorden geheim welkom welkom01 hallo hoi doei liefde schat schatje lieverd prinses
+prins voetbal ajax feyenoord psv oranje holland nederland amsterdam rotterdam utrecht denhaag eindhoven
+groningen zomer winter lente herfst maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari
+februari maart april mei juni juli augustus september oktober november december konijn poes kat hond
+vogel beheerder beheer gebruiker inloggen aanmelden kantoor bedrijf werk thuis familie kinderen geluk
+zonneschijn sterretje bloem tulp kaas fiets praclox crm welkom123 qwerty azerty
+""".split())
+
+#: letters written as digits or signs ("w4chtw00rd")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
+
+
+def normalised(password: str) -> str:
+    """The word a password is built on: lower case, digits and signs around it dropped, digits read as letters
+    ("Wachtwoord1234!" and "w4chtw00rd" both give "wachtwoord")."""
+    core = password.lower().strip().strip("0123456789!?.,-_#*+=~ ")
+    return core.translate(_LEET)
+
+
+def is_common(password: str) -> bool:
+    lowered = password.lower()
+    core = normalised(password)
+    lists = common_passwords() | DUTCH_COMMON
+    return lowered in lists or core in lists or (core.isalpha() and len(core) < 4) or len(set(password)) < 4
+
+
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """Why this password is not acceptable, or None when it is."""
     if len(password) < MIN_LENGTH:
@@ -61,7 +89,7 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     if len(password) > MAX_LENGTH:
         return str(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
     lowered = password.lower()
-    if lowered in common_passwords() or len(set(password)) < 4:
+    if is_common(password):
         return str(_l("This password is too common; choose another."))
     local = email.split("@")[0].lower()
     name_parts = [part for part in name.lower().split() if len(part) >= 3]

@@ -64,7 +64,7 @@ def remind(dry_run: bool) -> None:
     from flask import current_app
 
     from praclox.dates import reminders
-    from praclox.jobs.services import counts_of, run_recorded
+    from praclox.jobs.services import SKIPPED_EXIT, counts_of, run_recorded
 
     if dry_run:
         counts = reminders.send_digests(dry_run=True)
@@ -77,3 +77,5 @@ def remind(dry_run: bool) -> None:
     click.echo(f"{run.outcome} {counts_of(run) or run.message or ''}")
     if run.outcome == "failed":
         raise SystemExit(1)
+    if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)
+        raise SystemExit(SKIPPED_EXIT)

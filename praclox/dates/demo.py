@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import Any
 
 from praclox.clock import today
 from praclox.dates.models import PersonalDate
+from praclox.domain import DemoRun
 from praclox.extensions import db
 
 CHILDREN = (("Sophie", "f"), ("Daan", "m"), ("Emma", "f"), ("Sem", "m"), ("Julia", "f"), ("Lucas", "m"),
@@ -23,8 +23,9 @@ def _date(rng: random.Random, start_year: int, end_year: int) -> date:
     return first + timedelta(days=rng.randint(0, (date(end_year, 12, 31) - first).days))
 
 
-def generate(rng: random.Random, offices: list[Any]) -> int:
+def generate(run: DemoRun) -> int:
     """Give demo contacts dates (flushes, does not commit); returns how many were added."""
+    rng, offices = run.rng, run.made["offices"]
     day = today()
     contacts = [c for office in offices for c in office.contacts]
     added = 0

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from praclox.forms import choices, long_text_field, text_field
@@ -96,9 +96,21 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class AtLeastOne:
+    """A choice of several checkboxes needs one ticked; unlike InputRequired it puts no ``required`` on each
+    box (with that, a browser refuses the form until every box is ticked)."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not field.data:
+            raise StopValidation(str(self.message))
+
+
 class FeedForm(FlaskForm):
     name = text_field(_l("Name"), required=True, max_length=60, description=_l("For example: phone, laptop."))
-    kinds = MultiCheckboxField(_l("Include"), validators=[InputRequired(_l("Choose at least one kind."))])
+    kinds = MultiCheckboxField(_l("Include"), validators=[AtLeastOne(_l("Choose at least one kind."))])
     show_child_names = BooleanField(_l("Show children's names (otherwise: \"child of Anna de Vries\")"))
     submit = SubmitField(_l("Create feed URL"))
 
@@ -110,7 +122,7 @@ class FeedForm(FlaskForm):
 
 
 class FeedSettingsForm(FlaskForm):
-    kinds = MultiCheckboxField(_l("Include"), validators=[InputRequired(_l("Choose at least one kind."))])
+    kinds = MultiCheckboxField(_l("Include"), validators=[AtLeastOne(_l("Choose at least one kind."))])
     show_child_names = BooleanField(_l("Show children's names"))
     submit = SubmitField(_l("Save"))
 

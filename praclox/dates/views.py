@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -27,7 +28,7 @@ from praclox.dates.forms import (
 from praclox.dates.models import KIND_VALUES, Congratulation, Feed, PersonalDate
 from praclox.extensions import db
 from praclox.forms import choices
-from praclox.offices.forms import ConfirmForm
+from praclox.offices.forms import ConfirmForm, office_label
 from praclox.offices.models import Contact, Office
 from praclox.urls import safe_next
 
@@ -212,11 +213,11 @@ def month() -> str:
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month_no)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
-    offices = db.session.execute(
-        select(Office.id, Office.name)
+    offices = [(oid, office_label(name, city)) for oid, name, city in db.session.execute(
+        select(Office.id, Office.name, Office.visit_city)
         .where(Office.id.in_(select(Contact.office_id).join(PersonalDate, PersonalDate.contact_id == Contact.id)))
-        .order_by(Office.name)
-    ).all()
+        .order_by(Office.name, Office.visit_city)
+    )]
     office_name = next((name for oid, name in offices if oid == office_id), None)
     return render_template(
         "dates/month.html", weeks=weeks, by_day=by_day, first=first, today=now_day, entries=entries,
@@ -243,12 +244,13 @@ def _account_page(feed_form: FeedForm | None = None, reminder_form: ReminderForm
     items = feeds.feeds_of(current_user.id)
     settings_forms = {}
     for feed in items:
-        form = FeedSettingsForm(prefix=f"feed{feed.id}")
-        if not form.is_submitted():
-            form.kinds.data, form.show_child_names.data = feed.kind_list, feed.show_child_names
+        # each feed's form shows what is stored, also on the page that answers a POST (a new feed was just made)
+        form = FeedSettingsForm(formdata=None, prefix=f"feed{feed.id}")
+        form.kinds.data, form.show_child_names.data = feed.kind_list, feed.show_child_names
         settings_forms[feed.id] = form
     return render_template(
-        "dates/account.html", feeds=items, feed_form=feed_form or FeedForm(), reminder_form=reminder_form,
+        "dates/account.html", feeds=items, feed_form=feed_form or FeedForm(formdata=None),
+        reminder_form=reminder_form,
         settings_forms=settings_forms, new_url=new_url, status_of=feeds.status, confirm=ConfirmForm(),
         expiry_days=feeds.expiry_days(), smtp=bool(current_app.config.get("SMTP_HOST")),
     ), status
@@ -316,8 +318,9 @@ def save_reminders() -> Response | tuple[str, int]:
 @bp.route("/import", methods=["GET", "POST"])
 def import_vcard() -> str | Response | tuple[str, int]:
     form = VcardForm()
-    offices = db.session.execute(select(Office.id, Office.name).order_by(Office.name)).all()
-    form.office_id.choices = choices([(str(oid), name) for oid, name in offices])
+    offices = db.session.execute(
+        select(Office.id, Office.name, Office.visit_city).order_by(Office.name, Office.visit_city)).all()
+    form.office_id.choices = choices([(str(oid), office_label(name, city)) for oid, name, city in offices])
     errors: list[importer.RowError] = []
     if form.validate_on_submit():
         raw = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
@@ -331,9 +334,11 @@ def import_vcard() -> str | Response | tuple[str, int]:
             errors = exc.errors
         else:
             db.session.commit()
-            flash(_("Imported: %(c)d new contact(s), %(d)d date(s); %(s)d date(s) were already there, "
-                    "%(n)d card(s) without dates skipped.", c=result.contacts, d=result.dates,
-                    s=result.skipped, n=result.no_dates), "success")
+            flash(_("Imported: %(contacts)s, %(dates)s; already there: %(known)s; cards without dates skipped: "
+                    "%(cards)d.", contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts),
+                    dates=ngettext("%(num)d date", "%(num)d dates", result.dates),
+                    known=ngettext("%(num)d date", "%(num)d dates", result.skipped), cards=result.no_dates),
+                  "success")
             return redirect(url_for(".month"))
     status = 422 if (errors or form.errors) else 200
     return render_template("dates/import.html", form=form, errors=errors, has_offices=bool(offices)), status

@@ -6,7 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from praclox.scheduler import build_scheduler, job_specs, run_job
+from praclox.jobs.services import SKIPPED_EXIT
+from praclox.scheduler import job_specs, run_job
 
 jobs_cli = AppGroup("jobs", help="List and run scheduled jobs.")
 
@@ -33,18 +34,25 @@ def run(job_id: str) -> None:
     click.echo(f"{job_id}: {result.outcome} {result.counts or ''}")
     if result.outcome == "failed":
         raise SystemExit(1)
+    if result.outcome == "skipped":
+        raise SystemExit(SKIPPED_EXIT)
 
 
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the scheduler in the foreground (one process for the whole installation)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    """Run the scheduler in the foreground; a second one on the same database stands by until the first stops."""
+    import signal
+    import threading
+
+    from praclox.scheduler import lead_or_stand_by
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    scheduler = build_scheduler(app, BlockingScheduler())
+    stop = threading.Event()
+    # systemd stops with SIGTERM: finish the running job, give up the leader lock, exit 0
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"scheduler started with {len(job_specs(app))} job(s); Ctrl+C stops it")
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=False)
+        lead_or_stand_by(app, float(app.config["SCHEDULER_LEADER_POLL_SECONDS"]), stop)
+    except KeyboardInterrupt:
+        stop.set()

@@ -13,7 +13,7 @@ from praclox.db import Base, UTCDateTime, utcnow
 class JobRun(Base):
     __tablename__ = "job_runs"
     __table_args__ = (
-        CheckConstraint("outcome IN ('running', 'ok', 'failed', 'skipped')", name="outcome_known"),
+        CheckConstraint("outcome IN ('running', 'ok', 'failed', 'skipped', 'interrupted')", name="outcome_known"),
         Index("ix_job_runs_job_started", "job", "started_at"),
     )
 
@@ -34,7 +34,8 @@ class JobLock(Base):
     __tablename__ = "job_locks"
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: host:pid:start-ticks of the holding process (the lock row is SQLite's; PostgreSQL uses advisory locks)
     holder: Mapped[str] = mapped_column(String(100), nullable=False)
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    #: a crashed holder's lock can be taken over after this moment
+    #: a holder on another host (not checkable from here) that stopped renewing loses the lock after this
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -48,8 +48,13 @@ def _page(code: int, title: str, message: str, incident: str | None = None) -> t
     if isinstance(session, NullSession):
         # no cookie may be read or set here, and the full page would need one for its forms
         return f"{code} {title}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
-    return render_template("errors/error.html", code=code, title=title, message=message,
-                           incident=incident), code, {}
+    from praclox.main.outage import UNAVAILABLE, unavailable_response
+
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message,
+                               incident=incident), code, {}
+    except UNAVAILABLE as exc:  # the page's frame loads the user: without a database, the 503 page instead
+        return unavailable_response(exc)
 
 
 def init_app(app: Flask) -> None:
@@ -79,10 +84,18 @@ def init_app(app: Flask) -> None:
         }
         return _page(code, titles.get(code, _("Error")), messages.get(code, _("The request could not be handled.")))
 
+    from praclox.main.outage import UNAVAILABLE, unavailable_response
+
+    # the database is down: a page that needs no database (the 500 page would load the user again)
+    for kind in UNAVAILABLE:
+        app.register_error_handler(kind, unavailable_response)
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> tuple[str, int, dict[str, str]]:
         if isinstance(exc, HTTPException):
             return http_error(exc)
+        if isinstance(exc, UNAVAILABLE):  # wrapped or re-raised as another type's context
+            return unavailable_response(exc)
         incident = secrets.token_hex(6)
         log.error("incident %s on %s %s\n%s", incident, request.method, request.url_rule, describe(exc))
         from praclox.extensions import db

@@ -6,13 +6,13 @@ import random
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from praclox.cli_groups import import_cli
+from praclox.domain import DemoRun, registry
 from praclox.extensions import db
 from praclox.importing import cli_rejected
-from praclox.offices import demo, importer
+from praclox.offices import importer
 
 
 @import_cli.command("offices")
@@ -35,9 +35,8 @@ def import_offices(file: Path) -> None:
 @with_appcontext
 def demo_data(count: int, seed: int | None) -> None:
     """Fill the database with a realistic Dutch demo data set."""
-    rng = random.Random(seed)  # noqa: S311 -- demo data, not security  # nosec B311
-    offices = demo.generate(count, rng)
-    for extend in current_app.extensions.get("praclox_demo", []):
-        extend(rng, offices)
+    run = DemoRun(random.Random(seed), count)  # noqa: S311 -- demo data, not security  # nosec B311
+    for domain in registry().demo_order():
+        run.made[domain.name] = domain.demo.generate(run)  # type: ignore[union-attr]
     db.session.commit()
-    click.echo(f"Added {len(offices)} demo offices.")
+    click.echo(f"Added {len(run.made['offices'])} demo offices.")

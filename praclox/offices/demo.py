@@ -6,6 +6,7 @@ import random
 from datetime import timedelta
 
 from praclox.clock import today
+from praclox.domain import DemoRun
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction, Office
 
@@ -30,6 +31,11 @@ SUMMARIES = ("Gebeld over de lopende offerte; terugbellen volgende week.",
              "Mail gestuurd met de factuur en de handleiding.",
              "Kort telefoontje over een storing in de koppeling; opgelost.",
              "Kennismakingsgesprek; interesse in onderhoudscontract.")
+
+
+def step(run: DemoRun) -> list[Office]:
+    """The offices every other domain's demo data links to."""
+    return generate(run.offices, run.rng)
 
 
 def generate(count: int, rng: random.Random) -> list[Office]:

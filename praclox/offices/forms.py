@@ -29,6 +29,11 @@ def interaction_kind_choices() -> list[tuple[str, Any]]:
     ]
 
 
+def office_label(name: str, city: str | None) -> str:
+    """An office as pickers list it: two offices of one name are told apart by their city."""
+    return f"{name} ({city})" if city else name
+
+
 def not_in_future(form: Any, field: Any) -> None:
     if field.data and field.data > today():
         raise ValidationError(_l("This date lies in the future."))

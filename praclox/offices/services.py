@@ -189,17 +189,7 @@ def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select
     query = query.strip()
     if query:
         like = f"%{_escape_like(query.lower())}%"
-        contact_match = (
-            select(Contact.office_id)
-            .where(
-                or_(
-                    func.lower(Contact.first_name).like(like, escape="\\"),
-                    func.lower(Contact.last_name).like(like, escape="\\"),
-                    func.lower(Contact.first_name + " " + Contact.last_name).like(like, escape="\\"),
-                    func.lower(Contact.email).like(like, escape="\\"),
-                )
-            )
-        )
+        contact_match = select(Contact.office_id).where(_contact_matches(like))
         stmt = stmt.where(
             or_(
                 func.lower(Office.name).like(like, escape="\\"),
@@ -215,6 +205,29 @@ def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select
     else:
         stmt = stmt.order_by(*SORTS.get(sort, SORTS["name"]))
     return stmt
+
+
+def _contact_matches(like: str) -> Any:
+    return or_(
+        func.lower(Contact.first_name).like(like, escape="\\"),
+        func.lower(Contact.last_name).like(like, escape="\\"),
+        func.lower(Contact.first_name + " " + Contact.last_name).like(like, escape="\\"),
+        func.lower(Contact.email).like(like, escape="\\"),
+    )
+
+
+def matched_contacts(office_ids: list[int], query: str) -> dict[int, list[Contact]]:
+    """Per office in a search result, the contacts whose name or e-mail matched the query (so the result can
+    say why an office was found)."""
+    query = query.strip()
+    if not query or not office_ids:
+        return {}
+    like = f"%{_escape_like(query.lower())}%"
+    found: dict[int, list[Contact]] = {}
+    stmt = select(Contact).where(Contact.office_id.in_(office_ids), _contact_matches(like))
+    for contact in db.session.scalars(stmt.order_by(Contact.last_name, Contact.first_name)):
+        found.setdefault(contact.office_id, []).append(contact)
+    return found
 
 
 def _escape_like(text: str) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -41,7 +42,9 @@ def index() -> str:
     sort = request.args.get("sort", "name")
     page = paginate(services.office_search(query, kind, sort), per_page=current_app.config["PAGE_SIZE"])
     last = services.last_contact_dates([o.id for o in page.items])
-    return render_template("offices/index.html", page=page, last=last, q=query, kind=kind, sort=sort)
+    matched = services.matched_contacts([o.id for o in page.items], query)
+    return render_template("offices/index.html", page=page, last=last, q=query, kind=kind, sort=sort,
+                           matched=matched)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,8 +101,9 @@ def delete(office_id: int) -> str | Response:
         return redirect(url_for(".index"))
     return render_template(
         "offices/confirm_delete.html", form=form, what=office.name,
-        detail=_("This deletes %(c)d contact(s) and %(i)d history entries.",
-                 c=len(office.contacts), i=len(office.interactions)),
+        detail=_("This deletes %(contacts)s and %(entries)s.",
+                 contacts=ngettext("%(num)d contact", "%(num)d contacts", len(office.contacts)),
+                 entries=ngettext("%(num)d history entry", "%(num)d history entries", len(office.interactions))),
         cancel=url_for(".detail", office_id=office.id),
     )
 
@@ -239,7 +243,9 @@ def import_upload() -> str | Response | tuple[str, int]:
         else:
             db.session.commit()
             flash(
-                _("Imported: %(o)d new office(s), %(c)d new contact(s).", o=result.offices, c=result.contacts),
+                _("Imported: %(offices)s, %(contacts)s.",
+                  offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
+                  contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts)),
                 "success",
             )
             return redirect(url_for(".index"))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
-from typing import Any
 
 from praclox.clock import today
+from praclox.domain import DemoRun
 from praclox.privacy import requests
 
 DEMO_REQUESTS = (
@@ -16,8 +15,9 @@ DEMO_REQUESTS = (
 )
 
 
-def add_requests(rng: random.Random, offices: Any) -> None:
+def add_requests(run: DemoRun) -> None:
     """One overdue, one due this week and one fresh request (``praclox demo-data``)."""
+    rng = run.rng
     for name, contact, kind, days_ago in DEMO_REQUESTS:
         requests.create_request(requester_name=name, requester_contact=contact, kind=kind,
                                 received_on=today() - timedelta(days=days_ago + rng.randint(0, 1)))

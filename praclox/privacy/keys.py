@@ -14,13 +14,11 @@ from sqlalchemy import Column, Table, Text, bindparam, inspect, select, type_coe
 from sqlalchemy.exc import SQLAlchemyError
 
 from praclox.crypto import EXTENSION_KEY, EncryptedText, KeyConfigurationError, fernet
+from praclox.domain import registry
 from praclox.extensions import db
 
 log = logging.getLogger(__name__)
 
-#: ``app.extensions[FILE_ROTATORS]``: callables ``(batch_size) -> {"rotated": n, "current": m}`` that
-#: re-encrypt stored files (e.g. applicant documents) under the newest key; each commits its own batches
-FILE_ROTATORS = "praclox_rotate_files"
 DEFAULT_BATCH = 500
 
 
@@ -95,7 +93,8 @@ def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], 
         report.rotated += rotated
         report.current += current
         report.columns[f"{table.name}.{column.name}"] = rotated + current
-    for rotator in current_app.extensions.get(FILE_ROTATORS, []):
+    # each domain's Domain.file_rotators; each commits its own batches
+    for rotator in registry().file_rotators:
         counts = dict(rotator(batch_size))
         report.rotated += counts.get("rotated", 0)
         report.current += counts.get("current", 0)

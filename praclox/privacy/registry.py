@@ -1,7 +1,7 @@
 """How each domain declares its personal data and answers data-subject requests.
 
 Every domain that stores personal data has a ``privacy.py`` that defines ``FIELDS`` and the three
-functions of ``DomainPrivacy``, and registers itself in its ``init_app`` with ``register_domain``. The
+functions of ``DomainPrivacy``, and names it in its ``Domain(privacy=...)`` (praclox/domain.py). The
 privacy officer's toolkit, the processing register and the public statement only collect from here, so a
 new domain cannot be forgotten: a test fails when a column holds personal data that no domain declares.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from flask import Flask, current_app
+from praclox.domain import registry
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,9 @@ class DomainPrivacy(Protocol):
         ...
 
 
-def register_domain(app: Flask, name: str, module: Any) -> None:
-    app.extensions.setdefault("praclox_privacy", {})[name] = module
-
-
 def domains() -> dict[str, DomainPrivacy]:
-    return current_app.extensions.get("praclox_privacy", {})
+    """Each domain's privacy module, by domain name."""
+    return registry().privacy
 
 
 def all_fields() -> list[PersonalField]:
@@ -168,20 +165,17 @@ class ErasureRefused(Exception):
 # A Hit whose record is kept (only scrubbed) may set ``extra["keep_audit"] = True``; the audit entries of
 # every other hit are removed with the erasure.
 #
-# Further optional hooks for a domain (all in its init_app, all additive):
+# What else a domain declares about personal data lives in its ``Domain`` (praclox/domain.py):
+# ``watch_erased`` (warn when an erased person's e-mail address comes back), ``file_rotators`` (re-encrypt
+# stored files in ``praclox keys rotate``) and ``support_scopes`` (what a support grant may open). Also:
 # - ``NOT_PERSONAL = {"table": ("column", ...)}`` in its privacy.py for columns that hold no personal data;
-# - ``praclox.privacy.suppression.watch(Model)``: warn when a row is saved with an erased person's ``email``;
-#   rows that also come from outside (website, API) use ``watch(Model, flash_warning=False)`` and show the
-#   template global ``erased_address_warning(record.email)`` on the record's staff page instead;
 # - records linked to a contact: find them through ``praclox.offices.privacy.matching_contacts(query)`` and
 #   group them with ``contact_key(contact)``, so a name, address or phone finds them like the contact;
-# - ``app.extensions["praclox_rotate_files"].append(fn)``: re-encrypt stored files in ``praclox keys rotate``
-#   (``fn(batch_size) -> {"rotated": n, "current": m}``, committing per batch);
-# - ``praclox.privacy.support.add_scope(app, key, label, ("endpoint.prefix.",))``: what a support grant may open;
-# - ``RECORDS = [praclox.privacy.records.RecordKind(...)]``: every kind of record with free text (the subject
-#   search reads it for the person and erasure redacts it) and what the privacy officer may correct in it
-#   from a hit (through the domain's own service function); a text column in no RecordKind fails a test;
-# - a seeder in ``tests/privacy/test_subjects.py`` SEEDERS, so the access/erasure test covers the domain.
+# - ``RECORDS = [praclox.privacy.records.RecordKind(...)]`` in its privacy.py: every kind of record with free
+#   text (the subject search reads it for the person and erasure redacts it) and what the privacy officer may
+#   correct in it from a hit (through the domain's own service function); a text column in no RecordKind
+#   fails a test;
+# - a ``seed_subject`` in ``tests/<domain>/seeders.py``, so the access/erasure test covers the domain.
 
 
 def like_pattern(text: str) -> str:

@@ -7,54 +7,40 @@ and revoked by the scheduler at expiry. Every grant and every page a support use
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
 from praclox.clock import now
+from praclox.domain import SupportScope, registry
 from praclox.extensions import db
 from praclox.privacy.models import SupportGrant
 
 log = logging.getLogger(__name__)
 
-SCOPES_KEY = "praclox_support_scopes"
 MAX_HOURS = 72
 #: only reading: a grant never lets a support user change anything
 READ_METHODS = frozenset({"GET", "HEAD"})
-
-
-@dataclass(frozen=True)
-class SupportScope:
-    key: str
-    label: Any
-    #: endpoint prefixes the scope opens, e.g. "offices." for the offices blueprint
-    prefixes: tuple[str, ...]
 
 
 class GrantError(ValueError):
     """A grant that cannot be made as asked; ``str()`` is a code the view translates."""
 
 
-def add_scope(app: Flask, key: str, label: Any, prefixes: tuple[str, ...]) -> None:
-    """Let other domains name what a support grant may open."""
-    app.extensions.setdefault(SCOPES_KEY, {})[key] = SupportScope(key, label, prefixes)
-
-
 def scopes() -> dict[str, SupportScope]:
-    return current_app.extensions.get(SCOPES_KEY, {})
+    return registry().support_scopes
+
+
+#: the foundation's own scope; domains add theirs in their ``Domain.support_scopes``
+OFFICES_SCOPE = SupportScope("offices", _l("Offices, contacts and their history (read only)"), ("offices.",))
 
 
 def init_app(app: Flask) -> None:
-    from praclox.auth.access import GRANT_CHECKS
-
-    add_scope(app, "offices", _l("Offices, contacts and their history (read only)"), ("offices.",))
-    app.extensions.setdefault(GRANT_CHECKS, []).append(allows)
     app.before_request(_audit_support_pages)
 
 

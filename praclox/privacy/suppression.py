@@ -5,7 +5,7 @@ not undone by accident. Only the hash is kept, so the list itself reveals no add
 
 A model whose rows also arrive from outside (a website form, an API) is watched with
 ``flash_warning=False``: the person sending the data must not learn that the address was erased, so only
-staff see the warning, on the record's own page through the template global ``erased_address_warning``.
+staff see the warning on the record's own page: its view passes ``erased_address_warning(record.email)``.
 """
 
 from __future__ import annotations

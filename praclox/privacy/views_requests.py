@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -62,7 +63,8 @@ def new_request() -> str | Response | tuple[str, int]:
             form.form_errors.append(request_error(str(exc)))
             return render_template("privacy/request_form.html", form=form), 422
         db.session.commit()
-        flash(_("Request #%(id)d registered; due on %(due)s.", id=item.id, due=item.due_on.isoformat()), "success")
+        due = format_date(item.due_on, "long")
+        flash(_("Request #%(id)d registered; due on %(due)s.", id=item.id, due=due), "success")
         return redirect(url_for(".request_detail", request_id=item.id))
     return render_template("privacy/request_form.html", form=form), 422 if form.errors else 200
 
@@ -106,7 +108,7 @@ def extend_request(request_id: int) -> Response | tuple[str, int]:
         form.reason.errors = [request_error(str(exc))]
         return _detail(db.get_or_404(PrivacyRequest, request_id), extend=form, status=422)
     db.session.commit()
-    flash(_("The deadline is now %(due)s.", due=item.due_on.isoformat()), "success")
+    flash(_("The deadline is now %(due)s.", due=format_date(item.due_on, "long")), "success")
     return redirect(url_for(".request_detail", request_id=item.id))
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -110,7 +111,7 @@ def subject_erase() -> str | Response | tuple[str, int]:
         return redirect(url_for("auth.reauth", next=url_for(".subjects_search")))
     form = EraseForm()
     open_erasures = {r.id: r for r in _open_requests()}
-    form.request_id.choices = choices([(0, _("none"))] + [(r.id, f"#{r.id} · {r.received_on.isoformat()}")
+    form.request_id.choices = choices([(0, _("none"))] + [(r.id, f"#{r.id} · {format_date(r.received_on)}")
                                                            for r in open_erasures.values()])
     found = _chosen(form)
     if found is None:

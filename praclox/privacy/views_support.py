@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -67,7 +68,7 @@ def grants() -> Response | tuple[str, int]:
         form.form_errors.append(grant_error(str(exc)))
         return _page(form, 422)
     db.session.commit()
-    flash(_("Access granted until %(end)s.", end=item.expires_at.isoformat(timespec="minutes")), "success")
+    flash(_("Access granted until %(end)s.", end=format_datetime(item.expires_at, "short")), "success")
     return redirect(url_for(".grants"))
 
 

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from praclox.jobs.services import counts_of, run_recorded
+from praclox.jobs.services import SKIPPED_EXIT, counts_of, run_recorded
 from praclox.registrations import retention
 
 registrations_cli = AppGroup("registrations", help="Website registrations and the newsletter.")
@@ -46,6 +46,8 @@ def purge(dry_run: bool, as_of: date | None, yes: bool) -> None:
                                                       for reason in retention.REASONS))
     if run.outcome == "failed":
         raise SystemExit(1)
+    if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)
+        raise SystemExit(SKIPPED_EXIT)
 
 
 def _today() -> date:

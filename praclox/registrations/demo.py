@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import random
-from typing import Any
-
+from praclox.domain import DemoRun
 from praclox.registrations import services
 
 
-def generate(rng: random.Random, offices: list[Any]) -> int:
+def generate(run: DemoRun) -> int:
     """About a third of the client offices' contacts with an address get a registration (``praclox demo-data``);
     most are confirmed, some are on the newsletter. Flushes, does not commit; returns how many were added."""
+    rng, offices = run.rng, run.made["offices"]
     added = 0
     for office in offices:
         if office.kind != "client":

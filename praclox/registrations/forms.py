@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from praclox.extensions import db
 from praclox.forms import choices, email_field, optional_id, text_field
+from praclox.offices.forms import office_label
 from praclox.offices.models import Contact, Office
 
 
@@ -39,16 +40,18 @@ class RegistrationForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offices = db.session.execute(select(Office.id, Office.name).order_by(Office.name)).all()
-        self.office_id.choices = choices([("", "—")] + [(o.id, o.name) for o in offices])
+        offices = db.session.execute(
+            select(Office.id, Office.name, Office.visit_city).order_by(Office.name, Office.visit_city)).all()
+        self.office_id.choices = choices([("", "—")] + [(o.id, office_label(o.name, o.visit_city)) for o in offices])
         contacts = db.session.execute(
-            select(Contact.id, Contact.first_name, Contact.last_name, Office.name)
+            select(Contact.id, Contact.first_name, Contact.last_name, Office.name, Office.visit_city)
             .join(Office, Contact.office_id == Office.id)
             .where(Contact.active.is_(True))
             .order_by(Office.name, Contact.last_name, Contact.first_name)
         ).all()
         self.contact_id.choices = choices(
-            [("", "—")] + [(c.id, f"{c.first_name} {c.last_name} ({c.name})") for c in contacts]
+            [("", "—")] + [(c.id, f"{c.first_name} {c.last_name} · {office_label(c.name, c.visit_city)}")
+                           for c in contacts]
         )
         self.status.choices = choices(status_choices())
 

@@ -12,6 +12,7 @@ from praclox.clock import today
 from praclox.csvutil import csv_response, write_csv
 from praclox.extensions import db
 from praclox.paging import paginate
+from praclox.privacy.suppression import erased_address_warning
 from praclox.registrations import mailing, retention, services
 from praclox.registrations.forms import ApiKeyForm, ConfirmForm, RegistrationForm
 from praclox.registrations.models import STATUS_VALUES, ApiKey, Registration
@@ -82,16 +83,19 @@ def edit(registration_id: int) -> str | Response | tuple[str, int]:
         except services.RegistrationError as exc:
             db.session.rollback()
             form.email.errors.append(_error_message(str(exc)))
-            return render_template("registrations/form.html", form=form, registration=registration,
-                                   confirm=ConfirmForm()), 422
+            return _edit_page(form, registration, 422)
         db.session.commit()
         flash(_("Changes saved."), "success")
         if due:
             _send_confirmation(registration)
         return redirect(url_for(".edit", registration_id=registration.id))
-    return render_template(
-        "registrations/form.html", form=form, registration=registration, confirm=ConfirmForm()
-    ), 422 if form.errors else 200
+    return _edit_page(form, registration, 422 if form.errors else 200)
+
+
+def _edit_page(form: RegistrationForm, registration: Registration, status: int) -> tuple[str, int]:
+    erased = erased_address_warning(registration.email)
+    return render_template("registrations/form.html", form=form, registration=registration, confirm=ConfirmForm(),
+                           erased=erased), status
 
 
 @bp.route("/<int:registration_id>/resend", methods=["POST"])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
-
 from praclox.audit.services import record as audit
+from praclox.domain import SettingSpec, registry
 from praclox.extensions import db
 from praclox.settings.models import Setting
 
@@ -16,27 +14,8 @@ class SettingError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class SettingSpec:
-    key: str
-    type: type  # int, bool or str
-    default: Any
-    label: Any  # lazy string
-    section: Any  # lazy string
-    help: Any = ""
-    minimum: int | None = None
-    maximum: int | None = None
-
-
-def declare(app: Flask, key: str, type_: type, default: Any, label: Any, section: Any, help: Any = "",
-            minimum: int | None = None, maximum: int | None = None) -> None:
-    app.extensions.setdefault("praclox_settings", {})[key] = SettingSpec(
-        key, type_, default, label, section, help, minimum, maximum
-    )
-
-
 def specs() -> dict[str, SettingSpec]:
-    return current_app.extensions.get("praclox_settings", {})
+    return registry().settings
 
 
 def parse(spec: SettingSpec, raw: Any) -> Any:

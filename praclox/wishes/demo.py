@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
-from typing import Any
 
 from praclox.clock import today
+from praclox.domain import DemoRun
 from praclox.wishes import services
 from praclox.wishes.models import PRIORITY_VALUES, STATUS_VALUES
 
@@ -21,8 +20,9 @@ TITLES = (
 )
 
 
-def generate(rng: random.Random, offices: list[Any]) -> int:
+def generate(run: DemoRun) -> int:
     """Zero to three wishes for each client office (``praclox demo-data``); flushes, returns how many."""
+    rng, offices = run.rng, run.made["offices"]
     added = 0
     for office in offices:
         if office.kind != "client":

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from argon2 import Type, extract_parameters
 from auth_helpers import login_client, post_login
-from praclox_testsupport import remember_secret
+from praclox_testsupport import TEST_PASSWORD, remember_secret
 
 from praclox import create_app
 from praclox.auth.passwords import hash_password, password_problem
@@ -163,6 +163,8 @@ def test_production_hashing_is_argon2id_with_at_least_the_owasp_parameters(tmp_p
     "short pass1",  # 11 characters
     "1qaz2wsx3edc",  # common (in the bundled list)
     "aaaaaaaaaaaaaaaa",  # too few distinct characters
+    # common words after normalising: case, digits and signs around them, digits for letters, Dutch words
+    "wachtwoord1234", "Wachtwoord2026!", "W4chtw00rd!!", "Welkom123456", "Password123456!", "Feyenoord1908",
 ])
 def test_weak_passwords_are_refused(ctx, password):
     assert password_problem(password) is not None
@@ -171,3 +173,16 @@ def test_weak_passwords_are_refused(ctx, password):
 def test_a_long_passphrase_with_spaces_and_unicode_is_accepted(ctx):
     assert password_problem("één fiets op de brug ☂ 2026") is None
     assert password_problem("x" * 12 + "yz12") is None
+
+
+def test_the_password_page_refuses_a_common_dutch_word_with_digits(staff_client, app):
+    from praclox.auth.models import User
+    from praclox.extensions import db
+
+    with app.app_context():
+        before = db.session.get(User, staff_client.user.id).password_hash
+    response = staff_client.post("/account/password", data={
+        "current": TEST_PASSWORD, "new": "wachtwoord1234", "confirm": "wachtwoord1234"})
+    assert response.status_code == 422 and "komt te vaak voor" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, staff_client.user.id).password_hash == before

@@ -215,3 +215,15 @@ def test_english_pages(frozen, app, staff_client, make_contact, make_date):
     staff_client.post("/language", data={"lang": "en"})
     html = staff_client.get("/").data.decode()
     assert "25 years married (silver wedding)" in html
+
+
+def test_office_pickers_tell_offices_of_one_name_apart_by_city(app, login_as, make_office):
+    first = make_office("Jansen Accountants", visit_city="Utrecht",
+                        contacts=({"first_name": "Ans", "last_name": "Eerste"},))
+    second = make_office("Jansen Accountants", visit_city="Zwolle",
+                         contacts=({"first_name": "Bep", "last_name": "Tweede"},))
+    staff = login_as("staff")
+    for url in ("/dates/import", "/registrations/new"):
+        page = staff.get(url).get_data(as_text=True)
+        assert f'value="{first}">Jansen Accountants (Utrecht)</option>' in page, url
+        assert f'value="{second}">Jansen Accountants (Zwolle)</option>' in page, url

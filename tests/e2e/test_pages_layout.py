@@ -1,10 +1,13 @@
 """Every page of the access matrix in the browser, at a phone's width (390 px) and a laptop's (1280 px): no
-page scrolls sideways. And the public privacy statement in Dutch and English, as screenshots in
-tests/e2e/artifacts/. One server, one browser context, every page in one test (fixtures: tests/praclox_browser.py).
+page scrolls sideways, and axe-core (carried by axe-playwright-python, nothing downloaded) finds no WCAG 2.1
+A/AA violation. Forms work by keyboard alone. The public privacy statement in Dutch and English, as
+screenshots in tests/e2e/artifacts/. One server, one browser context, every page in one test (fixtures:
+tests/praclox_browser.py).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from security_walk import ALL_ROLES, rules, seed_records, url_for_rule  # noqa: 
 
 pytestmark = pytest.mark.e2e
 WIDTHS = (390, 1280)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: the innermost elements that reach past the viewport, named by tag and class, for the failure message
 WIDEST = """(width) => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > width + 1 && ![...e.children].some(
@@ -55,13 +59,13 @@ def _pages(app, page) -> list[str]:
 
 
 def test_no_page_scrolls_sideways_on_a_phone_or_a_laptop(app, journey, page, make_user, make_office):
-    seed_records(app, make_office)
+    seed_records(app)
     user, secret = _user_with_every_role(app, make_user)
     journey.login(user.email, TEST_PASSWORD, code=pyotp.TOTP(secret).now())
     page.wait_for_url("**/")
     urls = _pages(app, page)
     assert len(urls) > 40, urls
-    overflowing = []
+    overflowing, inaccessible = [], []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for url in urls:
@@ -70,7 +74,21 @@ def test_no_page_scrolls_sideways_on_a_phone_or_a_laptop(app, journey, page, mak
             if wide > width:
                 culprits = page.evaluate(WIDEST, width)
                 overflowing.append(f"{url} at {width} px: {wide} px wide ({culprits})")
+            if width == WIDTHS[-1]:
+                inaccessible += [f"{url}: {v}" for v in _axe_violations(page)]
     assert not overflowing, "\n".join(overflowing)
+    assert not inaccessible, "\n".join(inaccessible)
+
+
+def _axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA rules on the page as it stands (axe-core ships inside the Python package;
+    nothing is downloaded), one line per rule: its id, how many elements, the first element's selector."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    return [f"{v['id']} ({len(v['nodes'])}): " + "; ".join(
+        f"{n['target']} {n.get('failureSummary', '')[40:150]!r}" for n in v["nodes"][:4])
+        for v in results.response["violations"]]
 
 
 def test_the_privacy_statement_in_dutch_and_english(app, journey, page):
@@ -80,3 +98,28 @@ def test_the_privacy_statement_in_dutch_and_english(app, journey, page):
         text = page.locator("article").inner_text()
         assert ".;" not in text and "registrations." not in text and "retention." not in text
         journey.shot(f"privacy-{lang}")
+
+
+def test_forms_work_by_keyboard_alone(app, page, make_user):
+    """Log in and create an office with Tab, typing and Enter only: every field is reachable in order and
+    the form submits from the keyboard."""
+    user = make_user("staff", name="Toetsenbord Gebruiker")
+    page.goto("/login")
+    page.keyboard.press("Tab")  # from the top of the page to the first control that matters
+    for _ in range(10):
+        if page.evaluate("document.activeElement.id") == "email":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "email"
+    page.keyboard.type(user.email)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    page.goto("/offices/new")
+    page.focus("#name")
+    page.keyboard.type("Toetsenbord BV")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/offices/\d+$"))
+    assert "Toetsenbord BV" in page.locator("h1").inner_text()

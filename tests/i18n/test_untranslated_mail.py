@@ -11,10 +11,11 @@ import pytest
 import time_machine
 from pseudo_locale import pseudo_locale
 from security_walk import seed_records
-from test_untranslated_text import Findings
+from test_untranslated_text import Findings, one_register
 
 from praclox.extensions import db
 
+STAFF = "mail.reader@praclox.nl"
 URL = re.compile(r"https?://[^\s\u27e6\u27e7]+")
 MONDAY = datetime(2026, 3, 9, 6, 0, tzinfo=UTC)  # 07:00 in Amsterdam, five days before the seeded birthday
 
@@ -34,7 +35,7 @@ def _send_every_kind(app, make_user) -> None:
     from praclox.registrations import mailing
     from praclox.registrations.models import Registration
 
-    staff = make_user("staff", "privacy_officer", email="mail.reader@praclox.nl", name="Mara Mailer")
+    staff = make_user("staff", "privacy_officer", email=STAFF, name="Mara Mailer")
     with app.test_request_context():
         user = db.session.get(User, staff.id)
         notices.send_notice(user, "password_changed")
@@ -58,7 +59,7 @@ def _send_every_kind(app, make_user) -> None:
 
 def test_every_mail_is_catalogue_text_and_data(app, make_user, make_office, smtp_server):
     with time_machine.travel(MONDAY, tick=False):
-        seed_records(app, make_office)
+        seed_records(app)
         findings = Findings(app)
         data = findings.data() + ["Walk news body", "Nieuws"]
         with pseudo_locale(app):
@@ -69,4 +70,6 @@ def test_every_mail_is_catalogue_text_and_data(app, make_user, make_office, smtp
         body = message.get_body(("plain",)).get_content()
         findings.check(f"mail {subject[:40]!r} subject", [subject], data)
         findings.check(f"mail {subject[:40]!r}", [URL.sub(" ", body)], data)
+        # staff get "je", applicants and registrants "u"
+        one_register(findings, f"mail {subject[:40]!r}", [subject, body], formal=message["To"] != STAFF)
     assert not findings.problems, "\n".join(findings.problems)

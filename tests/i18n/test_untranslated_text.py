@@ -1,6 +1,8 @@
-"""No untranslated text anywhere a Dutch user looks: every page of the access matrix, CSV files, mails and
-the CLI's output, rendered with the pseudo-locale build of the Dutch catalogues (tests/i18n/pseudo_locale.py).
+"""No untranslated text anywhere a Dutch user looks: every page of the access matrix and every CSV file (the
+mails: test_untranslated_mail.py), rendered with the pseudo-locale build of the Dutch catalogues
+(tests/i18n/pseudo_locale.py).
 
+Plurals come from ngettext (no "verzoek(en)"); staff pages say "je", public pages "u".
 Text outside the marks must be data (a value in the database, seeded by the security walks' seeders), a
 month or day name of Babel's locale data, or one of the few names in ``NOT_TRANSLATED`` (each with its
 reason). Dates in running text use the locale's formats: no ISO date or "2026-12" month label.
@@ -29,6 +31,8 @@ NOT_TRANSLATED = {
 #: column values that are codes (a kind, a status) rather than text someone typed: never shown as they are
 CODE = re.compile(r"^[a-z0-9_]+$")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
+#: "verzoek(en)", "sessie(s)", "kanto(o)r": a plural written around instead of chosen with ngettext
+BRACKET_PLURAL = re.compile(r"\w\((?:en|s|n|o)\)")
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|[+-]\d{2}:\d{2}$")
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 #: CSV columns that hold the database's own names (the processing register's table and column): not language
@@ -72,6 +76,8 @@ class Findings:
         data = self.data() if data is None else data
         for text in texts:
             rest = leftover(text, data, self.words)
+            if BRACKET_PLURAL.search(text):
+                self.problems.append(f"{where}: a plural in brackets instead of ngettext in {text[:120]!r}")
             if rest:
                 self.problems.append(f"{where}: {rest!r} in {text[:120]!r}")
             elif not dates_allowed and ISO_DATE.search(re.sub(r"[\u27e6\u27e7]", "", text)) and not any(
@@ -95,11 +101,27 @@ def findings(app: Any) -> Findings:
 
 def _html(findings: Findings, where: str, response: Any, data: list[str]) -> None:
     if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-        findings.check(where, visible_texts(response.get_data(as_text=True)), data)
+        texts = visible_texts(response.get_data(as_text=True))
+        findings.check(where, texts, data)
+        one_register(findings, where, texts, formal=where.startswith(PUBLIC_PAGES))
+
+
+#: pages for people outside the company speak to them with "u"; the staff pages with "je"
+PUBLIC_PAGES = ("/privacy", "client ", "/client/login", "/consent", "/registrations/confirm", "/registrations/unsub")
+INFORMAL = re.compile(r"\b(je|jij|jou|jouw)\b", re.IGNORECASE)
+FORMAL = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
+
+
+def one_register(findings: Findings, where: str, texts: list[str], *, formal: bool) -> None:
+    wrong = INFORMAL if formal else FORMAL
+    for text in texts:
+        if "\u27e6" in text and wrong.search(text):  # our own words only; data is as someone typed it
+            findings.problems.append(f"{where}: {'je' if formal else 'u'} where the page says "
+                                     f"{'u' if formal else 'je'}: {text[:120]!r}")
 
 
 def test_every_page_shows_only_dutch_catalogue_text_and_data(app, login_as, make_office, client_login, findings):
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     client_area = client_login(office_id=1)
     data = findings.data()
@@ -119,7 +141,7 @@ def test_every_page_shows_only_dutch_catalogue_text_and_data(app, login_as, make
 
 
 def test_csv_files_have_dutch_headers_and_values(app, login_as, make_office, findings):
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     data = findings.data()
     urls = [url_for_rule(rule, "1") for rule, _m in rules(app, ("GET",)) if "csv" in rule.rule or "export" in rule.rule]

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from sqlalchemy import select
 
+from praclox.domain import JobSpec, registry
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
 from praclox.jobs.services import acquire_lock, release_lock, run_recorded
-from praclox.scheduler import missed_jobs, register_job
+from praclox.scheduler import missed_jobs
+
+
+def register_job(app, job_id, func, description, **cron):
+    """A job of the test's own, next to the ones the domains declare."""
+    registry(app).jobs[job_id] = JobSpec(job_id, func, description, cron)
 
 
 def test_a_run_is_recorded_with_counts(app, ctx):
@@ -93,3 +99,40 @@ def test_a_failing_job_logs_the_frames_but_not_the_exception_text(app, ctx, capl
     logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
     assert "job demo failed: ValueError" in logged and "in broken" in logged
     assert "Bakker" not in logged
+
+
+def test_a_lock_row_of_a_dead_process_is_taken_over_and_its_run_marked_interrupted(app, ctx):
+    import socket
+    import subprocess
+    import sys
+
+    from praclox.clock import now
+    from praclox.jobs.models import JobLock
+
+    if db.engine.dialect.name == "postgresql":
+        return  # PostgreSQL's advisory lock dies with its session; the operator tier kills a real holder there
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    dead = f"{socket.gethostname()}:{gone.stdout.strip()}:1"
+    db.session.add(JobLock(name="demo", holder=dead, acquired_at=now(), expires_at=now() + timedelta(hours=2)))
+    db.session.add(JobRun(job="demo", outcome="running"))
+    db.session.commit()
+    run = run_recorded("demo", lambda: {"done": 1})
+    assert run.outcome == "ok"
+    outcomes = [r.outcome for r in db.session.scalars(select(JobRun).order_by(JobRun.id))]
+    assert outcomes == ["interrupted", "ok"]
+
+
+def test_a_lock_row_of_a_live_process_makes_the_run_skip(app, ctx):
+    import os
+    import socket
+
+    from praclox.clock import now
+    from praclox.jobs.models import JobLock
+
+    if db.engine.dialect.name == "postgresql":
+        return
+    parent = f"{socket.gethostname()}:{os.getppid()}:?"  # pytest's parent process is alive
+    db.session.add(JobLock(name="demo", holder=parent, acquired_at=now(), expires_at=now()))
+    db.session.commit()
+    assert run_recorded("demo", lambda: {"done": 1}).outcome == "skipped"

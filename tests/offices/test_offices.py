@@ -170,3 +170,16 @@ def test_script_in_a_name_is_escaped_on_output(staff_client, make_office):
     office_id = make_office("<script>alert(1)</script>")
     page = staff_client.get(f"/offices/{office_id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_search_results_say_which_contact_matched(login_as, make_office):
+    office_id = make_office("Bakkerij De Korst", contacts=(
+        {"first_name": "Truus", "last_name": "Zoekers", "email": "truus@korst.nl"},
+        {"first_name": "Piet", "last_name": "Anders", "email": "piet@korst.nl"}))
+    staff = login_as("staff")
+    page = staff.get("/offices/?q=zoekers").get_data(as_text=True)
+    assert "Gevonden via:" in page and "Truus Zoekers</a>" in page and "Piet Anders" not in page
+    by_mail = staff.get("/offices/?q=truus@korst").get_data(as_text=True)
+    assert "Truus Zoekers</a> (truus@korst.nl)" in by_mail
+    by_name = staff.get("/offices/?q=bakkerij").get_data(as_text=True)
+    assert f"/offices/{office_id}" in by_name and "Gevonden via:" not in by_name

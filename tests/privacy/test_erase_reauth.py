@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from praclox_testsupport import TEST_PASSWORD
-from test_subjects import _person_form, new_subject, seed_offices
+from test_subjects import _person_form
 
 from praclox.extensions import db
 from praclox.privacy.models import Tombstone
+from tests.offices.seeders import seed_subject as seed_offices
+from tests.seeders import new_subject
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

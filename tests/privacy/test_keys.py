@@ -10,6 +10,7 @@ from sqlalchemy import Text, select, type_coerce
 
 from praclox import create_app
 from praclox.crypto import KeyConfigurationError
+from praclox.domain import registry
 from praclox.extensions import db
 from praclox.offices.models import Interaction
 from praclox.privacy import keys
@@ -113,7 +114,7 @@ def test_file_rotators_registered_by_other_domains_run_and_are_counted(rotated_a
         calls.append(batch_size)
         return {"rotated": 3, "current": 1}
 
-    rotated_app.extensions[keys.FILE_ROTATORS].append(documents)
+    registry(rotated_app).file_rotators.append(documents)
     with rotated_app.app_context():
         report = keys.rotate_all(batch_size=10)
     assert calls == [10] and report.files == {"documents": 4} and report.rotated == 5 + 3

@@ -1,17 +1,16 @@
 """Access and erasure requests across every domain, ending in a byte scan of what is left on disk.
 
-Each domain adds a seeder to SEEDERS: it stores the person's data in that domain and returns the unique
-strings it stored. The tests below then prove that the access export contains every one of them and
-that after the erasure none of them is left in the database file, its write-ahead log or instance/.
+Each domain's ``seed_subject`` (tests/<domain>/seeders.py, collected by tests/seeders.py) stores the
+person's data in that domain and returns the unique strings it stored. The tests below then prove that
+the access export contains every one of them and that after the erasure none of them is left in the
+database file, its write-ahead log or instance/.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,133 +22,10 @@ from sqlalchemy import select
 from praclox.audit.models import AuditEntry
 from praclox.extensions import db
 from praclox.privacy.models import PrivacyRequest, Suppression, Tombstone
+from tests.seeders import Subject, collect, new_subject
 
-
-@dataclass(frozen=True)
-class Subject:
-    """A person with strings that exist nowhere else in the test database."""
-
-    first_name: str
-    last_name: str
-    email: str
-    phone: str
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-
-def new_subject() -> Subject:
-    tag = secrets.token_hex(4)
-    return Subject(f"Quin{tag}", f"Zwartwoud{tag}", f"q.{tag}@voorbeeld.nl", f"06-{int(tag, 16) % 10**8:08d}")
-
-
-def seed_offices(app: Flask, person: Subject) -> list[str]:
-    """A contact at an office with two history entries that mention them."""
-    from praclox.offices import services
-
-    with app.test_request_context():
-        office = services.create_office({"name": "Kantoor De Linde", "visit_city": "Zeist"})
-        contact = services.create_contact(office, {
-            "first_name": person.first_name, "last_name": person.last_name, "job_title": "Controller",
-            "email": person.email, "phone": person.phone})
-        services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), contact=contact, logged_by=None,
-                                 summary=f"Called {person.full_name} about the annual report")
-        services.log_interaction(office, kind="visit", occurred_on=date(2026, 1, 6), contact=None, logged_by=None,
-                                 summary=f"Visit; {person.last_name} was ill, spoke to the director")
-        db.session.commit()
-    return [person.first_name, person.last_name, person.email, person.phone, "Controller"]
-
-
-def seed_privacy_request(app: Flask, person: Subject) -> list[str]:
-    """The erasure request the person sent."""
-    from praclox.privacy import requests
-
-    with app.test_request_context():
-        requests.create_request(requester_name=person.full_name, requester_contact=person.email, kind="erasure",
-                                received_on=date(2026, 1, 2))
-        db.session.commit()
-    return [person.full_name, person.email]
-
-
-def _contact_id(person: Subject) -> int:
-    from praclox.offices.models import Contact
-
-    return db.session.scalar(select(Contact.id).where(Contact.email == person.email))
-
-
-def seed_dates(app: Flask, person: Subject) -> list[str]:
-    """The contact's birthday (with encrypted notes), a child's birthday by name and a wedding day."""
-    from praclox.dates import services
-    from praclox.offices.models import Contact
-
-    child = f"Kind{person.first_name[4:]}"
-    with app.test_request_context():
-        contact = db.session.get(Contact, _contact_id(person))
-        services.create_date(contact, {"kind": "birthday", "month": 3, "day": 14, "year": 1976,
-                                       "notes": f"Loves orchids from {person.last_name}shop"})
-        services.create_date(contact, {"kind": "child_birthday", "month": 7, "day": 2, "year": 2012,
-                                       "person_name": child, "gender": "f"})
-        wedding = services.create_date(contact, {"kind": "wedding", "month": 9, "day": 21, "year": 2004})
-        services.mark_congratulated(wedding, 2025, False, "card", None)
-        db.session.commit()
-    return [child, f"Loves orchids from {person.last_name}shop"]
-
-
-def seed_registrations(app: Flask, person: Subject) -> list[str]:
-    """A website registration with the contact's address, linked to the contact by staff."""
-    from praclox.registrations import services
-
-    with app.test_request_context():
-        contact_id = _contact_id(person)
-        from praclox.offices.models import Contact
-
-        office_id = db.session.get(Contact, contact_id).office_id
-        services.create_by_staff({"name": f"{person.full_name} Reg", "email": person.email, "newsletter": True,
-                                  "office_id": office_id, "contact_id": contact_id, "client_access": True},
-                                 actor=None)
-        db.session.commit()
-    return [f"{person.full_name} Reg"]
-
-
-def seed_wishes(app: Flask, person: Subject) -> list[str]:
-    """A wish the contact asked for; the wish itself is the office's, only the link is personal."""
-    from praclox.offices.models import Contact
-    from praclox.wishes import services
-
-    with app.test_request_context():
-        contact = db.session.get(Contact, _contact_id(person))
-        services.create_wish(contact.office, {"title": "Export to the accounting package", "status": "new",
-                                              "priority": "normal", "requested_on": date(2026, 1, 8),
-                                              "requested_by_id": contact.id})
-        db.session.commit()
-    return []
-
-
-def seed_applicants(app: Flask, person: Subject) -> list[str]:
-    """The same person applied for a vacancy: notes, a status history, a small PDF and a consent."""
-    from praclox.applicants import documents, services
-    from tests.applicants.conftest import pdf_bytes
-
-    tag = person.first_name[4:]
-    with app.test_request_context():
-        vacancy = services.create_vacancy("Assistant accountant")
-        applicant = services.create_applicant({
-            "name": person.full_name, "email": person.email, "phone": person.phone, "vacancy_id": vacancy.id,
-            "applied_on": date(2026, 1, 3), "notes": f"Strong interview, mentions {tag}boat"})
-        services.change_status(applicant, "conversation")
-        documents.store_document(applicant, filename="cv.pdf", data=pdf_bytes(f"Curriculum {tag}vitae"),
-                                 kind="cv")
-        services.record_consent(applicant, given_on=date(2026, 1, 4), method="email",
-                                evidence=f"Mail from {tag}consent")
-        db.session.commit()
-    return [f"Strong interview, mentions {tag}boat", f"Curriculum {tag}vitae", f"Mail from {tag}consent"]
-
-
-#: one seeder per domain that stores personal data; a new domain appends its own (after seed_offices,
-#: which creates the contact the others link to)
-SEEDERS: list[Callable[[Flask, Subject], list[str]]] = [seed_offices, seed_dates, seed_registrations, seed_wishes,
-                                                        seed_applicants, seed_privacy_request]
+#: each domain's ``seed_subject`` from its tests/<domain>/seeders.py
+SEEDERS: list[Callable[[Flask, Subject], list[str]]] = collect("seed_subject")
 
 
 @pytest.fixture

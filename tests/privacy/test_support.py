@@ -25,7 +25,7 @@ def test_a_support_user_sees_nothing_without_a_grant(app, login_as, make_office)
     support = login_as("support")
     assert support.get("/offices/").status_code == 403
     assert support.get(f"/offices/{office_id}").status_code == 403
-    assert "U heeft op dit moment geen toegang" in support.get("/").get_data(as_text=True)
+    assert "Je hebt op dit moment geen toegang" in support.get("/").get_data(as_text=True)
 
 
 def test_a_grant_expires_in_the_middle_of_a_session(app, login_as, make_office):

@@ -9,6 +9,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from tests.seeders import collect
+
 ALL_ROLES = ("staff", "recruiter", "privacy_officer", "admin")
 
 
@@ -63,138 +65,15 @@ def is_destructive(rule: Any) -> bool:
     return any(word in rule.rule for word in ("delete", "purge", "erase", "remove"))
 
 
-#: one function per domain, ``seeder(app)``, that creates a record of each kind the domain's URLs name by id
-#: (a person, a vacancy, a feed …) and commits; the walks over every endpoint then reach real pages
-SEEDERS: list[Callable[[Flask], None]] = []
-
 #: what a GET or a refused POST may still change: the session's last-seen time
 SESSION_TOUCH = {"user_sessions": {"last_seen_at"}}
 
 
-def seed_records(app: Flask, make_office: Any) -> int:
-    """Records with id 1 for every domain, so that ``1`` in a URL finds something: the offices here, then
-    each function in ``SEEDERS``."""
-    office_id = _seed_offices(app, make_office)
-    for seeder in SEEDERS:
+def seed_records(app: Flask) -> None:
+    """Records with id 1 for every domain, so that ``1`` in a URL finds something: each domain's
+    ``seed_walk`` from its tests/<domain>/seeders.py (collected by tests/seeders.py)."""
+    for seeder in collect("seed_walk"):
         seeder(app)
-    return office_id
-
-
-def _seed_offices(app: Flask, make_office: Any) -> int:
-    """An office with a contact and a logged call."""
-    from praclox.extensions import db
-    from praclox.offices import services
-    from praclox.offices.models import Office
-
-    office_id = make_office(
-        "Walk Office", contacts=({"first_name": "Walter", "last_name": "Walkerson", "email": "walter@walk.test"},)
-    )
-    with app.test_request_context():
-        office = db.session.get(Office, office_id)
-        from datetime import date
-
-        services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary="walked",
-                                 contact=office.contacts[0], logged_by=None)
-        db.session.commit()
-    return office_id
-
-
-def _walk_contact(app: Flask) -> Any:
-    from praclox.extensions import db
-    from praclox.offices.models import Contact
-
-    return db.session.scalars(select(Contact).order_by(Contact.id)).first()
-
-
-def _seed_dates(app: Flask) -> None:
-    """A birthday, a child's birthday and a wedding day (congratulated) of the walk contact, and a feed."""
-    from praclox.auth import services as auth_services
-    from praclox.dates import feeds, services
-    from praclox.extensions import db
-
-    with app.test_request_context():
-        contact = _walk_contact(app)
-        services.create_date(contact, {"kind": "birthday", "month": 3, "day": 14, "year": 1976})
-        services.create_date(contact, {"kind": "child_birthday", "month": 7, "day": 2, "year": 2012,
-                                       "person_name": "Wanda", "gender": "f"})
-        wedding = services.create_date(contact, {"kind": "wedding", "month": 9, "day": 21, "year": 2004})
-        services.mark_congratulated(wedding, 2025, False, "card", None)
-        owner, _password = auth_services.create_user("feed.owner@walk.test", "Feed Owner", ["staff"])
-        db.session.flush()
-        feeds.create_feed(owner, "Walk feed", kinds=["birthday", "wedding"], show_child_names=False, actor=None)
-        db.session.commit()
-
-
-def _seed_privacy(app: Flask) -> None:
-    """An access request and an erasure request in the register."""
-    from datetime import date
-
-    from praclox.extensions import db
-    from praclox.privacy import requests
-
-    with app.test_request_context():
-        for kind in ("access", "erasure"):
-            requests.create_request(requester_name="Walter Walkerson", requester_contact="walter@walk.test",
-                                    kind=kind, received_on=date(2026, 1, 2))
-        db.session.commit()
-
-
-def _seed_registrations_and_wishes(app: Flask) -> None:
-    """A registration linked to the walk contact, an API key, and a wish the contact asked for."""
-    from datetime import date
-
-    from praclox.extensions import db
-    from praclox.registrations import services as registrations
-    from praclox.wishes import services as wishes
-
-    with app.test_request_context():
-        contact = _walk_contact(app)
-        registrations.create_by_staff({"name": "Walter Walkerson", "email": "walter@walk.test", "newsletter": True,
-                                       "office_id": contact.office_id, "contact_id": contact.id,
-                                       "client_access": True}, actor=None)
-        registrations.create_api_key("Walk website", actor=None)
-        wishes.create_wish(contact.office, {"title": "Walk wish", "status": "new", "priority": "normal",
-                                            "requested_on": date(2026, 1, 8), "requested_by_id": contact.id})
-        db.session.commit()
-
-
-def _seed_review(app: Flask) -> None:
-    """An erasure (of nobody seeded) that left the walk contact's record to decide about: item 1."""
-    from praclox.extensions import db
-    from praclox.privacy.models import ReviewItem, Tombstone
-
-    with app.test_request_context():
-        tombstone = Tombstone(counts="{}")
-        db.session.add(tombstone)
-        db.session.flush()
-        db.session.add(ReviewItem(tombstone_id=tombstone.id, record_type="contacts",
-                                  record_id=_walk_contact(app).id, columns="job_title"))
-        db.session.commit()
-
-
-SEEDERS.extend([_seed_dates, _seed_privacy, _seed_registrations_and_wishes, _seed_review])
-
-
-def _seed_applicants(app: Flask) -> None:
-    """A vacancy, a rejection reason, an applicant in conversation with a PDF and a consent (all id 1)."""
-    from datetime import date
-
-    from praclox.applicants import documents, services
-    from praclox.extensions import db
-
-    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
-    with app.test_request_context():
-        vacancy = services.create_vacancy("Walk vacancy")
-        services.create_reason("Walk reason")
-        applicant = services.create_applicant({"name": "Wanda Walker", "email": "wanda@walk.test",
-                                               "vacancy_id": vacancy.id, "applied_on": date(2026, 1, 5)})
-        services.change_status(applicant, "conversation")
-        documents.store_document(applicant, filename="cv.pdf", data=pdf, kind="cv")
-        services.record_consent(applicant, given_on=date(2026, 1, 6), method="email", evidence="walk mail")
-        db.session.commit()
-
-
-SEEDERS.append(_seed_applicants)
 
 
 # --- real secrets for the routes whose parameter is a secret (``<secret:...>``) ---------------------------

@@ -70,7 +70,7 @@ def test_every_csv_response_says_text_csv_with_one_charset(app, login_as, make_o
     (the retention and newsletter exports said the charset twice)."""
     from security_walk import ALL_ROLES, rules, seed_records, url_for_rule
 
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     found, wrong = set(), []
     for rule, _method in rules(app, ("GET",)):

@@ -97,7 +97,7 @@ def test_no_redirect_anywhere_leaves_the_site_for_any_endpoint(app, login_as, ma
     """Every endpoint, GET and POST with ``next``, ``url`` and ``return_to`` set to other sites."""
     from security_walk import ALL_ROLES, rules, seed_records, url_for_rule
 
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     evil = {"next": "//evil.example", "url": "https://evil.example", "return_to": "/\\evil.example"}
     for rule, method in rules(app):

@@ -78,7 +78,7 @@ def test_every_sensitive_endpoint_carries_the_check(app):
 
 def test_a_stale_session_is_sent_to_reauthenticate_by_every_sensitive_endpoint_and_nothing_changes(
         app, login_as, make_office):
-    seed_records(app, make_office)
+    seed_records(app)
     with time_machine.travel(START, tick=False) as traveller:
         client = login_as(*ALL_ROLES)
         traveller.shift(timedelta(minutes=11))  # past the 10-minute window, well within the 30 idle minutes

@@ -65,7 +65,7 @@ def limit_of(app, endpoint: str) -> int:
 
 def test_a_chunked_body_past_the_limit_is_refused_by_every_post_endpoint_without_acting(
         app, login_as, make_office, api_key):
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     auth = {"Authorization": f"Bearer {api_key}"}
     problems, read_somewhere = [], set()
@@ -93,7 +93,7 @@ def test_a_chunked_body_past_the_limit_is_refused_by_every_post_endpoint_without
 def test_a_size_refused_with_content_length_is_not_accepted_when_chunked(app, login_as, make_office, api_key):
     """Catches a limit written as a check of the ``Content-Length`` header, whatever its size: what is refused
     for its announced size is not accepted when it comes chunked."""
-    seed_records(app, make_office)
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     auth = {"Authorization": f"Bearer {api_key}"}
     mismatches = []

@@ -27,7 +27,7 @@ def assert_security_headers(response, endpoint, where):
 
 def test_every_endpoint_answers_with_the_security_headers_anonymous_and_logged_in(app, client, login_as,
                                                                                     make_office):
-    seed_records(app, make_office)
+    seed_records(app)
     user_client = login_as(*ALL_ROLES)
     checked = 0
     for rule, method in rules(app):
@@ -112,7 +112,7 @@ class InlineCodeFinder(HTMLParser):
 
 
 def test_no_page_has_inline_script_or_style_that_the_policy_would_block(app, client, login_as, make_office):
-    seed_records(app, make_office)
+    seed_records(app)
     user_client = login_as(*ALL_ROLES)
     pages = 0
     for rule, _method in rules(app, ("GET",)):

@@ -51,7 +51,7 @@ def csrf_login(app, make_user):
 
 
 def test_a_post_without_the_csrf_token_is_refused_everywhere_and_changes_nothing(app, make_user, make_office):
-    seed_records(app, make_office)
+    seed_records(app)
     client = csrf_login(app, make_user)
     before = snapshot(app, SESSION_TOUCH)
     checked = 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 from security_walk import ALL_ROLES, seed_records
 
 
-def test_the_seeded_ids_open_real_pages_in_every_domain(app, login_as, make_office):
-    seed_records(app, make_office)
+def test_the_seeded_ids_open_real_pages_in_every_domain(app, login_as):
+    seed_records(app)
     client = login_as(*ALL_ROLES)
     for url in ("/dates/1/edit", "/dates/1/end", "/dates/1/delete", "/privacy-officer/requests/1",
                 "/privacy-officer/requests/2", "/registrations/1", "/wishes/1/edit", "/offices/1",
