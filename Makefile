@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench i18n clean shell
+.PHONY: run test lint bench loadtest i18n clean shell
 
 $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -42,8 +42,13 @@ shell: $(STAMP) i18n
 lint: $(STAMP)
 	$(BIN)/ruff check praclox tests bench wsgi.py
 
+# make bench ARGS=--strict: exit 1 on a missed target (each script reports its figures as ratios to targets)
 bench: $(STAMP) i18n
-	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python $$script $(ARGS) || exit 1; done
+
+# a bounded mixed load on gunicorn -w 4 (PostgreSQL on 127.0.0.1:5432 when it answers, else SQLite); exit 1 on a miss
+loadtest: $(STAMP) i18n
+	$(BIN)/python bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,11 +1,28 @@
-"""The one place that knows what time and day it is (Europe/Amsterdam for days)."""
+"""The one place that knows what time and day it is, and in which time zone (days, cron times, CSV times).
+
+The zone is the ``TIMEZONE`` setting (``PRACLOX_TIMEZONE``, Europe/Amsterdam by default); Babel shows times
+in the same zone. Outside an app (a unit test of a pure function) the default zone applies.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Europe/Amsterdam")
+from flask import current_app, has_app_context
+
+DEFAULT_ZONE = "Europe/Amsterdam"
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def zone() -> ZoneInfo:
+    """The office's time zone, from the configuration."""
+    return _zone(current_app.config["TIMEZONE"] if has_app_context() else DEFAULT_ZONE)
 
 
 def now() -> datetime:
@@ -13,10 +30,5 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """Today's date in Amsterdam, where the office is."""
-    return datetime.now(TZ).date()
-
-
-def zone() -> ZoneInfo:
-    """The office's time zone (days, cron times)."""
-    return TZ
+    """Today's date in the office's time zone."""
+    return datetime.now(zone()).date()

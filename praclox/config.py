@@ -9,8 +9,11 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+
+from praclox.clock import DEFAULT_ZONE
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +26,7 @@ class Defaults:
     DATABASE_URL: str | None = None  # None: a SQLite file in instance/
     SECRET_KEY: str | None = None  # None: generated once into instance/secret_key
     BASE_URL = "http://127.0.0.1:5000"
-    TIMEZONE = "Europe/Amsterdam"
+    TIMEZONE = DEFAULT_ZONE  # days, cron times and shown times (praclox/clock.py)
     DEFAULT_LOCALE = "nl"
     LOCALES = ("nl", "en")
     PAGE_SIZE = 25
@@ -39,6 +42,11 @@ class Defaults:
     SMTP_TIMEOUT = 10
     PROXY_FIX = False
     PASSWORD_MIN_LENGTH = 12
+    #: built iCal feed bodies kept in each worker's memory (bytes)
+    FEED_CACHE_BYTES = 64 * 1024 * 1024
+    #: requests per minute to the registrations API, per API key and per client address (all workers together)
+    API_RATE_PER_KEY = 60
+    API_RATE_PER_ADDRESS = 60
 
 
 def _coerce(raw: str, current: Any) -> Any:
@@ -68,6 +76,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             app.config[name] = _coerce(raw, app.config.get(name))
     if overrides:
         app.config.update(overrides)
+
+    try:
+        ZoneInfo(app.config["TIMEZONE"])
+    except (ValueError, ZoneInfoNotFoundError) as exc:
+        name = app.config["TIMEZONE"]
+        raise ValueError(f"TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam)") from exc
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)

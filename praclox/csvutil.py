@@ -71,18 +71,18 @@ def local_time(moment: datetime | None) -> str:
     """
     if moment is None:
         return ""
-    from praclox.clock import TZ
+    from praclox.clock import zone
 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(zone()).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def time_header(label: str) -> str:
     """A time column's header naming the zone: ``tijdstip (Europe/Amsterdam)``."""
-    from praclox.clock import TZ
+    from praclox.clock import zone
 
-    return f"{label} ({TZ.key})"
+    return f"{label} ({zone().key})"
 
 
 #: exactly this, once: ``Response(mimetype=...)`` would append a second charset to a value that has one

@@ -11,6 +11,9 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: every control character, line breaks included (CR, LF, tab, NEL and the Unicode line and paragraph
+#: separators): never in a one-line field. A name with a line break could start a line of its own in a mail.
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 PHONE = re.compile(r"^\+?[0-9 ()\-./]{6,30}$")
 
 
@@ -18,6 +21,21 @@ def no_control_chars(form: Any, field: Any) -> None:
     """Refuse NUL and other control characters; they have no place in a CRM field."""
     if field.data and CONTROL_CHARS.search(field.data):
         raise ValidationError(_l("This field contains characters that are not allowed."))
+
+
+def one_line_only(form: Any, field: Any) -> None:
+    """Refuse control characters and line breaks in a one-line field (names, titles, addresses)."""
+    if field.data and NOT_ONE_LINE.search(field.data):
+        raise ValidationError(_l("This field contains characters that are not allowed."))
+
+
+def is_one_line(value: str) -> bool:
+    return not NOT_ONE_LINE.search(value)
+
+
+def one_line(value: Any) -> str:
+    """``value`` as text on one line: the guard where user text goes into a mail (every such run becomes a space)."""
+    return NOT_ONE_LINE.sub(" ", "" if value is None else str(value))
 
 
 def strip(value: Any) -> Any:
@@ -31,7 +49,7 @@ def text_field(
     return StringField(
         label,
         validators=[
-            first, Length(max=max_length, message=_l("At most %(max)d characters.")), no_control_chars, *extra
+            first, Length(max=max_length, message=_l("At most %(max)d characters.")), one_line_only, *extra
         ],
         filters=[strip],
         **kw,
@@ -57,7 +75,7 @@ def email_field(label: Any, *, required: bool = False, **kw: Any) -> StringField
         validators=[
             first,
             Length(max=254, message=_l("At most %(max)d characters.")),
-            no_control_chars,
+            one_line_only,
             Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
         ],
         filters=[strip],

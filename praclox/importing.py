@@ -72,3 +72,8 @@ def cli_rejected(exc: ImportRejected) -> click.ClickException:
     for error in exc.errors:
         click.echo(f"line {error.line}: {error.reason}", err=True)
     return click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported")
+
+
+def count_rows(raw: bytes) -> int:
+    """About how many data rows a CSV file holds (lines after the header), for an import's progress."""
+    return max(raw.count(b"\n") - (0 if raw.endswith(b"\n") else -1) - 1, 0)

@@ -66,12 +66,13 @@ def missed_jobs(app: Flask) -> list[str]:
 
 def build_scheduler(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     """Add every registered job; misfires coalesce into one run, whatever the delay."""
-    scheduler.configure(
-        timezone=zone(), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
-    )
-    for spec in job_specs(app).values():
-        scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),
-                          replace_existing=True)
+    with app.app_context():  # the configured time zone
+        scheduler.configure(
+            timezone=zone(), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
+        for spec in job_specs(app).values():
+            scheduler.add_job(run_job, spec.trigger, args=(app, spec.id), id=spec.id, name=str(spec.description),
+                              replace_existing=True)
     for job_id in missed_jobs(app):
         log.info("job %s missed a run while no scheduler was running; running it now", job_id)
         scheduler.add_job(run_job, args=(app, job_id), id=f"{job_id}-catch-up", name=f"{job_id} (catch-up)")

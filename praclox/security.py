@@ -4,7 +4,9 @@
 - ``frame-ancestors 'none'`` (and X-Frame-Options for old browsers), nosniff, Referrer-Policy same-origin.
 - HSTS when the request came over HTTPS (directly or, with ``PRACLOX_PROXY_FIX``, via the proxy).
 - ``Cache-Control: no-store`` on everything but static files: pages behind the login hold personal data, and
-  the public pages are small enough not to need caching.
+  the public pages are small enough not to need caching. The endpoints in ``OWN_CACHE_CONTROL`` keep the
+  Cache-Control their view sets: the calendar feed asks the calendar app for a private copy revalidated with
+  its ETag every time (``private, no-cache``), so a poll usually costs a 304 instead of a full build.
 - ``PRACLOX_PROXY_FIX=1``: trust one proxy's X-Forwarded-For/-Proto/-Host/-Port, and send the session cookie
   as ``__Host-praclox`` (Secure, Path=/, no Domain), which a sibling subdomain cannot set or overwrite.
 """
@@ -46,6 +48,8 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 #: endpoints whose responses may be cached: fixed files with no personal data
 CACHEABLE_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+#: endpoints whose view sets its Cache-Control on purpose (each of its answers sets one)
+OWN_CACHE_CONTROL = frozenset({"feeds.calendar"})
 HOST_COOKIE = "__Host-praclox"
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -115,6 +119,8 @@ def set_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
+    if request.endpoint in OWN_CACHE_CONTROL and "Cache-Control" in response.headers:
+        return response
     if request.endpoint not in CACHEABLE_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"

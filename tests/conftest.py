@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -190,6 +191,7 @@ class MailSink:
 
         message = message_from_bytes(envelope.content, policy=default)
         message.envelope_to = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
+        message.raw = bytes(envelope.original_content or envelope.content)  # type: ignore[attr-defined]
         self.messages.append(message)
         return "250 OK"
 
@@ -220,18 +222,27 @@ def mail_app_config(app_config: dict[str, Any], smtp_server: Any) -> dict[str, A
 
 @pytest.fixture
 def make_registration(app: Flask) -> Callable[..., int]:
-    """Create a registration straight in the database and return its id (``status`` etc. as keywords)."""
-    from praclox.registrations.models import Registration
+    """Create a registration the way staff do (the service) and return its id.
+
+    ``status``, ``newsletter``, ``client_access``, ``office_id``, ``contact_id`` as keywords;
+    ``status_changed_at`` and ``newsletter_confirmed_at`` are moments the clock is set to while the status is
+    set and while the person confirms."""
+    import time_machine
+
+    from praclox.registrations import services
 
     counter = iter(range(1, 10_000))
 
     def factory(email: str | None = None, name: str = "Rita Registrant", **fields: Any) -> int:
-        with app.app_context():
-            registration = Registration(
-                email=(email or f"reg{next(counter)}@klant.nl").lower(), name=name,
-                status=fields.pop("status", "active"), **fields,
-            )
-            db.session.add(registration)
+        changed_at = fields.pop("status_changed_at", None)
+        confirmed_at = fields.pop("newsletter_confirmed_at", None)
+        data = {"email": email or f"reg{next(counter)}@klant.nl", "name": name, "status": "active", **fields}
+        with app.test_request_context():
+            with time_machine.travel(changed_at, tick=False) if changed_at else nullcontext():
+                registration, _due = services.create_by_staff(data, actor=None)
+            if confirmed_at:
+                with time_machine.travel(confirmed_at, tick=False):
+                    services.confirm(registration)
             db.session.commit()
             return registration.id
 

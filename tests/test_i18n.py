@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import time_machine
-
 from praclox.i18n_tools import missing, project_messages
 
 
@@ -75,17 +71,14 @@ def test_counts_read_as_dutch_plurals(app, login_as):
         from praclox.extensions import db
 
         db.session.commit()
-    with time_machine.travel(datetime(2026, 11, 27, 12, tzinfo=UTC)):
-        page = officer.get("/privacy-officer/requests").get_data(as_text=True)
+    page = officer.get("/privacy-officer/requests").get_data(as_text=True)  # received in January: overdue
     assert "1 verzoek is over de termijn." in page and "(en)" not in page
 
 
 def test_messages_give_dates_in_words_not_iso(login_as):
     officer = login_as("privacy_officer")
-    with time_machine.travel(datetime(2026, 11, 27, 12, tzinfo=UTC)):
-        response = officer.post("/privacy-officer/requests/new", data={
-            "requester_name": "Iso Vrij", "requester_contact": "iso@vrij.nl", "kind": "access",
-            "received_on": "2026-11-27"}, follow_redirects=True)
+    response = officer.post("/privacy-officer/requests/new", data={
+        "requester_name": "Iso Vrij", "requester_contact": "iso@vrij.nl", "kind": "access",
+        "received_on": "2026-11-02"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "uiterlijk op 27 december 2026" in page.lower() or "27 december 2026" in page
-    assert "2026-12-27" not in page
+    assert "2 december 2026" in page and "2026-12-02" not in page

@@ -275,7 +275,8 @@ def locked_purge(as_of: date | None = None, *, dry_run: bool = False) -> dict[st
 
 
 def run_purge(as_of: date | None = None, *, dry_run: bool = False) -> JobRun:
-    """The one entry point of the scheduler and the CLI: a recorded, locked purge run."""
+    """``praclox retention purge``: a recorded, locked purge run. The scheduler runs ``scheduled_purge``,
+    which ``run_job`` records the same way; both end in ``locked_purge``."""
     from praclox.jobs.services import run_recorded
 
     return run_recorded(JOB_ID, lambda: locked_purge(as_of, dry_run=dry_run), dry_run=dry_run)

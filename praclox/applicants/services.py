@@ -1,6 +1,7 @@
-"""Every write path for vacancies, applicants, their status, consents and legal holds.
+"""Write paths for vacancies, applicants, their status, consents given by staff and legal holds.
 
-The retention rule and the purge live in ``purge.py`` beside this file; documents in ``documents.py``.
+The others live beside this file: the retention rule and the purge in ``purge.py``, documents in
+``documents.py``, consent by e-mailed link in ``consent.py``, erasure on request in ``privacy.py``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from praclox import mail
 from praclox.auth.models import User
+from praclox.forms import one_line
 
 log = logging.getLogger("praclox.auth.notices")
 
@@ -41,7 +42,7 @@ def _send(user: User, event: str) -> bool:
     text = _(
         "Hello %(name)s,\n\n%(what)s\n\nIf you did this yourself, there is nothing to do. If not, choose a new "
         "password at once at %(url)s and tell the administrator.\n",
-        name=user.name, what=_what(event), url=f"{base}/password-reset",
+        name=one_line(user.name), what=_what(event), url=f"{base}/password-reset",
     )
     try:
         mail.send_mail(user.email, _("Praclox CRM: your sign-in details changed"), text)

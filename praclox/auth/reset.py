@@ -17,6 +17,7 @@ from praclox.auth import services, sessions
 from praclox.auth.models import PasswordResetToken, User
 from praclox.clock import now
 from praclox.extensions import db
+from praclox.forms import one_line
 
 log = logging.getLogger("praclox.auth.reset")
 
@@ -54,7 +55,7 @@ def request_reset(email: str) -> bool:
         "Hello %(name)s,\n\nSomeone asked for a new password for your Praclox CRM account. Choose one within "
         "30 minutes at:\n\n%(link)s\n\nThe link works once. If you did not ask for it, ignore this message; "
         "your password stays as it is.\n",
-        name=user.name, link=link,
+        name=one_line(user.name), link=link,
     )
     try:
         mail.send_mail(user.email, _("Praclox CRM: choose a new password"), text)

@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from praclox import mail
 from praclox.auth.models import User
 from praclox.extensions import db
+from praclox.forms import one_line
 
 log = logging.getLogger("praclox.auth.unlock")
 
@@ -72,7 +73,7 @@ def tell_user_of_attempts(user: User) -> bool:
         "addresses they came from are slowed down; if many addresses keep trying, the account is closed to "
         "logins from other browsers.\n\nTo log in anyway, open this link in your browser within a day:\n\n"
         "%(link)s\n\nIf the attempts were not yours, choose a new password at %(url)s.\n",
-        name=user.name, link=f"{base}/unlock/{make_token(user)}", url=f"{base}/password-reset",
+        name=one_line(user.name), link=f"{base}/unlock/{make_token(user)}", url=f"{base}/password-reset",
     )
     try:
         mail.send_mail(user.email, _("Praclox CRM: failed login attempts"), text)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from praclox.dates import cli, dashboard, demo, feed_views, feeds, privacy, reminders, services, views
+from praclox.dates import cli, dashboard, demo, feed_cache, feed_views, feeds, privacy, reminders, services, views
 from praclox.domain import Demo, Domain, JobSpec, Nav, Panel, Section, SettingSpec, roles
 
 _DATES = _l("Personal dates")
@@ -21,6 +21,7 @@ def _setup(app: Flask) -> None:
     from praclox.offices.signals import contact_deleting, contact_left
 
     services.install_listeners()
+    feed_cache.init_app(app)
     # weak=False: the receivers are module functions, but keep them for the app's lifetime regardless
     contact_left.connect(services.on_contact_left, weak=False)
     contact_deleting.connect(services.on_contact_deleting, weak=False)

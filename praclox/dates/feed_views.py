@@ -8,7 +8,9 @@ from flask import Blueprint, request
 from werkzeug.http import http_date
 from werkzeug.wrappers import Response
 
+from praclox.compression import accepts_gzip, add_vary
 from praclox.dates import feeds, ical
+from praclox.dates.feed_cache import CachedBody, cache
 from praclox.extensions import db
 
 bp = Blueprint("feeds", __name__)
@@ -23,15 +25,16 @@ def _not_found() -> Response:
 
 
 def _not_modified(etag: str, last_modified: datetime) -> bool:
-    if request.if_none_match:
-        return request.if_none_match.contains(etag)
+    if request.if_none_match:  # the gzip representation's ETag names the same content
+        return request.if_none_match.contains(etag) or request.if_none_match.contains(etag + "-gz")
     since = request.if_modified_since
     return since is not None and since >= last_modified
 
 
 def _headers(etag: str, last_modified: datetime) -> dict[str, str]:
+    # the representation's own strong ETag: the gzip one differs from the identity one
     return {
-        "ETag": f'"{etag}"',
+        "ETag": f'"{etag}-gz"' if accepts_gzip(request) else f'"{etag}"',
         "Last-Modified": http_date(last_modified),
         "Cache-Control": "private, no-cache",
         "X-Content-Type-Options": "nosniff",
@@ -48,13 +51,30 @@ def calendar(token: str) -> Response:
     if feed.etag and feed.etag_key == st.key and _not_modified(feed.etag, st.last_modified):
         feeds.note_fetch(feed)
         db.session.commit()
-        return Response(status=304, headers=_headers(feed.etag, st.last_modified))
-    body = feeds.build_body(feed, st)
-    etag = ical.strong_etag(body)
-    feed.etag, feed.etag_key = etag, st.key
+        return _vary(Response(status=304, headers=_headers(feed.etag, st.last_modified)))
+    entry = _body(feed, st)
+    if (feed.etag, feed.etag_key) != (entry.etag, st.key):
+        feed.etag, feed.etag_key = entry.etag, st.key
     feeds.note_fetch(feed)
     db.session.commit()
-    headers = _headers(etag, st.last_modified)
-    if _not_modified(etag, st.last_modified):
-        return Response(status=304, headers=headers)
-    return Response(body, status=200, headers={"Content-Type": CONTENT_TYPE, **headers})
+    headers = _headers(entry.etag, st.last_modified)
+    if _not_modified(entry.etag, st.last_modified):
+        return _vary(Response(status=304, headers=headers))
+    if accepts_gzip(request):
+        headers["Content-Encoding"] = "gzip"
+        return _vary(Response(entry.gzipped(), status=200, headers={"Content-Type": CONTENT_TYPE, **headers}))
+    return _vary(Response(entry.body, status=200, headers={"Content-Type": CONTENT_TYPE, **headers}))
+
+
+def _body(feed: feeds.Feed, st: feeds.FeedState) -> CachedBody:
+    """The body for this state: from this worker's cache, or built (and kept) when the state is new."""
+    entry = cache().get(feed.id, st.key)
+    if entry is None:
+        body = feeds.build_body(feed, st)
+        entry = cache().put(feed.id, CachedBody(st.key, st.changed, ical.strong_etag(body), body))
+    return entry
+
+
+def _vary(response: Response) -> Response:
+    add_vary(response)
+    return response

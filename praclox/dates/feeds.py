@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
-from praclox.clock import TZ, now, today
+from praclox.clock import now, today, zone
 from praclox.dates import ical, services
 from praclox.dates.access import may_see_personal_dates
 from praclox.dates.models import KIND_VALUES, Feed
@@ -127,6 +127,8 @@ class FeedState:
 
     key: str
     last_modified: datetime
+    #: the calendar stamp the content was built from (older cached bodies are dropped)
+    changed: datetime
     locale: str
     day: Any
     cutoff: int
@@ -138,12 +140,12 @@ def state(feed: Feed) -> FeedState:
     day = today()
     cutoff = services.cutoff_age()
     changed = services.calendar_changed_at()
-    midnight = datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC)
+    midnight = datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC)
     last_modified = max(changed, feed.changed_at, midnight).replace(microsecond=0)
     parts = (ical.FORMAT_VERSION, feed.id, feed.name, feed.kinds, feed.show_child_names, feed.changed_at.isoformat(),
              changed.isoformat(), day.isoformat(), locale, cutoff, current_app.config["BASE_URL"])
     key = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-    return FeedState(key, last_modified, locale, day, cutoff)
+    return FeedState(key, last_modified, changed, locale, day, cutoff)
 
 
 def build_body(feed: Feed, st: FeedState) -> bytes:

@@ -13,7 +13,7 @@ from praclox.clock import today
 from praclox.dates import occasions, services
 from praclox.dates.models import KIND_VALUES, PersonalDate
 from praclox.extensions import db
-from praclox.forms import CONTROL_CHARS
+from praclox.forms import NOT_ONE_LINE
 from praclox.importing import ImportRejected, RowError, read_table, valid_email
 from praclox.offices import services as office_services
 from praclox.offices.models import Contact, Office
@@ -118,7 +118,7 @@ def _row_problems(row: dict[str, str], offices: dict[str, Office]) -> list[str]:
         value = row.get(name, "")
         if len(value) > 100 and name != "office":
             problems.append(f"{name} is longer than 100 characters")
-        if CONTROL_CHARS.search(value):
+        if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
             problems.append(f"{name} contains control characters")
     if row.get("office") and row["office"].strip().lower() not in offices:
         problems.append(f"no office named '{row['office'][:60]}'")
@@ -242,7 +242,7 @@ def import_vcards(raw: bytes, default_office: Office) -> ImportResult:
         if not first or not last:
             errors.append(RowError(number, f"{label}: a contact needs a first and a last name (N or FN)"))
             continue
-        if len(first) > 100 or len(last) > 100 or CONTROL_CHARS.search(first + last):
+        if len(first) > 100 or len(last) > 100 or NOT_ONE_LINE.search(first + last):
             errors.append(RowError(number, f"{label}: the name is too long or contains control characters"))
             continue
         org = _text(card.org.value[0]) if "org" in card.contents and card.org.value else ""

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from praclox import mail
 from praclox.auth.models import User, UserRole
 from praclox.clock import today
-from praclox.dates import services
+from praclox.dates import agenda, services
 from praclox.dates.access import DATE_ROLES, may_see_personal_dates
 from praclox.dates.feeds import locale_of
 from praclox.dates.models import ReminderPreference, ReminderSent
 from praclox.extensions import db
+from praclox.forms import one_line
 
 log = logging.getLogger("praclox.dates.reminders")
 
@@ -77,28 +78,48 @@ def due_users(day: date) -> list[tuple[User, str]]:
     return due
 
 
+def _digest_line(entry: services.Entry, show_day: bool) -> str:
+    # a list mark first: a line never starts with a stored name
+    when = format_date(entry.occ.on, "EEE d MMM") + "  " if show_day else "  - "
+    star = " ★" if entry.occ.milestone else ""
+    done = _(" (congratulated)") if entry.mark else ""
+    return f"{when}{one_line(entry.title)}{star} — {one_line(entry.row.office_name)}{done}"
+
+
+def digest_lines(ag: agenda.Agenda, month_url: str) -> list[str]:
+    """The agenda as text, grouped like the dashboard: today and the week in full, then milestones per day."""
+    lines: list[str] = []
+    for heading, days in ((_("Today"), [ag.today]), (_("This week"), ag.week), (_("Later"), ag.later)):
+        days = [d for d in days if d.entries or d.folded]
+        if not days:
+            continue
+        lines += [heading, ""] if not lines else ["", heading, ""]
+        for day in days:
+            lines.append(format_date(day.on, "EEEE d MMMM"))
+            lines += [_digest_line(entry, False) for entry in day.entries]
+            if day.folded:
+                lines.append("  - " + _("and %(n)d more on this day: %(url)s", n=day.folded,
+                                      url=f"{month_url}?year={day.on.year}&month={day.on.month}"))
+    return lines
+
+
 def build_digest(user: User, frequency: str, day: date) -> tuple[str, str, int]:
     """Subject, text and the number of occasions, in the user's language."""
     end = day + timedelta(days=HORIZON[frequency] - 1)
-    entries = services.entries_between(day, end)
+    ag = agenda.build(day, HORIZON[frequency] - 1)
     with force_locale(locale_of(user)):
-        lines = []
-        for entry in entries:
-            when = format_date(entry.occ.on, "EEE d MMM")
-            star = " ★" if entry.occ.milestone else ""
-            done = _(" (congratulated)") if entry.mark else ""
-            lines.append(f"{when}  {entry.title}{star} — {entry.row.office_name}{done}")
+        url = current_app.config["BASE_URL"].rstrip("/") + "/dates/"
+        lines = digest_lines(ag, url)
         subject = _("Birthdays and anniversaries %(start)s – %(end)s",
                     start=format_date(day, "d MMM"), end=format_date(end, "d MMM"))
-        url = current_app.config["BASE_URL"].rstrip("/") + "/dates/"
-        parts = [_("Hello %(name)s,", name=user.name), "",
+        parts = [_("Hello %(name)s,", name=one_line(user.name)), "",
                  _("The coming birthdays and anniversaries of our contacts:"), ""]
         parts += lines or [_("Nothing in this period.")]
         parts += ["", _("★ marks a milestone."), _("The calendar: %(url)s", url=url), "",
                   _("You receive this because you chose reminder e-mails in Praclox CRM; change it at %(url)s",
                     url=url + "account")]
         text = "\n".join(parts) + "\n"
-    return subject, text, len(entries)
+    return subject, text, ag.count
 
 
 def send_digests(day: date | None = None, *, dry_run: bool = False) -> Mapping[str, int]:

@@ -355,11 +355,16 @@ def date_rows(start: date | None = None, end: date | None = None, *, kinds: Iter
 def entries_between(start: date, end: date, *, kinds: Iterable[str] | None = None, office_id: int | None = None,
                     with_marks: bool = True) -> list[Entry]:
     """Every occurrence from ``start`` to ``end`` (inclusive), sorted by day and name, with congratulations."""
-    cutoff = cutoff_age()
     pairs = occasions.occurrences_many(date_rows(start, end, kinds=kinds, office_id=office_id), start, end,
-                                       cutoff_age=cutoff)
+                                       cutoff_age=cutoff_age())
+    pairs.sort(key=lambda p: (p[1][0], p[0][10].lower(), p[0][9].lower(), p[0][0]))
+    return with_congratulations(pairs) if with_marks else [Entry(row, occ) for row, occ in pairs]
+
+
+def with_congratulations(pairs: list[tuple[DateRow, occasions.Occurrence]]) -> list[Entry]:
+    """Entries for (row, occurrence) pairs, each with its congratulation mark when there is one."""
     marks: dict[tuple[int, int, bool], Congratulation] = {}
-    if with_marks and pairs:
+    if pairs:
         ids = {row.id for row, _ in pairs}
         years = {occ.year for _, occ in pairs}
         found = db.session.scalars(
@@ -369,6 +374,4 @@ def entries_between(start: date, end: date, *, kinds: Iterable[str] | None = Non
             )
         )
         marks = {(m.personal_date_id, m.occurrence_year, m.half): m for m in found}
-    entries = [Entry(row, occ, marks.get((row.id, occ.year, occ.half))) for row, occ in pairs]
-    entries.sort(key=lambda e: (e.occ[0], e.row[10].lower(), e.row[9].lower(), e.row[0]))
-    return entries
+    return [Entry(row, occ, marks.get((row.id, occ.year, occ.half))) for row, occ in pairs]

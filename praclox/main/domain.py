@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from praclox.domain import Domain, describe, registry
+from praclox.forms import one_line
 from praclox.i18n import month_label
 from praclox.i18n_tools import i18n_cli
 from praclox.main import errors, views
@@ -50,6 +51,7 @@ DOMAIN = Domain(
     name="main",
     blueprints=(views.bp,),
     cli=(i18n_cli, domains_command),
-    template_filters={"month_label": month_label},
+    # mail templates pass every user-given value through one_line: no value can start a line of its own
+    template_filters={"month_label": month_label, "one_line": one_line},
     setup=_setup,
 )

@@ -19,8 +19,13 @@ from praclox.offices import importer
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_offices(file: Path) -> None:
     """Import offices and contacts from a CSV file (all rows or none)."""
+    from praclox.importing import count_rows
+    from praclox.progress import progress
+
+    raw = file.read_bytes()
     try:
-        result = importer.import_offices(file.read_bytes())
+        with progress("Importing offices, row by row", count_rows(raw)) as bar:
+            result = importer.import_offices(raw, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc
@@ -35,8 +40,13 @@ def import_offices(file: Path) -> None:
 @with_appcontext
 def demo_data(count: int, seed: int | None) -> None:
     """Fill the database with a realistic Dutch demo data set."""
+    from praclox.progress import progress
+
     run = DemoRun(random.Random(seed), count)  # noqa: S311 -- demo data, not security  # nosec B311
-    for domain in registry().demo_order():
-        run.made[domain.name] = domain.demo.generate(run)  # type: ignore[union-attr]
+    domains = list(registry().demo_order())
+    with progress("Demo data, domain by domain", len(domains)) as bar:
+        for domain in domains:
+            run.made[domain.name] = domain.demo.generate(run)  # type: ignore[union-attr]
+            bar.advance()
     db.session.commit()
     click.echo(f"Added {len(run.made['offices'])} demo offices.")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from praclox.extensions import db
-from praclox.forms import CONTROL_CHARS, PHONE
+from praclox.forms import NOT_ONE_LINE, PHONE
 from praclox.importing import ImportRejected, RowError, read_table, valid_email
 from praclox.offices import services
 from praclox.offices.models import Contact, Office
@@ -38,7 +39,7 @@ def _row_problems(row: dict[str, str]) -> list[str]:
         value = row.get(name, "")
         if len(value) > limit:
             problems.append(f"{name} is longer than {limit} characters")
-        if CONTROL_CHARS.search(value):
+        if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
             problems.append(f"{name} contains control characters")
     if row.get("kind") and row["kind"].lower() not in ("client", "prospect", "klant"):
         problems.append("kind must be client or prospect")
@@ -62,7 +63,7 @@ def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def import_offices(raw: bytes) -> ImportResult:
+def import_offices(raw: bytes, *, on_row: Callable[[int], None] | None = None) -> ImportResult:
     """Import a CSV export; offices matched by name (case-insensitive), contacts by name or e-mail.
 
     Raises ImportRejected (and adds nothing) when any line is bad. The caller commits.
@@ -71,6 +72,8 @@ def import_offices(raw: bytes) -> ImportResult:
     result = ImportResult()
     by_name: dict[str, Office] = {}
     for _line, row in rows:
+        if on_row is not None:
+            on_row(1)
         key = row["office"].strip().lower()
         office = by_name.get(key) or db.session.scalar(select(Office).where(func.lower(Office.name) == key))
         if office is None:

@@ -12,7 +12,7 @@ from sqlalchemy import Select, delete, func, select
 
 from praclox.audit.models import AuditEntry
 from praclox.auth.models import User
-from praclox.clock import TZ, now
+from praclox.clock import now, zone
 from praclox.csvutil import local_time
 from praclox.extensions import db
 from praclox.privacy.labels import action_label, fields_label, table_label
@@ -45,7 +45,7 @@ class AuditFilter:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC)
+    return datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC)
 
 
 def query(flt: AuditFilter) -> Select[Any]:
@@ -82,8 +82,8 @@ def record_types() -> list[str]:
 def cutoff(months: int) -> datetime:
     """Entries before this moment are older than ``months``."""
     moment = now()
-    shifted = add_months(moment.astimezone(TZ).date(), -months)
-    return datetime.combine(shifted, moment.astimezone(TZ).timetz()).astimezone(UTC)
+    shifted = add_months(moment.astimezone(zone()).date(), -months)
+    return datetime.combine(shifted, moment.astimezone(zone()).timetz()).astimezone(UTC)
 
 
 def purge_old(months: int, *, dry_run: bool = False, batch: int = PURGE_BATCH) -> dict[str, int]:

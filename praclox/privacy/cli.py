@@ -22,10 +22,11 @@ def rotate(batch_size: int) -> None:
     Afterwards the old key can be removed from PRACLOX_ENCRYPTION_KEYS.
     """
     from praclox.jobs.services import JobLocked, job_lock
+    from praclox.progress import progress
 
     try:
-        with job_lock("keys_rotate"):
-            report = keys.rotate_all(batch_size=batch_size)
+        with job_lock("keys_rotate"), progress("Re-encrypting values", keys.count_encrypted()) as bar:
+            report = keys.rotate_all(batch_size=batch_size, on_checked=bar.advance)
     except JobLocked as exc:
         raise click.ClickException("another key rotation is running; try again when it has finished") from exc
     record("key_rotation", None, record_type="encryption_keys", fields=sorted(report.columns) + sorted(report.files))

@@ -10,7 +10,7 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from flask import Flask, current_app
-from sqlalchemy import Column, Table, Text, bindparam, inspect, select, type_coerce, update
+from sqlalchemy import Column, Table, Text, bindparam, func, inspect, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from praclox.crypto import EXTENSION_KEY, EncryptedText, KeyConfigurationError, fernet
@@ -50,7 +50,7 @@ def _is_current(token: bytes) -> bool:
 
 def rotate_column(
     table: Table, column: Column[Any], *, batch_size: int = DEFAULT_BATCH,
-    after_batch: Callable[[int], None] | None = None,
+    after_batch: Callable[[int], None] | None = None, on_checked: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Re-encrypt one column in primary-key order, one transaction per batch. Values already under the
     newest key are left alone, so an interrupted run resumes where it stopped."""
@@ -81,15 +81,25 @@ def rotate_column(
         db.session.commit()
         if after_batch is not None:
             after_batch(rotated)
+        if on_checked is not None:
+            on_checked(len(rows))
     return rotated, current
 
 
-def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], None] | None = None
-               ) -> RotationReport:
-    """Rotate every encrypted column, then every registered file store."""
+def count_encrypted() -> int:
+    """How many encrypted values a rotation checks (for its progress)."""
+    return sum(db.session.scalar(select(func.count()).select_from(table).where(column.is_not(None))) or 0
+               for table, column in encrypted_columns())
+
+
+def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], None] | None = None,
+               on_checked: Callable[[int], None] | None = None) -> RotationReport:
+    """Rotate every encrypted column, then every registered file store; ``on_checked(n)`` after each batch of
+    column values (the command's progress)."""
     report = RotationReport()
     for table, column in encrypted_columns():
-        rotated, current = rotate_column(table, column, batch_size=batch_size, after_batch=after_batch)
+        rotated, current = rotate_column(table, column, batch_size=batch_size, after_batch=after_batch,
+                                         on_checked=on_checked)
         report.rotated += rotated
         report.current += current
         report.columns[f"{table.name}.{column.name}"] = rotated + current

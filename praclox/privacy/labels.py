@@ -70,6 +70,7 @@ COLUMNS: dict[str, Any] = {
     "value": _l("Value"), "actor_id": _l("Done by"), "reason": _l("Reason"), "key": _l("Session key"),
     "authenticated_at": _l("Logged in"), "last_seen_at": _l("Last seen"), "user_agent": _l("Browser"),
     "account_key": _l("Account (keyed hash)"), "address_key": _l("Network address (keyed hash)"),
+    "bucket": _l("API key or network address (keyed hash)"),
     "token_hash": _l("Link (hashed)"), "expires_at": _l("Expires"), "used_at": _l("Used"),
     "code_hash": _l("Code (hashed)"), "secret": _l("Secret (encrypted)"), "confirmed_at": _l("Confirmed"),
     "last_step": _l("Last code used"), "user_id": _l("User"), "success": _l("Succeeded"),

@@ -25,6 +25,11 @@ from praclox.privacy.registry import Hit, Identity
 DOMAIN = "mentions"
 MARKER = ERASED_MARKER
 CERTAIN, POSSIBLE = "certain", "possible"
+#: a surname alone, outside the person's own records and office: listed as possible while there are few
+SURNAME = "surname"
+_RANK = {SURNAME: 0, POSSIBLE: 1, CERTAIN: 2}
+#: more bare-surname records than this for one person: the surname is too common to check one by one
+SURNAME_LIST_LIMIT = 10
 #: a first or last name shorter than this is never looked for on its own
 _SHORTEST_PART = 2
 
@@ -36,6 +41,8 @@ class Needles:
     certain: re.Pattern[str] | None
     first: re.Pattern[str] | None
     last: re.Pattern[str] | None
+    #: "M. Zwaanswijk", "J de Vries": the initial of a full name with the rest of it
+    initialled: re.Pattern[str] | None
     #: a single word typed as the name, for a person found only in free text: never certain on its own
     loose: re.Pattern[str] | None
     own: frozenset[tuple[str, int]]
@@ -44,6 +51,13 @@ class Needles:
 
 def _name(text: str) -> str:
     return r"(?<!\w)" + r"\s+".join(re.escape(w) for w in text.split()) + r"(?!\w)"
+
+
+def _initialled(name: str) -> str | None:
+    words = name.split()
+    if len(words) < 2 or not words[0][:1].isalpha():
+        return None
+    return r"(?<!\w)" + re.escape(words[0][0]) + r"\.?\s*" + r"\s+".join(re.escape(w) for w in words[1:]) + r"(?!\w)"
 
 
 def _email(text: str) -> str:
@@ -61,8 +75,9 @@ def needles(identity: Identity, loose: str | None = None) -> Needles:
     certain += [p for p in (text_pattern(n) for n in identity.phones) if p]
     parts = [n for n in identity.first_names if len(n.strip()) >= _SHORTEST_PART]
     lasts = [n for n in identity.last_names if len(n.strip()) >= _SHORTEST_PART]
+    initialled = [i for i in (_initialled(n) for n in identity.names) if i]
     return Needles(_compile(certain), _compile([_name(n) for n in parts]), _compile([_name(n) for n in lasts]),
-                   _compile([_name(loose)]) if loose else None, identity.own, identity.near)
+                   _compile(initialled), _compile([_name(loose)]) if loose else None, identity.own, identity.near)
 
 
 def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
@@ -70,7 +85,8 @@ def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
 
 
 def classify(text: str, scopes: frozenset[tuple[str, int]], n: Needles) -> str | None:
-    """CERTAIN when the text names the person beyond doubt, POSSIBLE when it may, else None."""
+    """CERTAIN when the text names the person beyond doubt, POSSIBLE when it may, SURNAME for their surname
+    alone elsewhere (possible, unless too common to list), else None."""
     own, near = bool(scopes & n.own), bool(scopes & n.near)
     if _found(n.certain, text):
         return CERTAIN
@@ -78,15 +94,15 @@ def classify(text: str, scopes: frozenset[tuple[str, int]], n: Needles) -> str |
         return CERTAIN
     if near and _found(n.last, text):
         return CERTAIN
-    if _found(n.last, text) or (near and _found(n.first, text)) or _found(n.loose, text):
+    if _found(n.initialled, text) or (near and _found(n.first, text)) or _found(n.loose, text):
         return POSSIBLE
-    return None
+    return SURNAME if _found(n.last, text) else None
 
 
 def redact(text: str, n: Needles) -> str:
     """The text with every certain naming of the person replaced by the marker (first and last names too:
     the text is known to be about them)."""
-    for pattern in (n.certain, n.first, n.last):
+    for pattern in (n.certain, n.initialled, n.first, n.last):
         if pattern is not None:
             text = pattern.sub(MARKER, text)
     return text
@@ -101,18 +117,26 @@ class Candidate:
     loose: str | None = None
 
 
-def find(people: list[Candidate]) -> list[Hit]:
+def find(people: list[Candidate]) -> tuple[list[Hit], dict[str, int]]:
     """Every free-text column of every registered record kind, read once (encrypted columns decrypted on
-    the way), checked against each person's needles."""
+    the way), checked against each person's needles. Returns the hits, and per person the number of
+    records that hold only their surname when there are too many to list (those are not hits)."""
     compiled = [(p.key, needles(p.identity, p.loose)) for p in people]
-    hits: list[Hit] = []
+    found: list[tuple[RecordKind, int, str, dict[str, str]]] = []
     for kind in kinds().values():
         if kind.free_text:
-            hits += _scan(kind, compiled)
-    return hits
+            found += [(kind, *row) for row in _scan(kind, compiled)]
+    surnames: dict[str, int] = {}
+    for _kind, _id, key, levels in found:
+        if max(levels.values(), key=_RANK.__getitem__) == SURNAME:
+            surnames[key] = surnames.get(key, 0) + 1
+    common = {key: count for key, count in surnames.items() if count > SURNAME_LIST_LIMIT}
+    hits = [_hit(kind, record_id, key, levels) for kind, record_id, key, levels in found
+            if not (key in common and max(levels.values(), key=_RANK.__getitem__) == SURNAME)]
+    return hits, common
 
 
-def _scan(kind: RecordKind, compiled: list[tuple[str, Needles]]) -> list[Hit]:
+def _scan(kind: RecordKind, compiled: list[tuple[str, Needles]]) -> list[tuple[int, str, dict[str, str]]]:
     columns = dict.fromkeys(("id", *kind.free_text, *kind.scopes))
     stmt = (select(*(getattr(kind.model, c) for c in columns)).order_by(kind.model.id)
             .execution_options(yield_per=500))
@@ -124,7 +148,7 @@ def _scan(kind: RecordKind, compiled: list[tuple[str, Needles]]) -> list[Hit]:
                       if (text := getattr(row, c)) and (level := classify(text, scopes, n))}
             if levels:
                 found.append((row.id, key, levels))
-    return [_hit(kind, record_id, key, levels) for record_id, key, levels in found]
+    return found
 
 
 def _hit(kind: RecordKind, record_id: int, key: str, levels: dict[str, str]) -> Hit:

@@ -37,6 +37,10 @@ class Person:
     identity: Identity = field(default_factory=Identity)
     #: a one-word name searched for a person found only in free text
     loose: str | None = None
+    #: records that hold only the person's surname, when too many to list (a common surname)
+    surname_elsewhere: int = 0
+    #: found through a name, address or number on the other results, not through the search itself
+    widened: bool = False
 
     @property
     def domains(self) -> list[str]:
@@ -49,20 +53,52 @@ def search(query: SubjectQuery) -> list[Person]:
     if query.is_empty():
         raise SubjectError("empty")
     people: dict[str, Person] = {}
-    for module in domains().values():
-        for hit in module.find(query):
-            people.setdefault(hit.person_key, Person(hit.person_key)).hits.append(hit)
+    _collect(people, query)
+    if len(people) <= WIDEN_UP_TO:
+        for other in _widened_queries(list(people.values()), query):
+            _collect(people, other, widened=True)
     asked = _asked(query)
     for found in people.values():
-        found.identity = _with_query(_identity(found.hits), asked)
+        found.identity = _identity(found.hits) if found.widened else _with_query(_identity(found.hits), asked)
     if not people:
         name = " ".join((query.name or "").split())
         key = (query.email or "").strip().lower() or name.lower() or f"phone:{normalise(query.phone)}"
         people[key] = Person(key, identity=asked, loose=name if name and " " not in name else None)
     candidates = [mentions.Candidate(p.key, p.identity, p.loose) for p in people.values()]
-    for hit in mentions.find(candidates):
+    named, common = mentions.find(candidates)
+    for hit in named:
         people[hit.person_key].hits.append(hit)
+    for key, count in common.items():
+        people[key].surname_elsewhere = count
     return [p for p in people.values() if p.hits]
+
+
+#: a search that finds more people than this is too broad to widen (a first name, a common surname)
+WIDEN_UP_TO = 3
+
+
+def _collect(people: dict[str, Person], query: SubjectQuery, *, widened: bool = False) -> None:
+    for module in domains().values():
+        for hit in module.find(query):
+            person = people.get(hit.person_key)
+            if person is None:
+                person = people[hit.person_key] = Person(hit.person_key, widened=widened)
+            if all((h.record_type, h.record_id) != (hit.record_type, hit.record_id) for h in person.hits):
+                person.hits.append(hit)
+
+
+def _widened_queries(found: list[Person], query: SubjectQuery) -> list[SubjectQuery]:
+    """The other full names, addresses and numbers on what was found: the same person may be on records
+    that carry another of them (a private address on an application, a work address on a contact)."""
+    identity = _identity([h for p in found for h in p.hits])
+    asked_name = " ".join((query.name or "").split()).lower()
+    asked_email = (query.email or "").strip().lower()
+    names = {" ".join(n.split()) for n in identity.names if " " in n.strip()}
+    emails = {e.strip().lower() for e in identity.emails if "@" in e}
+    numbers = {normalise(p): p for p in identity.phones if normalise(p)}
+    return ([SubjectQuery(name=n) for n in sorted(names) if n.lower() != asked_name]
+            + [SubjectQuery(email=e) for e in sorted(emails) if e != asked_email]
+            + [SubjectQuery(phone=p) for key, p in sorted(numbers.items()) if key != normalise(query.phone)])
 
 
 def _identity(hits: list[Hit]) -> Identity:

@@ -16,8 +16,8 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from praclox.extensions import csrf, db
-from praclox.forms import CONTROL_CHARS
-from praclox.registrations import mailing, services
+from praclox.forms import is_one_line
+from praclox.registrations import mailing, ratelimit, services
 from praclox.registrations.models import Registration
 from praclox.security import body_limit
 
@@ -44,14 +44,22 @@ class Invalid(ValueError):
         self.field, self.problem = field, problem
 
 
-def _error(status: int, code: str, message: str, field: str | None = None) -> tuple[Response, int]:
+def _error(status: int, code: str, message: str, field: str | None = None,
+           retry_after: int | None = None) -> tuple[Response, int]:
     body: dict[str, Any] = {"error": code, "message": message}
     if field:
         body["field"] = field
     response = jsonify(body)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="praclox"'
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response, status
+
+
+def _too_many(wait: int) -> tuple[Response, int]:
+    db.session.rollback()
+    return _error(429, "rate_limited", f"too many requests; try again in {wait} seconds", retry_after=wait)
 
 
 def _parse_body() -> dict[str, Any]:
@@ -84,8 +92,8 @@ def validate(data: dict[str, Any]) -> services.Submitted:
         if kind is str:
             if len(value) > max_length:
                 raise Invalid(field, f"at most {max_length} characters")
-            if CONTROL_CHARS.search(value) or "\x00" in value:
-                raise Invalid(field, "contains control characters")
+            if not is_one_line(value):  # every field is one line; the name goes into a mail
+                raise Invalid(field, "contains control characters or line breaks")
             if required and not value.strip():
                 raise Invalid(field, "required")
     name = data["name"].strip()
@@ -105,12 +113,22 @@ def validate(data: dict[str, Any]) -> services.Submitted:
 @body_limit(MAX_BODY)
 def create_registration() -> tuple[Response, int]:
     """Accept one registration from the website."""
+    # the address first: guessing keys from one address is slowed like any other flood
+    wait = ratelimit.address_wait()
+    if wait:
+        return _too_many(wait)
     header = request.headers.get("Authorization", "")
     scheme, _, presented = header.partition(" ")
     key = services.api_key_for(presented.strip()) if scheme.lower() == "bearer" else None
     if key is None:
         db.session.rollback()
+        ratelimit.count(ratelimit.address_bucket())
+        db.session.commit()
         return _error(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <key>")
+    wait = ratelimit.key_wait(key)
+    if wait:
+        return _too_many(wait)
+    ratelimit.count(ratelimit.address_bucket(), ratelimit.key_bucket(key))
     if (request.content_length or 0) > MAX_BODY:
         db.session.commit()  # keep last_used_at
         return _error(413, "too_large", f"the body may be at most {MAX_BODY} bytes")

@@ -39,7 +39,12 @@ def purge(dry_run: bool, as_of: date | None, yes: bool) -> None:
             click.echo("Nothing to purge.")
             return
         click.confirm("Purge these registrations for good?", abort=True)
-    run = run_recorded(JOB_ID, lambda: retention.purge(as_of, dry_run=dry_run), dry_run=dry_run)
+    from praclox.progress import progress
+
+    total = 0 if dry_run else sum(len(ids) for ids in retention.due_ids(as_of or _today()).values())
+    with progress("Purging registrations", total) as bar:
+        run = run_recorded(JOB_ID, lambda: retention.purge(as_of, dry_run=dry_run, on_deleted=bar.advance),
+                           dry_run=dry_run)
     counts = counts_of(run)
     label = "would purge" if dry_run else "purged"
     click.echo(f"{run.outcome}: {label} " + ", ".join(f"{reason} {counts.get(reason, 0)}"
@@ -62,11 +67,14 @@ def _today() -> date:
 def send_newsletter(subject: str, body_file: Path) -> None:
     """Mail BODY_FILE (plain text) to the confirmed list, each with a one-click unsubscribe link."""
     from praclox import mail
-    from praclox.registrations import mailing
+    from praclox.progress import progress
+    from praclox.registrations import mailing, services
 
     try:
         with current_app.test_request_context():
-            counts = mailing.send_newsletter(subject, body_file.read_text(encoding="utf-8"))
+            body = body_file.read_text(encoding="utf-8")
+            with progress("Sending the newsletter", len(services.confirmed_list())) as bar:
+                counts = mailing.send_newsletter(subject, body, on_sent=bar.advance)
     except mail.MailNotConfigured as exc:
         raise click.ClickException("no SMTP relay configured (PRACLOX_SMTP_HOST)") from exc
     click.echo(f"sent {counts['sent']}, failed {counts['failed']}")

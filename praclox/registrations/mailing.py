@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, has_request_context, render_template, url_for
@@ -111,10 +112,12 @@ def send_confirmation(registration: Registration) -> bool:
     return True
 
 
-def send_newsletter(subject: str, body: str) -> dict[str, int]:
-    """Send one newsletter to everyone on the confirmed list, each with their own unsubscribe link."""
+def send_newsletter(subject: str, body: str, *, on_sent: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Send one newsletter to everyone on the confirmed list, each with their own unsubscribe link;
+    ``on_sent(1)`` after each message (the command's progress)."""
     counts = {"sent": 0, "failed": 0}
-    for registration in services.confirmed_list():
+    recipients = services.confirmed_list()
+    for registration in recipients:
         text = render_template(
             "registrations/mail_newsletter.txt", body=body, url=unsubscribe_url(registration)
         )
@@ -124,5 +127,7 @@ def send_newsletter(subject: str, body: str) -> dict[str, int]:
             counts["failed"] += 1
         else:
             counts["sent"] += 1
+        if on_sent is not None:
+            on_sent(1)
     log.info("newsletter: %d sent, %d failed", counts["sent"], counts["failed"])
     return counts

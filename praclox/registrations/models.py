@@ -112,3 +112,17 @@ class RegistrationPurge(Base):
     reason: Mapped[str] = mapped_column(String(16), nullable=False)
     count: Mapped[int] = mapped_column(Integer, nullable=False)
 
+
+
+class ApiRequest(Base):
+    """One request to the registrations API, counted per bucket for the rate limit; kept a day at most.
+
+    ``bucket`` is ``key:<api key id>`` or ``address:<keyed hash of the client address>``: no address in the clear.
+    """
+
+    __tablename__ = "api_requests"
+    __table_args__ = (Index("ix_api_requests_bucket_at", "bucket", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(80), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)

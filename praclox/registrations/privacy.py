@@ -43,6 +43,9 @@ FIELDS: list[PersonalField] = [
     _field("login_link_sent_at", "access", _l("Send at most one login link a minute."), "legitimate interest"),
     _field("status", "consent", _l("Know whether the registration is pending, active, unsubscribed or closed.")),
     _field("status_changed_at", "consent", _l("Start the retention period.")),
+    PersonalField("api_requests", "bucket", "account security",
+                  _l("Limiting requests to the registrations API; a client address is stored only as a keyed hash."),
+                  "legitimate interest", _l("One day, then removed by the nightly purge."), visible_to=("admin",)),
 ]
 
 EXPORTED = ("id", "name", "email", "office_id", "contact_id", "newsletter", "newsletter_opt_in_at",
@@ -101,6 +104,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "registrations": ("client_session_version", "source"),
     "registration_purges": ("purged_at", "as_of", "reason", "count"),
     "api_keys": ("name", "key_hash", "prefix", "revoked_at", "last_used_at"),
+    "api_requests": ("at",),
     "client_used_nonces": ("used_at",),
 }
 

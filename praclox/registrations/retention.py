@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from praclox.audit.services import forget_record
-from praclox.clock import TZ, today
+from praclox.clock import today, zone
 from praclox.extensions import db
 from praclox.registrations.models import Registration, RegistrationPurge, Status
 from praclox.settings import services as settings
@@ -33,7 +34,7 @@ def reason_labels() -> dict[str, Any]:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, TZ)
+    return datetime.combine(day, time.min, zone())
 
 
 def cutoff(as_of: date, days: int) -> datetime:
@@ -60,8 +61,10 @@ def due_ids(as_of: date) -> dict[str, list[int]]:
     return {reason: list(db.session.scalars(stmt.order_by(Registration.id))) for reason, stmt in queries.items()}
 
 
-def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500) -> dict[str, int]:
-    """Delete the registrations past their retention; record counts only. Commits per batch."""
+def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500,
+          on_deleted: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Delete the registrations past their retention; record counts only. Commits per batch, after which
+    ``on_deleted(n)`` hears how many went (the command's progress)."""
     day = as_of or today()
     found = due_ids(day)
     counts = {reason: len(ids) for reason, ids in found.items()}
@@ -73,6 +76,8 @@ def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500)
             db.session.execute(delete(Registration).where(Registration.id.in_(chunk)))
             forget_record("registrations", chunk)
             db.session.commit()
+            if on_deleted is not None:
+                on_deleted(len(chunk))
         if ids:
             db.session.add(RegistrationPurge(as_of=day, reason=reason, count=len(ids)))
             db.session.commit()
@@ -94,10 +99,12 @@ def purge_counts_by_month() -> list[dict[str, Any]]:
 
 
 def purge_job() -> dict[str, int]:
-    """The scheduled purge (also removes used client-login nonces older than a day)."""
+    """The scheduled purge (also removes used client-login nonces and API request counts older than a day)."""
     counts = purge()
     from praclox.client.services import forget_used_nonces
+    from praclox.registrations.ratelimit import forget_older_than
 
     counts["nonces"] = forget_used_nonces()
+    counts["api_requests"] = forget_older_than(24)
     db.session.commit()
     return counts

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
 from praclox.applicants.models import Applicant, Consent
-from praclox.clock import TZ
 from praclox.extensions import db
+
+TZ = ZoneInfo("Europe/Amsterdam")  # the default TIMEZONE, which the tests run with
 
 SENT = datetime(2026, 4, 1, 10, 0, tzinfo=TZ)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -10,8 +11,9 @@ from sqlalchemy import func, select
 
 from praclox.applicants import purge, services
 from praclox.applicants.models import Applicant, Consent, Tombstone
-from praclox.clock import TZ
 from praclox.extensions import db
+
+TZ = ZoneInfo("Europe/Amsterdam")  # the default TIMEZONE, which the tests run with
 
 DECIDED = date(2026, 3, 2)
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from praclox.applicants import purge, services
 from praclox.applicants.models import Applicant
-from praclox.clock import TZ
 from praclox.extensions import db
+
+TZ = ZoneInfo("Europe/Amsterdam")  # the default TIMEZONE, which the tests run with
 
 TODAY = date(2026, 5, 20)
 

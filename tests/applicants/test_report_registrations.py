@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import time_machine
 
-from praclox.clock import TZ
 from praclox.extensions import db
+
+TZ = ZoneInfo("Europe/Amsterdam")  # the default TIMEZONE, which the tests run with
 
 
 def _purge_registrations(app) -> None:

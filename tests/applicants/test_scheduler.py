@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import time_machine
 
 from praclox.applicants import purge
-from praclox.clock import TZ
 from praclox.extensions import db
 from praclox.jobs.services import last_run
 from praclox.scheduler import missed_jobs, run_job
+
+TZ = ZoneInfo("Europe/Amsterdam")  # the default TIMEZONE, which the tests run with
 
 
 def test_a_missed_purge_is_caught_up_and_a_fresh_one_is_not(app, make_applicant):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from praclox.extensions import db
@@ -105,28 +103,3 @@ def test_demo_data_gives_contacts_dates(app, runner):
     with app.app_context():
         kinds = {k for (k,) in db.session.execute(select(PersonalDate.kind))}
         assert kinds == {"birthday", "child_birthday", "wedding"}
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Flask-Migrate's env.py uses get_engine
-def test_migrations_build_the_same_schema_as_the_models(tmp_path, monkeypatch):
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-    from flask_migrate import upgrade
-
-    from praclox import create_app
-    from tests.conftest import make_config
-
-    app = create_app(make_config(tmp_path, None, DATABASE_URL=f"sqlite:///{tmp_path / 'm.sqlite3'}"))
-    # alembic's env.py runs logging.config.fileConfig, which disables every logger that exists: undo that
-    loggers = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
-               if isinstance(logger, logging.Logger)}
-    with app.app_context():
-        try:
-            upgrade()
-        finally:
-            for name, disabled in loggers.items():
-                logging.getLogger(name).disabled = disabled
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
-        dates_diff = [d for d in diff if "date" in str(d)]
-        assert dates_diff == []

@@ -68,6 +68,11 @@ def test_feed_headers_and_calendar_properties(app, client, new_feed, make_contac
     assert "Content-Disposition" not in response.headers
     assert re.fullmatch(r'"[0-9a-f]{64}"', response.headers["ETag"])
     assert response.headers["Last-Modified"]
+    # a private copy in the calendar app, revalidated with the ETag on every poll (a 304 says the same)
+    assert response.headers["Cache-Control"] == "private, no-cache" and "Pragma" not in response.headers
+    again = fetch(client, token, **{"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["Cache-Control"] == "private, no-cache"
+    assert fetch(client, "x" * 43).headers["Cache-Control"] == "no-store"  # a refusal is never kept
     text = response.data.decode()
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))

@@ -14,13 +14,15 @@ import csv
 import io
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pseudo_locale import leftover, locale_words, pseudo_locale
 from security_walk import ALL_ROLES, rules, seed_records, url_for_rule
 from visible_text import visible_texts
 
-from praclox.clock import TZ
+TZ = ZoneInfo("Europe/Amsterdam")  # the default TIMEZONE, which the tests run with
+
 
 #: text that is the same in every language, on purpose
 NOT_TRANSLATED = {

@@ -83,3 +83,12 @@ def test_upload_page_imports_and_shows_errors(app, staff_client):
     wrong_type = staff_client.post("/offices/import", data={"file": (io.BytesIO(b"x"), "evil.exe")},
                                    content_type="multipart/form-data")
     assert wrong_type.status_code == 422
+
+
+def test_a_line_break_inside_a_quoted_cell_is_refused(app, runner, tmp_path):
+    """Issue 11, finding 5: contact names reach the reminder mails; a quoted cell may hold a line break."""
+    path = tmp_path / "export.csv"
+    path.write_text('office;first_name;last_name\n"Jansen BV";"Petra\nUw account is geblokkeerd";Bakker\n')
+    result = runner.invoke(args=["import", "offices", str(path)])
+    assert result.exit_code != 0 and "first_name contains control characters" in result.output
+    assert _counts(app) == (0, 0)

@@ -56,17 +56,16 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return False
-            # gunicorn's master accepts connections before a worker answers: a read may time out
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
                 conn.request("GET", "/login", headers={"X-Forwarded-Proto": "https"})
                 status = conn.getresponse().status
+                if status < 500:
+                    return True
             except OSError:
-                status = 500
-            finally:
+                pass
+            finally:  # a refused connection must not leave its socket to the garbage collector
                 conn.close()
-            if status < 500:
-                return True
             time.sleep(0.2)
         return False
 

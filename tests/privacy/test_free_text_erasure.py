@@ -187,3 +187,73 @@ def test_the_phone_helper_treats_every_common_spelling_as_one_number():
     for other in ("06-333344445", "106-33334444", "06-33334445"):
         assert not pattern.search(f"bel {other} morgen"), other
     assert normalise("+32 470 12 34 56") == normalise("0032 470123456") != normalise("0470 12 34 56")
+
+
+def test_a_common_surname_is_counted_not_listed_but_an_initial_with_it_is_listed(app, login_as):
+    from praclox.offices import services
+
+    _seed(app)
+    with app.test_request_context():
+        for n in range(11):
+            services.create_office({"name": f"Familiekantoor {n}", "notes": f"Oprichter: de heer {LAST}"})
+        initialled = services.create_office({"name": "Kantoor Initiaal", "notes": f"Contact: M. {LAST}"})
+        db.session.commit()
+        initialled_id = initialled.id
+    page = _search(login_as("privacy_officer"), email=EMAIL)
+    assert "11 andere gegevens noemen alleen de achternaam van deze persoon" in page
+    assert "Familiekantoor" not in page
+    assert "Misschien genoemd in: Kantoor Kantoor Initiaal" in page
+    assert f'href="/privacy-officer/records/offices/{initialled_id}"' in page
+
+
+def test_a_one_word_name_found_only_in_free_text_is_possible_and_exported_with_the_text(app, login_as):
+    from praclox.offices import services
+
+    with app.test_request_context():
+        services.create_office({"name": "Kantoor Los", "notes": "Afspraak met Grietje Bosveldt gepland"})
+        db.session.commit()
+    client = login_as("privacy_officer")
+    page = _search(client, name="Bosveldt")
+    assert "Misschien genoemd in: Kantoor Kantoor Los" in page
+    page = _search(client, name="Grietje Bosveldt")
+    assert "Genoemd in: Kantoor Kantoor Los" in page
+    export = client.post("/privacy-officer/subjects/access.json", data={
+        "name": "Grietje Bosveldt", "email": "", "phone": "", "person": "grietje bosveldt"}).get_json(force=True)
+    assert export["data"]["mentions"]["mentions"] == [
+        {"table": "offices", "id": 1, "column": "notes", "text": "Afspraak met Grietje Bosveldt gepland"}]
+
+
+def test_an_application_under_a_private_address_is_found_through_the_name_on_the_contact(app, login_as):
+    from praclox.applicants import services
+
+    _seed(app)
+    with app.test_request_context():
+        vacancy = services.create_vacancy("Assistent")
+        services.create_applicant({"name": f"{FIRST} {LAST}", "email": remember_secret("mz.prive@voorbeeld.nl"),
+                                   "vacancy_id": vacancy.id, "applied_on": date(2026, 1, 3)})
+        db.session.commit()
+    page = _search(login_as("privacy_officer"), email=EMAIL)
+    assert "Sollicitant voor Assistent" in page
+    assert "mogelijk dezelfde persoon" in page  # a group of its own: the officer decides
+    assert page.count('name="person" value="') == 3 * 2
+
+
+def test_a_wish_the_person_asked_for_that_also_names_them_loses_both_link_and_name(app, login_as):
+    from praclox.offices.models import Contact
+    from praclox.wishes import services
+    from praclox.wishes.models import Wish
+
+    ids = _seed(app)
+    with app.test_request_context():
+        contact = db.session.get(Contact, ids["contact"])
+        wish = services.create_wish(contact.office, {"title": f"Rapport zoals {FIRST} het wil", "status": "new",
+                                                     "priority": "normal", "requested_on": date(2026, 1, 8),
+                                                     "requested_by_id": contact.id})
+        db.session.commit()
+        wish_id = wish.id
+    client = login_as("privacy_officer")
+    client.post("/privacy-officer/subjects/erase", data={"name": "", "email": EMAIL, "phone": "", "person": EMAIL,
+                                                         "confirm": "y"})
+    with app.app_context():
+        wish = db.session.get(Wish, wish_id)
+        assert (wish.title, wish.requested_by_id) == ("Rapport zoals [verwijderd] het wil", None)

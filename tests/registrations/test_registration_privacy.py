@@ -22,8 +22,12 @@ def test_registrations_declare_their_personal_columns(app):
 
 
 def test_find_export_and_erase_a_registrant(app, make_registration):
-    registration_id = make_registration(email="anna@example.nl", name="Anna de Vries", newsletter=True,
-                                         newsletter_evidence="api: key 'Website'")
+    from praclox.registrations.services import Submitted, register
+
+    with app.test_request_context():  # as the website's API call does
+        registration_id = register(Submitted("Anna de Vries", "anna@example.nl", True, "key 'Website'"),
+                                   source="api")[0].id
+        db.session.commit()
     make_registration(email="other@example.nl", name="Other")
     with app.test_request_context():
         record("update", db.session.get(Registration, registration_id), fields=["name"])
@@ -38,4 +42,5 @@ def test_find_export_and_erase_a_registrant(app, make_registration):
         assert module.erase(hits) == {"registrations": 1}
         db.session.commit()
         assert [r.email for r in db.session.scalars(select(Registration))] == ["other@example.nl"]
-        assert db.session.scalar(select(AuditEntry).where(AuditEntry.record_type == "registrations")) is None
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.record_type == "registrations",
+                                                          AuditEntry.record_id == registration_id)) is None

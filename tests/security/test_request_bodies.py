@@ -23,8 +23,9 @@ HEADS = {
     "application/json": b'{"name": "Chunk Sweep", "email": "chunk.sweep@example.nl"}',
 }
 SKIP = {"auth.logout"}  # ends the sweeping session; it reads no body
-#: what a refused request may still change: the session's last-seen time, the API key's last use
-UNCHANGED_BUT = {**SESSION_TOUCH, "api_keys": {"last_used_at"}}
+#: what a refused request may still change: the session's last-seen time, the API key's last use and the API's
+#: rate-limit count (every request counts, whatever its body)
+UNCHANGED_BUT = {**SESSION_TOUCH, "api_keys": {"last_used_at"}, "api_requests": {"*"}}
 
 
 class CountingBody(io.RawIOBase):

@@ -16,9 +16,8 @@ def defined_tests() -> dict[str, set[str]]:
     return found
 
 
-def test_every_test_named_in_security_md_exists():
-    text = (ROOT / "SECURITY.md").read_text()
-    tests = defined_tests()
+def missing_tests(text: str, tests: dict[str, set[str]]) -> list[str]:
+    """The tests a document names (``file.py::name``, ``test_name``, ``test_file.py``) that ``tests`` lacks."""
     every_name = set().union(*tests.values())
     missing = []
     for file, name in re.findall(r"`((?:[\w/]+/)?test_\w+\.py)::(\w+)`", text):
@@ -32,8 +31,19 @@ def test_every_test_named_in_security_md_exists():
         file = file.removeprefix("tests/")
         if not any(f == file or f.endswith("/" + file) for f in tests):
             missing.append(file)
+    return missing
+
+
+def test_every_test_named_in_security_md_exists():
+    missing = missing_tests((ROOT / "SECURITY.md").read_text(), defined_tests())
     assert not missing, f"SECURITY.md names tests that do not exist: {missing}"
 
 
-def test_the_check_would_notice_a_missing_test():
-    assert "test_no_such_thing" not in set().union(*defined_tests().values())
+def test_the_check_names_each_kind_of_reference_to_a_test_that_does_not_exist():
+    tests = {"security/test_real.py": {"test_real_thing"}}
+    good = "Proved by `security/test_real.py::test_real_thing`, `test_real_thing` and `tests/security/test_real.py`."
+    bad = ("Proved by `security/test_real.py::test_gone`, `test_no_such_thing`, `tests/security/test_gone.py` "
+           "and `security/test_gone.py::test_real_thing`.")
+    assert missing_tests(good, tests) == []
+    assert missing_tests(bad, tests) == ["security/test_real.py::test_gone", "security/test_gone.py::test_real_thing",
+                                         "test_no_such_thing", "security/test_gone.py"]

@@ -1,0 +1,125 @@
+"""Benchmark: authenticated pages against ``/health`` under gunicorn -w 4 (``make bench``; not a timed test).
+
+PostgreSQL when 127.0.0.1:5432 answers (else SQLite, said so). Two data sets: the demo data of 400 offices
+(``seeded``) and ``shaped`` at 10,000 contacts (``bench/datasets.py``). For each page, ``CLIENTS`` keep-alive
+clients, each logged in as staff, request it for ``BENCH_PAGE_SECONDS``; the figure is its requests per
+second as a fraction of ``/health``'s in the same run. Targets: office list, office detail and search at least
+1/5 of /health; the dashboard at least 1/10. ``--strict`` exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cryptography.fernet import Fernet  # noqa: E402
+
+from bench.datasets import populate  # noqa: E402
+from bench.pgutil import pg_available, temporary_database  # noqa: E402
+from bench.server import Client, gunicorn  # noqa: E402
+
+SECONDS = float(os.environ.get("BENCH_PAGE_SECONDS", 8))
+CLIENTS = 4
+PASSWORD = "Kwartel-Vijver-9731-Gras"  # noqa: S105  (a throw-away account in a throw-away database)
+#: page -> the least fraction of /health's requests per second
+TARGETS = {"office list": 1 / 5, "office detail": 1 / 5, "search": 1 / 5, "dashboard": 1 / 10}
+
+
+def prepare(env: dict[str, str], shape: str) -> dict[str, str]:
+    from praclox import create_app
+    from praclox.auth import services as users
+    from praclox.extensions import db
+    from praclox.offices.models import Contact, Office
+
+    app = create_app({k.removeprefix("PRACLOX_"): v for k, v in env.items()})
+    with app.app_context():
+        db.create_all()
+        if shape == "seeded":
+            result = app.test_cli_runner().invoke(args=["demo-data", "--offices", "400", "--seed", "16"])
+            assert result.exit_code == 0, result.output  # noqa: S101
+        else:
+            populate(db, "shaped", contacts=10_000, dates=25_000)
+        users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD)
+        db.session.commit()
+        office = db.session.scalars(db.select(Office.id).order_by(Office.id).offset(7)).first()
+        last = db.session.scalars(db.select(Contact.last_name).order_by(Contact.id).offset(9)).first()
+        db.engine.dispose()
+    return {"office list": "/offices/?page=3", "office detail": f"/offices/{office}",
+            "search": f"/offices/?q={quote(last.split()[-1])}", "dashboard": "/"}
+
+
+def throughput(port: int, path: str, login: bool) -> float:
+    """Requests per second of CLIENTS keep-alive clients on one path for SECONDS (every answer must be 200)."""
+    clients = [Client(port) for _ in range(CLIENTS)]
+    for client in clients:
+        if login:
+            client.login("bench@praclox.nl", PASSWORD)
+        assert client.get(path)[0] == 200, path  # noqa: S101
+    counts = [0] * CLIENTS
+    deadline = time.monotonic() + SECONDS
+
+    def loop(n: int) -> None:
+        while time.monotonic() < deadline:
+            status, _, _ = clients[n].get(path)
+            assert status == 200, (path, status)  # noqa: S101
+            counts[n] += 1
+
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(CLIENTS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    for client in clients:
+        client.close()
+    return sum(counts) / elapsed
+
+
+def run(shape: str, database: str) -> list[str]:
+    missed = []
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="praclox-pages-")))
+        url = stack.enter_context(temporary_database()) if database == "PostgreSQL" else \
+            f"sqlite:///{tmp / 'pages.sqlite3'}"
+        env = {"PRACLOX_INSTANCE_PATH": str(tmp), "PRACLOX_DATABASE_URL": url,
+               "PRACLOX_SECRET_KEY": secrets.token_hex(16), "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+               "PRACLOX_INSECURE_COOKIES": "1", "PRACLOX_LOG_LEVEL": "WARNING"}
+        pages = prepare(env, shape)
+        port = stack.enter_context(gunicorn(env, workers=4))
+        health = throughput(port, "/health", login=False)
+        print(f"[{shape}] {database}, gunicorn -w 4, {CLIENTS} clients x {SECONDS:.0f} s; /health {health:.0f} req/s")
+        for page, path in pages.items():
+            rate = throughput(port, path, login=True)
+            ratio, target = rate / health, TARGETS[page]
+            print(f"  {page:14} {rate:7.1f} req/s = 1/{health / rate:5.1f} of /health (target >= 1/{1 / target:.0f}: "
+                  f"{ratio / target:.2f}x of it)")
+            if ratio < target:
+                missed.append(f"{page} {shape}")
+    return missed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    database = "PostgreSQL" if pg_available() else "SQLite"
+    missed = []
+    for shape in ("seeded", "shaped"):
+        missed += run(shape, database)
+    print("targets met" if not missed else "TARGETS MISSED: " + ", ".join(missed))
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

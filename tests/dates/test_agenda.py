@@ -1,0 +1,114 @@
+"""The dashboard panel and the reminder digest at volume: today and the week in full, grouped by day with the
+milestones first; later days show their milestones, the rest counted and linked to the month view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from praclox.extensions import db
+
+MONDAY = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Amsterdam
+
+
+@pytest.fixture
+def app_config(mail_app_config):
+    return mail_app_config
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def busy(make_office, make_contact, make_date):
+    office = make_office(name="Drukke Zaak")
+
+    def person(first: str, last: str, *date_args, **kw) -> None:
+        make_date(make_contact(first, last, office_id=office), *date_args, **kw)
+
+    person("Anna", "Aal", "birthday", 11, 23, 1990)  # today, 36
+    person("Zeger", "Zwaan", "birthday", 11, 23, 1976, gender="m")  # today, 50: a milestone
+    person("Bart", "Bos", "birthday", 11, 25, 1991)  # Wednesday, 35
+    person("Yvo", "Yp", "wedding", 11, 25, 2001)  # Wednesday, 25 years: a milestone
+    person("Carla", "Cox", "birthday", 12, 5, 1985)  # in 12 days, 41
+    person("Dirk", "Dam", "birthday", 12, 5, 1988)  # in 12 days, 38
+    person("Eef", "Els", "birthday", 12, 5, 1987)  # in 12 days, 39
+    person("Xander", "Xu", "birthday", 12, 5, 1976, gender="m")  # in 12 days, 50: a milestone
+
+
+def _between(html: str, start: str, end: str | None) -> str:
+    part = html.split(start, 1)[1]
+    return part.split(end, 1)[0] if end else part
+
+
+def test_dashboard_shows_today_and_the_week_in_full_and_later_days_by_their_milestones(
+        frozen, app, staff_client, busy):
+    html = staff_client.get("/").data.decode()
+    panel = html.split("Verjaardagen en jubilea", 1)[1]
+    today = _between(panel, "Vandaag", "Deze week")
+    week = _between(panel, "Deze week", "Komende 30 dagen")
+    later = _between(panel, "Komende 30 dagen", None)
+    # today in full, milestones first, each with its congratulate form
+    assert today.index("Zeger Zwaan") < today.index("Anna Aal")
+    assert today.count('name="how"') == 2
+    # the week grouped by day, the milestone first within its day
+    assert "woensdag 25 november" in week
+    assert week.index("Yvo Yp") < week.index("Bart Bos")
+    # a later day: its milestone shown, the three others folded into a link to that month
+    assert "zaterdag 5 december" in later and "Xander Xu" in later
+    for name in ("Carla Cox", "Dirk Dam", "Eef Els"):
+        assert name not in html
+    assert "en nog 3 op deze dag in de maandweergave" in later
+    assert 'href="/dates/?year=2026&amp;month=12"' in later
+
+
+def test_the_weekly_digest_is_grouped_the_same_way(frozen, app, smtp_server, make_user, busy):
+    from praclox.dates import reminders
+    from praclox.scheduler import run_job
+
+    user = make_user("staff", email="wekelijks@praclox.nl", name="Wim Wekelijks")
+    with app.app_context():
+        reminders.set_frequency(user.id, "weekly")
+        db.session.commit()
+    assert run_job(app, reminders.JOB_ID).outcome == "ok"
+    [message] = smtp_server.messages
+    text = message.get_content()
+    today = _between(text, "Vandaag", "Deze week")
+    week = _between(text, "Deze week", "Daarna")
+    later = _between(text, "Daarna", "★ markeert")
+    assert today.index("Zeger Zwaan wordt 50 (Abraham)") < today.index("Anna Aal wordt 36")
+    assert "woensdag 25 november" in week and week.index("Yvo Yp") < week.index("Bart Bos")
+    assert "zaterdag 5 december" in later and "Xander Xu wordt 50 (Abraham)" in later
+    for name in ("Carla Cox", "Dirk Dam", "Eef Els"):
+        assert name not in text
+    assert "en nog 3 op deze dag: http://crm.test/dates/?year=2026&month=12" in later
+
+
+def test_the_dashboard_shows_an_office_rename_and_a_new_date_at_once(frozen, app, staff_client, busy,
+                                                                       make_contact, make_date):
+    from praclox.offices import services as office_services
+    from praclox.offices.models import Office
+
+    assert "Drukke Zaak" in staff_client.get("/").data.decode()
+    frozen.shift(1)
+    with app.test_request_context():
+        office_services.update_office(db.session.scalar(db.select(Office)), {"name": "Stille Zaak"})
+        db.session.commit()
+    make_date(make_contact("Nieuw", "Persoon"), "birthday", 11, 24, 1980)
+    html = staff_client.get("/").data.decode()
+    assert "Stille Zaak" in html and "Drukke Zaak" not in html
+    assert "Nieuw Persoon" in html
+
+
+def test_names_in_the_week_lines_are_escaped(frozen, app, staff_client, make_office, make_contact, make_date):
+    office = make_office(name="<i>Kantoor</i> & Co")
+    make_date(make_contact("<b>Bold</b>", "O'Brien", office_id=office), "birthday", 11, 26, 1980)
+    html = staff_client.get("/").data.decode()
+    week = _between(html, "Deze week", "Komende 30 dagen")
+    assert "&lt;b&gt;Bold&lt;/b&gt; O&#39;Brien" in week and "<b>Bold" not in html
+    assert "&lt;i&gt;Kantoor&lt;/i&gt; &amp; Co" in week
