@@ -11,6 +11,16 @@ from typing import Any
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+#: templates/, static/ and migrations/ as a built package carries them (setup.py copies them here)
+SHIPPED = Path(__file__).resolve().parent / "_shipped"
+
+
+def resource_dir(name: str) -> Path:
+    """``templates``, ``static`` or ``migrations``: the checkout's folder, else the installed package's copy."""
+    checkout = ROOT / name
+    if (ROOT / "setup.cfg").is_file() and checkout.is_dir():
+        return checkout
+    return SHIPPED / name
 
 #: Domain packages, each with a ``domain.py`` whose ``DOMAIN`` declares what it contributes (praclox/domain.py).
 #: A new domain is its package plus one line here.
@@ -40,12 +50,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from praclox.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from praclox.i18n import select_locale, translation_directories
 
-    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("PRACLOX_INSTANCE_PATH") or ROOT / "instance"
+    # an installed package has no checkout around it: then instance/ is where the command runs
+    default_instance = ROOT / "instance" if (ROOT / "setup.cfg").is_file() else Path.cwd() / "instance"
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("PRACLOX_INSTANCE_PATH") or default_instance
     app = Flask(
         __name__,
         instance_path=str(Path(instance).resolve()),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
     )
     if config and config.get("TESTING"):
         app.testing = True
@@ -56,7 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()

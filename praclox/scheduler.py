@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from flask import Flask
 
 from praclox.clock import now, zone
 from praclox.domain import JobSpec, registry
+from praclox.main.outage import UNAVAILABLE
 
 log = logging.getLogger("praclox.scheduler")
 
@@ -92,11 +94,20 @@ def lead_or_stand_by(app: Flask, poll_seconds: float, stop: threading.Event) -> 
     from praclox.jobs.locks import current_holder, describe_holder, try_lock
 
     ttl = timedelta(seconds=poll_seconds * 4)
-    standing_by = False
+    standing_by = unreachable = False
     while not stop.is_set():
-        with app.app_context():
-            lease = try_lock(LEADER_LOCK, ttl)
-            holder = current_holder(LEADER_LOCK) if lease is None else None
+        try:
+            with app.app_context():
+                lease = try_lock(LEADER_LOCK, ttl)
+                holder = current_holder(LEADER_LOCK) if lease is None else None
+        except UNAVAILABLE as exc:  # the database is down: nobody can lead; try again at the next check
+            if not unreachable:  # once per outage, not once per check
+                log.warning("scheduler cannot reach the database (%s); trying every %.0f s",
+                            type(exc).__name__, poll_seconds)
+            unreachable = True
+            stop.wait(poll_seconds)
+            continue
+        unreachable = False
         if lease is None:
             if not standing_by:
                 other = f" ({describe_holder(holder)})" if holder else ""
@@ -105,19 +116,31 @@ def lead_or_stand_by(app: Flask, poll_seconds: float, stop: threading.Event) -> 
             stop.wait(poll_seconds)
             continue
         standing_by = False
-        log.warning("this scheduler leads: it fires the jobs (%d registered)", len(job_specs(app)))
-        scheduler = build_scheduler(app, BackgroundScheduler())
-        scheduler.start()
-        try:
-            while not stop.wait(poll_seconds):
-                with app.app_context():
-                    if not lease.alive(ttl):
-                        log.error("this scheduler lost its leader lock: it stops firing jobs and stands by")
-                        break
-        finally:
-            scheduler.shutdown(wait=True)
-            with app.app_context():
-                lease.release()
+        _lead(app, lease, ttl, poll_seconds, stop)
+
+
+def _lead(app: Flask, lease: Any, ttl: timedelta, poll_seconds: float, stop: threading.Event) -> None:
+    """Fire the jobs until stopped or until the leader lock is lost; then let the running job finish."""
+    log.warning("this scheduler leads: it fires the jobs (%d registered)", len(job_specs(app)))
+    scheduler = build_scheduler(app, BackgroundScheduler())
+    scheduler.start()
+    try:
+        while not stop.wait(poll_seconds):
+            if not _still_leads(app, lease, ttl):
+                log.error("this scheduler lost its leader lock: it stops firing jobs and competes again")
+                break
+    finally:
+        scheduler.shutdown(wait=True)
+        with app.app_context(), suppress(*UNAVAILABLE):
+            lease.release()
+
+
+def _still_leads(app: Flask, lease: Any, ttl: timedelta) -> bool:
+    try:
+        with app.app_context():
+            return bool(lease.alive(ttl))
+    except UNAVAILABLE:  # SQLite's row cannot be renewed now: without the database no job can run either
+        return False
 
 
 def start_background(app: Flask) -> BaseScheduler:

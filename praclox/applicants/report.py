@@ -158,6 +158,7 @@ def section_labels() -> dict[str, Any]:
 
 
 def run_outcome(run: Any) -> str:
-    outcomes = {"running": _("running"), "ok": _("ok"), "failed": _("failed"), "skipped": _("skipped")}
+    outcomes = {"running": _("running"), "ok": _("ok"), "failed": _("failed"), "skipped": _("skipped"),
+                "interrupted": _("interrupted")}
     outcome = outcomes.get(run.outcome, run.outcome)
     return _("%(outcome)s (dry run)", outcome=outcome) if run.dry_run else outcome

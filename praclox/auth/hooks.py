@@ -32,7 +32,10 @@ def _install_hooks(app: Flask) -> None:
         if request.endpoint in UNCHECKED or not current_user.is_authenticated:
             return None
         valid = sessions.validate_current(current_user)
-        db.session.commit()
+        # commit only what changed (a touch every few minutes, a timed-out record): a commit on every request
+        # expired every loaded object, and the page then loaded the user, its roles and the settings again
+        if db.session.dirty or db.session.deleted or db.session.new:
+            db.session.commit()
         if valid:
             return None
         logout_user()

@@ -5,7 +5,17 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -39,9 +49,23 @@ def note_failure(email: str, kind: str = "password") -> None:
     notice_due = throttle.notice_due(email)
     db.session.commit()
     if notice_due:
-        user = services.get_by_email(email)
-        if user is not None and user.active:
-            unlock.tell_user_of_attempts(user)
+        _notice_after_the_answer(email)
+
+
+def _notice_after_the_answer(email: str) -> None:
+    """Look up the holder and mail them once the answer is out: its timing must not tell a known address."""
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.test_request_context():
+            user = services.get_by_email(email)
+            if user is not None and user.active:
+                unlock.tell_user_of_attempts(user)
+
+    @after_this_request
+    def attach(response: Response) -> Response:
+        response.call_on_close(send)
+        return response
 
 
 def login_lock(email: str) -> throttle.Lock | None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
+from sqlalchemy import select
+
 from praclox.audit.services import record as audit
 from praclox.domain import SettingSpec, registry
 from praclox.extensions import db
@@ -40,13 +43,22 @@ def parse(spec: SettingSpec, raw: Any) -> Any:
     return text
 
 
+def _stored() -> dict[str, str]:
+    """Every stored setting, read in one query once per request (or app context) instead of once per key."""
+    found = g.get("praclox_settings")
+    if found is None:
+        found = {row.key: row.value for row in db.session.execute(select(Setting.key, Setting.value))}
+        g.praclox_settings = found
+    return found
+
+
 def get(key: str) -> Any:
     spec = specs()[key]
-    stored = db.session.get(Setting, key)
-    if stored is None:
+    raw = _stored().get(key)
+    if raw is None:
         return spec.default
     try:
-        return parse(spec, stored.value)
+        return parse(spec, raw)
     except SettingError:
         return spec.default
 
@@ -65,5 +77,6 @@ def set_value(key: str, raw: Any, *, actor: Any = None) -> Any:
         stored.value, stored.updated_by_id = text, getattr(actor, "id", None)
     else:
         return value
+    g.pop("praclox_settings", None)  # read again, with this change, by the next get()
     audit("update", None, record_type="settings", fields=[key], actor=actor)
     return value

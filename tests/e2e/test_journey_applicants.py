@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+from babel.dates import format_date
 from praclox_testsupport import TEST_PASSWORD, remember_secret
 
 from praclox.clock import today
@@ -89,7 +90,7 @@ def test_a_rejected_applicant_is_purged_after_the_retention_period_and_shows_in_
     page.wait_for_url(re.compile(r".*/$"))
     page.goto("/retention/")
     purged = page.locator("table").nth(2)
-    assert as_of.strftime("%Y-%m") in purged.inner_text()
+    assert format_date(as_of, "LLLL yyyy", locale="nl") in purged.inner_text()  # the month in words
     last_run = page.locator("table").last.locator("tbody tr").first.inner_text().split("\t")
     assert last_run[1:] == ["gelukt", "1", "0"], last_run  # the run: done, one purged, none failed
     assert applicant_name not in page.content() and applicant_email not in page.content()

@@ -136,3 +136,16 @@ def test_a_lock_row_of_a_live_process_makes_the_run_skip(app, ctx):
     db.session.add(JobLock(name="demo", holder=parent, acquired_at=now(), expires_at=now()))
     db.session.commit()
     assert run_recorded("demo", lambda: {"done": 1}).outcome == "skipped"
+
+
+def test_an_interrupted_run_shows_on_the_jobs_page_and_in_the_retention_report(app, login_as):
+    with app.app_context():
+        db.session.add(JobRun(job="applicants-purge", outcome="interrupted", finished_at=datetime.now(UTC),
+                              message="its process ended before the run finished"))
+        db.session.commit()
+    client = login_as("admin", "privacy_officer")
+    jobs_page = client.get("/admin/jobs")
+    assert jobs_page.status_code == 200 and "onderbroken" in jobs_page.get_data(as_text=True)
+    report = client.get("/retention/")
+    assert report.status_code == 200
+    assert "onderbroken: het proces stopte voordat de run klaar was" in report.get_data(as_text=True)

@@ -62,7 +62,7 @@ class Server:
                 status = conn.getresponse().status
                 if status < 500:
                     return True
-            except OSError:
+            except (OSError, http.client.HTTPException):  # not listening yet, or a worker still booting
                 pass
             finally:  # a refused connection must not leave its socket to the garbage collector
                 conn.close()

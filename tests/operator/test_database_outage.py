@@ -2,7 +2,8 @@
 
 Users get the friendly 503 (Dutch, incident id, Retry-After) rendered without the database; the log gets
 a line per incident, not per request (and no SQL, no values); the liveness check stays 200 while the
-readiness check says 503; and after the database returns, no request fails (``pool_pre_ping``).
+readiness check says 503; and after the database returns, no request fails (``pool_pre_ping``). The
+scheduler, whose leader lock died with its connection, stops firing, waits, and leads again afterwards.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 
 import pytest
 from operator_http import Browser
-from ops_support import PG_URL, block_database, unblock_database
+from ops_support import PG_URL, Process, block_database, unblock_database
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (PRACLOX_TEST_DATABASE_URL)")
 
@@ -22,9 +23,11 @@ INCIDENT = re.compile(r"<code[^>]*>([0-9a-f]{12})</code>")
 def test_database_outage_gives_a_503_page_one_log_line_per_incident_and_recovers_without_a_500(
     make_instance, start_server, login
 ):
-    instance = make_instance()
+    instance = make_instance(SCHEDULER_LEADER_POLL_SECONDS="1")
     instance.create_user("outage.staff@praclox.example", "staff", name="Storing Medewerker")
     server = start_server(instance)
+    scheduler = Process.spawn(instance, "scheduler", log_name="scheduler.log")
+    scheduler.wait_for("this scheduler leads")
     user = login(server, instance, "outage.staff@praclox.example")
     anonymous = Browser(server.base_url)
     assert user.get("/").status == 200 and Browser(server.base_url).get("/health/ready").status == 200
@@ -57,7 +60,12 @@ def test_database_outage_gives_a_503_page_one_log_line_per_incident_and_recovers
     ready = probe.get("/health/ready")
     assert ready.status == 503 and ready.headers.get("retry-after") == "30"
 
+    scheduler.wait_for("lost its leader lock")
     unblock_database(instance)
+    assert scheduler.wait_for(r"(?s)lost its leader lock.*this scheduler leads", timeout=30)
+    assert scheduler.proc.poll() is None
+    scheduler.stop()
+    assert "Traceback" not in scheduler.output() and scheduler.proc.returncode == 0, scheduler.output()
     after = [c.get(path) for _ in range(6) for c in (user, anonymous) for path in PAGES]
     # the pooled connections died with the outage; pre-ping replaces them: no 500, no 503
     assert [a.status for a in after if a.status >= 500] == []

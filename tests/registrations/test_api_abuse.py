@@ -190,3 +190,12 @@ def test_an_address_gets_429_across_keys_and_for_guessed_keys(limited, client, a
 
 def test_the_limits_default_to_sixty_a_minute(app):
     assert app.config["API_RATE_PER_KEY"] == 60 and app.config["API_RATE_PER_ADDRESS"] == 60
+
+
+def test_the_staff_form_refuses_the_issue_name_with_422_and_saves_nothing(app, staff_client, smtp_server):
+    response = staff_client.post("/registrations/new", data={"name": ISSUE_NAME, "email": "jan@example.nl",
+                                                             "status": "pending", "newsletter": "y"})
+    response.close()
+    assert response.status_code == 422
+    assert "tekens die niet zijn toegestaan" in response.get_data(as_text=True)
+    assert registrations(app) == 0 and smtp_server.messages == []
