@@ -12,12 +12,11 @@ from sqlalchemy import Select, delete, func, select
 
 from praclox.audit.models import AuditEntry
 from praclox.auth.models import User
-from praclox.clock import now, zone
+from praclox.clock import add_months, now, zone
 from praclox.csvutil import local_time
 from praclox.extensions import db
 from praclox.privacy.labels import action_label, fields_label, table_label
 from praclox.privacy.models import AUDIT_RETENTION_KEY
-from praclox.privacy.requests import add_months
 
 log = logging.getLogger(__name__)
 
