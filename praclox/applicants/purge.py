@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Boolean, Date, Integer, String, select, text
+from sqlalchemy import Boolean, Date, Integer, String, func, select, text
 
 from praclox.applicants import services
 from praclox.applicants.documents import remove_files
@@ -111,8 +111,11 @@ def iter_due(until: date, *, batch_size: int = BATCH_SIZE) -> Iterator[list[DueI
         rows = db.session.execute(
             select(Applicant.id, Applicant.status, Applicant.decided_on, Vacancy.title)
             .join(Vacancy, Vacancy.id == Applicant.vacancy_id)
-            .where(Applicant.id > last_id, Applicant.status.in_(DECIDED), Applicant.legal_hold.is_(False),
-                   Applicant.decided_on <= cutoff)
+            # coalesce() on a NOT NULL column changes nothing but keeps the planner off the (status, decided_on)
+            # index: with it, SQLite sorted every due applicant again for each batch of 500 (a purge of 50,000
+            # ran at a third of the speed of 10,000); without it each batch is the next stretch of the primary key
+            .where(Applicant.id > last_id, func.coalesce(Applicant.status, "").in_(DECIDED),
+                   Applicant.legal_hold.is_(False), Applicant.decided_on <= cutoff)
             .order_by(Applicant.id)
             .limit(batch_size)
         ).all()
