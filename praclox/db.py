@@ -19,6 +19,11 @@ NAMING = {
 }
 
 
+#: in ``__table_args__`` of tables whose rows are people: SQLite then never hands out a deleted row's id again
+#: (without it, purging the newest applicant gives the next one the same number); PostgreSQL never does
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -70,3 +75,11 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for a case-insensitive LIKE on a lower-cased column, with ``%``, ``_`` and ``\\`` in
+    ``text`` taken literally (use with ``escape="\\\\"``)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+

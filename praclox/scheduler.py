@@ -116,18 +116,23 @@ def lead_or_stand_by(app: Flask, poll_seconds: float, stop: threading.Event) -> 
             stop.wait(poll_seconds)
             continue
         standing_by = False
-        log.warning("this scheduler leads: it fires the jobs (%d registered)", len(job_specs(app)))
-        scheduler = build_scheduler(app, BackgroundScheduler())
-        scheduler.start()
-        try:
-            while not stop.wait(poll_seconds):
-                if not _still_leads(app, lease, ttl):
-                    log.error("this scheduler lost its leader lock: it stops firing jobs and competes again")
-                    break
-        finally:
-            scheduler.shutdown(wait=True)
-            with app.app_context(), suppress(*UNAVAILABLE):
-                lease.release()
+        _lead(app, lease, ttl, poll_seconds, stop)
+
+
+def _lead(app: Flask, lease: Any, ttl: timedelta, poll_seconds: float, stop: threading.Event) -> None:
+    """Fire the jobs until stopped or until the leader lock is lost; then let the running job finish."""
+    log.warning("this scheduler leads: it fires the jobs (%d registered)", len(job_specs(app)))
+    scheduler = build_scheduler(app, BackgroundScheduler())
+    scheduler.start()
+    try:
+        while not stop.wait(poll_seconds):
+            if not _still_leads(app, lease, ttl):
+                log.error("this scheduler lost its leader lock: it stops firing jobs and competes again")
+                break
+    finally:
+        scheduler.shutdown(wait=True)
+        with app.app_context(), suppress(*UNAVAILABLE):
+            lease.release()
 
 
 def _still_leads(app: Flask, lease: Any, ttl: timedelta) -> bool:

@@ -15,21 +15,30 @@ from werkzeug.wrappers import Response
 from praclox import mail
 from praclox.applicants import consent as consent_links
 from praclox.applicants import documents, services
+from praclox.applicants.consent import GIVE_MAX_AGE
 from praclox.applicants.forms import (
     ApplicantForm,
     ConsentForm,
     DocumentForm,
     HoldForm,
     StatusForm,
-    kind_labels,
-    method_labels,
     status_labels,
 )
-from praclox.applicants.models import TRANSITIONS, Applicant, Consent, Document, RejectionReason, Vacancy
+from praclox.applicants.models import (
+    TRANSITIONS,
+    Applicant,
+    Consent,
+    ConsentMethod,
+    Document,
+    DocumentKind,
+    RejectionReason,
+    Vacancy,
+)
 from praclox.audit.services import record as audit
 from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
+from praclox.paging import bounded_int, paginate
 from praclox.privacy.suppression import erased_address_warning
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicants")
@@ -50,7 +59,7 @@ def error_message(code: str) -> str:
         "email": _("This applicant has no e-mail address."),
         "duplicate": _("This reason is already in the list."),
         "empty": _("The file is empty."),
-        "size": _("The file is larger than 10 MB."),
+        "size": _("The file is larger than %(mb)d MB.", mb=documents.MAX_MB),
         "type": _("The file is not a PDF, DOCX or ODT document."),
         "mismatch": _("The file's content does not match its name (extension)."),
         "archive": _("The document unpacks to more than 100 MB or holds more than 1000 parts; it is refused."),
@@ -78,8 +87,9 @@ def _detail(applicant: Applicant, status: int = 200, **forms: Any) -> tuple[str,
         "hold_form": HoldForm(reason=applicant.legal_hold_reason), "confirm": FlaskForm(), **forms,
     }
     return render_template(
-        "applicants/detail.html", applicant=applicant, labels=status_labels(), methods=method_labels(),
-        kinds=kind_labels(), current_consent=services.current_consent(applicant),
+        "applicants/detail.html", applicant=applicant, labels=status_labels(), methods=dict(ConsentMethod.choices()),
+        kinds=dict(DocumentKind.choices()), consent_days=GIVE_MAX_AGE.days,
+        current_consent=services.current_consent(applicant),
         erased=erased_address_warning(applicant.email), **context,
     ), status
 
@@ -88,9 +98,8 @@ def _detail(applicant: Applicant, status: int = 200, **forms: Any) -> tuple[str,
 def index() -> str:
     query = request.args.get("q", "")[:100]
     status = request.args.get("status", "")
-    vacancy_id = request.args.get("vacancy", type=int)
-    page = db.paginate(services.applicant_search(query, status, vacancy_id),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    vacancy_id = bounded_int("vacancy")
+    page = paginate(services.applicant_search(query, status, vacancy_id), per_page=current_app.config["PAGE_SIZE"])
     return render_template("applicants/index.html", page=page, q=query, status=status, vacancy_id=vacancy_id,
                            vacancies=_vacancies(), labels=status_labels())
 

@@ -19,7 +19,8 @@ bp = Blueprint("consent", __name__, url_prefix="/consent")
 
 def _refused(error: consent.ConsentLinkError) -> tuple[str, int]:
     messages = {
-        "expired": _("This link has expired (links are valid for 14 days). Ask the recruiter for a new one."),
+        "expired": _("This link has expired (links are valid for %(days)d days). Ask the recruiter for a new one.",
+                     days=consent.GIVE_MAX_AGE.days),
         "used": _("This link has already been used; your answer was recorded. Nothing was changed."),
         "invalid": _("This link is not valid. Nothing was changed."),
     }
@@ -27,7 +28,7 @@ def _refused(error: consent.ConsentLinkError) -> tuple[str, int]:
     return render_template("applicants/consent_public.html", state="refused", message=messages[error.code]), status
 
 
-@bp.route("/<token>", methods=["GET", "POST"])
+@bp.route("/<secret:token>", methods=["GET", "POST"])
 def give(token: str) -> str | Response | tuple[str, int]:
     form = FlaskForm()
     try:
@@ -43,7 +44,7 @@ def give(token: str) -> str | Response | tuple[str, int]:
     return render_template("applicants/consent_public.html", state="ask", form=form, applicant=applicant)
 
 
-@bp.route("/<token>/withdraw", methods=["GET", "POST"])
+@bp.route("/<secret:token>/withdraw", methods=["GET", "POST"])
 def withdraw(token: str) -> str | Response | tuple[str, int]:
     form = FlaskForm()
     try:

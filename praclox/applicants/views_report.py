@@ -11,10 +11,11 @@ from flask_wtf import FlaskForm
 
 from praclox.applicants import report as reports
 from praclox.applicants import report_mail
-from praclox.applicants.forms import method_labels, rule_labels, status_labels
+from praclox.applicants.forms import rule_labels, status_labels
+from praclox.applicants.models import ConsentMethod
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.clock import today
-from praclox.csvutil import write_csv
+from praclox.csvutil import csv_response, write_csv
 from praclox.extensions import db
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
@@ -24,7 +25,7 @@ bp.before_request(require_roles_for_blueprint("privacy_officer", "admin"))
 def _render(template: str) -> str:
     return render_template(
         template, report=reports.build_report(), rules=rule_labels(), labels=status_labels(),
-        methods=method_labels(), window=reports.DUE_WINDOW_DAYS, form=FlaskForm(),
+        methods=dict(ConsentMethod.choices()), window=reports.DUE_WINDOW_DAYS, form=FlaskForm(),
         subscribed=report_mail.is_subscribed(current_user),
     )
 
@@ -43,8 +44,7 @@ def printable() -> str:
 def export_csv() -> Response:
     header, rows = reports.csv_rows(reports.build_report())
     filename = f"retention-report-{today().isoformat()}.csv"
-    return Response(write_csv(header, rows), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(write_csv(header, rows), filename)
 
 
 @bp.route("/subscription", methods=["POST"])

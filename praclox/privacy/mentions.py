@@ -140,8 +140,15 @@ def _scan(kind: RecordKind, compiled: list[tuple[str, Needles]]) -> list[tuple[i
     columns = dict.fromkeys(("id", *kind.free_text, *kind.scopes))
     stmt = (select(*(getattr(kind.model, c) for c in columns)).order_by(kind.model.id)
             .execution_options(yield_per=500))
+    # one search for any needle of anyone rules out most rows before the per-person checks
+    sources = [p.pattern for _key, n in compiled for p in (n.certain, n.initialled, n.first, n.last, n.loose) if p]
+    if not sources:
+        return []
+    anything = re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE)
     found = []
     for row in db.session.execute(stmt):
+        if not any((text := getattr(row, c)) and anything.search(text) for c in kind.free_text):
+            continue
         scopes = scopes_of(kind, row)
         for key, n in compiled:
             levels = {c: level for c in kind.free_text

@@ -8,8 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
-
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
 from praclox.clock import now
@@ -17,6 +15,7 @@ from praclox.extensions import db
 from praclox.phones import normalise
 from praclox.privacy import mentions, review, suppression
 from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Tombstone
+from praclox.privacy.ondisk import DiskState, settle
 from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, all_fields, domains
 from praclox.privacy.requests import close_request
 
@@ -56,7 +55,7 @@ def search(query: SubjectQuery) -> list[Person]:
     _collect(people, query)
     if len(people) <= WIDEN_UP_TO:
         for other in _widened_queries(list(people.values()), query):
-            _collect(people, other, widened=True)
+            _widen(people, other)
     asked = _asked(query)
     for found in people.values():
         found.identity = _identity(found.hits) if found.widened else _with_query(_identity(found.hits), asked)
@@ -64,7 +63,8 @@ def search(query: SubjectQuery) -> list[Person]:
         name = " ".join((query.name or "").split())
         key = (query.email or "").strip().lower() or name.lower() or f"phone:{normalise(query.phone)}"
         people[key] = Person(key, identity=asked, loose=name if name and " " not in name else None)
-    candidates = [mentions.Candidate(p.key, p.identity, p.loose) for p in people.values()]
+    # free text is read for the people searched for; the widened ones are searched for on their own
+    candidates = [mentions.Candidate(p.key, p.identity, p.loose) for p in people.values() if not p.widened]
     named, common = mentions.find(candidates)
     for hit in named:
         people[hit.person_key].hits.append(hit)
@@ -83,8 +83,25 @@ def _collect(people: dict[str, Person], query: SubjectQuery, *, widened: bool = 
             person = people.get(hit.person_key)
             if person is None:
                 person = people[hit.person_key] = Person(hit.person_key, widened=widened)
-            if all((h.record_type, h.record_id) != (hit.record_type, hit.record_id) for h in person.hits):
-                person.hits.append(hit)
+            _merge(person, [hit])
+
+
+def _widen(people: dict[str, Person], query: SubjectQuery) -> None:
+    """Add the people a widened query finds, unless it finds so many that the name is simply common."""
+    found: dict[str, Person] = {}
+    _collect(found, query, widened=True)
+    new = {key for key in found if key not in people}
+    for key, person in found.items():
+        if key in people:
+            _merge(people[key], person.hits)
+        elif len(new) <= WIDEN_UP_TO:
+            people[key] = person
+
+
+def _merge(person: Person, hits: list[Hit]) -> None:
+    for hit in hits:
+        if all((h.record_type, h.record_id) != (hit.record_type, hit.record_id) for h in person.hits):
+            person.hits.append(hit)
 
 
 def _widened_queries(found: list[Person], query: SubjectQuery) -> list[SubjectQuery]:
@@ -124,7 +141,7 @@ def _with_query(found: Identity, asked: Identity) -> Identity:
 def person(query: SubjectQuery, key: str) -> Person:
     """The person with this key in the results of ``query``; searched again, never stored."""
     for found in search(query):
-        if found.key == key:
+        if found.key == key and not found.widened:  # a widened person is searched for on their own
             return found
     raise SubjectError("not_found")
 
@@ -195,14 +212,12 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     return tombstone
 
 
-def compact_storage() -> None:
+def compact_storage(found: Person | None = None) -> DiskState:
     """After an erasure is committed: SQLite's write-ahead log still holds the old pages; fold it back
-    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages)."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as conn:
-        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
-    if busy:
-        # another connection was reading; the next checkpoint folds the log back instead
-        current_app.logger.warning("write-ahead log could not be truncated after an erasure (busy)")
+    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages), retrying
+    while a reader blocks it; on PostgreSQL vacuum the tables of the person's records and the audit trail
+    (every table when the person is not given)."""
+    if found is None:
+        return settle(table.name for table in db.metadata.sorted_tables)
+    touched = {hit.record_type for hit in found.hits} | {"audit_entries"}
+    return settle(sorted(touched & set(db.metadata.tables)))

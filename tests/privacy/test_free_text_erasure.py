@@ -235,7 +235,10 @@ def test_an_application_under_a_private_address_is_found_through_the_name_on_the
     page = _search(login_as("privacy_officer"), email=EMAIL)
     assert "Sollicitant voor Assistent" in page
     assert "mogelijk dezelfde persoon" in page  # a group of its own: the officer decides
-    assert page.count('name="person" value="') == 3 * 2
+    assert page.count('name="person" value="') == 3  # show, export and erase only for the person searched for
+    refused = login_as("privacy_officer").post("/privacy-officer/subjects/erase", data={
+        "name": "", "email": EMAIL, "phone": "", "person": "mz.prive@voorbeeld.nl", "confirm": "y"})
+    assert refused.status_code == 422  # searched for on their own, with their own free text, or not at all
 
 
 def test_a_wish_the_person_asked_for_that_also_names_them_loses_both_link_and_name(app, login_as):
