@@ -75,6 +75,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
 
+    from praclox.backup import ledger
+    from praclox.backup.cli import backup_cli
+
+    ledger.install()
+    app.cli.add_command(backup_cli)
     wire(app, tuple(import_module(f"{name}.domain").DOMAIN for name in DOMAINS))
     security.init_app(app)
     compression.init_app(app)
