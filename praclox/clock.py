@@ -6,6 +6,7 @@ in the same zone. Outside an app (a unit test of a pure function) the default zo
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -32,3 +33,10 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in the office's time zone."""
     return datetime.now(zone()).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier); the month's last day when that day does not exist there."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

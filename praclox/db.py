@@ -70,3 +70,11 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for a case-insensitive LIKE on a lower-cased column, with ``%``, ``_`` and ``\\`` in
+    ``text`` taken literally (use with ``escape="\\\\"``)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+

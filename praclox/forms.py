@@ -1,4 +1,4 @@
-"""Form building blocks shared by every domain: clean text, e-mail and phone fields."""
+"""Form building blocks shared by every domain: clean text, e-mail and phone fields, dates, confirmations."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+
+from praclox.clock import today
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: every control character, line breaks included (CR, LF, tab, NEL and the Unicode line and paragraph
@@ -110,3 +113,16 @@ def optional_id(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def not_in_future(form: Any, field: Any) -> None:
+    """A date that has happened: not after today."""
+    if field.data and field.data > today():
+        raise ValidationError(_l("This date lies in the future."))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST with a valid CSRF token confirms the action."""
+
+    confirm = HiddenField(default="yes")
+    submit = SubmitField(_l("Confirm"))

@@ -16,7 +16,7 @@ from praclox import mail
 from praclox.applicants import services
 from praclox.applicants.models import Applicant, Consent, ConsentLink
 from praclox.audit.services import record as audit
-from praclox.clock import now, today
+from praclox.clock import add_months, now, today
 from praclox.extensions import db
 from praclox.settings import services as settings
 
@@ -131,7 +131,7 @@ def withdraw_by_link(token: str) -> int:
 def send_renewal_requests(as_of: date | None = None) -> dict[str, int]:
     """Ask for renewal once, a configured number of months before a consent expires; counts only."""
     as_of = as_of or today()
-    horizon = services.add_months(as_of, int(settings.get(services.RENEWAL_MONTHS)))
+    horizon = add_months(as_of, int(settings.get(services.RENEWAL_MONTHS)))
     consents = db.session.scalars(
         select(Consent).where(Consent.withdrawn_on.is_(None), Consent.renewal_requested_on.is_(None),
                               Consent.expires_on > as_of, Consent.expires_on <= horizon)

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import event
 
 from praclox import crypto
-from praclox.applicants.models import DOCUMENT_KINDS, Applicant, Document
+from praclox.applicants.models import DOCUMENT_KINDS, Applicant, Document, FileType
 from praclox.applicants.services import ApplicantError
 from praclox.audit.services import record as audit
 from praclox.clock import today
@@ -22,7 +22,9 @@ from praclox.extensions import db
 
 log = logging.getLogger("praclox.applicants")
 
-MAX_BYTES = 10 * 1024 * 1024
+#: the largest upload, in MB (the form and its error message say it)
+MAX_MB = 10
+MAX_BYTES = MAX_MB * 1024 * 1024
 #: a DOCX or ODT whose members together inflate past this, or that holds more entries, is refused: a word
 #: processor opening it (the recruiter's, or ours if we ever index) would unpack all of it
 MAX_INFLATED_BYTES = 100 * 1024 * 1024
@@ -30,7 +32,7 @@ MAX_ENTRIES = 1000
 #: the longest document name kept; longer names are cut in the middle, never at the extension
 MAX_NAME = 200
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "odt": ".odt"}
+EXTENSIONS = {t.value: t.label for t in FileType}
 
 
 class DocumentRejected(ApplicantError):

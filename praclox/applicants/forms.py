@@ -6,15 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, SubmitField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional
 
+from praclox.applicants.documents import MAX_MB
+from praclox.applicants.models import ConsentMethod, DocumentKind
 from praclox.clock import today
-from praclox.forms import choices, email_field, long_text_field, phone_field, text_field
-
-
-def not_in_future(form: Any, field: Any) -> None:
-    if field.data and field.data > today():
-        raise ValidationError(_l("This date lies in the future."))
+from praclox.forms import choices, email_field, long_text_field, not_in_future, phone_field, text_field
 
 
 def status_labels() -> dict[str, Any]:
@@ -30,14 +27,6 @@ def rule_labels() -> dict[str, Any]:
         "hired": _l("Hired (file moved to HR)"), "consent_expired": _l("Consent expired"),
         "consent_withdrawn": _l("Consent withdrawn"), "erasure_request": _l("Erasure request"),
     }
-
-
-def method_labels() -> dict[str, Any]:
-    return {"email": _l("E-mail"), "form": _l("Form"), "phone": _l("Phone")}
-
-
-def kind_labels() -> dict[str, Any]:
-    return {"cv": _l("CV"), "letter": _l("Letter"), "other": _l("Other")}
 
 
 class VacancyForm(FlaskForm):
@@ -90,18 +79,18 @@ class ConsentForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.method.choices = choices(method_labels().items())
+        self.method.choices = choices(ConsentMethod.choices())
 
 
 class DocumentForm(FlaskForm):
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
-    file = FileField(_l("Document (PDF, DOCX or ODT, at most 10 MB)"),
+    file = FileField(_l("Document (PDF, DOCX or ODT, at most %(mb)d MB)", mb=MAX_MB),
                      validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Upload"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices(kind_labels().items())
+        self.kind.choices = choices(DocumentKind.choices())
 
 
 class HoldForm(FlaskForm):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
 from praclox.db import Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.vocabulary import Vocabulary
 
 
 class Status(enum.StrEnum):
@@ -34,8 +36,32 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "rejected": ("new", "conversation"),
     "withdrawn": ("new", "conversation"),
 }
-CONSENT_METHODS = ("email", "form", "phone")
-DOCUMENT_KINDS = ("cv", "letter", "other")
+
+
+class ConsentMethod(Vocabulary):
+    """How an applicant gave consent to keep their data."""
+
+    EMAIL = "email", _l("E-mail")
+    FORM = "form", _l("Form")
+    PHONE = "phone", _l("Phone")
+
+
+class DocumentKind(Vocabulary):
+    CV = "cv", _l("CV")
+    LETTER = "letter", _l("Letter")
+    OTHER = "other", _l("Other")
+
+
+class FileType(Vocabulary):
+    """What a stored document's bytes are (checked by content), with the file name ending it must have."""
+
+    PDF = "pdf", ".pdf"
+    DOCX = "docx", ".docx"
+    ODT = "odt", ".odt"
+
+
+CONSENT_METHODS = ConsentMethod.values()
+DOCUMENT_KINDS = DocumentKind.values()
 #: the rules a purge can apply; a tombstone records which one did
 RULES = ("rejected", "withdrawn", "hired", "consent_expired", "consent_withdrawn", "erasure_request")
 
@@ -134,7 +160,7 @@ class Consent(Base):
 
     __tablename__ = "applicant_consents"
     __table_args__ = (
-        CheckConstraint(f"method IN ({_in(CONSENT_METHODS)})", name="method_known"),
+        CheckConstraint(ConsentMethod.check("method"), name="method_known"),
         CheckConstraint("expires_on > given_on", name="expires_after_given"),
     )
 
@@ -181,8 +207,8 @@ class Document(Base):
 
     __tablename__ = "applicant_documents"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(DOCUMENT_KINDS)})", name="kind_known"),
-        CheckConstraint("file_type IN ('pdf', 'docx', 'odt')", name="type_known"),
+        CheckConstraint(DocumentKind.check("kind"), name="kind_known"),
+        CheckConstraint(FileType.check("file_type"), name="type_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

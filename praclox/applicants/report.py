@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from praclox.applicants import services
 from praclox.applicants.models import OPEN_STATUSES, RULES, Applicant, Consent, Tombstone, Vacancy
 from praclox.applicants.purge import JOB_ID, DueItem, iter_due
-from praclox.clock import today
+from praclox.clock import add_months, today
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
 from praclox.jobs.services import counts_of
@@ -87,7 +87,7 @@ def build_report(as_of: date | None = None) -> RetentionReport:
         .join(Vacancy, Vacancy.id == Applicant.vacancy_id).where(Applicant.legal_hold.is_(True))
         .order_by(Applicant.id)
     ).all()
-    stale_before = services.add_months(as_of, -int(settings.get(services.STALE_MONTHS)))
+    stale_before = add_months(as_of, -int(settings.get(services.STALE_MONTHS)))
     report.stale = db.session.execute(
         select(Applicant.id, Vacancy.title, Applicant.status, Applicant.last_activity_on)
         .join(Vacancy, Vacancy.id == Applicant.vacancy_id)
@@ -119,11 +119,12 @@ def csv_header() -> list[str]:
 def csv_rows(report: RetentionReport) -> tuple[list[str], list[list[Any]]]:
     """The report as one table in the reader's language: a section column, then the figures (for the CSV
     export and the CLI). Dates are ISO dates, times local (the zone is in the header) for spreadsheets."""
-    from praclox.applicants.forms import method_labels, rule_labels, status_labels
+    from praclox.applicants.forms import rule_labels, status_labels
+    from praclox.applicants.models import ConsentMethod
     from praclox.csvutil import local_time
     from praclox.registrations.retention import REASONS, reason_labels
 
-    sections, rules, statuses, methods = section_labels(), rule_labels(), status_labels(), method_labels()
+    sections, rules, statuses, methods = section_labels(), rule_labels(), status_labels(), dict(ConsentMethod.choices())
     rows: list[list[Any]] = []
     for section, items in (("overdue", report.overdue), ("due", report.due_soon)):
         rows += [[sections[section], i.applicant_id, i.vacancy_title, rules.get(i.rule, i.rule), i.decided_on,

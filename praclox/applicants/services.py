@@ -25,7 +25,8 @@ from praclox.applicants.models import (
     Vacancy,
 )
 from praclox.audit.services import record as audit
-from praclox.clock import today
+from praclox.clock import add_months, today
+from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.settings import services as settings
 
@@ -45,18 +46,6 @@ class ApplicantError(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later; the 29th of February and the 31st fall back to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # --- vacancies and rejection reasons ----------------------------------------------------------
@@ -237,8 +226,7 @@ def applicant_search(query: str = "", status: str = "", vacancy_id: int | None =
     stmt = select(Applicant)
     query = query.strip()
     if query:
-        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
+        like = like_pattern(query)
         stmt = stmt.where(or_(func.lower(Applicant.name).like(like, escape="\\"),
                               func.lower(Applicant.email).like(like, escape="\\")))
     if status in STATUS_VALUES:

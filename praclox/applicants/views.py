@@ -15,17 +15,25 @@ from werkzeug.wrappers import Response
 from praclox import mail
 from praclox.applicants import consent as consent_links
 from praclox.applicants import documents, services
+from praclox.applicants.consent import GIVE_MAX_AGE
 from praclox.applicants.forms import (
     ApplicantForm,
     ConsentForm,
     DocumentForm,
     HoldForm,
     StatusForm,
-    kind_labels,
-    method_labels,
     status_labels,
 )
-from praclox.applicants.models import TRANSITIONS, Applicant, Consent, Document, RejectionReason, Vacancy
+from praclox.applicants.models import (
+    TRANSITIONS,
+    Applicant,
+    Consent,
+    ConsentMethod,
+    Document,
+    DocumentKind,
+    RejectionReason,
+    Vacancy,
+)
 from praclox.audit.services import record as audit
 from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.sessions import require_recent_auth
@@ -50,7 +58,7 @@ def error_message(code: str) -> str:
         "email": _("This applicant has no e-mail address."),
         "duplicate": _("This reason is already in the list."),
         "empty": _("The file is empty."),
-        "size": _("The file is larger than 10 MB."),
+        "size": _("The file is larger than %(mb)d MB.", mb=documents.MAX_MB),
         "type": _("The file is not a PDF, DOCX or ODT document."),
         "mismatch": _("The file's content does not match its name (extension)."),
         "archive": _("The document unpacks to more than 100 MB or holds more than 1000 parts; it is refused."),
@@ -78,8 +86,9 @@ def _detail(applicant: Applicant, status: int = 200, **forms: Any) -> tuple[str,
         "hold_form": HoldForm(reason=applicant.legal_hold_reason), "confirm": FlaskForm(), **forms,
     }
     return render_template(
-        "applicants/detail.html", applicant=applicant, labels=status_labels(), methods=method_labels(),
-        kinds=kind_labels(), current_consent=services.current_consent(applicant),
+        "applicants/detail.html", applicant=applicant, labels=status_labels(), methods=dict(ConsentMethod.choices()),
+        kinds=dict(DocumentKind.choices()), consent_days=GIVE_MAX_AGE.days,
+        current_consent=services.current_consent(applicant),
         erased=erased_address_warning(applicant.email), **context,
     ), status
 

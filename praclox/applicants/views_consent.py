@@ -19,7 +19,8 @@ bp = Blueprint("consent", __name__, url_prefix="/consent")
 
 def _refused(error: consent.ConsentLinkError) -> tuple[str, int]:
     messages = {
-        "expired": _("This link has expired (links are valid for 14 days). Ask the recruiter for a new one."),
+        "expired": _("This link has expired (links are valid for %(days)d days). Ask the recruiter for a new one.",
+                     days=consent.GIVE_MAX_AGE.days),
         "used": _("This link has already been used; your answer was recorded. Nothing was changed."),
         "invalid": _("This link is not valid. Nothing was changed."),
     }

@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 
 from praclox.applicants import report as reports
 from praclox.applicants import report_mail
-from praclox.applicants.forms import method_labels, rule_labels, status_labels
+from praclox.applicants.forms import rule_labels, status_labels
+from praclox.applicants.models import ConsentMethod
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.clock import today
 from praclox.csvutil import write_csv
@@ -24,7 +25,7 @@ bp.before_request(require_roles_for_blueprint("privacy_officer", "admin"))
 def _render(template: str) -> str:
     return render_template(
         template, report=reports.build_report(), rules=rule_labels(), labels=status_labels(),
-        methods=method_labels(), window=reports.DUE_WINDOW_DAYS, form=FlaskForm(),
+        methods=dict(ConsentMethod.choices()), window=reports.DUE_WINDOW_DAYS, form=FlaskForm(),
         subscribed=report_mail.is_subscribed(current_user),
     )
 

@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox.auth.models import User
+from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.privacy.records import RecordKind
-from praclox.privacy.registry import ErasureRefused, Hit, Identity, PersonalField, SubjectQuery, like_pattern
+from praclox.privacy.registry import ErasureRefused, Hit, Identity, PersonalField, SubjectQuery
 
 _PURPOSE = _l("Giving staff a personal login and knowing who did what.")
 _RETENTION = _l("While the person works with the CRM; the account is deactivated when they leave.")

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from praclox.clock import today
 from praclox.dates import agenda, occasions, services
 from praclox.dates.forms import CongratulateForm
-from praclox.offices.forms import ConfirmForm
+from praclox.forms import ConfirmForm
 
 
 def panel_context() -> dict[str, Any]:
@@ -71,9 +71,3 @@ def month_name(month: int) -> str:
     from flask_babel import get_locale
 
     return get_month_names("wide", locale=str(get_locale() or "nl"))[month]
-
-
-def end_reason_label(reason: str | None) -> str:
-    from praclox.dates.forms import reason_choices
-
-    return str(dict(reason_choices()).get(reason or "", reason or ""))

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from praclox.dates import cli, dashboard, demo, feed_cache, feed_views, feeds, privacy, reminders, services, views
+from praclox.dates.models import CongratulationHow, DateKind, EndReason
 from praclox.domain import Demo, Domain, JobSpec, Nav, Panel, Section, SettingSpec, roles
 
 _DATES = _l("Personal dates")
@@ -48,7 +49,9 @@ DOMAIN = Domain(
     ),
     privacy=privacy,
     demo=Demo(demo.generate, after=("offices",)),
-    template_globals={"month_name": dashboard.month_name, "end_reason_label": dashboard.end_reason_label},
+    template_globals={"month_name": dashboard.month_name, "end_reason_label": EndReason.label_of,
+                      "date_kind_label": DateKind.label_of, "congratulation_label": CongratulationHow.label_of,
+                      "congratulation_choices": CongratulationHow.choices},
     sessionless_paths=("/feeds/",),
     setup=_setup,
 )

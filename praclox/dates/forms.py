@@ -11,31 +11,13 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from praclox.forms import choices, long_text_field, text_field
-from praclox.offices.forms import not_in_future
-
-
-def kind_choices() -> list[tuple[str, Any]]:
-    return [("birthday", _l("Birthday")), ("child_birthday", _l("Child's birthday")), ("wedding", _l("Wedding day"))]
+from praclox.dates.models import EARLIEST_YEAR, CongratulationHow, DateKind, EndReason, LeapRule
+from praclox.forms import choices, long_text_field, not_in_future, text_field
 
 
 def gender_choices() -> list[tuple[str, Any]]:
     return [("", _l("not given")), ("f", _l("female (Sarah at 50; daughter)")),
             ("m", _l("male (Abraham at 50; son)"))]
-
-
-def leap_choices() -> list[tuple[str, Any]]:
-    return [("feb28", _l("on 28 February")), ("mar1", _l("on 1 March"))]
-
-
-def reason_choices() -> list[tuple[str, Any]]:
-    return [("marriage_ended", _l("Marriage ended")), ("grown_up", _l("Child grown up")),
-            ("deceased", _l("Deceased")), ("left_office", _l("Left the office")), ("other", _l("Other reason"))]
-
-
-def how_choices() -> list[tuple[str, Any]]:
-    return [("card", _l("card")), ("call", _l("call")), ("email", _l("e-mail")), ("gift", _l("gift")),
-            ("other", _l("other"))]
 
 
 def frequency_choices() -> list[tuple[str, Any]]:
@@ -52,7 +34,7 @@ class DateForm(FlaskForm):
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
     day = SelectField(_l("Day"), validators=[InputRequired()])
     month = SelectField(_l("Month"), validators=[InputRequired()])
-    year = IntegerField(_l("Year (optional)"), validators=[Optional(), NumberRange(min=1880, max=9999)],
+    year = IntegerField(_l("Year (optional)"), validators=[Optional(), NumberRange(min=EARLIEST_YEAR, max=9999)],
                         description=_l("Without a year no age is shown."))
     person_name = text_field(_l("Name of the child or partner"), max_length=100)
     gender = SelectField(_l("Gender"), default="")
@@ -63,11 +45,11 @@ class DateForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices(kind_choices())
+        self.kind.choices = choices(DateKind.choices())
         self.day.choices = choices([(str(d), str(d)) for d in range(1, 32)])
         self.month.choices = choices(month_choices())
         self.gender.choices = choices(gender_choices())
-        self.leap_rule.choices = choices(leap_choices())
+        self.leap_rule.choices = choices(LeapRule.choices())
 
 
 class EndForm(FlaskForm):
@@ -77,18 +59,18 @@ class EndForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.reason.choices = choices(reason_choices())
+        self.reason.choices = choices(EndReason.choices())
 
 
 class CongratulateForm(FlaskForm):
-    year = IntegerField(validators=[InputRequired(), NumberRange(min=1880, max=9999)])
+    year = IntegerField(validators=[InputRequired(), NumberRange(min=EARLIEST_YEAR, max=9999)])
     half = HiddenField(default="0")
     how = SelectField(_l("How"), validators=[InputRequired()])
     next = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.how.choices = choices(how_choices())
+        self.how.choices = choices(CongratulationHow.choices())
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -116,9 +98,9 @@ class FeedForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kinds.choices = choices(kind_choices())
+        self.kinds.choices = choices(DateKind.choices())
         if not self.kinds.data and not self.is_submitted():
-            self.kinds.data = ["birthday", "child_birthday", "wedding"]
+            self.kinds.data = list(DateKind.values())
 
 
 class FeedSettingsForm(FlaskForm):
@@ -128,7 +110,7 @@ class FeedSettingsForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kinds.choices = choices(kind_choices())
+        self.kinds.choices = choices(DateKind.choices())
 
 
 class ReminderForm(FlaskForm):

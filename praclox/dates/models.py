@@ -2,44 +2,51 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
 from praclox.db import Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.vocabulary import Vocabulary
 
 
-class DateKind(enum.StrEnum):
-    BIRTHDAY = "birthday"
-    CHILD_BIRTHDAY = "child_birthday"
-    WEDDING = "wedding"
+class DateKind(Vocabulary):
+    BIRTHDAY = "birthday", _l("Birthday")
+    CHILD_BIRTHDAY = "child_birthday", _l("Child's birthday")
+    WEDDING = "wedding", _l("Wedding day")
 
 
-class LeapRule(enum.StrEnum):
-    FEB28 = "feb28"
-    MAR1 = "mar1"
+class LeapRule(Vocabulary):
+    """Where 29 February falls in a common year."""
+
+    FEB28 = "feb28", _l("on 28 February")
+    MAR1 = "mar1", _l("on 1 March")
 
 
-class EndReason(enum.StrEnum):
-    MARRIAGE_ENDED = "marriage_ended"
-    GROWN_UP = "grown_up"
-    DECEASED = "deceased"
-    LEFT_OFFICE = "left_office"
-    OTHER = "other"
+class EndReason(Vocabulary):
+    MARRIAGE_ENDED = "marriage_ended", _l("Marriage ended")
+    GROWN_UP = "grown_up", _l("Child grown up")
+    DECEASED = "deceased", _l("Deceased")
+    LEFT_OFFICE = "left_office", _l("Left the office")
+    OTHER = "other", _l("Other reason")
 
 
-class CongratulationHow(enum.StrEnum):
-    CARD = "card"
-    CALL = "call"
-    EMAIL = "email"
-    GIFT = "gift"
-    OTHER = "other"
+class CongratulationHow(Vocabulary):
+    """The ways of congratulating."""
+
+    CARD = "card", _l("card")
+    CALL = "call", _l("call")
+    EMAIL = "email", _l("e-mail")
+    GIFT = "gift", _l("gift")
+    OTHER = "other", _l("other")
 
 
-KIND_VALUES = tuple(k.value for k in DateKind)
+KIND_VALUES = DateKind.values()
+#: the earliest year a date may give (a birth year of a contact's parent at the most)
+EARLIEST_YEAR = 1880
 
 
 class PersonalDate(TimestampMixin, Base):
@@ -47,9 +54,9 @@ class PersonalDate(TimestampMixin, Base):
 
     __tablename__ = "personal_dates"
     __table_args__ = (
-        CheckConstraint("kind IN ('birthday', 'child_birthday', 'wedding')", name="kind_known"),
+        CheckConstraint(DateKind.check("kind"), name="kind_known"),
         CheckConstraint("month BETWEEN 1 AND 12 AND day BETWEEN 1 AND 31", name="month_day_range"),
-        CheckConstraint("leap_rule IN ('feb28', 'mar1')", name="leap_rule_known"),
+        CheckConstraint(LeapRule.check("leap_rule"), name="leap_rule_known"),
         CheckConstraint("gender IN ('', 'f', 'm')", name="gender_known"),
         CheckConstraint(
             "(ended_on IS NULL AND end_reason IS NULL) OR (ended_on IS NOT NULL AND end_reason IS NOT NULL)",
@@ -102,7 +109,7 @@ class Congratulation(Base):
     __tablename__ = "date_congratulations"
     __table_args__ = (
         UniqueConstraint("personal_date_id", "occurrence_year", "half", name="uq_date_congratulations_occurrence"),
-        CheckConstraint("how IN ('card', 'call', 'email', 'gift', 'other')", name="how_known"),
+        CheckConstraint(CongratulationHow.check("how"), name="how_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox.audit.services import forget_record
-from praclox.dates.forms import kind_choices
-from praclox.dates.models import Congratulation, PersonalDate
+from praclox.dates.models import Congratulation, DateKind, PersonalDate
 from praclox.extensions import db
 from praclox.offices.models import Contact
 from praclox.offices.privacy import contact_identity, matching_contacts
@@ -86,7 +85,7 @@ def find(query: SubjectQuery) -> list[Hit]:
 
 
 def _describe(item: PersonalDate) -> str:
-    kinds = dict(kind_choices())
+    kinds = dict(DateKind.choices())
     return _("%(kind)s of %(name)s", kind=kinds.get(item.kind, item.kind), name=item.contact.full_name)
 
 

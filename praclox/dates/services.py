@@ -15,6 +15,7 @@ from praclox.audit.services import record as audit
 from praclox.clock import now, today
 from praclox.dates import occasions
 from praclox.dates.models import (
+    EARLIEST_YEAR,
     KIND_VALUES,
     CalendarStamp,
     Congratulation,
@@ -27,7 +28,6 @@ from praclox.extensions import db
 from praclox.offices.models import Contact, Office
 
 DATE_FIELDS = ("kind", "month", "day", "year", "person_name", "gender", "leap_rule", "notes")
-EARLIEST_YEAR = 1880
 CUTOFF_SETTING = "dates.child_cutoff_age"
 
 
@@ -119,7 +119,7 @@ def validate(data: Mapping[str, Any], *, on: date | None = None) -> dict[str, An
     if gender not in ("", "f", "m"):
         raise DateError("gender")
     leap_rule = data.get("leap_rule") or LeapRule.FEB28.value
-    if leap_rule not in (LeapRule.FEB28.value, LeapRule.MAR1.value):
+    if leap_rule not in LeapRule.values():
         raise DateError("leap_rule")
     notes = (data.get("notes") or "").strip() or None
     if notes is not None and len(notes) > 2000:
@@ -153,7 +153,7 @@ def update_date(item: PersonalDate, data: Mapping[str, Any]) -> list[str]:
 
 def end_date(item: PersonalDate, reason: str, ended_on: date | None = None) -> None:
     """End a date: it stops appearing anywhere; the reason is kept."""
-    if reason not in {r.value for r in EndReason}:
+    if reason not in EndReason.values():
         raise DateError("reason")
     ended_on = ended_on or today()
     if ended_on > today():

@@ -23,12 +23,11 @@ from praclox.dates.forms import (
     FeedSettingsForm,
     ReminderForm,
     VcardForm,
-    kind_choices,
 )
-from praclox.dates.models import KIND_VALUES, Congratulation, Feed, PersonalDate
+from praclox.dates.models import EARLIEST_YEAR, KIND_VALUES, Congratulation, DateKind, Feed, PersonalDate
 from praclox.extensions import db
-from praclox.forms import choices
-from praclox.offices.forms import ConfirmForm, office_label
+from praclox.forms import ConfirmForm, choices
+from praclox.offices.forms import office_label
 from praclox.offices.models import Contact, Office
 from praclox.urls import safe_next
 
@@ -40,7 +39,7 @@ def error_message(code: str) -> str:
     messages = {
         "date": _("This is not a real date (for example 31 April, or 29 February in a common year)."),
         "future": _("This date lies in the future."),
-        "too_old": _("The year lies before 1880."),
+        "too_old": _("The year lies before %(year)d.", year=EARLIEST_YEAR),
         "kind": _("Choose a kind."),
         "person_name": _("The name is too long or contains characters that are not allowed."),
         "already": _("This date has already ended."),
@@ -222,7 +221,7 @@ def month() -> str:
     return render_template(
         "dates/month.html", weeks=weeks, by_day=by_day, first=first, today=now_day, entries=entries,
         prev_month=prev_month, next_month=next_month, kind=kind, office_id=office_id, offices=offices,
-        office_name=office_name, kinds=kind_choices(), congratulate=CongratulateForm(), confirm=ConfirmForm(),
+        office_name=office_name, kinds=DateKind.choices(), congratulate=CongratulateForm(), confirm=ConfirmForm(),
     )
 
 

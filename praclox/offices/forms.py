@@ -6,11 +6,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, SubmitField
+from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from praclox.clock import today
-from praclox.forms import choices, email_field, long_text_field, phone_field, text_field
+from praclox.forms import choices, email_field, long_text_field, not_in_future, phone_field, text_field
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 
@@ -32,11 +32,6 @@ def interaction_kind_choices() -> list[tuple[str, Any]]:
 def office_label(name: str, city: str | None) -> str:
     """An office as pickers list it: two offices of one name are told apart by their city."""
     return f"{name} ({city})" if city else name
-
-
-def not_in_future(form: Any, field: Any) -> None:
-    if field.data and field.data > today():
-        raise ValidationError(_l("This date lies in the future."))
 
 
 def _postcode(label: Any) -> Any:
@@ -104,13 +99,6 @@ class LeftForm(FlaskForm):
         _l("Left on"), validators=[InputRequired(_l("Enter a valid date.")), not_in_future], default=today
     )
     submit = SubmitField(_l("Mark as left"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST with a valid CSRF token confirms the action."""
-
-    confirm = HiddenField(default="yes")
-    submit = SubmitField(_l("Confirm"))
 
 
 class ImportForm(FlaskForm):

@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox import phones
+from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction, Office
 from praclox.privacy.records import Correctable, RecordKind
-from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, like_pattern
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
 
 _OFFICE_PURPOSE = _l("Doing business with the office: contact, invoices and support.")
 _OFFICE_RETENTION = _l("While the relationship lasts; a prospect without contact for 24 months is reviewed.")

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select
 
 from praclox.audit.services import record as audit
 from praclox.clock import today
-from praclox.db import utcnow
+from praclox.db import like_pattern, utcnow
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeKind
 from praclox.offices.signals import contact_deleting, contact_left
@@ -188,7 +188,7 @@ def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select
     stmt = select(Office).outerjoin(last, last.c.office_id == Office.id)
     query = query.strip()
     if query:
-        like = f"%{_escape_like(query.lower())}%"
+        like = like_pattern(query)
         contact_match = select(Contact.office_id).where(_contact_matches(like))
         stmt = stmt.where(
             or_(
@@ -222,16 +222,12 @@ def matched_contacts(office_ids: list[int], query: str) -> dict[int, list[Contac
     query = query.strip()
     if not query or not office_ids:
         return {}
-    like = f"%{_escape_like(query.lower())}%"
+    like = like_pattern(query)
     found: dict[int, list[Contact]] = {}
     stmt = select(Contact).where(Contact.office_id.in_(office_ids), _contact_matches(like))
     for contact in db.session.scalars(stmt.order_by(Contact.last_name, Contact.first_name)):
         found.setdefault(contact.office_id, []).append(contact)
     return found
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def last_contact_dates(office_ids: list[int]) -> dict[int, date]:

@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.extensions import db
+from praclox.forms import ConfirmForm
 from praclox.offices import importer, services
-from praclox.offices.forms import ConfirmForm, ContactForm, ImportForm, InteractionForm, LeftForm, OfficeForm
+from praclox.offices.forms import ContactForm, ImportForm, InteractionForm, LeftForm, OfficeForm
 from praclox.offices.models import Contact, Interaction, Office
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")

@@ -85,7 +85,3 @@ class GrantForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user_id.choices, self.scope.choices = [], []  # the view fills them in; never None
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))

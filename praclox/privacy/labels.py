@@ -11,6 +11,8 @@ from typing import Any
 from flask_babel import format_date, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
+from praclox.vocabulary import Vocabulary
+
 TABLES: dict[str, Any] = {
     "offices": _l("Offices"), "contacts": _l("Contact persons"), "interactions": _l("Contact moments"),
     "personal_dates": _l("Personal dates"), "date_congratulations": _l("Congratulations"),
@@ -144,15 +146,16 @@ def fields_label(table: str | None, fields: str | None) -> str:
     return ", ".join(field_label(table or "", name) for name in names)
 
 
-#: where a column's stored codes get their words: (table, column) -> "module:function" returning pairs or a dict
+#: where a column's stored codes get their words: (table, column) -> "module:Vocabulary" or "module:function"
+#: returning pairs or a dict
 VALUE_LABELS: dict[tuple[str, str], str] = {
-    ("personal_dates", "kind"): "praclox.dates.forms:kind_choices",
+    ("personal_dates", "kind"): "praclox.dates.models:DateKind",
     ("personal_dates", "gender"): "praclox.dates.forms:gender_choices",
-    ("personal_dates", "leap_rule"): "praclox.dates.forms:leap_choices",
-    ("personal_dates", "leap_day_observed"): "praclox.dates.forms:leap_choices",
-    ("personal_dates", "end_reason"): "praclox.dates.forms:reason_choices",
-    ("date_congratulations", "how"): "praclox.dates.forms:how_choices",
-    ("", "how"): "praclox.dates.forms:how_choices",
+    ("personal_dates", "leap_rule"): "praclox.dates.models:LeapRule",
+    ("personal_dates", "leap_day_observed"): "praclox.dates.models:LeapRule",
+    ("personal_dates", "end_reason"): "praclox.dates.models:EndReason",
+    ("date_congratulations", "how"): "praclox.dates.models:CongratulationHow",
+    ("", "how"): "praclox.dates.models:CongratulationHow",
     ("offices", "kind"): "praclox.offices.forms:kind_choices",
     ("interactions", "kind"): "praclox.offices.forms:interaction_kind_choices",
     ("registrations", "status"): "praclox.registrations.forms:status_choices",
@@ -164,8 +167,8 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("applicants", "status"): "praclox.applicants.forms:status_labels",
     ("applicant_status_changes", "from_status"): "praclox.applicants.forms:status_labels",
     ("applicant_status_changes", "to_status"): "praclox.applicants.forms:status_labels",
-    ("applicant_documents", "kind"): "praclox.applicants.forms:kind_labels",
-    ("applicant_consents", "method"): "praclox.applicants.forms:method_labels",
+    ("applicant_documents", "kind"): "praclox.applicants.models:DocumentKind",
+    ("applicant_consents", "method"): "praclox.applicants.models:ConsentMethod",
     ("users", "locale"): "praclox.privacy.labels:locale_labels",
     ("users", "roles"): "praclox.auth.forms:role_labels",
 }
@@ -193,7 +196,9 @@ def value_label(table: str, column: str, value: Any) -> str:
     source = VALUE_LABELS.get((table, column)) or VALUE_LABELS.get(("", column))
     if source and isinstance(value, str):
         module, name = source.split(":")
-        pairs = getattr(import_module(module), name)()
+        source_of = getattr(import_module(module), name)
+        is_vocabulary = isinstance(source_of, type) and issubclass(source_of, Vocabulary)
+        pairs = source_of.choices() if is_vocabulary else source_of()
         label = dict(pairs.items() if isinstance(pairs, dict) else pairs).get(value)
         if label is not None:
             return str(label)

@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.privacy.models import AUDIT_RETENTION_KEY, ERASED_MARKER, PrivacyRequest
-from praclox.privacy.registry import Hit, PersonalField, SubjectQuery, like_pattern
+from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 
 _REQUEST_PURPOSE = _l("Answering data-subject requests within the legal term, and proving we did.")
 _REQUEST_RETENTION = _l("Kept as proof; the requester's name and contact are removed when we erase them.")

@@ -176,10 +176,3 @@ class ErasureRefused(Exception):
 #   correct in it from a hit (through the domain's own service function); a text column in no RecordKind
 #   fails a test;
 # - a ``seed_subject`` in ``tests/<domain>/seeders.py``, so the access/erasure test covers the domain.
-
-
-def like_pattern(text: str) -> str:
-    """``%text%`` for a case-insensitive LIKE, with ``%``, ``_`` and ``\\`` in ``text`` taken literally
-    (use with ``escape="\\\\"``)."""
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import json
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
-from praclox.clock import today
+from praclox.clock import add_months, today
 from praclox.extensions import db
 from praclox.privacy.models import PrivacyRequest, RequestKind, RequestStatus, ReviewItem, Tombstone
 
@@ -21,13 +20,6 @@ EXTENSION_MONTHS = 2
 
 class RequestError(ValueError):
     """A request operation that cannot be done as asked; ``str()`` is a code the view translates."""
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later; the last day of the month when that day does not exist."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _clean(value: Any) -> str | None:

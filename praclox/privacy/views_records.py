@@ -17,9 +17,8 @@ from wtforms import SubmitField
 from praclox.audit.services import record as audit
 from praclox.auth.access import roles_required
 from praclox.extensions import db
-from praclox.forms import email_field, long_text_field, phone_field, text_field
+from praclox.forms import ConfirmForm, email_field, long_text_field, phone_field, text_field
 from praclox.privacy import review
-from praclox.privacy.forms import ConfirmForm
 from praclox.privacy.models import ReviewItem, Tombstone
 from praclox.privacy.records import Correctable, RecordKind, kinds
 from praclox.privacy.views import OFFICER, bp

@@ -13,9 +13,9 @@ from praclox.auth.access import require_roles_for_blueprint
 from praclox.auth.models import User, UserRole
 from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
-from praclox.forms import choices
+from praclox.forms import ConfirmForm, choices
 from praclox.privacy import support
-from praclox.privacy.forms import ConfirmForm, GrantForm
+from praclox.privacy.forms import GrantForm
 from praclox.privacy.models import SupportGrant
 
 bp = Blueprint("support", __name__, url_prefix="/admin/support")

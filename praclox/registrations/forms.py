@@ -63,9 +63,3 @@ class RegistrationForm(FlaskForm):
 class ApiKeyForm(FlaskForm):
     name = text_field(_l("Name"), required=True, max_length=100, extra=(no_angle_brackets,))
     submit = SubmitField(_l("Create key"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST with a valid CSRF token confirms the action."""
-
-    submit = SubmitField(_l("Confirm"))

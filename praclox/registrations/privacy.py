@@ -10,10 +10,11 @@ from flask_login import current_user
 from sqlalchemy import delete, func, or_, select
 
 from praclox.audit.services import forget_record
+from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.offices.privacy import matching_contacts
 from praclox.privacy.records import Correctable, RecordKind
-from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, like_pattern
+from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
 from praclox.registrations.forms import status_choices
 from praclox.registrations.models import Registration
 

@@ -11,9 +11,10 @@ from praclox.auth.sessions import require_recent_auth
 from praclox.clock import today
 from praclox.csvutil import write_csv
 from praclox.extensions import db
+from praclox.forms import ConfirmForm
 from praclox.privacy.suppression import erased_address_warning
 from praclox.registrations import mailing, retention, services
-from praclox.registrations.forms import ApiKeyForm, ConfirmForm, RegistrationForm
+from praclox.registrations.forms import ApiKeyForm, RegistrationForm
 from praclox.registrations.models import STATUS_VALUES, ApiKey, Registration
 
 bp = Blueprint("registrations", __name__, url_prefix="/registrations")

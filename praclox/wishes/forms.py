@@ -49,7 +49,3 @@ class WishForm(FlaskForm):
     def validate_target_date(self, field: Any) -> None:
         if field.data and self.requested_on.data and field.data < self.requested_on.data:
             raise ValidationError(_l("The target date lies before the request."))
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))

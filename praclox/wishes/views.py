@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.extensions import db
+from praclox.forms import ConfirmForm
 from praclox.offices.models import Office
 from praclox.wishes import services
-from praclox.wishes.forms import ConfirmForm, WishForm
+from praclox.wishes.forms import WishForm
 from praclox.wishes.models import STATUS_VALUES, Wish
 
 bp = Blueprint("wishes", __name__, url_prefix="/wishes")

@@ -105,11 +105,11 @@ def _html(findings: Findings, where: str, response: Any, data: list[str]) -> Non
     if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
         texts = visible_texts(response.get_data(as_text=True))
         findings.check(where, texts, data)
-        one_register(findings, where, texts, formal=where.startswith(PUBLIC_PAGES))
+        one_register(findings, where, texts, formal=where == "/privacy" or where.startswith(PUBLIC_PAGES))
 
 
 #: pages for people outside the company speak to them with "u"; the staff pages with "je"
-PUBLIC_PAGES = ("/privacy", "client ", "/client/login", "/consent", "/registrations/confirm", "/registrations/unsub")
+PUBLIC_PAGES = ("/privacy?", "client ", "/client/login", "/consent", "/r/")
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw)\b", re.IGNORECASE)
 FORMAL = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
 
@@ -139,6 +139,39 @@ def test_every_page_shows_only_dutch_catalogue_text_and_data(app, login_as, make
             overview = client.post("/privacy-officer/subjects/access", data={**search, "person": person})
             assert overview.status_code == 200, person
             _html(findings, f"subject access {person}", overview, data)
+    assert not findings.problems, "\n".join(findings.problems)
+
+
+def _token_urls(app: Any) -> list[str]:
+    """Real secret links of every kind the access matrix marks TOKEN (the walk's dummy tokens find nothing)."""
+    from praclox.applicants import consent
+    from praclox.applicants.models import Applicant
+    from praclox.auth import reset, unlock
+    from praclox.auth.models import User
+    from praclox.client.services import login_token
+    from praclox.extensions import db
+    from praclox.registrations import mailing
+    from praclox.registrations.models import Registration
+
+    with app.test_request_context():
+        applicant, registration = db.session.get(Applicant, 1), db.session.get(Registration, 1)
+        user = db.session.scalars(db.select(User).order_by(User.id)).first()
+        urls = [consent.give_link(applicant), consent.withdraw_link(applicant), mailing.confirm_url(registration),
+                mailing.unsubscribe_url(registration), f"/reset/{reset.issue(user)}",
+                f"/unlock/{unlock.make_token(user)}", f"/client/login/{login_token(registration)}"]
+        db.session.commit()
+    return [re.sub(r"^https?://[^/]+", "", url) for url in urls]
+
+
+def test_secret_link_pages_show_only_dutch_catalogue_text_and_data(app, findings):
+    seed_records(app)
+    urls = _token_urls(app)
+    data = findings.data()
+    with pseudo_locale(app):
+        for url in urls:
+            response = app.test_client().get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            _html(findings, url, response, data)
     assert not findings.problems, "\n".join(findings.problems)
 
 

@@ -7,15 +7,16 @@ from datetime import date
 import pytest
 import time_machine
 
+from praclox.clock import add_months
 from praclox.extensions import db
 from praclox.privacy import requests
 from praclox.privacy.models import PrivacyRequest
 
 
 def test_due_date_is_one_month_after_receipt_clamped_to_the_month_end():
-    assert requests.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert requests.add_months(date(2026, 11, 15), 2) == date(2027, 1, 15)
-    assert requests.add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 15), 2) == date(2027, 1, 15)
+    assert add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
 
 
 @time_machine.travel("2026-03-10 10:00 +01:00", tick=False)
