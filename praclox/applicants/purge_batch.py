@@ -35,6 +35,7 @@ from praclox.applicants.purge import (
 from praclox.audit.models import AuditEntry
 from praclox.audit.services import _current_actor_id
 from praclox.backup import ledger
+from praclox.clock import today
 from praclox.db import UTCDateTime, utcnow
 from praclox.extensions import db
 
@@ -134,7 +135,7 @@ def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome
 
 def _tombstones(due: list[tuple[int, str, Any]], as_of: date) -> None:
     rows = [{"public_id": secrets.token_hex(8), "vacancy_title": row.title, "decided_on": row.decided_on,
-             "purged_on": as_of, "rule": rule} for _, rule, row in due]
+             "purged_on": today(), "rule": rule} for _, rule, row in due]  # the real day, whatever as_of says
     # Core tables on the session's connection, no RETURNING: on SQLite an ordered RETURNING falls back to one
     # INSERT per row, which the profile showed as the purge's largest cost
     connection = db.session.connection()

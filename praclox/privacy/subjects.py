@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from praclox.audit.services import forget_record
@@ -19,6 +18,7 @@ from praclox.extensions import db
 from praclox.phones import normalise
 from praclox.privacy import mentions, review, suppression
 from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Suppression, Tombstone
+from praclox.privacy.ondisk import DiskState, settle
 from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, all_fields, domains
 from praclox.privacy.requests import close_request
 
@@ -228,14 +228,12 @@ def _note_redactions(named: list[Hit], undecided: list[Hit]) -> None:
             ledger.note_redacted(hit.record_type, hit.record_id, hit.extra["columns"])
 
 
-def compact_storage() -> None:
+def compact_storage(found: Person | None = None) -> DiskState:
     """After an erasure is committed: SQLite's write-ahead log still holds the old pages; fold it back
-    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages)."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as conn:
-        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
-    if busy:
-        # another connection was reading; the next checkpoint folds the log back instead
-        current_app.logger.warning("write-ahead log could not be truncated after an erasure (busy)")
+    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages), retrying
+    while a reader blocks it; on PostgreSQL vacuum the tables of the person's records and the audit trail
+    (every table when the person is not given)."""
+    if found is None:
+        return settle(table.name for table in db.metadata.sorted_tables)
+    touched = {hit.record_type for hit in found.hits} | {"audit_entries"}
+    return settle(sorted(touched & set(db.metadata.tables)))
