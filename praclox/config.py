@@ -34,6 +34,8 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 5000
     SCHEDULER_ENABLED = False  # the dev server and `praclox scheduler` switch it on
     SCHEDULER_LEADER_POLL_SECONDS = 15  # how often a standby scheduler checks whether the leader is gone
+    #: where backups and the erasure ledger are written (None: instance/backups); several hosts share one
+    BACKUP_DIR: str | None = None
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     SMTP_USER: str | None = None

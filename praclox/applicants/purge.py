@@ -36,6 +36,7 @@ from praclox.applicants.models import (
 )
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
+from praclox.backup import ledger
 from praclox.clock import check_not_ahead, today
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
@@ -211,6 +212,7 @@ def purge_applicant(
         "public_id": secrets.token_hex(8), "vacancy_title": row.title, "decided_on": row.decided_on,
         "purged_on": today(), "rule": rule,  # the real day, whatever day the rule was asked about
     })
+    ledger.note_added("applicant_tombstones", [inserted.inserted_primary_key[0]])
     audit("purge", None, record_type="applicant_tombstones", record_id=inserted.inserted_primary_key[0],
           fields=[rule])
     return files

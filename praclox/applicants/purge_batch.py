@@ -34,6 +34,7 @@ from praclox.applicants.purge import (
 )
 from praclox.audit.models import AuditEntry
 from praclox.audit.services import _current_actor_id
+from praclox.backup import ledger
 from praclox.clock import today
 from praclox.db import UTCDateTime, utcnow
 from praclox.extensions import db
@@ -128,6 +129,7 @@ def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome
                            .execution_options(synchronize_session=False))
     gone = db.session.execute(delete(Applicant).where(ids_in(Applicant.id, ids))
                               .execution_options(synchronize_session=False)).rowcount
+    ledger.note("applicants", ids)  # the audit entries went without forget_record: a restore needs the ids
     if gone != len(ids):
         raise _BatchFailed(f"{len(ids) - gone} applicant(s) went meanwhile")
     _tombstones(due, as_of)
@@ -150,6 +152,8 @@ def _tombstones(due: list[tuple[int, str, Any]], as_of: date) -> None:
                tombstones.c.rule, literal(utcnow(), UTCDateTime()))
         .where(ids_in(tombstones.c.public_id, [row["public_id"] for row in rows])),
     ))
+    ledger.note_added(tombstones.name, connection.scalars(
+        select(tombstones.c.id).where(ids_in(tombstones.c.public_id, [row["public_id"] for row in rows]))))
 
 
 def _one_by_one(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so_far: int) -> BatchOutcome:

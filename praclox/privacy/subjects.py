@@ -8,13 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
+from praclox.backup import ledger
 from praclox.clock import now
 from praclox.extensions import db
 from praclox.phones import normalise
 from praclox.privacy import mentions, review, suppression
-from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Tombstone
+from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Suppression, Tombstone
 from praclox.privacy.ondisk import DiskState, settle
 from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, all_fields, domains
 from praclox.privacy.requests import close_request
@@ -201,6 +204,10 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     db.session.flush()
     for key in {h.person_key for h in found.hits if "@" in h.person_key and " " not in h.person_key}:
         suppression.suppress(key, tombstone.id)
+    _note_redactions(named, undecided)
+    ledger.note_added(Tombstone.__tablename__, [tombstone.id])
+    ledger.note_added(Suppression.__tablename__, db.session.scalars(
+        select(Suppression.id).where(Suppression.tombstone_id == tombstone.id)))
     review.add_items(tombstone, request, undecided)
     if request is not None:
         request.requester_name, request.requester_contact = ERASED_MARKER, None
@@ -210,6 +217,15 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     db.session.flush()
     log.info("erasure done: %d record(s) in %d domain(s)", len(found.hits), len(counts) - 1)
     return tombstone
+
+
+def _note_redactions(named: list[Hit], undecided: list[Hit]) -> None:
+    """The free text redacted here, for the ledger a restore re-applies; texts left to the officer are not
+    copied (they still name the person)."""
+    left = {(h.record_type, h.record_id) for h in undecided}
+    for hit in named:
+        if (hit.record_type, hit.record_id) not in left and hit.extra.get("columns"):
+            ledger.note_redacted(hit.record_type, hit.record_id, hit.extra["columns"])
 
 
 def compact_storage(found: Person | None = None) -> DiskState:
