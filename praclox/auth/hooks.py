@@ -97,15 +97,9 @@ def setup(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        try:
-            raw_id, raw_version = user_id.split(":", 1)
-            uid, version = int(raw_id), int(raw_version)
-        except ValueError:
-            return None
-        user = db.session.get(User, uid)
-        if user is None or not user.active or user.session_version != version:
-            return None
-        return user
+        from praclox.auth.services import get_by_login_id
+
+        return get_by_login_id(user_id)
 
     app.session_interface = SessionlessPathsInterface()
     _install_hooks(app)

@@ -27,6 +27,21 @@ def get_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def get_by_login_id(raw: object) -> User | None:
+    """The active user a session names as ``"<id>:<session_version>"``; None when it no longer matches
+    (deactivated, or every session ended by a password change or a logout everywhere)."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        uid, version = (int(part) for part in raw.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
 def create_user(
     email: str, name: str, roles: Iterable[str], password: str | None = None, *, actor: User | None = None
 ) -> tuple[User, str | None]:

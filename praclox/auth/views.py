@@ -133,16 +133,9 @@ def login() -> str | Response | tuple[str, int]:
 
 def _pending_user() -> User | None:
     raw, started = session.get("pending_user"), session.get("pending_at")
-    if not isinstance(raw, str) or not isinstance(started, int) or time.time() - started > PENDING_SECONDS:
+    if not isinstance(started, int) or time.time() - started > PENDING_SECONDS:
         return None
-    try:
-        uid, version = (int(part) for part in raw.split(":", 1))
-    except ValueError:
-        return None
-    user = db.session.get(User, uid)
-    if user is None or not user.active or user.session_version != version:
-        return None
-    return user
+    return services.get_by_login_id(raw)
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])

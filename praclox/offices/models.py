@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
-from praclox.db import Base, TimestampMixin, UTCDateTime
+from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
+from praclox.vocabulary import Vocabulary
 
 
 class OfficeKind(enum.StrEnum):
@@ -17,17 +19,17 @@ class OfficeKind(enum.StrEnum):
     PROSPECT = "prospect"
 
 
-class InteractionKind(enum.StrEnum):
-    CALL = "call"
-    MEETING = "meeting"
-    VISIT = "visit"
-    EMAIL = "email"
-    OTHER = "other"
+class InteractionKind(Vocabulary):
+    CALL = "call", _l("Call")
+    MEETING = "meeting", _l("Meeting")
+    VISIT = "visit", _l("Visit")
+    EMAIL = "email", _l("E-mail")
+    OTHER = "other", _l("Other")
 
 
 class Office(TimestampMixin, Base):
     __tablename__ = "offices"
-    __table_args__ = (CheckConstraint("kind IN ('client', 'prospect')", name="kind_known"),)
+    __table_args__ = (CheckConstraint("kind IN ('client', 'prospect')", name="kind_known"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default=OfficeKind.PROSPECT.value)
@@ -69,6 +71,7 @@ class Contact(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("(active AND left_on IS NULL) OR (NOT active)", name="left_only_when_inactive"),
         Index("ix_contacts_name", "last_name", "first_name"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +102,7 @@ class Contact(TimestampMixin, Base):
 class Interaction(TimestampMixin, Base):
     __tablename__ = "interactions"
     __table_args__ = (
-        CheckConstraint("kind IN ('call', 'meeting', 'visit', 'email', 'other')", name="kind_known"),
+        CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
     )
 

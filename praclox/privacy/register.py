@@ -45,6 +45,10 @@ CATEGORIES = {
 #: the order of the statement's sections: what clients care about first; unknown categories follow
 CATEGORY_ORDER = ("office details", "contact details", "client history", "special dates", "registration",
                   "identity", "application", "data-subject requests", "account", "audit trail")
+#: the statement's sections, one per kind of record: what clients care about first
+STATEMENT_TABLE_ORDER = ("offices", "contacts", "interactions", "personal_dates", "date_congratulations", "wishes",
+                         "registrations", "applicants", "applicant_status_changes", "applicant_documents",
+                         "applicant_consents", "privacy_requests", "users", "audit_entries")
 #: internal safeguards, described in their own paragraphs of the statement rather than as a section
 STATEMENT_SKIPS = ("account security", "suppression list", "privacy officer", "support access")
 
@@ -130,18 +134,20 @@ def csv_rows() -> list[list[Any]]:
 
 
 def statement_sections() -> list[dict[str, Any]]:
-    """For the public statement: per category, what we hold, why, on which basis and for how long."""
-    grouped: OrderedDict[str, dict[str, Any]] = OrderedDict()
-    def order(f: PersonalField) -> tuple[int, str, str, str]:
-        known = CATEGORY_ORDER.index(f.category) if f.category in CATEGORY_ORDER else len(CATEGORY_ORDER)
-        return known, f.category, f.table, f.column
+    """For the public statement: per kind of record (a table: applications, website registrations …), what
+    we hold, why, on which basis and for how long, so each retention sentence plainly belongs to its data.
+    Kinds come in the order of ``STATEMENT_TABLE_ORDER``; a table not named there follows."""
+    from praclox.privacy.labels import table_label
 
-    for f in sorted(all_fields(), key=order):
-        if f.category in STATEMENT_SKIPS:
-            continue
-        title = category_text(f.category)
-        section = grouped.setdefault(f.category, {"category": title[:1].upper() + title[1:], "purposes": [],
-                                                  "bases": [], "retention": [], "encrypted": False})
+    shown = [f for f in all_fields() if f.category not in STATEMENT_SKIPS]
+
+    def rank(table: str) -> int:
+        return STATEMENT_TABLE_ORDER.index(table) if table in STATEMENT_TABLE_ORDER else len(STATEMENT_TABLE_ORDER)
+
+    grouped: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for f in sorted(shown, key=lambda f: (rank(f.table), f.table, f.column)):
+        section = grouped.setdefault(f.table, {"category": table_label(f.table), "purposes": [], "bases": [],
+                                               "retention": [], "encrypted": False})
         for key, value in (("purposes", translated(f.purpose)), ("bases", legal_basis_text(f.legal_basis)),
                            ("retention", retention_text(f))):
             if value not in section[key]:

@@ -72,7 +72,7 @@ def test_public_statement_needs_no_login_and_speaks_dutch_and_english(app, clien
     client.post("/language", data={"lang": "en", "next": "/privacy"})
     english = client.get("/privacy").get_data(as_text=True)
     assert "Privacy statement" in english and "Your rights" in english and "Do we share it?" in english
-    assert "contact details" in english.lower() and "Kept for 18 months, then deleted." in english
+    assert "<h3 class=\"h6\">Contact persons</h3>" in english and "Kept for 18 months, then deleted." in english
     assert "then deleted after 30 days" in english and "Deleted 28 days after a rejection" in english
     for page in (text, english):
         # whole sentences with live values: no setting key, no "label: value", no ".;", no title case by CSS
@@ -86,3 +86,13 @@ def test_every_long_text_column_is_read_by_the_subject_search_or_listed_as_not_f
 
     with app.app_context():
         assert undeclared_free_text(db.metadata) == []
+
+
+def test_each_retention_sentence_sits_with_its_own_kind_of_record(client):
+    import re
+
+    page = client.get("/privacy").get_data(as_text=True)
+    sections = dict(re.findall(r'<h3 class="h6">(.*?)</h3>(.*?)</section>', page, re.S))
+    assert "28 dagen na een afwijzing" in sections["Sollicitaties"]
+    assert "30 dagen" in sections["Websiteregistraties"] and "afwijzing" not in sections["Websiteregistraties"]
+    assert "afwijzing" not in sections["Contactpersonen"] and "registratie" not in sections["Contactpersonen"]
