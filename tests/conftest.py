@@ -13,7 +13,16 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
-from praclox_testsupport import RUN_LOG, SECRETS, TEST_PASSWORD, leaks, open_login_link, remember_secret, run_outbox
+from praclox_testsupport import (
+    RUN_LOG,
+    SECRETS,
+    SENDING_APPS,
+    TEST_PASSWORD,
+    deliver_outbox,
+    leaks,
+    open_login_link,
+    remember_secret,
+)
 from sqlalchemy import text
 
 from praclox import create_app
@@ -180,10 +189,6 @@ def make_office(app: Flask) -> Callable[..., int]:
     return factory
 
 
-#: the app of the running test (set by the ``app`` fixture)
-SENDING_APPS: list[Flask] = []
-
-
 class MailSink:
     """Collects the messages a real local SMTP server (aiosmtpd) received."""
 
@@ -205,8 +210,7 @@ class MailSink:
 
         Mail is written to the outbox by requests and sent only by that job; this is the scheduler's next run.
         """
-        for app in SENDING_APPS:
-            run_outbox(app)
+        deliver_outbox()
         return self.messages
 
 

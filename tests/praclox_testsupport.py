@@ -65,6 +65,16 @@ def open_login_link(client: Any, token: str) -> Any:
     return client.post(f"/client/login/{token}", data={"nonce": found.group(1) if found else ""})
 
 
+#: the app of the running test (set by the ``app`` fixture): the one whose outbox ``deliver_outbox`` sends
+SENDING_APPS: list[Any] = []
+
+
+def deliver_outbox() -> None:
+    """Run the scheduler's outbox job for the running test's app (what the scheduler does every minute)."""
+    for app in SENDING_APPS:
+        run_outbox(app)
+
+
 def run_outbox(app: Any) -> Any:
     """Send what the outbox holds through the scheduler's own job (``outbox.send``), as the scheduler would
     a minute later; returns the recorded job run."""

@@ -38,6 +38,13 @@ class RawSink:
         self.messages.append(message)
         return "250 OK"
 
+    def delivered(self) -> list:
+        """The scheduler's outbox job runs (``outbox.send``), then what this server received."""
+        from praclox_testsupport import deliver_outbox
+
+        deliver_outbox()
+        return self.messages
+
 
 @pytest.fixture
 def smtp_server():
