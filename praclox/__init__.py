@@ -36,6 +36,7 @@ DOMAINS = (
     "praclox.dates",
     "praclox.registrations",
     "praclox.wishes",
+    "praclox.followups",
     "praclox.client",
     "praclox.applicants",
 )
