@@ -44,7 +44,7 @@ DOMAINS = (
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application: configuration, extensions, domains."""
-    from praclox import compression, crypto, logging_setup, security
+    from praclox import compression, crypto, logging_setup, security, urls
     from praclox import config as config_module
     from praclox.db import install_sqlite_pragmas
     from praclox.domain import wire
@@ -76,9 +76,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
 
+    urls.init_app(app)  # the <secret:...> converter, before any route names it
     wire(app, tuple(import_module(f"{name}.domain").DOMAIN for name in DOMAINS))
     security.init_app(app)
     compression.init_app(app)
+    logging_setup.learn_routes(app)  # the access-log redaction masks every <secret:...> route parameter
 
     from praclox.privacy.keys import check_keys
 

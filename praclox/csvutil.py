@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import Response
+
 #: a cell starting with one of these is run as a formula by spreadsheet programs
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -81,3 +83,13 @@ def time_header(label: str) -> str:
     from praclox.clock import zone
 
     return f"{label} ({zone().key})"
+
+
+#: exactly this, once: ``Response(mimetype=...)`` would append a second charset to a value that has one
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def csv_response(body: str, filename: str, *, bom: bool = False) -> Response:
+    """A CSV download; ``bom`` puts the byte order mark first so that Excel reads the file as UTF-8."""
+    return Response(("\ufeff" if bom else "") + body, content_type=CSV_CONTENT_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -6,11 +6,17 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
 log = logging.getLogger("praclox.mail")
+
+#: RFC 5322's line limit (998) instead of the folding width 78: a header whose value is one long word, such as
+#: ``List-Unsubscribe: <https://…/r/unsubscribe/TOKEN>``, cannot be folded and would otherwise go out as an
+#: RFC 2047 encoded word, which mail programs do not read as the URL of RFC 2369
+POLICY = default_policy.clone(max_line_length=998)
 
 
 class MailNotConfigured(RuntimeError):
@@ -27,7 +33,7 @@ def is_configured() -> bool:
 
 def build_message(to: str, subject: str, text: str, html: str | None = None,
                   headers: dict[str, str] | None = None) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = current_app.config["SMTP_FROM"]
     message["To"] = to
     message["Subject"] = subject

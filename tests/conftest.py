@@ -13,7 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
-from praclox_testsupport import RUN_LOG, SECRETS, TEST_PASSWORD, leaks, remember_secret
+from praclox_testsupport import RUN_LOG, SECRETS, TEST_PASSWORD, leaks, open_login_link, remember_secret
 from sqlalchemy import text
 
 from praclox import create_app
@@ -264,7 +264,7 @@ def client_login(app: Flask, make_office: Callable[..., int], make_registration:
         with app.test_request_context():
             token = login_token(db.session.get(Registration, registration_id))
         c = app.test_client()
-        response = c.post(f"/client/login/{token}")
+        response = open_login_link(c, token)
         assert response.status_code == 302 and response.headers["Location"].endswith("/client/"), response.data
         c.registration_id = registration_id  # type: ignore[attr-defined]
         return c

@@ -53,3 +53,13 @@ def leaks(lines: list[str], secrets_: set[str]) -> list[tuple[str, str]]:
     """Each (secret, line) where a remembered secret appears in a log line (case-insensitive)."""
     lowered = [(line, line.lower()) for line in lines]
     return [(secret, line) for secret in sorted(secrets_) for line, low in lowered if secret.lower() in low]
+
+
+def open_login_link(client: Any, token: str) -> Any:
+    """Use a client-area login link as a browser does: open it (GET), then press its button (POST with the
+    page's nonce; the test client sends the nonce cookie the GET set). Returns the POST's response."""
+    import re
+
+    page = client.get(f"/client/login/{token}")
+    found = re.search(r'name="nonce" value="([^"]+)"', page.get_data(as_text=True))
+    return client.post(f"/client/login/{token}", data={"nonce": found.group(1) if found else ""})

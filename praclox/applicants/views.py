@@ -38,6 +38,7 @@ from praclox.audit.services import record as audit
 from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.sessions import require_recent_auth
 from praclox.extensions import db
+from praclox.paging import bounded_int, paginate
 from praclox.privacy.suppression import erased_address_warning
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicants")
@@ -97,9 +98,8 @@ def _detail(applicant: Applicant, status: int = 200, **forms: Any) -> tuple[str,
 def index() -> str:
     query = request.args.get("q", "")[:100]
     status = request.args.get("status", "")
-    vacancy_id = request.args.get("vacancy", type=int)
-    page = db.paginate(services.applicant_search(query, status, vacancy_id),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    vacancy_id = bounded_int("vacancy")
+    page = paginate(services.applicant_search(query, status, vacancy_id), per_page=current_app.config["PAGE_SIZE"])
     return render_template("applicants/index.html", page=page, q=query, status=status, vacancy_id=vacancy_id,
                            vacancies=_vacancies(), labels=status_labels())
 

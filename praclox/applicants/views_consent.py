@@ -28,7 +28,7 @@ def _refused(error: consent.ConsentLinkError) -> tuple[str, int]:
     return render_template("applicants/consent_public.html", state="refused", message=messages[error.code]), status
 
 
-@bp.route("/<token>", methods=["GET", "POST"])
+@bp.route("/<secret:token>", methods=["GET", "POST"])
 def give(token: str) -> str | Response | tuple[str, int]:
     form = FlaskForm()
     try:
@@ -44,7 +44,7 @@ def give(token: str) -> str | Response | tuple[str, int]:
     return render_template("applicants/consent_public.html", state="ask", form=form, applicant=applicant)
 
 
-@bp.route("/<token>/withdraw", methods=["GET", "POST"])
+@bp.route("/<secret:token>/withdraw", methods=["GET", "POST"])
 def withdraw(token: str) -> str | Response | tuple[str, int]:
     form = FlaskForm()
     try:

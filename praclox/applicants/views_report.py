@@ -15,7 +15,7 @@ from praclox.applicants.forms import rule_labels, status_labels
 from praclox.applicants.models import ConsentMethod
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.clock import today
-from praclox.csvutil import write_csv
+from praclox.csvutil import csv_response, write_csv
 from praclox.extensions import db
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
@@ -44,8 +44,7 @@ def printable() -> str:
 def export_csv() -> Response:
     header, rows = reports.csv_rows(reports.build_report())
     filename = f"retention-report-{today().isoformat()}.csv"
-    return Response(write_csv(header, rows), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(write_csv(header, rows), filename)
 
 
 @bp.route("/subscription", methods=["POST"])

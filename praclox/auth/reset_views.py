@@ -49,7 +49,7 @@ def _reset_sender(app: Flask, email: str) -> Callable[[], None]:
     return send
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@bp.route("/reset/<secret:token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     if reset.valid_token(token) is None:
         abort(404)
@@ -69,7 +69,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/unlock/<token>", methods=["GET", "POST"])
+@bp.route("/unlock/<secret:token>", methods=["GET", "POST"])
 def unlock_browser(token: str) -> str | Response | tuple[str, int]:
     """The lockout mail's link: GET shows a button (mail scanners open links), POST unlocks this browser."""
     user = unlock.user_for(token)

@@ -38,6 +38,9 @@ SESSION_MAX_AGE = timedelta(hours=12)
 LINK_SALT = "praclox.client.login-link"
 SESSION_SALT = "praclox.client.session"
 CSRF_SALT = b"praclox.client.csrf"
+#: the nonce that ties a login link's POST to the browser that opened the link (SameSite=Strict)
+LINK_COOKIE = "praclox_client_link"
+LINK_COOKIE_PATH = "/client/login"
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -69,6 +72,24 @@ def _read_link(token: str) -> tuple[Registration, str] | None:
     if registration is None or registration.client_session_version != version:
         return None
     return registration, nonce
+
+
+def new_link_nonce() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def same_browser(origin: str | None, host_url: str, cookie_nonce: str | None, form_nonce: str | None) -> bool:
+    """Whether a login link's POST comes from the page the link opened, in the same browser.
+
+    A browser sends ``Origin`` with every POST; when it is there it must be this site. The nonce must be in
+    both the form and the cookie: an attacker's page can put one in its form, but cannot make the visitor's
+    browser send the cookie along with a cross-site POST (SameSite=Strict), nor read it.
+    """
+    if origin is not None and origin.rstrip("/") != host_url.rstrip("/"):
+        return False
+    if not cookie_nonce or not form_nonce:
+        return False
+    return hmac.compare_digest(cookie_nonce.encode(), form_nonce.encode())
 
 
 def link_is_valid(token: str) -> bool:

@@ -94,19 +94,39 @@ def _link_sender(app: Flask, registration_id: int) -> Callable[[], None]:
     return send
 
 
-@bp.route("/login/<token>", methods=["GET", "POST"])
+@bp.route("/login/<secret:token>", methods=["GET", "POST"])
 def magic(token: str) -> str | Response | tuple[str, int]:
-    """GET shows a button, POST signs in: a mail scanner that opens links uses nothing up."""
+    """GET shows a button, POST signs in: a mail scanner that opens links uses nothing up.
+
+    The POST counts only from the browser that opened the link (login CSRF: an attacker's page must not sign
+    a visitor in to the attacker's account): its Origin, when sent, is this site, and it carries the nonce
+    that the GET put both in the page and in a same-site cookie, which a cross-site POST does not send.
+    """
+    if not services.link_is_valid(token):
+        return render_template("client/link_invalid.html"), 404
     if request.method == "GET":
-        if not services.link_is_valid(token):
-            return render_template("client/link_invalid.html"), 404
-        return render_template("client/magic.html", token=token)
+        return _button_page(token, 200)
+    if not services.same_browser(request.headers.get("Origin"), request.host_url,
+                                 request.cookies.get(services.LINK_COOKIE), request.form.get("nonce")):
+        return _button_page(token, 403, again=True)
     registration = services.use_link(token)
     if registration is None:
         return render_template("client/link_invalid.html"), 404
     db.session.commit()
     response = redirect(url_for("client.index"))
     _set_cookie(response, services.session_value(registration))
+    response.delete_cookie(services.LINK_COOKIE, path=services.LINK_COOKIE_PATH, httponly=True, samesite="Strict")
+    return response
+
+
+def _button_page(token: str, status: int, again: bool = False) -> Response:
+    nonce = services.new_link_nonce()
+    response = make_response(render_template("client/magic.html", token=token, nonce=nonce, again=again), status)
+    response.set_cookie(
+        services.LINK_COOKIE, nonce, max_age=int(services.LINK_MAX_AGE.total_seconds()),
+        path=services.LINK_COOKIE_PATH, secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+        samesite="Strict",
+    )
     return response
 
 

@@ -13,7 +13,8 @@ from praclox.cli_groups import import_cli
 from praclox.dates import feeds, importer
 from praclox.dates.models import KIND_VALUES
 from praclox.extensions import db
-from praclox.importing import cli_rejected
+from praclox.importing import cli_rejected, count_rows
+from praclox.progress import progress
 
 feed_cli = AppGroup("feed", help="iCal feeds of personal dates.")
 dates_cli = AppGroup("dates", help="Personal dates: reminder e-mails.")
@@ -27,7 +28,9 @@ def import_dates(file: Path) -> None:
     kind is birthday, child_birthday or wedding; date is YYYY-MM-DD, or --MM-DD when the year is unknown.
     """
     try:
-        result = importer.import_csv(file.read_bytes())
+        raw = file.read_bytes()
+        with progress("Importing dates, row by row", count_rows(raw)) as bar:
+            result = importer.import_csv(raw, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc

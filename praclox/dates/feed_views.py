@@ -41,7 +41,7 @@ def _headers(etag: str, last_modified: datetime) -> dict[str, str]:
     }
 
 
-@bp.route("/feeds/<token>.ics")
+@bp.route("/feeds/<secret:token>.ics")
 def calendar(token: str) -> Response:
     feed = feeds.lookup(token)
     if feed is None:

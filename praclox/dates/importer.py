@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -132,7 +133,7 @@ def _row_problems(row: dict[str, str], offices: dict[str, Office]) -> list[str]:
     return problems
 
 
-def import_csv(raw: bytes) -> ImportResult:
+def import_csv(raw: bytes, *, on_row: Callable[[int], None] | None = None) -> ImportResult:
     """Import ``office, first_name, last_name, kind, date, person_name`` rows. The caller commits.
 
     Offices must exist; contacts are found by name within the office or created. Raises ImportRejected with
@@ -146,6 +147,8 @@ def import_csv(raw: bytes) -> ImportResult:
         raise ImportRejected(errors)
     writer = _Writer()
     for _line, row in rows:
+        if on_row is not None:  # the command's progress
+            on_row(1)
         office = offices[row["office"].strip().lower()]
         contact = writer.contact(office, row["first_name"].strip(), row["last_name"].strip())
         month, day, year = parse_date_text(row["date"])

@@ -11,22 +11,13 @@ from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from praclox.clock import today
 from praclox.forms import choices, email_field, long_text_field, not_in_future, phone_field, text_field
+from praclox.offices.models import InteractionKind
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 
 
 def kind_choices() -> list[tuple[str, Any]]:
     return [("prospect", _l("Prospect")), ("client", _l("Client"))]
-
-
-def interaction_kind_choices() -> list[tuple[str, Any]]:
-    return [
-        ("call", _l("Call")),
-        ("meeting", _l("Meeting")),
-        ("visit", _l("Visit")),
-        ("email", _l("E-mail")),
-        ("other", _l("Other")),
-    ]
 
 
 def office_label(name: str, city: str | None) -> str:
@@ -90,7 +81,7 @@ class InteractionForm(FlaskForm):
 
     def __init__(self, *args: Any, contacts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices(interaction_kind_choices())
+        self.kind.choices = choices(InteractionKind.choices())
         self.contact_id.choices = choices([(0, "—")] + [(c.id, c.full_name) for c in contacts])
 
 

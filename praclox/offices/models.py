@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
 from praclox.db import Base, TimestampMixin, UTCDateTime
+from praclox.vocabulary import Vocabulary
 
 
 class OfficeKind(enum.StrEnum):
@@ -17,12 +19,12 @@ class OfficeKind(enum.StrEnum):
     PROSPECT = "prospect"
 
 
-class InteractionKind(enum.StrEnum):
-    CALL = "call"
-    MEETING = "meeting"
-    VISIT = "visit"
-    EMAIL = "email"
-    OTHER = "other"
+class InteractionKind(Vocabulary):
+    CALL = "call", _l("Call")
+    MEETING = "meeting", _l("Meeting")
+    VISIT = "visit", _l("Visit")
+    EMAIL = "email", _l("E-mail")
+    OTHER = "other", _l("Other")
 
 
 class Office(TimestampMixin, Base):
@@ -99,7 +101,7 @@ class Contact(TimestampMixin, Base):
 class Interaction(TimestampMixin, Base):
     __tablename__ = "interactions"
     __table_args__ = (
-        CheckConstraint("kind IN ('call', 'meeting', 'visit', 'email', 'other')", name="kind_known"),
+        CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
     )
 

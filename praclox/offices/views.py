@@ -12,6 +12,7 @@ from praclox.forms import ConfirmForm
 from praclox.offices import importer, services
 from praclox.offices.forms import ContactForm, ImportForm, InteractionForm, LeftForm, OfficeForm
 from praclox.offices.models import Contact, Interaction, Office
+from praclox.paging import paginate
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
 bp.before_request(require_roles_for_blueprint("staff", "admin"))
@@ -40,9 +41,7 @@ def index() -> str:
     query = request.args.get("q", "")[:100]
     kind = request.args.get("kind", "")
     sort = request.args.get("sort", "name")
-    page = db.paginate(
-        services.office_search(query, kind, sort), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = paginate(services.office_search(query, kind, sort), per_page=current_app.config["PAGE_SIZE"])
     last = services.last_contact_dates([o.id for o in page.items])
     matched = services.matched_contacts([o.id for o in page.items], query)
     return render_template("offices/index.html", page=page, last=last, q=query, kind=kind, sort=sort,

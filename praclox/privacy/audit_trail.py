@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -85,8 +85,10 @@ def cutoff(months: int) -> datetime:
     return datetime.combine(shifted, moment.astimezone(zone()).timetz()).astimezone(UTC)
 
 
-def purge_old(months: int, *, dry_run: bool = False, batch: int = PURGE_BATCH) -> dict[str, int]:
-    """Delete audit entries older than ``months``, committing per batch; counts only."""
+def purge_old(months: int, *, dry_run: bool = False, batch: int = PURGE_BATCH,
+              on_removed: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Delete audit entries older than ``months``, committing per batch (after which ``on_removed(n)`` hears
+    of it: the command's progress); counts only."""
     limit = cutoff(months)
     if dry_run:
         count = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at < limit)) or 0
@@ -98,6 +100,8 @@ def purge_old(months: int, *, dry_run: bool = False, batch: int = PURGE_BATCH) -
         db.session.execute(delete(AuditEntry).where(AuditEntry.id.in_(ids)))
         db.session.commit()
         removed += len(ids)
+        if on_removed is not None:
+            on_removed(len(ids))
     log.info("audit purge: %d entries older than %d months removed", removed, months)
     return {"removed": removed}
 

@@ -43,9 +43,15 @@ def rotate(batch_size: int) -> None:
 def purge_audit(months: int | None, dry_run: bool) -> None:
     """Remove audit entries older than the retention period (24 months unless set otherwise)."""
     from praclox.privacy.models import AUDIT_RETENTION_KEY
+    from praclox.progress import progress
     from praclox.settings import services as settings
 
     months = months or int(settings.get(AUDIT_RETENTION_KEY))
-    counts = audit_trail.purge_old(months, dry_run=dry_run)
+    if dry_run:
+        counts = audit_trail.purge_old(months, dry_run=True)
+    else:
+        due = audit_trail.purge_old(months, dry_run=True)["would_remove"]
+        with progress("Removing old audit entries", due) as bar:
+            counts = audit_trail.purge_old(months, on_removed=bar.advance)
     verb = "Would remove" if dry_run else "Removed"
     click.echo(f"{verb} {next(iter(counts.values()))} audit entr(y/ies) older than {months} months.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from praclox import csvutil
 from praclox.auth.access import roles_required
 from praclox.csvutil import write_csv
 from praclox.privacy import register
@@ -20,8 +21,7 @@ REGISTER_ROLES = ("privacy_officer", "admin")
 
 
 def csv_response(body: str, filename: str) -> Response:
-    return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csvutil.csv_response(body, filename, bom=True)
 
 
 @public.route("/privacy")

@@ -16,8 +16,12 @@ from praclox.auth.models import User
 from praclox.csvutil import write_csv
 from praclox.extensions import db
 from praclox.forms import CONTROL_CHARS
+from praclox.paging import paginate
 from praclox.privacy import audit_trail, support
 from praclox.privacy.views import OFFICER, bp, csv_response
+
+#: the audit trail's filter accepts days in this range; the trail itself is kept 24 months
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def _int(name: str, errors: list[str]) -> int | None:
@@ -35,10 +39,14 @@ def _date(name: str, errors: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw[:10])
+        day = date.fromisoformat(raw[:10])
     except ValueError:
         errors.append(name)
         return None
+    if not EARLIEST <= day <= LATEST:  # 9999-12-31 has no next day to end the period on
+        errors.append(name)
+        return None
+    return day
 
 
 def _filter() -> tuple[audit_trail.AuditFilter, list[str]]:
@@ -65,8 +73,7 @@ def _filter() -> tuple[audit_trail.AuditFilter, list[str]]:
 @roles_required(*OFFICER)
 def audit() -> tuple[str, int]:
     flt, errors = _filter()
-    page = db.paginate(audit_trail.query(flt), per_page=current_app.config["PAGE_SIZE"] * 2, error_out=False,
-                       count=True) if not errors else None
+    page = paginate(audit_trail.query(flt), per_page=current_app.config["PAGE_SIZE"] * 2) if not errors else None
     users = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template(
         "privacy/audit.html", page=page, flt=flt, errors=errors, users=users,

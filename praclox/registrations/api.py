@@ -13,11 +13,13 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from praclox.extensions import csrf, db
 from praclox.forms import is_one_line
 from praclox.registrations import mailing, ratelimit, services
 from praclox.registrations.models import Registration
+from praclox.security import body_limit
 
 log = logging.getLogger("praclox.registrations")
 
@@ -108,6 +110,7 @@ def validate(data: dict[str, Any]) -> services.Submitted:
 
 
 @bp.route("/registrations", methods=["POST"])
+@body_limit(MAX_BODY)
 def create_registration() -> tuple[Response, int]:
     """Accept one registration from the website."""
     # the address first: guessing keys from one address is slowed like any other flood
@@ -131,6 +134,9 @@ def create_registration() -> tuple[Response, int]:
         return _error(413, "too_large", f"the body may be at most {MAX_BODY} bytes")
     try:
         submitted = validate(_parse_body())
+    except RequestEntityTooLarge:  # a chunked body, refused once what was read passed the limit
+        db.session.commit()
+        return _error(413, "too_large", f"the body may be at most {MAX_BODY} bytes")
     except Invalid as exc:
         db.session.commit()
         return _error(400, "invalid", exc.problem, exc.field)

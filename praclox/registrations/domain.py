@@ -8,17 +8,12 @@ from flask_babel import lazy_gettext as _l
 
 from praclox.domain import Demo, Domain, JobSpec, Nav, Section, SettingSpec, WatchErased, roles
 from praclox.registrations import api, cli, demo, models, privacy, public, retention, services, views
-from praclox.registrations.forms import status_choices
 
 _REGISTRATIONS = _l("Website registrations")
 
 
 def _office_section(office: Any) -> dict[str, Any]:
     return {"registrations": services.for_office(office.id)}
-
-
-def _status_label(value: str) -> str:
-    return dict(status_choices()).get(value, value)
 
 
 DOMAIN = Domain(
@@ -42,5 +37,6 @@ DOMAIN = Domain(
     # staff see the warning on the registration; the website or API caller never learns of an erasure
     watch_erased=(WatchErased(models.Registration, flash_warning=False),),
     demo=Demo(demo.generate, after=("offices",)),
-    template_globals={"registration_status_choices": status_choices, "registration_status_label": _status_label},
+    template_globals={"registration_status_choices": models.Status.choices,
+                      "registration_status_label": models.Status.label_of},
 )

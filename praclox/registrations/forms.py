@@ -12,15 +12,7 @@ from praclox.extensions import db
 from praclox.forms import choices, email_field, optional_id, text_field
 from praclox.offices.forms import office_label
 from praclox.offices.models import Contact, Office
-
-
-def status_choices() -> list[tuple[str, Any]]:
-    return [
-        ("pending", _l("Pending confirmation")),
-        ("active", _l("Active")),
-        ("unsubscribed", _l("Unsubscribed")),
-        ("closed", _l("Closed")),
-    ]
+from praclox.registrations.models import Status
 
 
 def no_angle_brackets(form: Any, field: Any) -> None:
@@ -53,7 +45,7 @@ class RegistrationForm(FlaskForm):
             [("", "—")] + [(c.id, f"{c.first_name} {c.last_name} · {office_label(c.name, c.visit_city)}")
                            for c in contacts]
         )
-        self.status.choices = choices(status_choices())
+        self.status.choices = choices(Status.choices())
 
     def validate_client_access(self, field: Any) -> None:
         if field.data and not self.office_id.data:

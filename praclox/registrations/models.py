@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.db import Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.vocabulary import Vocabulary
 
 
-class Status(enum.StrEnum):
-    PENDING = "pending"  # the address has not been confirmed yet
-    ACTIVE = "active"
-    UNSUBSCRIBED = "unsubscribed"
-    CLOSED = "closed"
+class Status(Vocabulary):
+    PENDING = "pending", _l("Pending confirmation")  # the address has not been confirmed yet
+    ACTIVE = "active", _l("Active")
+    UNSUBSCRIBED = "unsubscribed", _l("Unsubscribed")
+    CLOSED = "closed", _l("Closed")
 
 
-STATUS_VALUES = tuple(s.value for s in Status)
+STATUS_VALUES = Status.values()
 
 
 class Registration(TimestampMixin, Base):
     __tablename__ = "registrations"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'active', 'unsubscribed', 'closed')", name="status_known"),
+        CheckConstraint(Status.check("status"), name="status_known"),
         CheckConstraint("newsletter_confirmed_at IS NULL OR newsletter", name="confirmed_only_when_opted_in"),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
         Index("ix_registrations_status_changed", "status", "status_changed_at"),

@@ -15,8 +15,7 @@ from praclox.extensions import db
 from praclox.offices.privacy import matching_contacts
 from praclox.privacy.records import Correctable, RecordKind
 from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
-from praclox.registrations.forms import status_choices
-from praclox.registrations.models import Registration
+from praclox.registrations.models import Registration, Status
 
 DOMAIN = "registrations"
 #: the periods are live settings, filled in with their units by the register (praclox/privacy/register.py)
@@ -70,7 +69,7 @@ def find(query: SubjectQuery) -> list[Hit]:
     if not conditions:
         return []
     rows = db.session.scalars(select(Registration).where(or_(*conditions)).order_by(Registration.id))
-    statuses = dict(status_choices())
+    statuses = dict(Status.choices())
     return [
         Hit(DOMAIN, "registrations", r.id, r.email,
             _("Website registration (%(status)s)", status=statuses.get(r.status, r.status)),

@@ -19,7 +19,7 @@ def not_found(exc: Exception) -> tuple[str, int]:
     return render_template("client/error.html", code=404, public_page=True), 404
 
 
-@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@bp.route("/confirm/<secret:token>", methods=["GET", "POST"])
 def confirm(token: str) -> str | Response:
     """GET shows a button, POST confirms: link scanners that fetch every URL confirm nothing."""
     from flask import request
@@ -34,12 +34,17 @@ def confirm(token: str) -> str | Response:
     return render_template("registrations/public_confirm.html", token=token, registration=registration)
 
 
-@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@bp.route("/unsubscribe/<secret:token>", methods=["GET", "POST"])
 def unsubscribe(token: str) -> str:
-    """One click (GET from the mail body, or the mail program's RFC 8058 POST) unsubscribes."""
+    """GET (and HEAD) shows a button and changes nothing: link scanners fetch every URL in a mail. The POST,
+    from that button or from the mail program's RFC 8058 one-click button, unsubscribes."""
+    from flask import request
+
     registration = mailing.registration_from_unsubscribe_token(token)
     if registration is None:
         abort(404)
+    if request.method != "POST":
+        return render_template("registrations/public_unsubscribe.html", token=token)
     services.unsubscribe(registration)
     db.session.commit()
     return render_template("registrations/public_done.html", what="unsubscribed", registration=registration)

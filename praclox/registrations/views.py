@@ -9,9 +9,10 @@ from flask_login import current_user
 from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.sessions import require_recent_auth
 from praclox.clock import today
-from praclox.csvutil import write_csv
+from praclox.csvutil import csv_response, write_csv
 from praclox.extensions import db
 from praclox.forms import ConfirmForm
+from praclox.paging import paginate
 from praclox.privacy.suppression import erased_address_warning
 from praclox.registrations import mailing, retention, services
 from praclox.registrations.forms import ApiKeyForm, RegistrationForm
@@ -48,7 +49,7 @@ def index() -> str:
     query = request.args.get("q", "")[:100]
     status = request.args.get("status", "")
     status = status if status in STATUS_VALUES else ""
-    page = db.paginate(services.search(query, status), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(services.search(query, status), per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "registrations/index.html", page=page, q=query, status=status, listed=len(services.confirmed_list()),
         purges=retention.purge_counts_by_month()[:6],
@@ -127,8 +128,7 @@ def export() -> Response:
     db.session.commit()
     body = write_csv([_("e-mail address"), _("name"), _("confirmed on"), _("unsubscribe link")], rows)
     filename = f"newsletter-{today().isoformat()}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(body, filename)
 
 
 @bp.route("/api-keys", methods=["GET", "POST"])

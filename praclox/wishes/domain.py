@@ -8,15 +8,12 @@ from flask_babel import lazy_gettext as _l
 
 from praclox.domain import Demo, Domain, Nav, Section, roles
 from praclox.wishes import demo, models, privacy, services, views  # noqa: F401
-from praclox.wishes.forms import priority_labels, status_labels
+from praclox.wishes.forms import priority_labels
+from praclox.wishes.models import WishStatus
 
 
 def _office_section(office: Any) -> dict[str, Any]:
     return {"wishes": services.for_office(office.id)}
-
-
-def _status_label(value: str) -> str:
-    return dict(status_labels()).get(value, value)
 
 
 def _priority_label(value: str) -> str:
@@ -30,6 +27,6 @@ DOMAIN = Domain(
     sections=(Section("office_main", "wishes/_office_section.html", _office_section, roles("staff", "admin")),),
     privacy=privacy,
     demo=Demo(demo.generate, after=("offices",)),
-    template_globals={"wish_status_label": _status_label, "wish_priority_label": _priority_label,
-                      "wish_status_choices": status_labels},
+    template_globals={"wish_status_label": WishStatus.label_of, "wish_priority_label": _priority_label,
+                      "wish_status_choices": WishStatus.choices},
 )

@@ -9,16 +9,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from praclox.clock import today
 from praclox.forms import choices, long_text_field, optional_id, text_field
-
-
-def status_labels() -> list[tuple[str, Any]]:
-    return [
-        ("new", _l("New")),
-        ("planned", _l("Planned")),
-        ("in_progress", _l("In progress")),
-        ("done", _l("Done")),
-        ("declined", _l("Declined")),
-    ]
+from praclox.wishes.models import WishStatus
 
 
 def priority_labels() -> list[tuple[str, Any]]:
@@ -38,7 +29,7 @@ class WishForm(FlaskForm):
 
     def __init__(self, *args: Any, contacts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.status.choices = choices(status_labels())
+        self.status.choices = choices(WishStatus.choices())
         self.priority.choices = choices(priority_labels())
         self.requested_by_id.choices = choices([("", "—")] + [(c.id, c.full_name) for c in contacts])
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 import enum
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.db import Base, TimestampMixin
+from praclox.vocabulary import Vocabulary
 
 
-class WishStatus(enum.StrEnum):
-    NEW = "new"
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DECLINED = "declined"
+class WishStatus(Vocabulary):
+    NEW = "new", _l("New")
+    PLANNED = "planned", _l("Planned")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    DONE = "done", _l("Done")
+    DECLINED = "declined", _l("Declined")
 
 
 class WishPriority(enum.StrEnum):
@@ -25,7 +27,7 @@ class WishPriority(enum.StrEnum):
     HIGH = "high"
 
 
-STATUS_VALUES = tuple(s.value for s in WishStatus)
+STATUS_VALUES = WishStatus.values()
 PRIORITY_VALUES = tuple(p.value for p in WishPriority)
 #: the statuses a client sees in the client area
 OPEN_STATUSES = (WishStatus.NEW.value, WishStatus.PLANNED.value, WishStatus.IN_PROGRESS.value)
@@ -34,7 +36,7 @@ OPEN_STATUSES = (WishStatus.NEW.value, WishStatus.PLANNED.value, WishStatus.IN_P
 class Wish(TimestampMixin, Base):
     __tablename__ = "wishes"
     __table_args__ = (
-        CheckConstraint("status IN ('new', 'planned', 'in_progress', 'done', 'declined')", name="status_known"),
+        CheckConstraint(WishStatus.check("status"), name="status_known"),
         CheckConstraint("priority IN ('low', 'normal', 'high')", name="priority_known"),
         Index("ix_wishes_office_status", "office_id", "status"),
     )

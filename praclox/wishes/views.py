@@ -10,6 +10,7 @@ from praclox.auth.access import require_roles_for_blueprint
 from praclox.extensions import db
 from praclox.forms import ConfirmForm
 from praclox.offices.models import Office
+from praclox.paging import paginate
 from praclox.wishes import services
 from praclox.wishes.forms import WishForm
 from praclox.wishes.models import STATUS_VALUES, Wish
@@ -36,7 +37,7 @@ def _refused(form: WishForm, reason: str) -> None:
 def index() -> str:
     status = request.args.get("status", "open")
     status = status if status in (*STATUS_VALUES, "open", "all") else "open"
-    page = db.paginate(services.search(status), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(services.search(status), per_page=current_app.config["PAGE_SIZE"])
     return render_template("wishes/index.html", page=page, status=status)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from praclox_testsupport import open_login_link
 
 from praclox.client.services import COOKIE_NAME
 from praclox.extensions import db
@@ -61,7 +62,7 @@ def test_a_registrant_with_access_signs_in_by_a_mailed_link(app, client, make_of
     # opening the link uses nothing up; the button signs in
     assert client.get(url).status_code == 200
     assert client.get("/client/").status_code == 302
-    response = client.post(url)
+    response = open_login_link(client, url.rsplit("/", 1)[1])
     assert response.status_code == 302 and response.headers["Location"].endswith("/client/")
     cookie_header = response.headers["Set-Cookie"]
     assert cookie_header.startswith(f"{COOKIE_NAME}=") and "Path=/client" in cookie_header
@@ -115,7 +116,7 @@ def test_a_link_works_once(app, client_login):
     with app.test_request_context():
         token = login_token(db.session.get(Registration, c.registration_id))
     fresh = app.test_client()
-    assert fresh.post(f"/client/login/{token}").status_code == 302
+    assert open_login_link(fresh, token).status_code == 302
     again = app.test_client()
     assert again.post(f"/client/login/{token}").status_code == 404
     assert again.get(f"/client/login/{token}").status_code == 404
@@ -132,7 +133,7 @@ def test_a_link_expires_after_fifteen_minutes(app, make_office, make_registratio
     with time_machine.travel(start + timedelta(minutes=15, seconds=5), tick=False):
         assert app.test_client().post(f"/client/login/{token}").status_code == 404
     with time_machine.travel(start + timedelta(minutes=14), tick=False):
-        assert app.test_client().post(f"/client/login/{token}").status_code == 302
+        assert open_login_link(app.test_client(), token).status_code == 302
 
 
 def test_the_client_sees_exactly_their_offices_open_wishes_and_nothing_internal(
@@ -261,7 +262,7 @@ def test_the_client_session_ends_after_twelve_hours(app, make_office, make_regis
     with time_machine.travel(start, tick=False):
         with app.test_request_context():
             token = login_token(db.session.get(Registration, registration_id))
-        assert c.post(f"/client/login/{token}").status_code == 302
+        assert open_login_link(c, token).status_code == 302
     with time_machine.travel(start + timedelta(hours=11), tick=False):
         assert c.get("/client/").status_code == 200
     with time_machine.travel(start + timedelta(hours=12, minutes=1), tick=False):
@@ -285,7 +286,7 @@ def test_used_link_nonces_are_forgotten_by_the_nightly_purge_after_a_day(app, ma
     with time_machine.travel(start, tick=False):
         with app.test_request_context():
             token = login_token(db.session.get(Registration, registration_id))
-        assert app.test_client().post(f"/client/login/{token}").status_code == 302
+        assert open_login_link(app.test_client(), token).status_code == 302
     with time_machine.travel(start + timedelta(hours=23), tick=False):
         run_job(app, "registrations_purge")
     with app.app_context():
@@ -295,3 +296,48 @@ def test_used_link_nonces_are_forgotten_by_the_nightly_purge_after_a_day(app, ma
     assert '"nonces": 1' in run.counts
     with app.app_context():
         assert db.session.query(UsedClientNonce).count() == 0
+
+
+def _link_for_new_registrant(app, make_office, make_registration):
+    from praclox.client.services import login_token
+
+    registration_id = make_registration(office_id=make_office(kind="client"), client_access=True)
+    with app.test_request_context():
+        return login_token(db.session.get(Registration, registration_id))
+
+
+def test_login_csrf_an_attackers_page_cannot_sign_a_visitor_in_to_the_attackers_account(
+        app, make_office, make_registration):
+    """Issue 11 finding 11: the attacker's own link, posted from the attacker's page by the victim's browser."""
+    token = _link_for_new_registrant(app, make_office, make_registration)
+    attacker = app.test_client()
+    nonce = re.search(r'name="nonce" value="([^"]+)"', attacker.get(f"/client/login/{token}").get_data(as_text=True))
+    victim = app.test_client()
+    # the victim's browser sends no same-site cookie with a cross-site POST, and names the attacker's origin
+    for headers in ({"Origin": "https://attacker.example"}, {}):
+        response = victim.post(f"/client/login/{token}", data={"nonce": nonce.group(1)}, headers=headers)
+        assert response.status_code == 403, headers
+        assert not any(c.startswith(f"{COOKIE_NAME}=") for c in response.headers.getlist("Set-Cookie"))
+        assert victim.get("/client/").status_code == 302
+    # a right nonce from another origin is refused too
+    response = attacker.post(f"/client/login/{token}", data={"nonce": nonce.group(1)},
+                             headers={"Origin": "https://attacker.example"})
+    assert response.status_code == 403
+    # nothing was used up: the link still signs in the browser that opened it
+    assert open_login_link(app.test_client(), token).status_code == 302
+
+
+def test_the_login_link_page_sets_a_strict_same_site_nonce_cookie(app, make_office, make_registration):
+    token = _link_for_new_registrant(app, make_office, make_registration)
+    response = app.test_client().get(f"/client/login/{token}")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("praclox_client_link=") and "SameSite=Strict" in cookie and "HttpOnly" in cookie
+    assert "Path=/client/login" in cookie
+    nonce = cookie.split("=", 1)[1].split(";", 1)[0]
+    assert f'name="nonce" value="{nonce}"' in response.get_data(as_text=True)
+    # the same origin, as a browser names it on the button's POST, is accepted
+    c = app.test_client()
+    page = c.get(f"/client/login/{token}").get_data(as_text=True)
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
+    response = c.post(f"/client/login/{token}", data={"nonce": nonce}, headers={"Origin": "http://localhost"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/client/")

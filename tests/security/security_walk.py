@@ -74,3 +74,101 @@ def seed_records(app: Flask) -> None:
     ``seed_walk`` from its tests/<domain>/seeders.py (collected by tests/seeders.py)."""
     for seeder in collect("seed_walk"):
         seeder(app)
+
+
+# --- real secrets for the routes whose parameter is a secret (``<secret:...>``) ---------------------------
+#: endpoint: ``provider(app) -> path`` with a valid secret for the seeded records (call after seed_records).
+#: With made-up tokens a walk only ever sees the 404 of a token route, never what a good token does (issue 11
+#: finding 12: GET on the unsubscribe link unsubscribed, and no walk had a real link to notice).
+#: ``test_get_is_safe.py`` fails for a secret route without a provider here.
+TOKEN_URLS: dict[str, Callable[[Flask], str]] = {}
+
+
+def _first(model: Any) -> Any:
+    from praclox.extensions import db
+
+    return db.session.scalars(select(model).order_by(model.id)).first()
+
+
+def _issue(make: Callable[[], str]) -> str:
+    from urllib.parse import urlsplit
+
+    from praclox.extensions import db
+
+    made = make()
+    db.session.commit()
+    return urlsplit(made).path if made.startswith("http") else made
+
+
+def token_url(app: Flask, endpoint: str) -> str:
+    with app.test_request_context():
+        return TOKEN_URLS[endpoint](app)
+
+
+def _reset(app: Flask) -> str:
+    from praclox.auth import reset
+    from praclox.auth.models import User
+
+    return _issue(lambda: f"/reset/{reset.issue(_first(User))}")
+
+
+def _unlock(app: Flask) -> str:
+    from praclox.auth import unlock
+    from praclox.auth.models import User
+
+    return _issue(lambda: f"/unlock/{unlock.make_token(_first(User))}")
+
+
+def _client_link(app: Flask) -> str:
+    from praclox.client.services import login_token
+    from praclox.registrations.models import Registration
+
+    return _issue(lambda: f"/client/login/{login_token(_first(Registration))}")
+
+
+def _consent(kind: str) -> Callable[[Flask], str]:
+    def provider(app: Flask) -> str:
+        from praclox.applicants import consent
+        from praclox.applicants.models import Applicant
+
+        link = consent.give_link if kind == "give" else consent.withdraw_link
+        return _issue(lambda: link(_first(Applicant)))
+
+    return provider
+
+
+def _feed(app: Flask) -> str:
+    from praclox.auth.models import User
+    from praclox.dates import feeds
+
+    return _issue(lambda: f"/feeds/{feeds.create_feed(_first(User), 'Walk token feed', actor=None)[1]}.ics")
+
+
+def _registration_link(kind: str) -> Callable[[Flask], str]:
+    def provider(app: Flask) -> str:
+        from praclox.registrations import mailing
+        from praclox.registrations.models import Registration
+
+        link = mailing.confirm_url if kind == "confirm" else mailing.unsubscribe_url
+        return _issue(lambda: link(_first(Registration)))
+
+    return provider
+
+
+TOKEN_URLS.update({
+    "auth.reset_password": _reset,
+    "auth.unlock_browser": _unlock,
+    "client.magic": _client_link,
+    "consent.give": _consent("give"),
+    "consent.withdraw": _consent("withdraw"),
+    "feeds.calendar": _feed,
+    "registrations_public.confirm": _registration_link("confirm"),
+    "registrations_public.unsubscribe": _registration_link("unsubscribe"),
+})
+
+
+def secret_arguments(rule: Any) -> set[str]:
+    """The rule's parameters declared ``<secret:...>``."""
+    from praclox.urls import SecretConverter
+
+    return {name for name, conv in rule._converters.items() if isinstance(conv, SecretConverter)}

@@ -77,7 +77,7 @@ def test_the_log_scan_is_collecting_this_run():
     assert "correct horse battery staple 42" in SECRETS
 
 
-def test_secret_url_segments_are_masked_in_access_logs():
+def test_secret_url_segments_are_masked_in_access_logs(app):
     from praclox.logging_setup import RedactSecrets
 
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET /reset/%s HTTP/1.1" 200', (
@@ -88,3 +88,81 @@ def test_secret_url_segments_are_masked_in_access_logs():
                               None, None)
     RedactSecrets().filter(plain)
     assert "SECRETtoken" not in plain.getMessage()
+
+
+#: string route parameters that are not secrets: file names of static files, the client area's unknown paths,
+#: the kind of record the privacy officer corrects (a table name from the app's own list)
+PUBLIC_STRING_PARAMETERS = {("static", "filename"), ("bootstrap.static", "filename"), ("client.not_found", "rest"),
+                            ("privacy.record", "record_type")}
+
+
+def test_every_string_route_parameter_is_declared_secret_or_known_public(app):
+    """Issue 10 point 4: which route parameters are secrets is read from the routes (``<secret:...>``); a new
+    route with a string parameter must declare it secret or be listed above, so a token cannot be forgotten."""
+    from werkzeug.routing import FloatConverter, IntegerConverter
+
+    from praclox.urls import SecretConverter
+
+    undeclared = sorted(
+        (rule.rule, name) for rule in app.url_map.iter_rules() for name, converter in rule._converters.items()
+        if not isinstance(converter, IntegerConverter | FloatConverter | SecretConverter)
+        and (rule.endpoint, name) not in PUBLIC_STRING_PARAMETERS
+    )
+    assert not undeclared, undeclared
+
+
+def test_every_token_route_of_the_access_matrix_declares_its_secret(app):
+    from test_access_matrix import ACCESS, TOKEN
+
+    from praclox.urls import SecretConverter
+
+    secret_endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                        if any(isinstance(c, SecretConverter) for c in rule._converters.values())}
+    assert {endpoint for endpoint, rule in ACCESS.items() if rule == TOKEN} <= secret_endpoints
+
+
+def _lines_with(path: str) -> list[str]:
+    """The ways a path reaches a log line: werkzeug's request line, gunicorn's with the referrer, an error."""
+    from urllib.parse import quote
+
+    return [
+        f'127.0.0.1 - - [27/Nov/2026 10:00:00] "GET {path}?q=Jansen HTTP/1.1" 200 -',
+        f'127.0.0.1 - - [27/Nov/2026:10:00:00 +0000] "POST {quote(path)} HTTP/1.1" 302 0 "http://crm.test{path}" "UA"',
+        f"Error handling request {path}",
+        f'"GET {path.replace("/", "%2F", 2).replace("%2F", "/", 1)} HTTP/1.1" 404',
+    ]
+
+
+def test_every_secret_route_parameter_is_masked_in_every_kind_of_log_line(app):
+    """Enumerates the app's routes: each ``<secret:...>`` parameter, in a request line, a referrer, an error
+    message and percent-encoded, is masked by the filter on the app's, werkzeug's and gunicorn's loggers."""
+    from praclox.logging_setup import RedactSecrets
+
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        secrets = {name for name, c in rule._converters.items() if type(c).__name__ == "SecretConverter"}
+        if not secrets:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            value = f"Tok{name}{checked}Xy-_z9" if name in secrets else "7"
+            path = re.sub(rf"<(?:[^:<>]+:)?{name}>", value, path)
+        for line in _lines_with(path):
+            record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%s", (line,), None)
+            RedactSecrets().filter(record)
+            message = record.getMessage()
+            assert "Tok" not in message and "[redacted]" in message, (rule.rule, message)
+        checked += 1
+    assert checked >= 7
+
+
+@pytest.mark.parametrize(("line", "kept", "gone"), [
+    ('"GET /offices/?q=Jansen+de+Vries&page=2 HTTP/1.1" 200', "/offices/?q=[redacted]&page=[redacted]", "Jansen"),
+    ('"GET /privacy-officer/subjects?email=anna%40example.nl HTTP/1.1" 200', "subjects?email=[redacted]", "anna"),
+    ('"GET /client/anna.de.vries@example.nl HTTP/1.1" 404', "/client/[redacted]", "anna"),
+    ("mail for Anna.Bakker@Example.NL refused", "mail for [redacted] refused", "Bakker"),
+])
+def test_search_terms_and_addresses_are_masked(app, line, kept, gone):
+    from praclox.logging_setup import redact
+
+    assert kept in redact(line) and gone not in redact(line)

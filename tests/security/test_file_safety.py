@@ -63,3 +63,25 @@ def test_the_uploaded_file_name_never_touches_the_disk(app, staff_client, tmp_pa
     after = [p for p in _files_under(tmp_path) if p not in before]
     assert not any("evil-name" in p for p in after)
     assert not os.path.exists("/tmp/evil-name.csv")
+
+
+def test_every_csv_response_says_text_csv_with_one_charset(app, login_as, make_office):
+    """Issue 11 finding 14 (ASVS 14.4.1): ``text/csv; charset=utf-8`` once, on every CSV any GET answers with
+    (the retention and newsletter exports said the charset twice)."""
+    from security_walk import ALL_ROLES, rules, seed_records, url_for_rule
+
+    seed_records(app)
+    client = login_as(*ALL_ROLES)
+    found, wrong = set(), []
+    for rule, _method in rules(app, ("GET",)):
+        if rule.endpoint in ("static", "bootstrap.static"):
+            continue
+        response = client.get(url_for_rule(rule))
+        types = response.headers.getlist("Content-Type")
+        if rule.rule.endswith(".csv") or any("csv" in t for t in types):
+            found.add(rule.endpoint)
+            if types != ["text/csv; charset=utf-8"]:
+                wrong.append((rule.rule, response.status_code, types))
+        response.close()
+    assert not wrong, wrong
+    assert {"privacy.audit_csv", "privacy.register_csv", "registrations.export", "retention.export_csv"} <= found

@@ -1,0 +1,30 @@
+"""gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+The access log and gunicorn's error log go through ``RedactingGunicornLogger``: secret route parameters
+(feed tokens, signed links), every query-string value (searches) and e-mail addresses are masked before a
+line is written. Override the address with ``-b``/``--bind`` or ``PRACLOX_BIND``; scheduled jobs never run
+here (``praclox scheduler`` is a process of its own).
+"""
+
+import os
+
+bind = os.environ.get("PRACLOX_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("PRACLOX_WORKERS", "4"))
+worker_class = "sync"
+# a request that takes longer than this is a bug or an attack: the worker is restarted
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# request line and headers: well above what the app's URLs need, well below what a flood would like
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+logger_class = "praclox.logging_setup.RedactingGunicornLogger"
+# the default format plus the response time in microseconds; the request line and the referrer are redacted
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s'
+# behind a TLS-terminating proxy, set PRACLOX_PROXY_FIX=1 (the app trusts one proxy's X-Forwarded-*)
+forwarded_allow_ips = os.environ.get("PRACLOX_FORWARDED_ALLOW_IPS", "127.0.0.1")
