@@ -17,6 +17,7 @@ from praclox.followups.forms import FollowUpForm
 from praclox.followups.models import FollowUp
 from praclox.forms import ConfirmForm
 from praclox.offices.models import Office
+from praclox.paging import bounded_int, paginate
 from praclox.urls import safe_next
 
 bp = Blueprint("followups", __name__, url_prefix="/follow-ups")
@@ -63,8 +64,9 @@ def _owner_filter() -> tuple[str, int | None]:
     raw = request.args.get("owner", "")
     if raw == "all":
         return raw, None
-    if raw.isdigit() and len(raw) < 10:
-        return raw, int(raw)
+    owner_id = bounded_int("owner")
+    if owner_id is not None:
+        return str(owner_id), owner_id
     return "", current_user.id
 
 
@@ -73,7 +75,7 @@ def index() -> str:
     owner, owner_id = _owner_filter()
     status = request.args.get("status", "open")
     status = status if status in services.STATUSES else "open"
-    page = db.paginate(services.search(owner_id, status), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(services.search(owner_id, status), current_app.config["PAGE_SIZE"])
     return render_template("followups/index.html", page=page, owner=owner, status=status, users=_active_users(),
                            confirm=ConfirmForm(), today_date=today())
 
