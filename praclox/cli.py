@@ -52,5 +52,19 @@ def setup(demo: bool) -> None:
         click.secho(f"    password: {password}   (one-time: you choose your own at first login)\n", fg="green")
     else:
         click.echo("Database up to date; existing accounts kept.")
+    _warn_about_the_privacy_officer()
     click.echo(f"Open {current_app.config['BASE_URL']}/ in your browser.")
 
+
+def _warn_about_the_privacy_officer() -> None:
+    """The public statement must name the privacy officer; say so at every setup until it does."""
+    from praclox.privacy.dashboard import officer_gaps
+
+    gaps = officer_gaps()
+    if not gaps:
+        return
+    what = {"name": "name", "contact": "contact details (postal address or e-mail)"}
+    click.secho(f"\n  WARNING: the privacy officer's {' and '.join(what[g] for g in gaps)} "
+                f"{'are' if len(gaps) > 1 or gaps == ['contact'] else 'is'} not set: the public privacy statement "
+                f"({current_app.config['BASE_URL']}/privacy) names nobody to ask.\n"
+                "  Set them as administrator under Instellingen (Settings), section Privacy.\n", fg="yellow", bold=True)

@@ -40,3 +40,17 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class AheadOfToday(ValueError):
+    """A real purge was asked to run as of a day that has not come yet."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(f"{day.isoformat()} is after today ({today().isoformat()}): only a dry run may look ahead")
+        self.day = day
+
+
+def check_not_ahead(day: date | None, *, dry_run: bool) -> None:
+    """Refuse a day after today unless nothing will change (a dry run): the law's clock is the real one."""
+    if day is not None and not dry_run and day > today():
+        raise AheadOfToday(day)

@@ -34,6 +34,8 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 5000
     SCHEDULER_ENABLED = False  # the dev server and `praclox scheduler` switch it on
     SCHEDULER_LEADER_POLL_SECONDS = 15  # how often a standby scheduler checks whether the leader is gone
+    #: where backups and the erasure ledger are written (None: instance/backups); several hosts share one
+    BACKUP_DIR: str | None = None
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     SMTP_USER: str | None = None
@@ -42,6 +44,8 @@ class Defaults:
     SMTP_TIMEOUT = 10
     PROXY_FIX = False
     PASSWORD_MIN_LENGTH = 12
+    #: how long a purge or erasure retries emptying SQLite's write-ahead log while a reader blocks it
+    CHECKPOINT_PATIENCE_SECONDS = 30
     #: built iCal feed bodies kept in each worker's memory (bytes)
     FEED_CACHE_BYTES = 64 * 1024 * 1024
     #: requests per minute to the registrations API, per API key and per client address (all workers together)
@@ -83,10 +87,13 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         name = app.config["TIMEZONE"]
         raise ValueError(f"TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam)") from exc
 
+    from praclox.instance_files import private_sqlite_file, secure_folder
+
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    secure_folder(instance)  # 0700 and every file in it 0600, whatever the umask
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'praclox.sqlite3'}"
+    private_sqlite_file(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     # a failed statement's message must not carry its parameters (names, e-mail addresses) into the log

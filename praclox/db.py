@@ -19,6 +19,11 @@ NAMING = {
 }
 
 
+#: in ``__table_args__`` of tables whose rows are people: SQLite then never hands out a deleted row's id again
+#: (without it, purging the newest applicant gives the next one the same number); PostgreSQL never does
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

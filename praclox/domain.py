@@ -136,6 +136,9 @@ class Demo:
 
 #: ``fn(batch_size) -> {"rotated": n, "current": m}``: re-encrypt a domain's stored files under the newest key
 FileRotator = Callable[[int], Mapping[str, int]]
+#: ``fn(keys: MultiFernet, *, sample: bool) -> {"checked": n, "unreadable": m, "missing": k}``: try to decrypt a
+#: domain's stored files with ``keys`` (``sample``: the oldest and newest only, for the start-up check)
+FileChecker = Callable[..., Mapping[str, int]]
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ class Domain:
     privacy: Any = None
     watch_erased: tuple[WatchErased, ...] = ()
     file_rotators: tuple[FileRotator, ...] = ()
+    #: each file store with a rotator needs a checker too: the rotation's read-back and the start-up check
+    file_checkers: tuple[FileChecker, ...] = ()
     support_scopes: tuple[SupportScope, ...] = ()
     #: ``check(user, endpoint, method) -> bool``: may let a user without the role open a page
     access_grants: tuple[Callable[[Any, str | None, str], bool], ...] = ()
@@ -181,6 +186,7 @@ class Registry:
     privacy: dict[str, Any] = field(default_factory=dict)
     support_scopes: dict[str, SupportScope] = field(default_factory=dict)
     file_rotators: list[FileRotator] = field(default_factory=list)
+    file_checkers: list[FileChecker] = field(default_factory=list)
     access_grants: list[Callable[[Any, str | None, str], bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -191,6 +197,7 @@ class Registry:
             if domain.privacy is not None:
                 _add_unique(self.privacy, {domain.name: domain.privacy}, "privacy domain")
             self.file_rotators.extend(domain.file_rotators)
+            self.file_checkers.extend(domain.file_checkers)
             self.access_grants.extend(domain.access_grants)
 
     def nav_for(self, user: Any) -> list[Nav]:
@@ -269,6 +276,7 @@ def describe(found: Registry) -> list[str]:
             "personal data": sorted({f.table for f in d.privacy.FIELDS}) if d.privacy is not None else [],
             "erased-address watch": [w.model.__name__ for w in d.watch_erased],
             "file rotators": [getattr(r, "__name__", repr(r)) for r in d.file_rotators],
+            "file checkers": [getattr(c, "__name__", repr(c)) for c in d.file_checkers],
             "support scopes": [s.key for s in d.support_scopes],
             "access grants": [getattr(g, "__name__", repr(g)) for g in d.access_grants],
             "demo data": ([f"after {', '.join(d.demo.after)}" if d.demo.after else "first"] if d.demo else []),

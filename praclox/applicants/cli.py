@@ -7,6 +7,8 @@ from datetime import date, datetime
 import click
 from flask.cli import AppGroup
 
+from praclox.cli_groups import refuse_ahead_of_today
+
 retention_cli = AppGroup("retention", help="Retention of applicants' data: the purge and the report.")
 
 
@@ -28,8 +30,10 @@ def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
     from praclox.applicants.purge import iter_due, run_purge
     from praclox.clock import today
     from praclox.jobs.services import SKIPPED_EXIT, counts_of
+    from praclox.privacy.ondisk import not_gone, sentence_for
 
     day = _as_of(as_of)
+    refuse_ahead_of_today(day, dry_run=dry_run)
     if not dry_run and not yes:
         due = sum(len(batch) for batch in iter_due(day or today()))
         click.confirm(f"This deletes {due} applicant(s) and everything about them for good. Go on?", abort=True)
@@ -38,7 +42,10 @@ def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
     label = "would purge" if dry_run else "purged"
     click.echo(f"{run.outcome}: {label} {counts.get('due' if dry_run else 'purged', 0)} applicant(s); "
                + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
-    if run.outcome == "failed" or counts.get("failed"):
+    on_disk = sentence_for(counts)
+    if on_disk:
+        click.echo(on_disk)
+    if run.outcome == "failed" or counts.get("failed") or not_gone(counts):
         raise SystemExit(1)
     if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)
         raise SystemExit(SKIPPED_EXIT)

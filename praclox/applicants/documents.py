@@ -7,11 +7,13 @@ import logging
 import os
 import secrets
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import InvalidToken, MultiFernet
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from praclox import crypto
 from praclox.applicants.models import DOCUMENT_KINDS, Applicant, Document, FileType
@@ -19,6 +21,7 @@ from praclox.applicants.services import ApplicantError
 from praclox.audit.services import record as audit
 from praclox.clock import today
 from praclox.extensions import db
+from praclox.instance_files import private_folder
 
 log = logging.getLogger("praclox.applicants")
 
@@ -70,9 +73,7 @@ def check_archive(archive: zipfile.ZipFile) -> None:
 
 
 def storage_dir() -> Path:
-    path = Path(current_app.instance_path) / "documents"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+    return private_folder(Path(current_app.instance_path) / "documents")
 
 
 def sniff(data: bytes) -> str | None:
@@ -194,3 +195,83 @@ def remove_files(stored_names: list[str]) -> int:
     if failed:
         log.error("%d document file(s) could not be removed", failed)
     return failed
+
+
+# --- key rotation (``praclox keys rotate``) and the key checks (praclox/privacy/keys.py) ---------------
+
+
+def _documents_after(last_id: int, limit: int) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Document.id, Document.stored_name).where(Document.id > last_id)
+                              .order_by(Document.id).limit(limit)).all()
+    db.session.rollback()  # no transaction stays open while files are read and written
+    return [(row.id, row.stored_name) for row in rows]
+
+
+def _replace_file(path: Path, content: bytes) -> None:
+    """Write ``content`` beside ``path`` (0600), flush it to disk, then swap it in: never half a file."""
+    temporary = path.with_name(path.name + ".rotating")
+    temporary.unlink(missing_ok=True)  # left by an interrupted run
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def rotate_documents(batch_size: int) -> dict[str, int]:
+    """Re-encrypt every stored document under the newest key; files already under it are left alone, so an
+    interrupted run resumes. A missing file, or one no configured key reads, is counted and left alone."""
+    primary = current_app.extensions[crypto.EXTENSION_KEY + "_primary"]
+    base = storage_dir()
+    counts = {"rotated": 0, "current": 0, "missing": 0, "unreadable": 0}
+    for stored in _every_document(batch_size):
+        path = base / stored
+        try:
+            token = path.read_bytes()
+        except FileNotFoundError:
+            counts["missing"] += 1
+            continue
+        try:
+            primary.decrypt(token)
+        except InvalidToken:
+            try:
+                _replace_file(path, crypto.fernet().rotate(token))
+            except InvalidToken:  # under none of the keys: left as it is; the read-back names it
+                counts["unreadable"] += 1
+                continue
+            counts["rotated"] += 1
+        else:
+            counts["current"] += 1
+    return counts
+
+
+def _every_document(batch_size: int = 500) -> Iterator[str]:
+    last = 0
+    while batch := _documents_after(last, batch_size):
+        yield from (stored for _doc_id, stored in batch)
+        last = batch[-1][0]
+
+
+def _oldest_and_newest_document() -> list[str]:
+    """The likeliest to be under different keys (as the column check samples its values)."""
+    found = [db.session.scalar(select(Document.stored_name).order_by(order).limit(1))
+             for order in (Document.id.asc(), Document.id.desc())]
+    db.session.rollback()
+    return list(dict.fromkeys(name for name in found if name))
+
+
+def check_documents(keys: MultiFernet, *, sample: bool) -> dict[str, int]:
+    """How many document files ``keys`` can read: every one, or (``sample``) the oldest and the newest."""
+    base = storage_dir()
+    counts = {"checked": 0, "unreadable": 0, "missing": 0}
+    for stored in _oldest_and_newest_document() if sample else _every_document():
+        try:
+            keys.decrypt((base / stored).read_bytes())
+        except FileNotFoundError:
+            counts["missing"] += 1
+            continue
+        except InvalidToken:
+            counts["unreadable"] += 1
+        counts["checked"] += 1
+    return counts

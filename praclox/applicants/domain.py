@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from praclox.applicants import (  # noqa: F401  (views_vacancies adds its routes to the applicants blueprint)
     cli,
     document_sweep,
+    documents,
     models,
     privacy,
     purge,
@@ -56,6 +57,9 @@ DOMAIN = Domain(
                 {"hour": 7, "minute": 0}),
     ),
     privacy=privacy,
+    # documents are encrypted files: key rotation and the key checks cover them too
+    file_rotators=(documents.rotate_documents,),
+    file_checkers=(documents.check_documents,),
     # an erased person who applies again: counted on save, warned about on the applicant's page
     watch_erased=(WatchErased(models.Applicant, flash_warning=False),),
 )

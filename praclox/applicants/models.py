@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
-from praclox.db import Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 from praclox.vocabulary import Vocabulary
 
 
@@ -98,6 +98,7 @@ class Applicant(TimestampMixin, Base):
         CheckConstraint(f"decided_on IS NOT NULL OR status NOT IN ({_in(DECIDED)})", name="decided_has_date"),
         CheckConstraint("legal_hold = false OR legal_hold_reason IS NOT NULL", name="hold_has_reason"),
         Index("ix_applicants_status_decided", "status", "decided_on"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

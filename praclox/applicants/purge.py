@@ -36,7 +36,8 @@ from praclox.applicants.models import (
 )
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
-from praclox.clock import today
+from praclox.backup import ledger
+from praclox.clock import check_not_ahead, today
 from praclox.extensions import db
 from praclox.jobs.models import JobRun
 from praclox.settings import services as settings
@@ -209,8 +210,9 @@ def purge_applicant(
             forget_record(table, ids)
     inserted = conn.execute(_INSERT_TOMBSTONE, {
         "public_id": secrets.token_hex(8), "vacancy_title": row.title, "decided_on": row.decided_on,
-        "purged_on": purged_on, "rule": rule,
+        "purged_on": today(), "rule": rule,  # the real day, whatever day the rule was asked about
     })
+    ledger.note_added("applicant_tombstones", [inserted.inserted_primary_key[0]])
     audit("purge", None, record_type="applicant_tombstones", record_id=inserted.inserted_primary_key[0],
           fields=[rule])
     return files
@@ -225,6 +227,7 @@ def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: i
     """
     from praclox.applicants.purge_batch import purge_batch
 
+    check_not_ahead(as_of, dry_run=dry_run)
     as_of = as_of or today()
     policy = Policy.current()
     counts: Counter[str] = Counter(due=0, purged=0, failed=0, already_gone=0, no_longer_due=0, file_errors=0)
@@ -277,14 +280,21 @@ def locked_purge(as_of: date | None = None, *, dry_run: bool = False) -> dict[st
         return purge_due(as_of, dry_run=dry_run)
 
 
-def run_purge(as_of: date | None = None, *, dry_run: bool = False) -> JobRun:
-    """``praclox retention purge``: a recorded, locked purge run. The scheduler runs ``scheduled_purge``,
-    which ``run_job`` records the same way; both end in ``locked_purge``."""
-    from praclox.jobs.services import run_recorded
+#: the tables a purge deletes from (VACUUMed on PostgreSQL afterwards)
+TOUCHED_TABLES = ("applicants", *CHILD_TABLES, "audit_entries")
 
-    return run_recorded(JOB_ID, lambda: locked_purge(as_of, dry_run=dry_run), dry_run=dry_run)
+
+def run_purge(as_of: date | None = None, *, dry_run: bool = False) -> JobRun:
+    """The one entry point of the CLI: a recorded, locked purge run, then the disk settled (counts say how)."""
+    from praclox.jobs.services import run_recorded
+    from praclox.privacy.ondisk import settled
+
+    return run_recorded(JOB_ID, settled(lambda: locked_purge(as_of, dry_run=dry_run), TOUCHED_TABLES,
+                                        dry_run=dry_run), dry_run=dry_run)
 
 
 def scheduled_purge() -> dict[str, int]:
-    """The daily job's function (``run_job`` already wraps it in ``run_recorded``)."""
-    return locked_purge()
+    """The daily job's function (``run_job`` already wraps it in ``run_recorded``); settles the disk too."""
+    from praclox.privacy.ondisk import settled
+
+    return settled(locked_purge, TOUCHED_TABLES)()

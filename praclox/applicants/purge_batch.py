@@ -34,6 +34,8 @@ from praclox.applicants.purge import (
 )
 from praclox.audit.models import AuditEntry
 from praclox.audit.services import _current_actor_id
+from praclox.backup import ledger
+from praclox.clock import today
 from praclox.db import UTCDateTime, utcnow
 from praclox.extensions import db
 
@@ -123,6 +125,7 @@ def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome
                            .execution_options(synchronize_session=False))
     gone = db.session.execute(delete(Applicant).where(ids_in(Applicant.id, ids))
                               .execution_options(synchronize_session=False)).rowcount
+    ledger.note("applicants", ids)  # the audit entries went without forget_record: a restore needs the ids
     if gone != len(ids):
         raise _BatchFailed(f"{len(ids) - gone} applicant(s) went meanwhile")
     _tombstones(due, as_of)
@@ -132,7 +135,7 @@ def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome
 
 def _tombstones(due: list[tuple[int, str, Any]], as_of: date) -> None:
     rows = [{"public_id": secrets.token_hex(8), "vacancy_title": row.title, "decided_on": row.decided_on,
-             "purged_on": as_of, "rule": rule} for _, rule, row in due]
+             "purged_on": today(), "rule": rule} for _, rule, row in due]  # the real day, whatever as_of says
     # Core tables on the session's connection, no RETURNING: on SQLite an ordered RETURNING falls back to one
     # INSERT per row, which the profile showed as the purge's largest cost
     connection = db.session.connection()
@@ -145,6 +148,8 @@ def _tombstones(due: list[tuple[int, str, Any]], as_of: date) -> None:
                tombstones.c.rule, literal(utcnow(), UTCDateTime()))
         .where(ids_in(tombstones.c.public_id, [row["public_id"] for row in rows])),
     ))
+    ledger.note_added(tombstones.name, connection.scalars(
+        select(tombstones.c.id).where(ids_in(tombstones.c.public_id, [row["public_id"] for row in rows]))))
 
 
 def _one_by_one(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so_far: int) -> BatchOutcome:

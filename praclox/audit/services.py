@@ -9,6 +9,7 @@ from flask import has_request_context
 from sqlalchemy import delete
 
 from praclox.audit.models import ACTIONS, AuditEntry
+from praclox.backup import ledger
 from praclox.extensions import db
 
 
@@ -55,6 +56,7 @@ def forget_record(record_type: str, record_ids: Iterable[int]) -> int:
     ids = list(record_ids)
     if not ids:
         return 0
+    ledger.note(record_type, ids)  # a restore from an older backup must erase these again
     result = db.session.execute(
         delete(AuditEntry).where(AuditEntry.record_type == record_type, AuditEntry.record_id.in_(ids)),
         # append-only rows are never changed in a session: skip matching them there (a purge calls this 50,000 times)

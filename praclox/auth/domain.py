@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from praclox.auth import account_views, hooks, privacy, reset_views, sessions, throttle, totp, views  # noqa: F401
 from praclox.auth.cli import user_cli
-from praclox.auth.jobs import prune_security_records
+from praclox.auth.jobs import PRUNED_TABLES, prune_security_records
 from praclox.domain import Domain, JobSpec, SettingSpec
+from praclox.privacy.ondisk import settled
 
 _SECURITY = _l("Security")
 
@@ -37,7 +38,8 @@ DOMAIN = Domain(
         SettingSpec(totp.FOR_ALL, bool, False, _l("Require two-step login for every user"), _SECURITY),
     ),
     jobs=(
-        JobSpec("auth.prune", prune_security_records,
+        # the attempts and sessions hold network and browser addresses: gone from disk too
+        JobSpec("auth.prune", settled(prune_security_records, PRUNED_TABLES),
                 _l("Delete old login attempts, spent reset links and timed-out sessions"),
                 {"hour": 3, "minute": 40}),
     ),

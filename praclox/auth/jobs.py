@@ -11,6 +11,8 @@ from praclox.extensions import db
 
 #: failed and successful logins are kept this long (enough to look into an attack, then gone)
 ATTEMPTS_KEPT_DAYS = 30
+#: the tables the clean-up deletes from (VACUUMed on PostgreSQL afterwards)
+PRUNED_TABLES = ("login_attempts", "password_reset_tokens", "user_sessions")
 
 
 def prune_security_records() -> dict[str, int]:

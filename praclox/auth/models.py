@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
-from praclox.db import Base, TimestampMixin, UTCDateTime
+from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 
 
 class Role(enum.StrEnum):
@@ -27,6 +27,7 @@ ROLE_VALUES = tuple(r.value for r in Role)
 
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "users"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: always stored lower-cased, which makes the unique constraint case-insensitive

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallI
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
-from praclox.db import Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 from praclox.vocabulary import Vocabulary
 
 
@@ -66,6 +66,7 @@ class PersonalDate(TimestampMixin, Base):
         # PostgreSQL answer "the next 30 days" from the index alone (no table look-ups)
         Index("ix_personal_dates_calendar", "month", "day", "kind", "year", "leap_rule", "gender", "contact_id",
               "ended_on", "person_name"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
-from praclox.db import Base, TimestampMixin, UTCDateTime
+from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from praclox.vocabulary import Vocabulary
 
 
@@ -29,7 +29,7 @@ class InteractionKind(Vocabulary):
 
 class Office(TimestampMixin, Base):
     __tablename__ = "offices"
-    __table_args__ = (CheckConstraint("kind IN ('client', 'prospect')", name="kind_known"),)
+    __table_args__ = (CheckConstraint("kind IN ('client', 'prospect')", name="kind_known"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default=OfficeKind.PROSPECT.value)
@@ -71,6 +71,7 @@ class Contact(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("(active AND left_on IS NULL) OR (NOT active)", name="left_only_when_inactive"),
         Index("ix_contacts_name", "last_name", "first_name"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,7 +19,8 @@ def rotate(batch_size: int) -> None:
     """Re-encrypt every encrypted value and file under the newest key (the first in the list).
 
     Resumable: values already under the newest key are skipped, so run it again after an interruption.
-    Afterwards the old key can be removed from PRACLOX_ENCRYPTION_KEYS.
+    Then everything is read back with the newest key alone; only when all of it reads does it say the
+    old keys can be removed from PRACLOX_ENCRYPTION_KEYS (otherwise it exits 1 and says what did not).
     """
     from praclox.jobs.services import JobLocked, job_lock
     from praclox.progress import progress
@@ -34,6 +35,15 @@ def rotate(batch_size: int) -> None:
     for name, count in {**report.columns, **report.files}.items():
         click.echo(f"{name}: {count} value(s) checked")
     click.echo(f"Re-encrypted {report.rotated} value(s); {report.current} were already under the newest key.")
+    back = keys.read_back(batch_size=batch_size)
+    if back.missing:
+        click.echo(f"{back.missing} stored file(s) are missing from the instance folder (no key can bring them back).")
+    if back.unreadable:
+        click.echo(f"Read back with the newest key alone: {back.checked} value(s) and file(s); these could NOT be "
+                   "read: " + ", ".join(f"{name} {n}" for name, n in sorted(back.unreadable.items())))
+        click.echo("Keep every key in PRACLOX_ENCRYPTION_KEYS and run `praclox keys rotate` again.")
+        raise SystemExit(1)
+    click.echo(f"Read back with the newest key alone: all {back.checked} value(s) and file(s).")
     click.echo("Everything is now under the first key; the other keys can be removed from PRACLOX_ENCRYPTION_KEYS.")
 
 
@@ -55,3 +65,14 @@ def purge_audit(months: int | None, dry_run: bool) -> None:
             counts = audit_trail.purge_old(months, on_removed=bar.advance)
     verb = "Would remove" if dry_run else "Removed"
     click.echo(f"{verb} {next(iter(counts.values()))} audit entr(y/ies) older than {months} months.")
+
+
+@privacy_cli.command("settle-disk")
+def settle_disk() -> None:
+    """Empty SQLite's write-ahead log (PostgreSQL: VACUUM) so deleted data is gone from disk; says if not."""
+    from praclox.privacy.ondisk import settle
+
+    state = settle(table.name for table in db.metadata.sorted_tables)
+    click.echo(state.sentence())
+    if state.state == "left":
+        raise SystemExit(1)

@@ -25,6 +25,7 @@ from praclox.privacy import (  # noqa: F401
     views_subjects,
     views_support,
 )
+from praclox.privacy.ondisk import settled
 
 _PRIVACY = _l("Privacy")
 
@@ -46,6 +47,8 @@ DOMAIN = Domain(
     panels=(
         Panel("privacy/_panel_deadlines.html", dashboard.deadlines_context, roles("privacy_officer"), order=5),
         Panel("privacy/_panel_support.html", dashboard.support_context, roles("support"), order=5),
+        # until the public statement names the privacy officer (name and an address or e-mail)
+        Panel("privacy/_panel_officer.html", dashboard.officer_context, roles("admin"), order=1),
     ),
     settings=(
         SettingSpec(models.AUDIT_RETENTION_KEY, int, 24, _l("Audit trail retention (months)"), _PRIVACY,
@@ -55,7 +58,8 @@ DOMAIN = Domain(
         SettingSpec(models.OFFICER_EMAIL_KEY, str, "", _l("Privacy officer's e-mail address"), _PRIVACY),
     ),
     jobs=(
-        JobSpec("audit_purge", audit_trail.purge_job, _l("Remove audit entries past their retention"),
+        JobSpec("audit_purge", settled(audit_trail.purge_job, ("audit_entries",)),
+                _l("Remove audit entries past their retention"),
                 {"hour": 3, "minute": 20}),
         JobSpec("support_expire", support.expire_job, _l("Revoke support access at its expiry"),
                 {"minute": "*/5"}),

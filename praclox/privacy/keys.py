@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.fernet import InvalidToken
+from cryptography.fernet import InvalidToken, MultiFernet
 from flask import Flask, current_app
 from sqlalchemy import Column, Table, Text, bindparam, func, inspect, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -112,6 +112,55 @@ def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], 
     return report
 
 
+@dataclass
+class ReadBack:
+    """Everything read back with the newest key alone, after a rotation."""
+
+    checked: int = 0
+    unreadable: dict[str, int] = field(default_factory=dict)  #: per column or file store, when any
+    missing: int = 0  #: files whose row exists but whose file does not (no key can help those)
+
+
+def read_back(*, batch_size: int = DEFAULT_BATCH) -> ReadBack:
+    """Decrypt every stored value and file with the newest key only: may the other keys go?"""
+    newest = MultiFernet([_primary()])
+    result = ReadBack()
+    for table, column in encrypted_columns():
+        (pk,) = table.primary_key.columns
+        raw, last, failed = type_coerce(column, Text), None, 0
+        while True:
+            stmt = select(pk, raw).where(column.is_not(None)).order_by(pk).limit(batch_size)
+            rows = db.session.execute(stmt if last is None else stmt.where(pk > last)).all()
+            if not rows:
+                break
+            for _key, token in rows:
+                result.checked += 1
+                failed += not _decrypts(newest, token)
+            last = rows[-1][0]
+        db.session.rollback()
+        if failed:
+            result.unreadable[f"{table.name}.{column.name}"] = failed
+    for checker in registry().file_checkers:
+        counts = checker(newest, sample=False)
+        result.checked += counts.get("checked", 0)
+        result.missing += counts.get("missing", 0)
+        if counts.get("unreadable"):
+            result.unreadable[_store_name(checker)] = counts["unreadable"]
+    return result
+
+
+def _store_name(checker: Any) -> str:
+    return f"{checker.__module__.rsplit('.', 2)[-2]} files"
+
+
+def _decrypts(keys: MultiFernet, token: str) -> bool:
+    try:
+        keys.decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeEncodeError):
+        return False
+    return True
+
+
 def check_keys(app: Flask) -> None:
     """At start: the oldest and newest stored value of every encrypted column must decrypt.
 
@@ -133,14 +182,31 @@ def check_keys(app: Flask) -> None:
                 db.session.rollback()
                 continue  # a column not migrated yet
             if not all(_can_decrypt(app, token) for token in tokens):
-                db.session.remove()
-                db.engine.dispose()  # the app will not run: close its connections now
-                raise KeyConfigurationError(
-                    f"The configured encryption keys cannot decrypt the data in {table.name}.{column.name}. "
-                    "Set PRACLOX_ENCRYPTION_KEYS to include the key the data was encrypted with (or restore "
-                    "instance/encryption_keys). The application does not start without it."
-                )
+                _refuse(f"the data in {table.name}.{column.name}")
+        _check_file_samples(app)
         db.session.remove()
+
+
+def _refuse(what: str) -> None:
+    db.session.remove()
+    db.engine.dispose()  # the app will not run: close its connections now
+    raise KeyConfigurationError(
+        f"The configured encryption keys cannot decrypt {what}. Set PRACLOX_ENCRYPTION_KEYS to include the key "
+        "the data was encrypted with (or restore instance/encryption_keys). The application does not start "
+        "without it."
+    )
+
+
+def _check_file_samples(app: Flask) -> None:
+    """The oldest and the newest file of every file store must decrypt too (a store not migrated is skipped)."""
+    for checker in registry(app).file_checkers:
+        try:
+            counts = checker(app.extensions[EXTENSION_KEY], sample=True)
+        except SQLAlchemyError:
+            db.session.rollback()
+            continue
+        if counts.get("unreadable"):
+            _refuse(f"the {_store_name(checker)} in the instance folder")
 
 
 def _samples(table: Table, column: Column[Any]) -> list[str]:

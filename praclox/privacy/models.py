@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from praclox.db import Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 
 
 class RequestKind(enum.StrEnum):
@@ -41,6 +41,7 @@ class PrivacyRequest(TimestampMixin, Base):
         CheckConstraint("(status = 'open') = (completed_on IS NULL)", name="completed_when_closed"),
         CheckConstraint("requester_name IS NOT NULL OR requester_contact IS NOT NULL", name="identifies_someone"),
         Index("ix_privacy_requests_open_due", "status", "due_on"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

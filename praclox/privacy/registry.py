@@ -167,7 +167,8 @@ class ErasureRefused(Exception):
 #
 # What else a domain declares about personal data lives in its ``Domain`` (praclox/domain.py):
 # ``watch_erased`` (warn when an erased person's e-mail address comes back), ``file_rotators`` (re-encrypt
-# stored files in ``praclox keys rotate``) and ``support_scopes`` (what a support grant may open). Also:
+# stored files in ``praclox keys rotate``) with their ``file_checkers`` (read them back after a rotation, and
+# sample them at start) and ``support_scopes`` (what a support grant may open). Also:
 # - ``NOT_PERSONAL = {"table": ("column", ...)}`` in its privacy.py for columns that hold no personal data;
 # - records linked to a contact: find them through ``praclox.offices.privacy.matching_contacts(query)`` and
 #   group them with ``contact_key(contact)``, so a name, address or phone finds them like the contact;

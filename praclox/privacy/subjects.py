@@ -8,15 +8,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from sqlalchemy import select
 
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
+from praclox.backup import ledger
 from praclox.clock import now
 from praclox.extensions import db
 from praclox.phones import normalise
 from praclox.privacy import mentions, review, suppression
-from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Tombstone
+from praclox.privacy.models import ERASED_MARKER, PrivacyRequest, Suppression, Tombstone
+from praclox.privacy.ondisk import DiskState, settle
 from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery, all_fields, domains
 from praclox.privacy.requests import close_request
 
@@ -202,6 +204,10 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     db.session.flush()
     for key in {h.person_key for h in found.hits if "@" in h.person_key and " " not in h.person_key}:
         suppression.suppress(key, tombstone.id)
+    _note_redactions(named, undecided)
+    ledger.note_added(Tombstone.__tablename__, [tombstone.id])
+    ledger.note_added(Suppression.__tablename__, db.session.scalars(
+        select(Suppression.id).where(Suppression.tombstone_id == tombstone.id)))
     review.add_items(tombstone, request, undecided)
     if request is not None:
         request.requester_name, request.requester_contact = ERASED_MARKER, None
@@ -213,14 +219,21 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     return tombstone
 
 
-def compact_storage() -> None:
+def _note_redactions(named: list[Hit], undecided: list[Hit]) -> None:
+    """The free text redacted here, for the ledger a restore re-applies; texts left to the officer are not
+    copied (they still name the person)."""
+    left = {(h.record_type, h.record_id) for h in undecided}
+    for hit in named:
+        if (hit.record_type, hit.record_id) not in left and hit.extra.get("columns"):
+            ledger.note_redacted(hit.record_type, hit.record_id, hit.extra["columns"])
+
+
+def compact_storage(found: Person | None = None) -> DiskState:
     """After an erasure is committed: SQLite's write-ahead log still holds the old pages; fold it back
-    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages)."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as conn:
-        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
-    if busy:
-        # another connection was reading; the next checkpoint folds the log back instead
-        current_app.logger.warning("write-ahead log could not be truncated after an erasure (busy)")
+    and truncate it so the erased values are gone from disk (secure_delete zeroes the freed pages), retrying
+    while a reader blocks it; on PostgreSQL vacuum the tables of the person's records and the audit trail
+    (every table when the person is not given)."""
+    if found is None:
+        return settle(table.name for table in db.metadata.sorted_tables)
+    touched = {hit.record_type for hit in found.hits} | {"audit_entries"}
+    return settle(sorted(touched & set(db.metadata.tables)))

@@ -129,12 +129,19 @@ def subject_erase() -> str | Response | tuple[str, int]:
         form.confirm.errors = [str(exc)]
         return render_template("privacy/erase.html", form=form, person=subjects.person(_query(form), found.key)), 422
     db.session.commit()
-    subjects.compact_storage()
-    flash(_("The person was erased everywhere (record #%(id)d keeps no personal data).", id=tombstone.id),
-          "success")
-    if review.open_items(tombstone_id=tombstone.id):
+    tombstone_id = tombstone.id
+    on_disk = subjects.compact_storage(found)
+    if on_disk.state == "left":  # never say "gone" while the database's log still holds the old pages
+        flash(_("The person was erased from the database (record #%(id)d keeps no personal data), but the old "
+                "data is still in the database's log on disk because the server was busy. It is removed at "
+                "the next purge; an operator can run 'praclox privacy settle-disk' now.", id=tombstone_id),
+              "warning")
+    else:
+        flash(_("The person was erased everywhere (record #%(id)d keeps no personal data).", id=tombstone_id),
+              "success")
+    if review.open_items(tombstone_id=tombstone_id):
         flash(_("Some records may still name the person: decide about each one below."), "warning")
-        return redirect(url_for(".erasure", tombstone_id=tombstone.id))
+        return redirect(url_for(".erasure", tombstone_id=tombstone_id))
     return redirect(url_for(".subjects_search"))
 
 

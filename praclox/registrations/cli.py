@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from praclox.cli_groups import refuse_ahead_of_today
 from praclox.jobs.services import SKIPPED_EXIT, counts_of, run_recorded
 from praclox.registrations import retention
 
@@ -32,6 +33,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def purge(dry_run: bool, as_of: date | None, yes: bool) -> None:
     """Purge registrations past their retention period; prints counts only."""
+    refuse_ahead_of_today(as_of, dry_run=dry_run)
     if not dry_run and not yes:
         due = {reason: len(ids) for reason, ids in retention.due_ids(as_of or _today()).items()}
         click.echo("Due: " + ", ".join(f"{reason} {n}" for reason, n in due.items()))
@@ -39,17 +41,21 @@ def purge(dry_run: bool, as_of: date | None, yes: bool) -> None:
             click.echo("Nothing to purge.")
             return
         click.confirm("Purge these registrations for good?", abort=True)
+    from praclox.privacy.ondisk import not_gone, sentence_for, settled
     from praclox.progress import progress
 
     total = 0 if dry_run else sum(len(ids) for ids in retention.due_ids(as_of or _today()).values())
     with progress("Purging registrations", total) as bar:
-        run = run_recorded(JOB_ID, lambda: retention.purge(as_of, dry_run=dry_run, on_deleted=bar.advance),
-                           dry_run=dry_run)
+        run = run_recorded(JOB_ID, settled(lambda: retention.purge(as_of, dry_run=dry_run, on_deleted=bar.advance),
+                                           retention.TOUCHED_TABLES, dry_run=dry_run), dry_run=dry_run)
     counts = counts_of(run)
     label = "would purge" if dry_run else "purged"
     click.echo(f"{run.outcome}: {label} " + ", ".join(f"{reason} {counts.get(reason, 0)}"
                                                       for reason in retention.REASONS))
-    if run.outcome == "failed":
+    on_disk = sentence_for(counts)
+    if on_disk:
+        click.echo(on_disk)
+    if run.outcome == "failed" or not_gone(counts):
         raise SystemExit(1)
     if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)
         raise SystemExit(SKIPPED_EXIT)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from praclox.db import Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 from praclox.vocabulary import Vocabulary
 
 
@@ -29,6 +29,7 @@ class Registration(TimestampMixin, Base):
         CheckConstraint("newsletter_confirmed_at IS NULL OR newsletter", name="confirmed_only_when_opted_in"),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
         Index("ix_registrations_status_changed", "status", "status_changed_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from praclox.audit.services import forget_record
-from praclox.clock import today, zone
+from praclox.clock import check_not_ahead, today, zone
 from praclox.extensions import db
 from praclox.registrations.models import Registration, RegistrationPurge, Status
 from praclox.settings import services as settings
@@ -65,6 +65,7 @@ def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500,
           on_deleted: Callable[[int], None] | None = None) -> dict[str, int]:
     """Delete the registrations past their retention; record counts only. Commits per batch, after which
     ``on_deleted(n)`` hears how many went (the command's progress)."""
+    check_not_ahead(as_of, dry_run=dry_run)
     day = as_of or today()
     found = due_ids(day)
     counts = {reason: len(ids) for reason, ids in found.items()}
@@ -79,7 +80,8 @@ def purge(as_of: date | None = None, *, dry_run: bool = False, batch: int = 500,
             if on_deleted is not None:
                 on_deleted(len(chunk))
         if ids:
-            db.session.add(RegistrationPurge(as_of=day, reason=reason, count=len(ids)))
+            # the real day of the purge, whatever day the rule was asked about
+            db.session.add(RegistrationPurge(as_of=today(), reason=reason, count=len(ids)))
             db.session.commit()
     return counts
 
@@ -98,13 +100,23 @@ def purge_counts_by_month() -> list[dict[str, Any]]:
     ]
 
 
-def purge_job() -> dict[str, int]:
-    """The scheduled purge (also removes used client-login nonces and API request counts older than a day)."""
-    counts = purge()
-    from praclox.client.services import forget_used_nonces
-    from praclox.registrations.ratelimit import forget_older_than
+#: the tables a purge deletes from (VACUUMed on PostgreSQL afterwards)
+TOUCHED_TABLES = ("registrations", "audit_entries")
 
-    counts["nonces"] = forget_used_nonces()
-    counts["api_requests"] = forget_older_than(24)
-    db.session.commit()
-    return counts
+
+def purge_job() -> dict[str, int]:
+    """The scheduled purge (also removes used client-login nonces and API request counts older than a day);
+    settles the disk afterwards."""
+    from praclox.privacy.ondisk import settled
+
+    def everything() -> dict[str, int]:
+        counts = purge()
+        from praclox.client.services import forget_used_nonces
+        from praclox.registrations.ratelimit import forget_older_than
+
+        counts["nonces"] = forget_used_nonces()
+        counts["api_requests"] = forget_older_than(24)
+        db.session.commit()
+        return counts
+
+    return settled(everything, TOUCHED_TABLES)()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import secrets
 import signal
 import subprocess
 import time
@@ -103,12 +104,24 @@ class _Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[dict[str, Any]] = []
+        self.select: str | None = None
+        self.chosen = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.select = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.forms.append({"action": a.get("action", ""), "fields": {}})
-        elif self.forms and tag in ("input", "textarea", "select") and a.get("name"):
+        elif self.forms and tag == "select" and a.get("name"):
+            self.select, self.chosen = a["name"], False
+        elif self.forms and tag == "option" and self.select:
+            fields = self.forms[-1]["fields"]  # the selected option, else the first
+            if "selected" in a or (self.select not in fields):
+                fields[self.select] = a.get("value", "")
+        elif self.forms and tag in ("input", "textarea") and a.get("name"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
             if a.get("type") == "submit":
@@ -120,6 +133,19 @@ def forms_of(html: str) -> list[dict[str, Any]]:
     parser = _Forms()
     parser.feed(html)
     return parser.forms
+
+
+def multipart(data: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser sends a form with a file."""
+    boundary = "----operator" + secrets.token_hex(12)
+    parts = []
+    for name, value in data.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class Browser:
@@ -136,6 +162,7 @@ class Browser:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, *, data: dict[str, Any] | None = None,
+                files: dict[str, tuple[str, bytes]] | None = None,
                 body: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
         path = urlsplit(urljoin(self.base_url + "/", path))._replace(scheme="", netloc="").geturl() or "/"
         sent = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1", "User-Agent": "operator-tier",
@@ -144,7 +171,9 @@ class Browser:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method != "GET":  # a browser's same-origin Referer, which CSRF protection over HTTPS checks
             sent.setdefault("Referer", f"https://{self.host}:{self.port}{path}")
-        if data is not None:
+        if files:
+            body, sent["Content-Type"] = multipart(data or {}, files)
+        elif data is not None:
             body = urlencode(data, doseq=True).encode()
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
@@ -199,11 +228,12 @@ class Browser:
         page = self.get(path_or_answer) if isinstance(path_or_answer, str) else path_or_answer
         return dict(self._pick(page, action)["fields"])
 
-    def submit(self, page_path: str, action: str | None = None, **values: Any) -> Answer:
-        """Open ``page_path``, fill its form with ``values`` and post it to the form's action."""
+    def submit(self, page_path: str, action: str | None = None, *,
+               files: dict[str, tuple[str, bytes]] | None = None, **values: Any) -> Answer:
+        """Open ``page_path``, fill its form with ``values`` (and ``files``) and post it to the form's action."""
         page = self.get(page_path)
         form = self._pick(page, action)
-        return self.post(form["action"] or page.url, {**form["fields"], **values})
+        return self.post(form["action"] or page.url, {**form["fields"], **values}, files=files)
 
     def csrf(self, path: str = "/login") -> str:
         return str(self.form(path)["csrf_token"])

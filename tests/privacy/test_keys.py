@@ -117,7 +117,7 @@ def test_file_rotators_registered_by_other_domains_run_and_are_counted(rotated_a
     registry(rotated_app).file_rotators.append(documents)
     with rotated_app.app_context():
         report = keys.rotate_all(batch_size=10)
-    assert calls == [10] and report.files == {"documents": 4} and report.rotated == 5 + 3
+    assert calls == [10] and report.files["documents"] == 4 and report.rotated == 5 + 3
 
 
 def test_a_wrong_key_stops_the_app_at_start_with_a_clear_message(app, make_app):

@@ -1,0 +1,1 @@
+"""Encrypted backups of the database and the documents, and the erasure ledger a restore re-applies."""
