@@ -1,7 +1,7 @@
 """follow_ups: promised calls and tasks per office, with a due date and an owner
 
-Revision ID: 0012_follow_ups
-Revises: 0011_api_requests
+Revision ID: 0013_follow_ups
+Revises: 0012_people_ids
 Create Date: 2026-11-27 12:50:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_follow_ups'
-down_revision = '0011_api_requests'
+revision = '0013_follow_ups'
+down_revision = '0012_people_ids'
 branch_labels = None
 depends_on = None
 
