@@ -76,7 +76,7 @@ def prepare(env: dict[str, str]) -> dict[str, Any]:
         last_names = sorted(set(db.session.scalars(db.select(Contact.last_name))))
         db.session.remove()
         db.engine.dispose()
-    return {"tokens": tokens, "keys": keys, "office_ids": office_ids, "last_names": last_names}
+    return {"tokens": tokens, "keys": keys, "office_ids": office_ids, "last_names": last_names, "etags": {}}
 
 
 class Stats:
@@ -100,7 +100,8 @@ class Person(threading.Thread):
         self.n, self.port, self.data, self.stats, self.deadline = n, port, data, stats, deadline
         self.rng = random.Random(n)  # noqa: S311  (load mix, not secrets)
         self.registrations = registrations
-        self.etags: dict[str, str] = {}
+        #: one calendar client per feed, whichever thread plays it: the ETags are shared
+        self.etags: dict[str, str] = data["etags"]
 
     def prepare(self) -> None:
         """Before the clock starts: log in (a deliberately slow password hash), visit each page once, and be the

@@ -116,8 +116,12 @@ def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome
     # the audit trail forgets the records first, while their ids can still be found by the applicant's id
     forget = delete(AuditEntry).execution_options(synchronize_session=False)
     for model in AUDITED_CHILDREN:
-        db.session.execute(forget.where(AuditEntry.record_type == model.__tablename__, AuditEntry.record_id.in_(
-            select(model.id).where(ids_in(model.applicant_id, ids)).scalar_subquery())))
+        # the ids as a list, not a subquery: PostgreSQL planned the subquery as a hash join over the whole
+        # audit trail, once per table and batch (a purge of 50,000 ran at a tenth of the speed of 10,000)
+        child_ids = list(db.session.scalars(select(model.id).where(ids_in(model.applicant_id, ids))))
+        if child_ids:
+            db.session.execute(forget.where(AuditEntry.record_type == model.__tablename__,
+                                            ids_in(AuditEntry.record_id, child_ids)))
     db.session.execute(forget.where(AuditEntry.record_type == "applicants", ids_in(AuditEntry.record_id, ids)))
     # children first and explicitly, so no database relies on its cascade to remove personal data
     for model in (*AUDITED_CHILDREN, ConsentLink):
