@@ -37,6 +37,7 @@ DOMAINS = (
     "praclox.dates",
     "praclox.registrations",
     "praclox.wishes",
+    "praclox.followups",
     "praclox.client",
     "praclox.applicants",
 )

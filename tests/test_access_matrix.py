@@ -127,6 +127,12 @@ ACCESS: dict[str, object] = {
     "wishes.create": {"staff", "admin"},
     "wishes.edit": {"staff", "admin"},
     "wishes.delete": {"staff", "admin"},
+    # --- follow-ups
+    "followups.index": {"staff", "admin"},
+    "followups.create": {"staff", "admin"},
+    "followups.edit": {"staff", "admin"},
+    "followups.complete": {"staff", "admin"},
+    "followups.reopen": {"staff", "admin"},
     # --- the client area (its own cookie, never the staff session)
     "client.login": PUBLIC,
     "client.magic": TOKEN,

@@ -16,7 +16,8 @@ from praclox.vocabulary import Vocabulary
 TABLES: dict[str, Any] = {
     "offices": _l("Offices"), "contacts": _l("Contact persons"), "interactions": _l("Contact moments"),
     "personal_dates": _l("Personal dates"), "date_congratulations": _l("Congratulations"),
-    "registrations": _l("Website registrations"), "wishes": _l("Wishes"), "applicants": _l("Applications"),
+    "registrations": _l("Website registrations"), "wishes": _l("Wishes"), "follow_ups": _l("Follow-ups"),
+    "applicants": _l("Applications"),
     "applicant_status_changes": _l("Application history"), "applicant_documents": _l("Application documents"),
     "applicant_consents": _l("Consents to keep an application"), "users": _l("User accounts"),
     "user_roles": _l("Roles"), "user_sessions": _l("Login sessions"), "login_attempts": _l("Login attempts"),

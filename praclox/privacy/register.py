@@ -47,6 +47,7 @@ CATEGORY_ORDER = ("office details", "contact details", "client history", "specia
                   "identity", "application", "data-subject requests", "account", "audit trail")
 #: the statement's sections, one per kind of record: what clients care about first
 STATEMENT_TABLE_ORDER = ("offices", "contacts", "interactions", "personal_dates", "date_congratulations", "wishes",
+                         "follow_ups",
                          "registrations", "applicants", "applicant_status_changes", "applicant_documents",
                          "applicant_consents", "privacy_requests", "users", "audit_entries")
 #: internal safeguards, described in their own paragraphs of the statement rather than as a section

@@ -177,7 +177,7 @@ def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded, 
             AuditEntry.record_type == "contacts", AuditEntry.record_id == contact_id)).all()
         tombstone = db.session.scalars(select(Tombstone)).one()
         assert json.loads(tombstone.counts)["offices"] == {"contacts": 1, "office_fields": 0}
-        assert json.loads(tombstone.counts)["mentions"] == {"redacted": 2, "to_review": 0}  # the two summaries
+        assert json.loads(tombstone.counts)["mentions"] == {"redacted": 3, "to_review": 0}  # two summaries, a follow-up
         assert tombstone.request_id == request_id and db.session.query(Suppression).count() == 1
         request = db.session.get(PrivacyRequest, request_id)
         assert (request.requester_name, request.requester_contact, request.status) == ("[verwijderd]", None,
@@ -193,6 +193,12 @@ def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded, 
         assert db.session.query(PersonalDate).count() == 0 and db.session.query(Registration).count() == 0
         wish = db.session.scalars(select(Wish)).one()
         assert (wish.title, wish.requested_by_id) == ("Export to the accounting package", None)
+        from praclox.followups.models import FollowUp
+
+        follow_up = db.session.scalars(select(FollowUp)).one()
+        assert (follow_up.title, follow_up.description, follow_up.contact_id) == (
+            "Call [verwijderd] back", "[verwijderd] asked about VAT", None)
+        assert counts["followups"] == {"follow_up_contact_links": 1}
         from praclox.applicants.models import Applicant, Document
         from praclox.applicants.models import Tombstone as ApplicantTombstone
 

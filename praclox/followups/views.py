@@ -1,0 +1,123 @@
+"""Staff pages for follow-ups: the list (mine by default), new from an office, edit, complete and reopen."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from praclox.auth.access import require_roles_for_blueprint
+from praclox.auth.models import User
+from praclox.clock import today
+from praclox.extensions import db
+from praclox.followups import services
+from praclox.followups.forms import FollowUpForm
+from praclox.followups.models import FollowUp
+from praclox.forms import ConfirmForm
+from praclox.offices.models import Office
+from praclox.paging import bounded_int, paginate
+from praclox.urls import safe_next
+
+bp = Blueprint("followups", __name__, url_prefix="/follow-ups")
+bp.before_request(require_roles_for_blueprint("staff", "admin"))
+
+
+def _active_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def _form(office: Office, follow_up: FollowUp | None = None) -> FollowUpForm:
+    contacts = [c for c in office.contacts if c.active or (follow_up and c.id == follow_up.contact_id)]
+    form = FollowUpForm(obj=follow_up, users=_active_users(), contacts=contacts)
+    if follow_up is None and request.method == "GET":
+        form.owner_id.data = current_user.id
+        form.contact_id.data = request.args.get("contact_id", type=int)
+    return form
+
+
+def _data(form: FollowUpForm) -> dict[str, object]:
+    return {name: getattr(form, name).data for name in services.FIELDS}
+
+
+def _save(form: FollowUpForm, office: Office, follow_up: FollowUp | None) -> bool:
+    """Validate and save; False leaves the form with its errors and nothing stored."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        if follow_up is None:
+            services.create(office, _data(form), current_user)
+        else:
+            services.update(follow_up, _data(form), current_user)
+    except services.FollowUpError as exc:
+        db.session.rollback()
+        field = getattr(form, str(exc), form.title)
+        field.errors = [*field.errors, _("This value is not allowed here.")]
+        return False
+    db.session.commit()
+    return True
+
+
+def _owner_filter() -> tuple[str, int | None]:
+    """``owner`` from the query: "" is mine (the default), "all" everyone's, a number that user's."""
+    raw = request.args.get("owner", "")
+    if raw == "all":
+        return raw, None
+    owner_id = bounded_int("owner")
+    if owner_id is not None:
+        return str(owner_id), owner_id
+    return "", current_user.id
+
+
+@bp.route("/")
+def index() -> str:
+    owner, owner_id = _owner_filter()
+    status = request.args.get("status", "open")
+    status = status if status in services.STATUSES else "open"
+    page = paginate(services.search(owner_id, status), current_app.config["PAGE_SIZE"])
+    return render_template("followups/index.html", page=page, owner=owner, status=status, users=_active_users(),
+                           confirm=ConfirmForm(), today_date=today())
+
+
+@bp.route("/office/<int:office_id>/new", methods=["GET", "POST"])
+def create(office_id: int) -> str | Response | tuple[str, int]:
+    office = db.get_or_404(Office, office_id)
+    form = _form(office)
+    if _save(form, office, None):
+        flash(_("Follow-up added."), "success")
+        return redirect(url_for("offices.detail", office_id=office.id) + "#follow-ups")
+    return render_template("followups/form.html", form=form, office=office, follow_up=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:follow_up_id>/edit", methods=["GET", "POST"])
+def edit(follow_up_id: int) -> str | Response | tuple[str, int]:
+    follow_up = db.get_or_404(FollowUp, follow_up_id)
+    form = _form(follow_up.office, follow_up)
+    if _save(form, follow_up.office, follow_up):
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("offices.detail", office_id=follow_up.office_id) + "#follow-ups")
+    return render_template("followups/form.html", form=form, office=follow_up.office, follow_up=follow_up), \
+        422 if form.errors else 200
+
+
+def _state_change(follow_up_id: int, done: bool) -> Response:
+    follow_up = db.get_or_404(FollowUp, follow_up_id)
+    target = safe_next(request.form.get("next"), url_for("followups.index"))
+    if ConfirmForm().validate_on_submit():
+        changed = services.complete(follow_up, current_user) if done else services.reopen(follow_up, current_user)
+        db.session.commit()
+        if changed:
+            flash(_("Follow-up done.") if done else _("Follow-up reopened."), "success")
+    return redirect(target)
+
+
+@bp.route("/<int:follow_up_id>/complete", methods=["POST"])
+def complete(follow_up_id: int) -> Response:
+    return _state_change(follow_up_id, done=True)
+
+
+@bp.route("/<int:follow_up_id>/reopen", methods=["POST"])
+def reopen(follow_up_id: int) -> Response:
+    return _state_change(follow_up_id, done=False)
