@@ -1,7 +1,7 @@
 """outbox_mails: every outgoing mail, written in the causing transaction and sent by the scheduler
 
-Revision ID: 0013_outbox
-Revises: 0012_people_ids
+Revision ID: 0014_outbox
+Revises: 0013_follow_ups
 Create Date: 2026-11-27 12:45:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_outbox'
-down_revision = '0012_people_ids'
+revision = '0014_outbox'
+down_revision = '0013_follow_ups'
 branch_labels = None
 depends_on = None
 
