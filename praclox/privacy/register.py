@@ -40,6 +40,7 @@ CATEGORIES = {
     "consent": _l("consent"),
     "access": _l("access to the client area"),
     "registration": _l("website registration"),
+    "correspondence": _l("correspondence"),
 }
 
 #: the order of the statement's sections: what clients care about first; unknown categories follow
