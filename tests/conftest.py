@@ -83,13 +83,8 @@ def app_config(tmp_path: Any, pg_database: str | None) -> dict[str, Any]:
     return make_config(tmp_path, pg_database)
 
 
-@pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(app_config)
-    with app.app_context():
-        db.create_all()
-    SENDING_APPS[:] = [app]  # the app whose outbox ``MailSink.delivered()`` sends
-    yield app
+def empty_database(app: Flask) -> None:
+    """After a test: PostgreSQL's database is shared by the run, so its rows go (SQLite's file goes with tmp)."""
     with app.app_context():
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
@@ -97,6 +92,16 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+    SENDING_APPS[:] = [app]  # the app whose outbox ``MailSink.delivered()`` sends
+    yield app
+    empty_database(app)
     scheduler = app.extensions.get("praclox_scheduler")
     if scheduler is not None:
         scheduler.shutdown(wait=False)

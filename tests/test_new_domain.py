@@ -13,6 +13,7 @@ from flask import Flask
 import praclox
 from praclox.domain import registry
 from praclox.extensions import db
+from tests.conftest import empty_database
 
 DOMAIN_PY = '''
 from flask import Blueprint
@@ -52,9 +53,7 @@ def app(app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPat
     with app.app_context():
         db.create_all()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    empty_database(app)  # on PostgreSQL the next test must not meet this test's users
     for name in ("sampledomain.domain", "sampledomain"):
         sys.modules.pop(name, None)
 

@@ -33,9 +33,10 @@ def test_database_outage_gives_a_503_page_one_log_line_per_incident_and_recovers
     assert user.get("/").status == 200 and Browser(server.base_url).get("/health/ready").status == 200
 
     block_database(instance)
-    log_before = len(server.output().splitlines())
+    # stdout (the access log) and stderr (everything else) grow apart: take what each gained
+    before = (len(server.stdout().splitlines()), len(server.stderr().splitlines()))
     answers = [c.get(path) for _ in range(10) for c in (user, anonymous) for path in PAGES]
-    outage_log = server.output().splitlines()[log_before:]
+    outage_log = server.stdout().splitlines()[before[0]:] + server.stderr().splitlines()[before[1]:]
 
     # a signed-in user needs the database on every page (the session check): the 503, never the bare 500;
     # an anonymous visitor is sent to the login page, which needs none
