@@ -72,14 +72,20 @@ class Server:
 
     def stop(self) -> None:
         """SIGTERM (gunicorn's graceful stop), then SIGKILL if it lingers."""
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        stop_gracefully(self.process, grace=15)
+
+
+
+def stop_gracefully(process: subprocess.Popen[bytes], grace: float = 30) -> None:
+    """SIGTERM, as an operator's service manager stops a process; SIGKILL when it outlives ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 @dataclass

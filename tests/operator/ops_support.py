@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from operator_http import stop_gracefully
+
 ROOT = Path(__file__).resolve().parents[2]
 PRACLOX = str(Path(sys.executable).parent / "praclox")
 PG_URL = os.environ.get("PRACLOX_TEST_DATABASE_URL", "")
@@ -117,11 +119,5 @@ class Process:
         self.handle.close()
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_gracefully(self.proc)
         self.handle.close()

@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+from operator_http import stop_gracefully
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -74,13 +74,7 @@ class ServerProcess:
 
     def stop(self) -> str:
         """Stop the process we started (gunicorn's master takes its workers down) and return its output."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_gracefully(self.proc)
         self._out.close()
         return self.output()
 
