@@ -2,14 +2,14 @@
 
 The connection comes from the app's own database URL; a password travels in ``PGPASSWORD``, never on the
 command line where ``ps`` shows it. The dump is in the custom format (compressed, restored table by table
-in one transaction, so a failed restore leaves the database as it was).
+in one transaction, so a failed restore leaves the database as it was). The tools run with an argument list,
+never through a shell.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-# the PostgreSQL client tools, with an argument list, never a shell
 import subprocess  # nosec B404
 from pathlib import Path
 
