@@ -134,6 +134,7 @@ ACCESS: dict[str, object] = {
     "followups.complete": {"staff", "admin"},
     "followups.reopen": {"staff", "admin"},
     "followups.orphaned": {"admin"},
+    "timeline.index": {"staff", "admin"},
     # --- the client area (its own cookie, never the staff session)
     "client.login": PUBLIC,
     "client.magic": TOKEN,
