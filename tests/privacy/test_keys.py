@@ -9,10 +9,10 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Text, select, type_coerce
 
 from praclox import create_app
+from praclox.audit.models import AuditEntry
 from praclox.crypto import KeyConfigurationError
 from praclox.domain import registry
 from praclox.extensions import db
-from praclox.audit.models import AuditEntry
 from praclox.offices.models import Contact, Interaction
 from praclox.privacy import keys
 
