@@ -134,6 +134,7 @@ ACCESS: dict[str, object] = {
     "followups.edit": {"staff", "admin"},
     "followups.complete": {"staff", "admin"},
     "followups.reopen": {"staff", "admin"},
+    "followups.orphaned": {"admin"},
     # --- the client area (its own cookie, never the staff session)
     "client.login": PUBLIC,
     "client.magic": TOKEN,

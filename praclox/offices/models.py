@@ -110,6 +110,9 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
+        # the activity timeline across offices: newest first, and per user
+        Index("ix_interactions_date", "occurred_on"),
+        Index("ix_interactions_user_date", "logged_by_id", "occurred_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,7 +122,8 @@ class Interaction(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     #: encrypted at rest: a summary often holds what was said in confidence
     summary: Mapped[str] = mapped_column(EncryptedText, nullable=False)
-    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: indexed with the date (ix_interactions_user_date): the timeline per user
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: when the entry was last changed after it was logged (shown as "edited"; who did it is in the audit trail)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

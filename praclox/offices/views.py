@@ -1,21 +1,22 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.extensions import db
+from praclox.followups import services as followups
 from praclox.forms import ConfirmForm
 from praclox.offices import importer, services
 from praclox.offices.forms import (
     ContactForm,
     ImportForm,
     InteractionEditForm,
-    InteractionForm,
     LeftForm,
+    LogInteractionForm,
     OfficeForm,
 )
 from praclox.offices.models import Contact, Interaction, Office
@@ -69,10 +70,10 @@ def create() -> str | Response | tuple[str, int]:
 @bp.route("/<int:office_id>")
 def detail(office_id: int) -> str:
     office = _office_or_404(office_id)
-    return _detail_page(office, InteractionForm(contacts=[c for c in office.contacts if c.active]))
+    return _detail_page(office, LogInteractionForm(contacts=[c for c in office.contacts if c.active]))
 
 
-def _detail_page(office: Office, form: InteractionForm) -> str:
+def _detail_page(office: Office, form: LogInteractionForm) -> str:
     editable = {i.id for i in office.interactions if services.may_edit_interaction(i, current_user)}
     return render_template(
         "offices/detail.html", office=office, interaction_form=form, confirm=ConfirmForm(),
@@ -124,15 +125,22 @@ def delete(office_id: int) -> str | Response:
 @bp.route("/<int:office_id>/interactions", methods=["POST"])
 def log_interaction(office_id: int) -> str | Response | tuple[str, int]:
     office = _office_or_404(office_id)
-    form = InteractionForm(contacts=[c for c in office.contacts if c.active])
+    form = LogInteractionForm(contacts=[c for c in office.contacts if c.active])
     if form.validate_on_submit():
         contact = _contact_or_404(office, form.contact_id.data) if form.contact_id.data else None
-        services.log_interaction(
+        interaction = services.log_interaction(
             office, kind=form.kind.data, occurred_on=form.occurred_on.data, summary=form.summary.data,
             contact=contact, logged_by=current_user,
         )
+        if form.follow_up.data:
+            follow_up = followups.after_interaction(interaction, form.follow_up_on.data, form.follow_up_title.data,
+                                                    current_user)
         db.session.commit()
-        flash(_("Contact moment logged."), "success")
+        if form.follow_up.data:
+            flash(_("Contact moment logged; follow-up planned for %(day)s.", day=format_date(follow_up.due_on)),
+                  "success")
+        else:
+            flash(_("Contact moment logged."), "success")
         return redirect(url_for(".detail", office_id=office.id))
     return _detail_page(office, form), 422
 

@@ -1,8 +1,8 @@
 """office_conversions (a prospect became a client, in the office's history), contacts.notes (encrypted),
 interactions.edited_at (a logged contact moment was changed)
 
-Revision ID: 0015_office_history
-Revises: 0014_outbox
+Revision ID: 0016_office_history
+Revises: 0015_follow_ups_timeline
 Create Date: 2026-12-07 11:40:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_office_history'
-down_revision = '0014_outbox'
+revision = '0016_office_history'
+down_revision = '0015_follow_ups_timeline'
 branch_labels = None
 depends_on = None
 
