@@ -56,6 +56,7 @@ ACCESS: dict[str, object] = {
     "offices.delete": {"staff", "admin"},
     "offices.log_interaction": {"staff", "admin"},
     "offices.delete_interaction": {"staff", "admin"},
+    "offices.edit_interaction": {"staff", "admin"},  # and then only its author or an admin
     "offices.create_contact": {"staff", "admin"},
     "offices.contact": {"staff", "admin"},
     "offices.edit_contact": {"staff", "admin"},

@@ -68,6 +68,7 @@ class ContactForm(FlaskForm):
     email = email_field(_l("E-mail"))
     phone = phone_field(_l("Phone"))
     mobile = phone_field(_l("Mobile"))
+    notes = long_text_field(_l("Notes"), max_length=5000)
     submit = SubmitField(_l("Save"))
 
 
@@ -84,6 +85,10 @@ class InteractionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(InteractionKind.choices())
         self.contact_id.choices = choices([(0, "—")] + [(c.id, c.full_name) for c in contacts])
+
+
+class InteractionEditForm(InteractionForm):
+    submit = SubmitField(_l("Save"))
 
 
 def _next_week() -> date:
