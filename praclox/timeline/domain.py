@@ -1,4 +1,4 @@
-"""The activity timeline across offices: contact moments, follow-ups done, congratulations."""
+"""The activity timeline across offices: contact moments, follow-ups done, congratulations, new clients."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from praclox.timeline import views
 
 def kind_labels() -> list[tuple[str, Any]]:
     return [("", _l("Everything")), ("contact_moment", _l("Contact moments")),
-            ("follow_up_done", _l("Follow-ups done")), ("congratulated", _l("Congratulations"))]
+            ("follow_up_done", _l("Follow-ups done")), ("congratulated", _l("Congratulations")),
+            ("conversion", _l("Became a client"))]
 
 
 DOMAIN = Domain(

@@ -1,6 +1,6 @@
 """The activity timeline: one page of what happened across offices, newest first, from several tables.
 
-Each source (contact moments, follow-ups done, congratulations, conversions) is one SELECT of the same
+Each source (contact moments, follow-ups done, congratulations, prospects that became clients) is one SELECT of the same
 columns (kind, id, office, user, moment), filtered and cut to the page's depth with its own index; the union
 of those is sorted and paged in SQL. Only the page's rows are then loaded as records, one query per kind.
 """
@@ -20,7 +20,7 @@ from praclox.dates.models import Congratulation, PersonalDate
 from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.followups.models import FollowUp
-from praclox.offices.models import Contact, Interaction, Office
+from praclox.offices.models import Contact, Interaction, Office, OfficeConversion
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,12 @@ def _sources(filters: Filters) -> dict[str, Select[Any]]:
                                  Congratulation.created_at, filters,
                                  base=lambda s: s.join(PersonalDate, PersonalDate.id == Congratulation.personal_date_id)
                                  .join(Contact, Contact.id == PersonalDate.contact_id)),
+        "conversion": _source("conversion", OfficeConversion.id, OfficeConversion.office_id,
+                              OfficeConversion.converted_by_id, OfficeConversion.converted_at, filters),
     }
 
 
-KINDS = ("contact_moment", "follow_up_done", "congratulated")
+KINDS = ("contact_moment", "follow_up_done", "congratulated", "conversion")
 
 
 def page_rows(filters: Filters, page: int, per_page: int) -> tuple[list[tuple[str, int]], bool]:
@@ -117,24 +119,28 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(zone()).date()
 
 
+#: per kind: the model, what to load with it, and (day, office, user id) of a record
+_LOADERS: dict[str, tuple[Any, tuple[Any, ...], Callable[[Any], tuple[date, Office, int | None]]]] = {
+    "contact_moment": (Interaction, (selectinload(Interaction.office), selectinload(Interaction.contact)),
+                       lambda i: (i.occurred_on, i.office, i.logged_by_id)),
+    "follow_up_done": (FollowUp, (selectinload(FollowUp.office),),
+                       lambda f: (_local_day(f.done_at), f.office, f.done_by_id)),
+    "congratulated": (Congratulation, (selectinload(Congratulation.personal_date).selectinload(PersonalDate.contact)
+                                       .selectinload(Contact.office),),
+                      lambda c: (_local_day(c.created_at), c.personal_date.contact.office, c.by_id)),
+    "conversion": (OfficeConversion, (selectinload(OfficeConversion.office),),
+                   lambda v: (_local_day(v.converted_at), v.office, v.converted_by_id)),
+}
+
+
 def entries(rows: list[tuple[str, int]]) -> list[Entry]:
     """The records behind a page's rows, in the page's order: one query per kind."""
     ids: dict[str, list[int]] = {}
     for kind, record_id in rows:
         ids.setdefault(kind, []).append(record_id)
     found: dict[tuple[str, int], Entry] = {}
-    if ids.get("contact_moment"):
-        for i in db.session.scalars(select(Interaction).where(Interaction.id.in_(ids["contact_moment"])).options(
-                selectinload(Interaction.office), selectinload(Interaction.contact))):
-            found["contact_moment", i.id] = Entry("contact_moment", i, i.occurred_on, i.office, i.logged_by_id)
-    if ids.get("follow_up_done"):
-        for f in db.session.scalars(select(FollowUp).where(FollowUp.id.in_(ids["follow_up_done"])).options(
-                selectinload(FollowUp.office))):
-            found["follow_up_done", f.id] = Entry("follow_up_done", f, _local_day(f.done_at), f.office, f.done_by_id)
-    if ids.get("congratulated"):
-        for c in db.session.scalars(select(Congratulation).where(Congratulation.id.in_(ids["congratulated"])).options(
-                selectinload(Congratulation.personal_date).selectinload(PersonalDate.contact)
-                .selectinload(Contact.office))):
-            contact = c.personal_date.contact
-            found["congratulated", c.id] = Entry("congratulated", c, _local_day(c.created_at), contact.office, c.by_id)
+    for kind, wanted in ids.items():
+        model, options, describe = _LOADERS[kind]
+        for record in db.session.scalars(select(model).where(model.id.in_(wanted)).options(*options)):
+            found[kind, record.id] = Entry(kind, record, *describe(record))
     return [found[key] for key in rows if key in found]

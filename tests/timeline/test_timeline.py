@@ -1,5 +1,5 @@
-"""The activity timeline: contact moments, follow-ups done and congratulations across offices, newest first,
-filtered by user, kind, office and period, and paged."""
+"""The activity timeline: contact moments, follow-ups done, congratulations and new clients across offices,
+newest first, filtered by user, kind, office and period, and paged."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ def history(app, frozen, staff_client, login_as, make_office):
             dates.mark_congratulated(birthday, 2026, False, "card", db.session.get(User, colleague.user.id))
         db.session.commit()
         task_id = task.id
+    assert colleague.post(f"/offices/{pieters}/convert").status_code == 302
+    frozen.shift(60)
     assert staff_client.post(f"/follow-ups/{task_id}/complete").status_code == 302
     return {"jansen": jansen, "pieters": pieters, "me": staff_client.user.id, "colleague": colleague.user.id}
 
@@ -57,32 +59,34 @@ def history(app, frozen, staff_client, login_as, make_office):
 def shown(client, query=""):
     page = client.get("/timeline/?" + query)
     assert page.status_code == 200, query
-    text = page.get_data(as_text=True)
-    found = [(t, text.index(t)) for t in ("Offerte sturen", "Anna Aal · Verjaardag · kaart", "Pieters belde terug",
-                                          "Eerste gesprek") if t in text]
+    text = page.get_data(as_text=True).split('<ul class="list-group timeline">', 1)[1]
+    found = [(t, text.index(t)) for t in ("Offerte sturen", "Klant geworden", "Anna Aal · Verjaardag · kaart",
+                                          "Pieters belde terug", "Eerste gesprek") if t in text]
     return [t for t, _at in sorted(found, key=lambda f: f[1])]
 
 
 def test_the_timeline_shows_everything_newest_first(history, staff_client):
     page = staff_client.get("/timeline/").get_data(as_text=True)
     assert "Tijdlijn" in page and "Follow-up afgerond" in page
-    assert shown(staff_client) == ["Offerte sturen", "Anna Aal · Verjaardag · kaart", "Pieters belde terug",
-                                   "Eerste gesprek"]
+    assert shown(staff_client) == ["Offerte sturen", "Klant geworden", "Anna Aal · Verjaardag · kaart",
+                                   "Pieters belde terug", "Eerste gesprek"]
 
 
 def test_the_timeline_filters_by_user_kind_office_and_period(history, staff_client):
     me, colleague = history["me"], history["colleague"]
     assert shown(staff_client, f"user={me}") == ["Offerte sturen", "Eerste gesprek"]
-    assert shown(staff_client, f"user={colleague}") == ["Anna Aal · Verjaardag · kaart", "Pieters belde terug"]
+    assert shown(staff_client, f"user={colleague}") == ["Klant geworden", "Anna Aal · Verjaardag · kaart",
+                                                        "Pieters belde terug"]
     assert shown(staff_client, "kind=contact_moment") == ["Pieters belde terug", "Eerste gesprek"]
     assert shown(staff_client, "kind=follow_up_done") == ["Offerte sturen"]
     assert shown(staff_client, "kind=congratulated") == ["Anna Aal · Verjaardag · kaart"]
-    assert shown(staff_client, "office=pieters") == ["Pieters belde terug"]
+    assert shown(staff_client, "kind=conversion") == ["Klant geworden"]
+    assert shown(staff_client, "office=pieters") == ["Klant geworden", "Pieters belde terug"]
     assert shown(staff_client, f"office_id={history['jansen']}") == [
         "Offerte sturen", "Anna Aal · Verjaardag · kaart", "Eerste gesprek"]
     assert shown(staff_client, "from=2026-11-10&to=2026-11-20") == ["Anna Aal · Verjaardag · kaart",
                                                                     "Pieters belde terug"]
-    assert shown(staff_client, "from=2026-11-21") == ["Offerte sturen"]
+    assert shown(staff_client, "from=2026-11-21") == ["Offerte sturen", "Klant geworden"]
     assert shown(staff_client, "to=2026-11-09") == ["Eerste gesprek"]
     assert shown(staff_client, f"user={colleague}&kind=contact_moment&office=PIET") == ["Pieters belde terug"]
 
