@@ -16,6 +16,9 @@ from praclox.paging import MAX_PAGE, bounded_int
 from praclox.timeline import services
 
 bp = Blueprint("timeline", __name__, url_prefix="/timeline")
+
+#: the period's bounds: nothing in the CRM is older, and a day past the last one must still be a date
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 bp.before_request(require_roles_for_blueprint("staff", "admin"))
 
 
@@ -24,10 +27,13 @@ def _day(name: str, errors: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
         errors.append(_("Enter a valid date."))
         return None
+    return day
 
 
 def _filters() -> tuple[services.Filters, dict[str, object], list[str]]:

@@ -91,7 +91,8 @@ def test_the_timeline_filters_by_user_kind_office_and_period(history, staff_clie
     assert shown(staff_client, f"user={colleague}&kind=contact_moment&office=PIET") == ["Pieters belde terug"]
 
 
-@pytest.mark.parametrize("query", ["from=morgen", "to=2026-02-30", "from=" + "9" * 50])
+@pytest.mark.parametrize("query", ["from=morgen", "to=2026-02-30", "from=" + "9" * 50, "to=9999-12-31",
+                                   "from=0001-01-01"])
 def test_a_bad_date_says_so_and_filters_nothing_by_it(history, staff_client, query):
     page = staff_client.get("/timeline/?" + query)
     assert page.status_code == 422 and "Vul een geldige datum in." in page.get_data(as_text=True)
