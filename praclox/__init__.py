@@ -40,6 +40,7 @@ DOMAINS = (
     "praclox.followups",
     "praclox.client",
     "praclox.applicants",
+    "praclox.stats",
 )
 
 

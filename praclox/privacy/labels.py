@@ -30,11 +30,13 @@ TABLES: dict[str, Any] = {
     "processing_register": _l("Processing register"), "encryption_keys": _l("Encryption keys"),
     "retention_report_subscriptions": _l("Retention report subscriptions"), "job_runs": _l("Job runs"),
     "outbox_mails": _l("Outgoing mails"),
+    "endpoint_uses": _l("Page use counts"),
     "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
 #: a column's name in any table; ``TABLE_COLUMNS`` overrides it where a table means something else by it
 COLUMNS: dict[str, Any] = {
+    "endpoint": _l("Page or action"),
     "id": _l("Number"), "name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
     "mobile": _l("Mobile"), "notes": _l("Notes"), "status": _l("Status"), "kind": _l("Kind"),
     "first_name": _l("First name"), "last_name": _l("Last name"), "job_title": _l("Job title"),
