@@ -7,34 +7,30 @@ from sqlalchemy import func, select
 
 from praclox.audit.models import AuditEntry
 from praclox.extensions import db
-from praclox.offices.models import Interaction, Office
+from praclox.offices.models import Interaction, Office, OfficeConversion
 from praclox.stats.charts import Chart, Series
 from praclox.stats.filters import Filters
 from praclox.stats.scope import office_conditions
 from praclox.stats.series import average, fold, local_start, quarters
-from praclox.stats.sql import days_between, minute_of, month_of
+from praclox.stats.sql import days_between, month_of
 
 
 def _in_period(column: object, filters: Filters) -> list[object]:
     return [column >= local_start(filters.start), column < local_start(filters.end)]  # type: ignore[operator]
 
 
-def _converted() -> object:
-    """A prospect that became a client later; an office created as a client has both stamps in one minute."""
-    return minute_of(Office.became_client_at) != minute_of(Office.created_at)
-
-
 def conversions(filters: Filters) -> Chart:
-    """Prospects converted per quarter, and the average days from their first contact moment to conversion."""
+    """Prospects converted per quarter (the offices' conversion history), and the average days from their first
+    contact moment to the conversion."""
     first = (select(Interaction.office_id, func.min(Interaction.occurred_on).label("first"))
              .group_by(Interaction.office_id).subquery())
-    month = month_of(Office.became_client_at)
+    month = month_of(OfficeConversion.converted_at)
     rows = db.session.execute(
         select(month, func.count(), func.count(first.c.first),
-               func.sum(days_between(first.c.first, Office.became_client_at)))
-        .outerjoin(first, first.c.office_id == Office.id)
-        .where(*_in_period(Office.became_client_at, filters), _converted(),
-               *office_conditions(Office.id, filters))
+               func.sum(days_between(first.c.first, OfficeConversion.converted_at)))
+        .outerjoin(first, first.c.office_id == OfficeConversion.office_id)
+        .where(*_in_period(OfficeConversion.converted_at, filters),
+               *office_conditions(OfficeConversion.office_id, filters))
         .group_by(month)).all()
     buckets = fold(rows, filters.months)
     names = quarters(filters.months)

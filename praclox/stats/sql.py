@@ -30,10 +30,6 @@ def hour_of(column: Any) -> ColumnElement[str]:
     return _formatted(column, "%Y-%m-%d %H", "YYYY-MM-DD HH24")
 
 
-def minute_of(column: Any) -> ColumnElement[str]:
-    return _formatted(column, "%Y-%m-%d %H:%M", "YYYY-MM-DD HH24:MI")
-
-
 def week_of(column: Any) -> ColumnElement[Any]:
     """The Monday of a date's ISO week (a date on PostgreSQL, ``YYYY-MM-DD`` text on SQLite)."""
     if _postgres():

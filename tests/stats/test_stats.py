@@ -210,3 +210,20 @@ def test_old_page_use_counts_are_purged_after_the_retention(app):
 def test_the_register_declares_the_page_use_counts(app, login_as):
     page = login_as("privacy_officer").get("/privacy-officer/register").get_data(as_text=True)
     assert "endpoint_uses.endpoint" in page and "24 maanden bewaard, daarna verwijderd." in page
+
+
+def test_a_conversion_counts_in_its_quarter_with_the_days_since_the_first_contact(app, staff_client, make_office,
+                                                                                  log_moment):
+    from praclox.offices import services
+    from praclox.offices.models import Office
+
+    office_id = make_office("Prospect BV")
+    log_moment(office_id, "call", date.today() - timedelta(days=10))
+    with app.test_request_context():
+        services.convert_to_client(db.session.get(Office, office_id))
+        db.session.commit()
+    today = date.today()
+    quarter = f"{today.year} K{(today.month - 1) // 3 + 1}"
+    page = staff_client.get("/stats/clients").get_data(as_text=True)
+    assert _table(page, "converted")[quarter] == ["1", "10,0"]
+    assert _table(page, "gained")[quarter] == ["1", "1", "0"]  # added, new clients, deleted
