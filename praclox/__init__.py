@@ -38,6 +38,7 @@ DOMAINS = (
     "praclox.registrations",
     "praclox.wishes",
     "praclox.followups",
+    "praclox.search",
     "praclox.client",
     "praclox.applicants",
 )

@@ -104,6 +104,8 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
+        #: the dashboard's latest contact moments, without sorting the whole history
+        Index("ix_interactions_occurred_on", "occurred_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
