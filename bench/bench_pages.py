@@ -2,10 +2,11 @@
 
 PostgreSQL when 127.0.0.1:5432 answers (else SQLite, said so). Two data sets: the demo data of 400 offices
 (``seeded``) and ``shaped`` at 10,000 contacts (``bench/datasets.py``), each with 50,000 contact moments
-(``BENCH_MOMENTS``) whose encrypted summaries the search reaches through its index. For each page, ``CLIENTS`` keep-alive
-clients, each logged in as staff, request it for ``BENCH_PAGE_SECONDS``; the figure is its requests per
-second as a fraction of ``/health``'s in the same run. Targets: office list, office detail and the searches (the
-office list's, and the search page for a word of the summaries and for a contact's name) at least 1/5 of /health; the dashboard at least 1/10. ``--strict`` exits 1 when a target is missed.
+(``BENCH_MOMENTS``) whose encrypted summaries the search reaches through its index. For each page,
+``CLIENTS`` keep-alive clients, each logged in as staff, request it for ``BENCH_PAGE_SECONDS``; the figure is
+its requests per second as a fraction of ``/health``'s in the same run. Targets: office list, office detail
+and the searches (the office list's, and the search page for a word of the summaries and for a contact's
+name) at least 1/5 of /health; the dashboard at least 1/10. ``--strict`` exits 1 when a target is missed.
 """
 
 from __future__ import annotations

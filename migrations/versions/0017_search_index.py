@@ -1,8 +1,7 @@
-"""search index: keyed terms of offices, contacts and contact moments, and the key that built them; an index of
-contact moments by date (the dashboard's latest ones)
+"""search index: keyed terms of offices, contacts and contact moments, and the key that built them
 
-Revision ID: 0015_search_index
-Revises: 0014_outbox
+Revision ID: 0017_search_index
+Revises: 0016_office_history
 Create Date: 2026-12-07 11:50:00
 
 The index starts empty: run ``praclox search reindex`` once after upgrading (new and changed records are
@@ -13,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_search_index'
-down_revision = '0014_outbox'
+revision = '0017_search_index'
+down_revision = '0016_office_history'
 branch_labels = None
 depends_on = None
 
@@ -41,13 +40,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_index_state'))
     )
     op.bulk_insert(state, [{'id': 1}])
-    with op.batch_alter_table('interactions', schema=None) as batch_op:
-        batch_op.create_index('ix_interactions_occurred_on', ['occurred_on', 'id'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('interactions', schema=None) as batch_op:
-        batch_op.drop_index('ix_interactions_occurred_on')
     op.drop_table('search_index_state')
     for table in reversed(TERMS):
         with op.batch_alter_table(table, schema=None) as batch_op:
