@@ -1,7 +1,7 @@
 """endpoint_uses: page opens per endpoint per day for the use analysis; wishes.done_on for time to done
 
-Revision ID: 0017_stats
-Revises: 0016_office_history
+Revision ID: 0018_stats
+Revises: 0017_search_index
 Create Date: 2026-12-07 11:50:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0017_stats'
-down_revision = '0016_office_history'
+revision = '0018_stats'
+down_revision = '0017_search_index'
 branch_labels = None
 depends_on = None
 
