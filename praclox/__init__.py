@@ -40,8 +40,10 @@ DOMAINS = (
     "praclox.wishes",
     "praclox.followups",
     "praclox.timeline",
+    "praclox.search",
     "praclox.client",
     "praclox.applicants",
+    "praclox.stats",
 )
 
 
