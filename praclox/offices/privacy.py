@@ -39,7 +39,8 @@ OFFICE_COLUMNS = ("name", "visit_street", "visit_postcode", "visit_city", "posta
 
 FIELDS: list[PersonalField] = [
     *(_office(c) for c in OFFICE_COLUMNS),
-    *(_contact(c) for c in ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on")),
+    *(_contact(c) for c in ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on",
+                            "phone_key", "mobile_key")),
     PersonalField("contacts", "notes", "contact details", _NOTES_PURPOSE, "legitimate interest", _CONTACT_RETENTION,
                   encrypted=True),
     PersonalField("interactions", "occurred_on", "client history", _HISTORY_PURPOSE, "legitimate interest",

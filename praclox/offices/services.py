@@ -237,7 +237,7 @@ def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select
     query = query.strip()
     if query:
         like = like_pattern(query)
-        contact_match = select(Contact.office_id).where(_contact_matches(like))
+        contact_match = select(Contact.office_id).where(contact_matches(like))
         stmt = stmt.where(
             or_(
                 func.lower(Office.name).like(like, escape="\\"),
@@ -255,7 +255,8 @@ def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select
     return stmt
 
 
-def _contact_matches(like: str) -> Any:
+def contact_matches(like: str) -> Any:
+    """A contact whose name or e-mail address matches ``like`` (a lower-cased LIKE pattern)."""
     return or_(
         func.lower(Contact.first_name).like(like, escape="\\"),
         func.lower(Contact.last_name).like(like, escape="\\"),
@@ -272,20 +273,19 @@ def matched_contacts(office_ids: list[int], query: str) -> dict[int, list[Contac
         return {}
     like = like_pattern(query)
     found: dict[int, list[Contact]] = {}
-    stmt = select(Contact).where(Contact.office_id.in_(office_ids), _contact_matches(like))
+    stmt = select(Contact).where(Contact.office_id.in_(office_ids), contact_matches(like))
     for contact in db.session.scalars(stmt.order_by(Contact.last_name, Contact.first_name)):
         found.setdefault(contact.office_id, []).append(contact)
     return found
 
 
-def last_contact_dates(office_ids: list[int]) -> dict[int, date]:
-    """The last contact date per office, for one page of offices in one query."""
+def last_contact_dates(office_ids: list[int], by: Any = Interaction.office_id) -> dict[int, date]:
+    """The last contact date per office (or, ``by=Interaction.contact_id``, per contact), for one page of a list
+    in one query."""
     if not office_ids:
         return {}
     rows = db.session.execute(
-        select(Interaction.office_id, func.max(Interaction.occurred_on))
-        .where(Interaction.office_id.in_(office_ids))
-        .group_by(Interaction.office_id)
+        select(by, func.max(Interaction.occurred_on)).where(by.in_(office_ids)).group_by(by)
     )
     return dict(rows.all())
 
