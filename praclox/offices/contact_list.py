@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import contains_eager, defer
 
 from praclox import phones
-from praclox.db import like_pattern
 from praclox.offices.models import Contact, Interaction, Office
-from praclox.offices.services import contact_matches, last_contact_dates
+from praclox.offices.services import last_contact_dates
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": (Contact.last_name, Contact.first_name, Contact.id),
@@ -38,11 +37,15 @@ def contacts_query(query: str = "", sort: str = "name") -> Select[Any]:
 
 
 def matches(query: str) -> ColumnElement[bool]:
-    """A query that is a phone number (digits and separators only) is looked for in the numbers alone."""
+    """A query that is a phone number (digits and separators only) is looked for in the numbers alone; any other
+    through the search index (``praclox.search``): every word a word, or the beginning of one, of the contact's
+    name, e-mail address or job title."""
+    from praclox.search.services import contact_ids
+
     if _PHONE_LIKE.fullmatch(query) and len(re.sub(r"\D", "", query)) >= _MIN_PHONE_DIGITS:
         return _phone_matches(query)
-    like = like_pattern(query)
-    return or_(contact_matches(like), func.lower(Contact.job_title).like(like, escape="\\"))
+    found = contact_ids(query)
+    return false() if found is None else Contact.id.in_(found)
 
 
 def _phone_matches(query: str) -> ColumnElement[bool]:

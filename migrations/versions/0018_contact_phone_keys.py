@@ -1,8 +1,8 @@
 """contacts.phone_key and mobile_key (numbers in one normal form, for the contacts list's search) and an index
 on contacts.job_title (the list sorts on it); existing numbers get their keys
 
-Revision ID: 0017_contact_phone_keys
-Revises: 0016_office_history
+Revision ID: 0018_contact_phone_keys
+Revises: 0017_search_index
 Create Date: 2026-12-07 11:55:00
 
 """
@@ -13,8 +13,8 @@ from praclox import phones
 
 
 # revision identifiers, used by Alembic.
-revision = '0017_contact_phone_keys'
-down_revision = '0016_office_history'
+revision = '0018_contact_phone_keys'
+down_revision = '0017_search_index'
 branch_labels = None
 depends_on = None
 
