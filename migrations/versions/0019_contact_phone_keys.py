@@ -1,8 +1,8 @@
 """contacts.phone_key and mobile_key (numbers in one normal form, for the contacts list's search) and an index
 on contacts.job_title (the list sorts on it); existing numbers get their keys
 
-Revision ID: 0018_contact_phone_keys
-Revises: 0017_search_index
+Revision ID: 0019_contact_phone_keys
+Revises: 0018_stats
 Create Date: 2026-12-07 11:55:00
 
 """
@@ -13,8 +13,8 @@ from praclox import phones
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_contact_phone_keys'
-down_revision = '0017_search_index'
+revision = '0019_contact_phone_keys'
+down_revision = '0018_stats'
 branch_labels = None
 depends_on = None
 
