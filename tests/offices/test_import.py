@@ -28,10 +28,10 @@ def test_cli_imports_semicolon_file_with_bom(app, runner, tmp_path):
     path.write_bytes("\ufeff".encode() + GOOD.encode())
     result = runner.invoke(args=["import", "offices", str(path)])
     assert result.exit_code == 0, result.output
-    assert "2 office(s) and 2 contact(s)" in result.output
+    assert "Imported 2 offices and 2 contacts" in result.output
     assert _counts(app) == (2, 2)
     again = runner.invoke(args=["import", "offices", str(path)])
-    assert "0 office(s) and 0 contact(s); 2 contact(s) were already there" in again.output
+    assert "Imported 0 offices and 0 contacts; 2 contacts were already there." in again.output
     assert _counts(app) == (2, 2)
 
 
