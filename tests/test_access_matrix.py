@@ -64,6 +64,7 @@ ACCESS: dict[str, object] = {
     "offices.contact_reactivate": {"staff", "admin"},
     "offices.delete_contact": {"staff", "admin"},
     "offices.import_upload": {"staff", "admin"},
+    "contacts.index": {"staff", "admin"},
     # --- dates
     "dates.month": {"staff", "admin"},
     "dates.create": {"staff", "admin"},
