@@ -1,5 +1,4 @@
-"""endpoint_uses: page opens per endpoint per day for the use analysis; wishes.done_on for time to done;
-two indexes on interactions for its charts
+"""endpoint_uses: page opens per endpoint per day for the use analysis; wishes.done_on for time to done
 
 Revision ID: 0018_stats
 Revises: 0017_search_index
@@ -27,9 +26,6 @@ def upgrade():
     )
     with op.batch_alter_table('wishes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('done_on', sa.Date(), nullable=True))
-    with op.batch_alter_table('interactions', schema=None) as batch_op:
-        batch_op.create_index('ix_interactions_date_kind', ['occurred_on', 'kind'], unique=False)
-        batch_op.create_index('ix_interactions_created', ['created_at'], unique=False)
     # wishes done before this release: the last change is the best day known for "done"
     wishes = sa.table('wishes', sa.column('status', sa.String), sa.column('updated_at', sa.DateTime),
                       sa.column('done_on', sa.Date))
@@ -39,9 +35,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('interactions', schema=None) as batch_op:
-        batch_op.drop_index('ix_interactions_created')
-        batch_op.drop_index('ix_interactions_date_kind')
     with op.batch_alter_table('wishes', schema=None) as batch_op:
         batch_op.drop_column('done_on')
     op.drop_table('endpoint_uses')
