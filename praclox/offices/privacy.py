@@ -45,7 +45,8 @@ FIELDS: list[PersonalField] = [
                   _HISTORY_RETENTION, encrypted=True),
 ]
 
-NOT_PERSONAL = {"offices": ("kind", "became_client_at"), "interactions": ("kind",)}
+#: a tag names a segment of offices (sector, size, region), never a person: the tag form says so
+NOT_PERSONAL = {"offices": ("kind", "became_client_at"), "interactions": ("kind",), "tags": ("name", "tag_group")}
 
 
 def contact_key(contact: Contact) -> str:

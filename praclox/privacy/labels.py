@@ -29,7 +29,7 @@ TABLES: dict[str, Any] = {
     "applicant_tombstones": _l("Purged applications"), "privacy_tombstones": _l("Erasures"),
     "processing_register": _l("Processing register"), "encryption_keys": _l("Encryption keys"),
     "retention_report_subscriptions": _l("Retention report subscriptions"), "job_runs": _l("Job runs"),
-    "outbox_mails": _l("Outgoing mails"),
+    "outbox_mails": _l("Outgoing mails"), "tags": _l("Tags"), "office_tags": _l("Tags of offices"),
     "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
@@ -86,6 +86,8 @@ COLUMNS: dict[str, Any] = {
     "recipient": _l("Recipient"), "subject": _l("Subject"), "body": _l("Message text"), "headers": _l("Mail headers"),
     "sent_at": _l("Sent at"), "owner_id": _l("Owner"), "done": _l("Done"), "done_by_id": _l("Done by"),
     "done_at": _l("Done at"),
+    "account_manager_id": _l("Account manager"), "tags": _l("Tags"), "tag_group": _l("Tag group"),
+    "tag_id": _l("Tag"),
 }
 
 TABLE_COLUMNS: dict[tuple[str, str], Any] = {
@@ -163,6 +165,7 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("", "how"): "praclox.dates.models:CongratulationHow",
     ("offices", "kind"): "praclox.offices.forms:kind_choices",
     ("interactions", "kind"): "praclox.offices.models:InteractionKind",
+    ("tags", "tag_group"): "praclox.offices.models:TagGroup",
     ("registrations", "status"): "praclox.registrations.models:Status",
     ("privacy_requests", "kind"): "praclox.privacy.forms:kind_labels",
     ("privacy_requests", "status"): "praclox.privacy.labels:request_status_labels",

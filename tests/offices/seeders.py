@@ -22,7 +22,7 @@ def walk_contact() -> object:
 
 
 def seed_walk(app: Flask) -> None:
-    """An office with a contact and a logged call."""
+    """An office with a contact, a logged call and a tag."""
     from praclox.offices import services
 
     for value in WALK_CONTACT.values():
@@ -32,6 +32,7 @@ def seed_walk(app: Flask) -> None:
         contact = services.create_contact(office, dict(WALK_CONTACT))
         services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary="walked",
                                  contact=contact, logged_by=None)
+        services.add_tag(services.one_office(office), services.create_tag("Walk sector", "sector", None), None)
         db.session.commit()
 
 
