@@ -39,8 +39,10 @@ DOMAINS = (
     "praclox.registrations",
     "praclox.wishes",
     "praclox.followups",
+    "praclox.search",
     "praclox.client",
     "praclox.applicants",
+    "praclox.stats",
 )
 
 

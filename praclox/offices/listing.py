@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from praclox.auth.models import User
 from praclox.clock import add_months, today
-from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.followups.models import FollowUp
-from praclox.offices.models import Contact, Interaction, Office, OfficeKind, Tag, office_tags
-from praclox.offices.services import account_managers, contact_matches, last_contact_subquery
+from praclox.offices.models import Interaction, Office, OfficeKind, Tag, office_tags
+from praclox.offices.services import account_managers, last_contact_subquery
 from praclox.settings import services as settings
 
 #: months without a contact moment after which an office is flagged (a setting)
@@ -147,14 +146,11 @@ def conditions(wanted: OfficeFilter, actor: Any) -> list[ColumnElement[bool]]:
 
 
 def _matches(query: str) -> ColumnElement[bool]:
-    like = like_pattern(query)
-    contacts = select(Contact.office_id).where(contact_matches(like))
-    return or_(
-        func.lower(Office.name).like(like, escape="\\"),
-        func.lower(Office.visit_city).like(like, escape="\\"),
-        func.lower(Office.email).like(like, escape="\\"),
-        Office.id.in_(contacts),
-    )
+    """Offices the search index finds for the query (by their own words or a contact's); none without a word."""
+    from praclox.search.services import office_ids
+
+    found = office_ids(query)
+    return false() if found is None else Office.id.in_(found)
 
 
 def next_follow_up_subquery() -> Any:

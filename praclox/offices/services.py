@@ -6,12 +6,12 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User, UserRole
 from praclox.clock import today, zone
-from praclox.db import like_pattern, utcnow
+from praclox.db import utcnow
 from praclox.extensions import db
 from praclox.offices.models import (
     Contact,
@@ -237,29 +237,19 @@ def last_contact_subquery() -> Any:
     )
 
 
-def contact_matches(like: str) -> Any:
-    """A contact whose name or e-mail address matches ``like`` (a lower-cased LIKE pattern)."""
-    return or_(
-        func.lower(Contact.first_name).like(like, escape="\\"),
-        func.lower(Contact.last_name).like(like, escape="\\"),
-        func.lower(Contact.first_name + " " + Contact.last_name).like(like, escape="\\"),
-        func.lower(Contact.email).like(like, escape="\\"),
-    )
-
-
 def matched_contacts(office_ids: list[int], query: str) -> dict[int, list[Contact]]:
-    """Per office in a search result, the contacts whose name or e-mail matched the query (so the result can
-    say why an office was found)."""
-    query = query.strip()
-    if not query or not office_ids:
+    """Per office in a search result, the contacts the query found (so the result can say why an office was
+    found)."""
+    from praclox.search.services import contact_ids
+
+    found_ids = contact_ids(query) if query.strip() and office_ids else None
+    if found_ids is None:
         return {}
-    like = like_pattern(query)
     found: dict[int, list[Contact]] = {}
-    stmt = select(Contact).where(Contact.office_id.in_(office_ids), contact_matches(like))
+    stmt = select(Contact).where(Contact.office_id.in_(office_ids), Contact.id.in_(found_ids))
     for contact in db.session.scalars(stmt.order_by(Contact.last_name, Contact.first_name)):
         found.setdefault(contact.office_id, []).append(contact)
     return found
-
 
 def last_contact_dates(office_ids: list[int]) -> dict[int, date]:
     """The last contact date per office, for one page of offices in one query."""
@@ -272,16 +262,13 @@ def last_contact_dates(office_ids: list[int]) -> dict[int, date]:
     )
     return dict(rows.all())
 
-
 def last_contact_date(office: Office) -> date | None:
     return db.session.scalar(select(func.max(Interaction.occurred_on)).where(Interaction.office_id == office.id))
-
 
 def contact_last_date(contact: Contact) -> date | None:
     return db.session.scalar(
         select(func.max(Interaction.occurred_on)).where(Interaction.contact_id == contact.id)
     )
-
 
 # --- account managers and tags -------------------------------------------------------------------
 
@@ -290,12 +277,10 @@ FREE_TAGS = "offices.free_tags"
 #: rows per statement in bulk changes: well under every database's limit on bound parameters
 BULK_CHUNK = 500
 
-
 def account_managers() -> Select[tuple[User]]:
     """Who may look after an office: active users who work with offices (staff, admin); by name."""
     return (select(User).where(User.active.is_(True), User.id.in_(
         select(UserRole.user_id).where(UserRole.role.in_(("staff", "admin"))))).order_by(User.name, User.id))
-
 
 def check_account_manager(data: Mapping[str, Any], current: int | None = None) -> None:
     """A new account manager must be one of ``account_managers()``; the one already set may stay."""
@@ -305,16 +290,13 @@ def check_account_manager(data: Mapping[str, Any], current: int | None = None) -
     if db.session.scalar(account_managers().where(User.id == manager_id)) is None:
         raise OfficeError("account_manager_id")
 
-
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), BULK_CHUNK):
         yield ids[start:start + BULK_CHUNK]
 
-
 def _audit_offices(ids: list[int], field: str, actor: User | None) -> None:
     for office_id in ids:
         audit("update", None, fields=[field], actor=actor, record_type="offices", record_id=office_id)
-
 
 def assign_account_manager(offices: Select[tuple[int]], manager_id: int | None, actor: User | None) -> int:
     """Give every office ``offices`` selects (a SELECT of ids) this account manager (None: nobody).
@@ -330,10 +312,8 @@ def assign_account_manager(offices: Select[tuple[int]], manager_id: int | None, 
     db.session.flush()
     return len(ids)
 
-
 def _tagged(tag: Tag) -> Select[tuple[int]]:
     return select(office_tags.c.office_id).where(office_tags.c.tag_id == tag.id)
-
 
 def add_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int:
     """Put ``tag`` on every office ``offices`` selects that lacks it; returns how many got it (audited)."""
@@ -343,7 +323,6 @@ def add_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int:
     _audit_offices(ids, "tags", actor)
     db.session.flush()
     return len(ids)
-
 
 def remove_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int:
     """Take ``tag`` off every office ``offices`` selects; returns how many lost it (audited)."""
@@ -355,11 +334,9 @@ def remove_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int
     db.session.flush()
     return len(ids)
 
-
 def one_office(office: Office) -> Select[tuple[int]]:
     """``office`` as the selection the tag and manager functions take."""
     return select(Office.id).where(Office.id == office.id)
-
 
 def _tag_name(name: str) -> str:
     name = " ".join((name or "").split())
@@ -367,11 +344,9 @@ def _tag_name(name: str) -> str:
         raise OfficeError("name")
     return name
 
-
 def tag_named(name: str) -> Tag | None:
     """The tag of this name, whatever its case."""
     return db.session.scalar(select(Tag).where(func.lower(Tag.name) == _tag_name(name).lower()))
-
 
 def create_tag(name: str, group: str, actor: User | None) -> Tag:
     """Add a tag to the list (the admin's list, or a free tag: group ``free``); a name is unique in any case."""
@@ -385,7 +360,6 @@ def create_tag(name: str, group: str, actor: User | None) -> Tag:
     db.session.flush()
     audit("create", tag, fields=["name", "tag_group"], actor=actor)
     return tag
-
 
 def update_tag(tag: Tag, name: str, group: str, actor: User | None) -> list[str]:
     """Rename a tag or move it to another group; the offices keep it."""
@@ -403,7 +377,6 @@ def update_tag(tag: Tag, name: str, group: str, actor: User | None) -> list[str]
     db.session.flush()
     return changed
 
-
 def delete_tag(tag: Tag, actor: User | None) -> int:
     """Delete a tag from the list and from every office carrying it; returns how many offices lost it."""
     count = remove_tag(select(Office.id), tag, actor)
@@ -411,7 +384,6 @@ def delete_tag(tag: Tag, actor: User | None) -> int:
     db.session.delete(tag)
     db.session.flush()
     return count
-
 
 def free_tag(name: str, actor: User) -> Tag:
     """The tag a colleague typed: the existing one of that name, else a new free tag when they may add one."""
