@@ -70,6 +70,7 @@ ACCESS: dict[str, object] = {
     "tags.index": {"admin"},
     "tags.edit": {"admin"},
     "tags.delete": {"admin"},
+    "contacts.index": {"staff", "admin"},
     # --- dates
     "dates.month": {"staff", "admin"},
     "dates.create": {"staff", "admin"},

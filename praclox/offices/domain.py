@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from praclox.domain import Demo, Domain, Nav, Panel, Section, SettingSpec, WatchErased, roles
-from praclox.offices import cli, dashboard, demo, listing, privacy, services, tag_views, views
+from praclox.offices import cli, contacts_views, dashboard, demo, listing, privacy, services, tag_views, views
 from praclox.offices.models import Contact
 
 STAFF = roles("staff", "admin")
@@ -13,9 +13,9 @@ _OFFICES = _l("Offices")
 
 DOMAIN = Domain(
     name="offices",
-    blueprints=(views.bp, tag_views.bp),
+    blueprints=(views.bp, tag_views.bp, contacts_views.bp),
     cli=(cli.import_cli, cli.demo_data),
-    nav=(Nav(_l("Offices"), "offices.index", STAFF, order=10),),
+    nav=(Nav(_l("Offices"), "offices.index", STAFF, order=10), Nav(_l("Contacts"), "contacts.index", STAFF, order=11)),
     panels=(Panel("offices/_panel_recent.html", dashboard.recent_context, STAFF, order=10),),
     sections=(Section("office_sidebar", "offices/_ownership.html", tag_views.office_section, STAFF, order=5),),
     settings=(
