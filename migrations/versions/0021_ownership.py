@@ -2,8 +2,8 @@
 
 SQLite rebuilds ``offices`` to add the foreign key; the rebuild keeps AUTOINCREMENT (see 0012).
 
-Revision ID: 0020_ownership
-Revises: 0019_contact_phone_keys
+Revision ID: 0021_ownership
+Revises: 0020_stats_indexes
 Create Date: 2026-12-07 11:11:03
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_ownership'
-down_revision = '0019_contact_phone_keys'
+revision = '0021_ownership'
+down_revision = '0020_stats_indexes'
 branch_labels = None
 depends_on = None
 
