@@ -37,15 +37,21 @@ def rotate(batch_size: int) -> None:
     record("key_rotation", None, record_type="encryption_keys", fields=sorted(report.columns) + sorted(report.files))
     db.session.commit()
     for name, count in {**report.columns, **report.files}.items():
-        click.echo(f"{name}: {count} value(s) checked")
-    click.echo(f"Re-encrypted {report.rotated} value(s); {report.current} were already under the newest key.")
+        click.echo(for_cli(lazy_ngettext("%(name)s: %(num)d value checked", "%(name)s: %(num)d values checked",
+                                         count, name=name)))
+    click.echo(for_cli(_l("Re-encrypted %(rotated)s; %(current)s already under the newest key.",
+                          rotated=lazy_ngettext("%(num)d value", "%(num)d values", report.rotated),
+                          current=lazy_ngettext("%(num)d was", "%(num)d were", report.current))))
     back = keys.read_back(batch_size=batch_size)
     if back.missing:
-        click.echo(f"{back.missing} stored file(s) are missing from the instance folder (no key can bring them back).")
+        click.echo(for_cli(lazy_ngettext(
+            "%(num)d stored file is missing from the instance folder (no key can bring it back).",
+            "%(num)d stored files are missing from the instance folder (no key can bring them back).", back.missing)))
     if back.unreadable:
-        click.echo(f"Read back with the newest key alone: {back.checked} value(s) and file(s); these could NOT be "
-                   "read: " + ", ".join(f"{name} {n}" for name, n in sorted(back.unreadable.items())))
-        click.echo("Keep every key in PRACLOX_ENCRYPTION_KEYS and run `praclox keys rotate` again.")
+        click.echo(for_cli(_l("Read back with the newest key alone: %(num)d value(s) and file(s); these could NOT be "
+                              "read: %(unreadable)s", num=back.checked,
+                              unreadable=", ".join(f"{name} {n}" for name, n in sorted(back.unreadable.items())))))
+        click.echo(for_cli(_l("Keep every key in PRACLOX_ENCRYPTION_KEYS and run `praclox keys rotate` again.")))
         raise SystemExit(1)
     click.echo(for_cli(_l("Read back with the newest key alone: all %(num)d value(s) and file(s).", num=back.checked)))
     click.echo(for_cli(_l("Everything is now under the first key; the other keys can be removed from "
