@@ -6,8 +6,11 @@ from datetime import date, datetime
 
 import click
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from praclox.cli_groups import refuse_ahead_of_today
+from praclox.i18n import for_cli
 
 retention_cli = AppGroup("retention", help="Retention of applicants' data: the purge and the report.")
 
@@ -18,7 +21,7 @@ def _as_of(value: str | None) -> date | None:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007  (a calendar day, no time)
     except ValueError as exc:
-        raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--as-of") from exc
+        raise click.BadParameter(for_cli(_l("use the form YYYY-MM-DD")), param_hint="--as-of") from exc
 
 
 @retention_cli.command("purge")
@@ -36,15 +39,24 @@ def purge_command(dry_run: bool, as_of: str | None, yes: bool) -> None:
     refuse_ahead_of_today(day, dry_run=dry_run)
     if not dry_run and not yes:
         due = sum(len(batch) for batch in iter_due(day or today()))
-        click.confirm(f"This deletes {due} applicant(s) and everything about them for good. Go on?", abort=True)
+        click.confirm(for_cli(lazy_ngettext(
+            "This deletes %(num)d applicant and everything about them for good. Go on?",
+            "This deletes %(num)d applicants and everything about them for good. Go on?", due)), abort=True)
     run = run_purge(day, dry_run=dry_run)
     counts = counts_of(run)
-    label = "would purge" if dry_run else "purged"
-    click.echo(f"{run.outcome}: {label} {counts.get('due' if dry_run else 'purged', 0)} applicant(s); "
-               + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    details = ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))  # the counters' own names, for grep
+    if dry_run:
+        said = lazy_ngettext("%(outcome)s: would purge %(num)d applicant; %(details)s",
+                             "%(outcome)s: would purge %(num)d applicants; %(details)s", counts.get("due", 0),
+                             outcome=run.outcome, details=details)
+    else:
+        said = lazy_ngettext("%(outcome)s: purged %(num)d applicant; %(details)s",
+                             "%(outcome)s: purged %(num)d applicants; %(details)s", counts.get("purged", 0),
+                             outcome=run.outcome, details=details)
+    click.echo(for_cli(said))
     on_disk = sentence_for(counts)
     if on_disk:
-        click.echo(on_disk)
+        click.echo(for_cli(on_disk))
     if run.outcome == "failed" or counts.get("failed") or not_gone(counts):
         raise SystemExit(1)
     if run.outcome == "skipped":  # another live process runs it: try again later (EX_TEMPFAIL)

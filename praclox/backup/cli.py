@@ -6,6 +6,10 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+
+from praclox.i18n import for_cli
 
 backup_cli = AppGroup("backup", help="Encrypted backups of the database and documents; restores that keep erasures.")
 
@@ -19,7 +23,7 @@ def create_command() -> None:
         path = create()
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"backup written: {path}")
+    click.echo(for_cli(_l("backup written: %(path)s", path=path)))
 
 
 @backup_cli.command("restore")
@@ -31,13 +35,16 @@ def restore_command(file: Path, yes: bool) -> None:
     from praclox.backup.archive import BackupError, restore
 
     if not yes:
-        click.confirm(f"Replace the database and all documents with {file}?", abort=True)
+        click.confirm(for_cli(_l("Replace the database and all documents with %(file)s?", file=file)), abort=True)
     try:
         done = restore(file)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"restored the backup of {done.taken_at.isoformat()}; re-applied {done.entries} erasure/purge "
-               f"ledger entries ({done.changes} changes)")
+    click.echo(for_cli(_l("restored the backup of %(taken_at)s; re-applied %(entries)s (%(changes)s)",
+                          taken_at=done.taken_at.isoformat(),
+                          entries=lazy_ngettext("%(num)d erasure/purge ledger entry",
+                                                "%(num)d erasure/purge ledger entries", done.entries),
+                          changes=lazy_ngettext("%(num)d change", "%(num)d changes", done.changes))))
 
 
 @backup_cli.command("prune")
@@ -47,6 +54,12 @@ def prune_command(dry_run: bool) -> None:
     from praclox.backup.retention import prune
 
     counts = prune(dry_run=dry_run)
-    verb = "would delete" if dry_run else "deleted"
-    click.echo(f"{verb} {counts['backups_deleted']} backup(s), kept {counts['backups_kept']}; "
-               f"{verb} {counts['ledger_entries_removed']} ledger entries")
+    backups = lazy_ngettext("%(num)d backup", "%(num)d backups", counts["backups_deleted"])
+    entries = lazy_ngettext("%(num)d ledger entry", "%(num)d ledger entries", counts["ledger_entries_removed"])
+    if dry_run:
+        said = _l("would delete %(backups)s, kept %(kept)d; would delete %(entries)s",
+                  backups=backups, kept=counts["backups_kept"], entries=entries)
+    else:
+        said = _l("deleted %(backups)s, kept %(kept)d; deleted %(entries)s",
+                  backups=backups, kept=counts["backups_kept"], entries=entries)
+    click.echo(for_cli(said))

@@ -158,6 +158,6 @@ def settle_disk() -> None:
     from praclox.privacy.ondisk import settle
 
     state = settle(table.name for table in db.metadata.sorted_tables)
-    click.echo(state.sentence())
+    click.echo(for_cli(state.sentence()))
     if state.state == "left":
         raise SystemExit(1)

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from praclox.extensions import db
@@ -56,19 +58,20 @@ class DiskState:
         return {"disk_gone": int(self.gone), "disk_checkpoint_attempts": self.attempts,
                 "disk_vacuumed": int(self.state == "vacuumed")}
 
-    def sentence(self) -> str:
-        """One line for the command's output."""
+    def sentence(self) -> Any:
+        """One line for the command's output (a lazy string: the command prints it ``for_cli``)."""
         if self.state == "gone":
-            return "On disk: gone (the SQLite write-ahead log was emptied; deleted rows are zeroed)."
+            return _l("On disk: gone (the SQLite write-ahead log was emptied; deleted rows are zeroed).")
         if self.state == "left":
-            return (f"On disk: NOT yet gone. A reader kept the SQLite write-ahead log busy for {self.waited:.0f} s "
-                    f"({self.attempts} attempts); it still holds the old pages. Run `praclox privacy settle-disk` "
-                    "when the server is quiet, or the next purge empties it.")
+            return _l("On disk: NOT yet gone. A reader kept the SQLite write-ahead log busy for %(seconds)s s "
+                      "(%(attempts)s); it still holds the old pages. Run `praclox privacy settle-disk` "
+                      "when the server is quiet, or the next purge empties it.", seconds=f"{self.waited:.0f}",
+                      attempts=lazy_ngettext("%(num)d attempt", "%(num)d attempts", self.attempts))
         if self.state == "vacuumed":
-            return ("On disk: the tables were vacuumed; PostgreSQL's WAL (and any archive or replica) keeps the "
-                    "old rows until its segments are recycled (see README, \"Gone means gone\").")
-        return ("On disk: the deleted rows stay in PostgreSQL's data pages until autovacuum reclaims them "
-                "(VACUUM was not allowed for this database user).")
+            return _l("On disk: the tables were vacuumed; PostgreSQL's WAL (and any archive or replica) keeps the "
+                      "old rows until its segments are recycled (see README, \"Gone means gone\").")
+        return _l("On disk: the deleted rows stay in PostgreSQL's data pages until autovacuum reclaims them "
+                  "(VACUUM was not allowed for this database user).")
 
 
 def _sqlite_path() -> Path | None:
@@ -154,8 +157,8 @@ def not_gone(counts: Mapping[str, Any]) -> bool:
     return "disk_gone" in counts and not counts["disk_gone"] and not counts.get("disk_vacuumed")
 
 
-def sentence_for(counts: Mapping[str, Any]) -> str | None:
-    """The command-output line for a job run's counts (None for a dry run, which deleted nothing)."""
+def sentence_for(counts: Mapping[str, Any]) -> Any:
+    """The command-output line (lazy) for a job run's counts (None for a dry run, which deleted nothing)."""
     if "disk_gone" not in counts:
         return None
     if counts["disk_gone"]:

@@ -102,7 +102,7 @@ def test_cli_purge_dry_run_then_real_and_the_report_in_csv(app, runner, scene):
     assert dry.exit_code == 0, dry.output
     assert "would purge 1" in dry.output
     refused = runner.invoke(args=["retention", "purge", "--as-of", "2026-05-20"], input="n\n")
-    assert refused.exit_code != 0 and "deletes 1 applicant(s)" in refused.output
+    assert refused.exit_code != 0 and "deletes 1 applicant and" in refused.output
     real = runner.invoke(args=["retention", "purge", "--as-of", "2026-05-20"], input="y\n")
     assert real.exit_code == 0 and "purged 1" in real.output
     again = runner.invoke(args=["retention", "purge", "--as-of", "2026-05-20", "--yes"])

@@ -52,15 +52,15 @@ def test_prune_deletes_backups_older_than_the_setting_and_the_ledger_entries_bef
     with time_machine.travel(start + timedelta(days=27), tick=False):
         recent = _create(runner)
         kept = runner.invoke(args=["backup", "prune"])
-    assert "deleted 0 backup(s), kept 2; deleted 0 ledger entries" in kept.output, kept.output
+    assert "deleted 0 backups, kept 2; deleted 0 ledger entries" in kept.output, kept.output
     assert old.exists() and recent.exists()
 
     with time_machine.travel(start + timedelta(days=29), tick=False):
         looked = runner.invoke(args=["backup", "prune", "--dry-run"])
-        assert "would delete 1 backup(s), kept 1; would delete 1 ledger entries" in looked.output, looked.output
+        assert "would delete 1 backup, kept 1; would delete 1 ledger entry" in looked.output, looked.output
         assert old.exists() and _ledger_lines(app) == 1  # a dry run changes nothing
         done = runner.invoke(args=["backup", "prune"])
-    assert done.exit_code == 0 and "deleted 1 backup(s), kept 1; deleted 1 ledger entries" in done.output
+    assert done.exit_code == 0 and "deleted 1 backup, kept 1; deleted 1 ledger entry" in done.output
     assert not old.exists() and recent.exists() and stranger.read_text() == "mine"
     assert _ledger_lines(app) == 0
 
@@ -84,5 +84,5 @@ def test_the_period_is_the_administrators_setting_and_the_statement_gives_it(app
     with time_machine.travel(start, tick=False):
         made = _create(runner)
     with time_machine.travel(start + timedelta(days=60), tick=False):
-        assert "deleted 0 backup(s), kept 1" in runner.invoke(args=["backup", "prune"]).output
+        assert "deleted 0 backups, kept 1" in runner.invoke(args=["backup", "prune"]).output
     assert made.exists()

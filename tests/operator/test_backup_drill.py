@@ -122,7 +122,7 @@ def test_backups_older_than_the_setting_are_deleted_by_the_prune_and_the_ledger_
     notes.write_text("offsite copies: see the runbook")
 
     looked = instance.praclox("backup", "prune", "--dry-run")
-    assert "would delete 1 backup(s), kept 1" in looked.stdout and old.exists()
+    assert "would delete 1 backup, kept 1" in looked.stdout and old.exists()
     ran = instance.praclox("jobs", "run", "backup.prune")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert sorted(p.name for p in today.parent.iterdir() if p.suffix == ".praclox-backup") == [today.name]
