@@ -33,6 +33,7 @@ DOMAINS = (
     "praclox.jobs",
     "praclox.settings",
     "praclox.outbox",
+    "praclox.files",
     "praclox.offices",
     "praclox.dates",
     "praclox.registrations",

@@ -235,5 +235,6 @@ def compact_storage(found: Person | None = None) -> DiskState:
     (every table when the person is not given)."""
     if found is None:
         return settle(table.name for table in db.metadata.sorted_tables)
-    touched = {hit.record_type for hit in found.hits} | {"audit_entries"}
+    # the stored files of documents and attachments are rows of the file store
+    touched = {hit.record_type for hit in found.hits} | {"audit_entries", "stored_files"}
     return settle(sorted(touched & set(db.metadata.tables)))

@@ -42,7 +42,7 @@ def _erase(server, instance, login) -> None:
 
 
 def _documents(instance) -> set[str]:
-    return {p.name for p in (instance.path / "documents").iterdir()}
+    return {name for (name,) in query(instance, "SELECT name FROM stored_files")}
 
 
 @sqlite_only
