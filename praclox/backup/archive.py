@@ -1,11 +1,12 @@
 """``backup create`` and ``backup restore``: the database, with the stored files, in one encrypted file.
 
 The file is a tar archive (``manifest.json``, the database as ``database.sqlite3`` — SQLite's online backup
-API — or ``database.pgdump`` — ``pg_dump``'s custom format — the uploaded files are in it, in the file store) encrypted whole with the
-app's first Fernet key (the keys in ``instance/encryption_keys`` or ``PRACLOX_ENCRYPTION_KEYS``): whoever can
-read the stored files can read a backup, and a key rotation keeps old backups readable while the old key is
-listed. It is written with mode 0600 under ``BACKUP_DIR``; no plain copy touches the disk (the database copy
-is made in a private temporary folder that is removed, and the tar is built in memory).
+API — or ``database.pgdump`` — ``pg_dump``'s custom format; the uploaded files are in it, in the file store)
+encrypted whole with the app's first Fernet key (the keys in ``instance/encryption_keys`` or
+``PRACLOX_ENCRYPTION_KEYS``): whoever can read the stored files can read a backup, and a key rotation keeps
+old backups readable while the old key is listed. It is written with mode 0600 under ``BACKUP_DIR``; no plain
+copy touches the disk (the database copy is made in a private temporary folder that is removed, and the tar
+is built in memory).
 """
 
 from __future__ import annotations
