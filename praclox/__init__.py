@@ -40,6 +40,7 @@ DOMAINS = (
     "praclox.registrations",
     "praclox.wishes",
     "praclox.followups",
+    "praclox.attachments",
     "praclox.client",
     "praclox.applicants",
 )

@@ -135,6 +135,11 @@ ACCESS: dict[str, object] = {
     "followups.complete": {"staff", "admin"},
     "followups.reopen": {"staff", "admin"},
     "followups.orphaned": {"admin"},
+    # --- attachments of offices and contacts
+    "attachments.upload_to_office": {"staff", "admin"},
+    "attachments.upload_to_contact": {"staff", "admin"},
+    "attachments.download": {"staff", "admin"},
+    "attachments.delete": {"staff", "admin"},
     # --- the client area (its own cookie, never the staff session)
     "client.login": PUBLIC,
     "client.magic": TOKEN,

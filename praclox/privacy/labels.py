@@ -30,7 +30,8 @@ TABLES: dict[str, Any] = {
     "processing_register": _l("Processing register"), "encryption_keys": _l("Encryption keys"),
     "retention_report_subscriptions": _l("Retention report subscriptions"), "job_runs": _l("Job runs"),
     "outbox_mails": _l("Outgoing mails"), "office_conversions": _l("Conversions to client"),
-    "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
+    "mentions": _l("Free text that names the person"), "attachments": _l("Attachments"),
+    "privacy_review_items": _l("Records to check after an erasure"),
 }
 
 #: a column's name in any table; ``TABLE_COLUMNS`` overrides it where a table means something else by it
@@ -94,6 +95,7 @@ TABLE_COLUMNS: dict[tuple[str, str], Any] = {
     ("privacy_requests", "kind"): _l("Kind of request"),
     ("interactions", "kind"): _l("Kind of contact moment"),
     ("applicant_documents", "kind"): _l("Kind of document"),
+    ("attachments", "kind"): _l("Kind of document"),
     ("mentions", "table"): _l("Kind of record"), ("mentions", "column"): _l("Field"), ("mentions", "text"): _l("Text"),
 }
 
@@ -174,6 +176,7 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("applicant_status_changes", "from_status"): "praclox.applicants.forms:status_labels",
     ("applicant_status_changes", "to_status"): "praclox.applicants.forms:status_labels",
     ("applicant_documents", "kind"): "praclox.applicants.models:DocumentKind",
+    ("attachments", "kind"): "praclox.attachments.models:AttachmentKind",
     ("applicant_consents", "method"): "praclox.applicants.models:ConsentMethod",
     ("users", "locale"): "praclox.privacy.labels:locale_labels",
     ("users", "roles"): "praclox.auth.forms:role_labels",

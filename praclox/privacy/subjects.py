@@ -179,7 +179,8 @@ def _describe(item: PersonalField) -> dict[str, Any]:
     from praclox.privacy.register import retention_text
 
     return {"table": item.table, "column": item.column, "category": item.category, "purpose": str(item.purpose),
-            "legal_basis": item.legal_basis, "retention": retention_text(item), "encrypted": item.encrypted}
+            "legal_basis": item.legal_basis, "retention": retention_text(item), "encrypted": item.encrypted,
+            "stored_in": item.stored_in}
 
 
 def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | None = None) -> Tombstone:
