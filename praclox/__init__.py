@@ -41,8 +41,10 @@ DOMAINS = (
     "praclox.wishes",
     "praclox.followups",
     "praclox.attachments",
+    "praclox.search",
     "praclox.client",
     "praclox.applicants",
+    "praclox.stats",
 )
 
 

@@ -30,12 +30,15 @@ TABLES: dict[str, Any] = {
     "processing_register": _l("Processing register"), "encryption_keys": _l("Encryption keys"),
     "retention_report_subscriptions": _l("Retention report subscriptions"), "job_runs": _l("Job runs"),
     "outbox_mails": _l("Outgoing mails"), "office_conversions": _l("Conversions to client"),
-    "mentions": _l("Free text that names the person"), "attachments": _l("Attachments"),
-    "privacy_review_items": _l("Records to check after an erasure"),
+    "office_search_terms": _l("Search terms of offices"), "contact_search_terms": _l("Search terms of contact persons"),
+    "interaction_search_terms": _l("Search terms of contact moments"),
+    "endpoint_uses": _l("Page use counts"), "attachments": _l("Attachments"),
+    "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
 #: a column's name in any table; ``TABLE_COLUMNS`` overrides it where a table means something else by it
 COLUMNS: dict[str, Any] = {
+    "endpoint": _l("Page or action"),
     "id": _l("Number"), "name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
     "mobile": _l("Mobile"), "notes": _l("Notes"), "status": _l("Status"), "kind": _l("Kind"),
     "first_name": _l("First name"), "last_name": _l("Last name"), "job_title": _l("Job title"),
@@ -88,10 +91,13 @@ COLUMNS: dict[str, Any] = {
     "sent_at": _l("Sent at"), "owner_id": _l("Owner"), "done": _l("Done"), "done_by_id": _l("Done by"),
     "done_at": _l("Done at"),
     "converted_at": _l("Became a client on"), "converted_by_id": _l("Converted by"), "edited_at": _l("Edited on"),
+    "phone_key": _l("Phone (digits only, for searching)"), "mobile_key": _l("Mobile (digits only, for searching)"),
 }
 
 TABLE_COLUMNS: dict[tuple[str, str], Any] = {
     ("settings", "value"): _l("Privacy officer's details"),
+    **{(t, "term"): _l("Search term (keyed hash of a word)")
+       for t in ("office_search_terms", "contact_search_terms", "interaction_search_terms")},
     ("privacy_requests", "kind"): _l("Kind of request"),
     ("interactions", "kind"): _l("Kind of contact moment"),
     ("applicant_documents", "kind"): _l("Kind of document"),
