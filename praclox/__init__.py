@@ -41,6 +41,7 @@ DOMAINS = (
     "praclox.wishes",
     "praclox.followups",
     "praclox.attachments",
+    "praclox.timeline",
     "praclox.search",
     "praclox.client",
     "praclox.applicants",
