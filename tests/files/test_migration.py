@@ -19,7 +19,7 @@ from praclox.files.sweep import sweep_orphans
 from tests.applicants.conftest import docx_bytes, pdf_bytes
 from tests.conftest import make_config
 
-BEFORE = "0020_stats_indexes"
+BEFORE = "0021_ownership"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """attachments: proposals, contracts and minutes on offices and contacts, in the file store
 
-Revision ID: 0022_attachments
-Revises: 0021_file_store
+Revision ID: 0023_attachments
+Revises: 0022_file_store
 Create Date: 2026-12-07 12:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0022_attachments'
-down_revision = '0021_file_store'
+revision = '0023_attachments'
+down_revision = '0022_file_store'
 branch_labels = None
 depends_on = None
 

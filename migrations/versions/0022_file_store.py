@@ -9,8 +9,8 @@ this migration has committed.
 
 Downgrade writes the applicants' documents back into instance/documents and drops the store.
 
-Revision ID: 0021_file_store
-Revises: 0020_stats_indexes
+Revision ID: 0022_file_store
+Revises: 0021_ownership
 Create Date: 2026-12-07 11:40:00
 
 """
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from alembic import op
 from flask import current_app
 
-revision = '0021_file_store'
-down_revision = '0020_stats_indexes'
+revision = '0022_file_store'
+down_revision = '0021_ownership'
 branch_labels = None
 depends_on = None
 
