@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from praclox.auth.models import User
@@ -13,6 +15,7 @@ from praclox.cli_groups import import_cli
 from praclox.dates import feeds, importer
 from praclox.dates.models import KIND_VALUES
 from praclox.extensions import db
+from praclox.i18n import for_cli
 from praclox.importing import cli_rejected, count_rows
 from praclox.progress import progress
 
@@ -29,14 +32,16 @@ def import_dates(file: Path) -> None:
     """
     try:
         raw = file.read_bytes()
-        with progress("Importing dates, row by row", count_rows(raw)) as bar:
+        with progress(for_cli(_l("Importing dates, row by row")), count_rows(raw)) as bar:
             result = importer.import_csv(raw, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc
     db.session.commit()
-    click.echo(f"Imported {result.dates} date(s) and {result.contacts} new contact(s); "
-               f"{result.skipped} date(s) were already there.")
+    click.echo(for_cli(_l("Imported %(dates)s and %(contacts)s; %(skipped)s already there.",
+                          dates=lazy_ngettext("%(num)d date", "%(num)d dates", result.dates),
+                          contacts=lazy_ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts),
+                          skipped=lazy_ngettext("%(num)d date was", "%(num)d dates were", result.skipped))))
 
 
 @feed_cli.command("create")
@@ -49,13 +54,13 @@ def create_feed(email: str, name: str, kinds: tuple[str, ...], child_names: bool
     """Create a feed for a user and print its URL (shown only this once)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        raise click.ClickException(f"no user with e-mail {email}")
+        raise click.ClickException(for_cli(_l("no user with e-mail %(email)s", email=email)))
     if not user.active:
-        raise click.ClickException("this user is deactivated")
+        raise click.ClickException(for_cli(_l("this user is deactivated")))
     try:
         _feed, token = feeds.create_feed(user, name, kinds=kinds or KIND_VALUES, show_child_names=child_names)
     except feeds.FeedError as exc:
-        raise click.ClickException(f"invalid {exc}") from exc
+        raise click.ClickException(for_cli(_l("invalid %(what)s", what=exc))) from exc
     db.session.commit()
     click.echo(feeds.feed_url(token))
 
@@ -72,10 +77,12 @@ def remind(dry_run: bool) -> None:
     if dry_run:
         counts = reminders.send_digests(dry_run=True)
         db.session.rollback()
-        click.echo(f"dry run: {counts['queued']} digest(s) would be sent, {counts['empty']} have nothing to report")
+        click.echo(for_cli(_l("dry run: %(queued)s would be sent, %(empty)s with nothing to report",
+                              queued=lazy_ngettext("%(num)d digest", "%(num)d digests", counts["queued"]),
+                              empty=lazy_ngettext("%(num)d digest", "%(num)d digests", counts["empty"]))))
         return
     if not current_app.config.get("SMTP_HOST"):
-        click.echo("no SMTP host configured (PRACLOX_SMTP_HOST): digests are skipped")
+        click.echo(for_cli(_l("no SMTP host configured (PRACLOX_SMTP_HOST): digests are skipped")))
     run = run_recorded(reminders.JOB_ID, reminders.job)
     click.echo(f"{run.outcome} {counts_of(run) or run.message or ''}")
     if run.outcome == "failed":

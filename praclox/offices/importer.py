@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE, PHONE
-from praclox.importing import ImportRejected, RowError, read_table, valid_email
+from praclox.importing import ImportRejected, RowError, joined, read_table, valid_email
 from praclox.offices import services
 from praclox.offices.models import Contact, Office
 
@@ -29,35 +31,37 @@ class ImportResult:
     skipped: int = 0
 
 
-def _row_problems(row: dict[str, str]) -> list[str]:
-    problems = []
+def _row_problems(row: dict[str, str]) -> list[Any]:
+    """What is wrong with a row, as lazy strings: the web page and the command line each say it in their reader's
+    language. Column names stay as the file has them."""
+    problems: list[Any] = []
     if "__extra__" in row:
-        return ["more cells than columns"]
+        return [_l("more cells than columns")]
     if not row.get("office"):
-        problems.append("office name is missing")
+        problems.append(_l("office name is missing"))
     for name, limit in LIMITS.items():
         value = row.get(name, "")
         if len(value) > limit:
-            problems.append(f"{name} is longer than {limit} characters")
+            problems.append(_l("%(column)s is longer than %(limit)d characters", column=name, limit=limit))
         if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
-            problems.append(f"{name} contains control characters")
+            problems.append(_l("%(column)s contains control characters", column=name))
     if row.get("kind") and row["kind"].lower() not in ("client", "prospect", "klant"):
-        problems.append("kind must be client or prospect")
+        problems.append(_l("kind must be client or prospect"))
     for name in ("office_email", "email"):
         if row.get(name) and not valid_email(row[name]):
-            problems.append(f"{name} is not a valid e-mail address")
+            problems.append(_l("%(column)s is not a valid e-mail address", column=name))
     for name in ("office_phone", "phone"):
         if row.get(name) and not PHONE.match(row[name]):
-            problems.append(f"{name} is not a valid phone number")
+            problems.append(_l("%(column)s is not a valid phone number", column=name))
     if bool(row.get("first_name")) != bool(row.get("last_name")):
-        problems.append("a contact needs both a first and a last name")
+        problems.append(_l("a contact needs both a first and a last name"))
     return problems
 
 
 def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     """Check the whole file; raise ImportRejected with every bad line, else return the rows."""
     rows = read_table(raw, COLUMNS, ("office",), MAX_ROWS)
-    errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row))]
+    errors = [RowError(line, joined(p)) for line, row in rows if (p := _row_problems(row))]
     if errors:
         raise ImportRejected(errors)
     return rows
@@ -68,12 +72,19 @@ def import_offices(raw: bytes, *, on_row: Callable[[int], None] | None = None) -
 
     Raises ImportRejected (and adds nothing) when any line is bad. The caller commits.
     """
-    rows = validate(raw)
     result = ImportResult()
-    by_name: dict[str, Office] = {}
-    for _line, row in rows:
+    for _row in import_rows(validate(raw), result):
         if on_row is not None:
             on_row(1)
+    return result
+
+
+def import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult) -> Iterator[int]:
+    """Import rows that ``validate`` passed, counting into ``result``; yields each row's line as it comes to it
+    (the web import shows its progress from that). The caller commits once, after the last row."""
+    by_name: dict[str, Office] = {}
+    for line, row in rows:
+        yield line
         key = row["office"].strip().lower()
         office = by_name.get(key) or db.session.scalar(select(Office).where(func.lower(Office.name) == key))
         if office is None:
@@ -95,7 +106,6 @@ def import_offices(raw: bytes, *, on_row: Callable[[int], None] | None = None) -
              "job_title": row.get("job_title"), "email": row.get("email"), "phone": row.get("phone")},
         )
         result.contacts += 1
-    return result
 
 
 def _existing_contact(office: Office, row: dict[str, str]) -> Contact | None:

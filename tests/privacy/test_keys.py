@@ -59,7 +59,7 @@ def test_rotation_reencrypts_old_values_and_leaves_new_ones(rotated_app, make_ap
     assert [_readable_with(t, new_key) for t in _tokens(rotated_app)] == [False] * 5 + [True] * 2
     result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
-    assert "Re-encrypted 5 value(s); 2 were already under the newest key." in result.output
+    assert "Re-encrypted 5 values; 2 were already under the newest key." in result.output
     assert all(_readable_with(t, new_key) for t in _tokens(rotated_app))
     only_new = make_app(ENCRYPTION_KEYS=new_key)
     with only_new.app_context():
