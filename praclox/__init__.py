@@ -42,6 +42,7 @@ DOMAINS = (
     "praclox.search",
     "praclox.client",
     "praclox.applicants",
+    "praclox.stats",
 )
 
 

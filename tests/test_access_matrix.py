@@ -64,6 +64,7 @@ ACCESS: dict[str, object] = {
     "offices.contact_reactivate": {"staff", "admin"},
     "offices.delete_contact": {"staff", "admin"},
     "offices.import_upload": {"staff", "admin"},
+    "contacts.index": {"staff", "admin"},
     # --- dates
     "dates.month": {"staff", "admin"},
     "dates.create": {"staff", "admin"},
@@ -144,6 +145,12 @@ ACCESS: dict[str, object] = {
     "client.wish": CLIENT,
     "client.logout": CLIENT,
     "client.not_found": CLIENT,
+    # --- use analysis (issue 15): staff pages for staff and admins, recruitment for recruiters and admins
+    "stats.index": {"staff", "recruiter", "admin"},
+    "stats.page": {"staff", "admin"},
+    "stats.page_csv": {"staff", "admin"},
+    "stats.recruitment": {"recruiter", "admin"},
+    "stats.recruitment_csv": {"recruiter", "admin"},
     # --- privacy (issue 5)
     "statement.show": PUBLIC,
     "privacy.processing_register": {"privacy_officer", "admin"},

@@ -32,11 +32,13 @@ TABLES: dict[str, Any] = {
     "outbox_mails": _l("Outgoing mails"), "office_conversions": _l("Conversions to client"),
     "office_search_terms": _l("Search terms of offices"), "contact_search_terms": _l("Search terms of contact persons"),
     "interaction_search_terms": _l("Search terms of contact moments"),
+    "endpoint_uses": _l("Page use counts"),
     "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
 #: a column's name in any table; ``TABLE_COLUMNS`` overrides it where a table means something else by it
 COLUMNS: dict[str, Any] = {
+    "endpoint": _l("Page or action"),
     "id": _l("Number"), "name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
     "mobile": _l("Mobile"), "notes": _l("Notes"), "status": _l("Status"), "kind": _l("Kind"),
     "first_name": _l("First name"), "last_name": _l("Last name"), "job_title": _l("Job title"),
@@ -89,6 +91,7 @@ COLUMNS: dict[str, Any] = {
     "sent_at": _l("Sent at"), "owner_id": _l("Owner"), "done": _l("Done"), "done_by_id": _l("Done by"),
     "done_at": _l("Done at"),
     "converted_at": _l("Became a client on"), "converted_by_id": _l("Converted by"), "edited_at": _l("Edited on"),
+    "phone_key": _l("Phone (digits only, for searching)"), "mobile_key": _l("Mobile (digits only, for searching)"),
 }
 
 TABLE_COLUMNS: dict[tuple[str, str], Any] = {
