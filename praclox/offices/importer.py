@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -68,12 +68,19 @@ def import_offices(raw: bytes, *, on_row: Callable[[int], None] | None = None) -
 
     Raises ImportRejected (and adds nothing) when any line is bad. The caller commits.
     """
-    rows = validate(raw)
     result = ImportResult()
-    by_name: dict[str, Office] = {}
-    for _line, row in rows:
+    for _row in import_rows(validate(raw), result):
         if on_row is not None:
             on_row(1)
+    return result
+
+
+def import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult) -> Iterator[int]:
+    """Import rows that ``validate`` passed, counting into ``result``; yields each row's line as it comes to it
+    (the web import shows its progress from that). The caller commits once, after the last row."""
+    by_name: dict[str, Office] = {}
+    for line, row in rows:
+        yield line
         key = row["office"].strip().lower()
         office = by_name.get(key) or db.session.scalar(select(Office).where(func.lower(Office.name) == key))
         if office is None:
@@ -95,7 +102,6 @@ def import_offices(raw: bytes, *, on_row: Callable[[int], None] | None = None) -
              "job_title": row.get("job_title"), "email": row.get("email"), "phone": row.get("phone")},
         )
         result.contacts += 1
-    return result
 
 
 def _existing_contact(office: Office, row: dict[str, str]) -> Contact | None:

@@ -1,9 +1,23 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_template,
+    url_for,
+)
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
@@ -292,18 +306,51 @@ def import_upload() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         raw = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
         try:
-            result = importer.import_offices(raw)
+            rows = importer.validate(raw)
         except importer.ImportRejected as exc:
-            db.session.rollback()
             errors = exc.errors
         else:
+            if len(rows) > current_app.config["IMPORT_PROGRESS_ROWS"]:
+                # a large file: the page shows the rows done while they are imported, then the result
+                run = ImportRun(total=len(rows))
+                return Response(stream_template("offices/import_progress.html", run=run, steps=run.steps(rows)))
+            result = importer.ImportResult()
+            for _line in importer.import_rows(rows, result):
+                pass
             db.session.commit()
-            flash(
-                _("Imported: %(offices)s, %(contacts)s.",
-                  offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
-                  contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts)),
-                "success",
-            )
+            flash(_imported(result), "success")
             return redirect(url_for(".index"))
     status = 422 if (errors or form.errors) else 200
     return render_template("offices/import.html", form=form, errors=errors), status
+
+
+def _imported(result: importer.ImportResult) -> str:
+    return _("Imported: %(offices)s, %(contacts)s.",
+             offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
+             contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts))
+
+
+@dataclass
+class ImportRun:
+    """A large import while its page streams: how far it is, and how it ended (``summary`` or ``failed``)."""
+
+    total: int
+    summary: str = ""
+    failed: bool = False
+
+    def steps(self, rows: list[tuple[int, dict[str, str]]]) -> Iterator[int]:
+        """The number of rows done, about fifty times over the import; committed once, after the last row."""
+        every = max(self.total // 50, 1)
+        result = importer.ImportResult()
+        try:
+            for done, _line in enumerate(importer.import_rows(rows, result), start=1):
+                if done % every == 0:
+                    yield done
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.exception("a streamed office import failed; nothing was imported")
+            self.failed = True
+            return
+        self.summary = _imported(result)
+        yield self.total
