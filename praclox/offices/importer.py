@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE, PHONE
-from praclox.importing import ImportRejected, RowError, read_table, valid_email
+from praclox.importing import ImportRejected, RowError, joined, read_table, valid_email
 from praclox.offices import services
 from praclox.offices.models import Contact, Office
 
@@ -29,35 +31,37 @@ class ImportResult:
     skipped: int = 0
 
 
-def _row_problems(row: dict[str, str]) -> list[str]:
-    problems = []
+def _row_problems(row: dict[str, str]) -> list[Any]:
+    """What is wrong with a row, as lazy strings: the web page and the command line each say it in their reader's
+    language. Column names stay as the file has them."""
+    problems: list[Any] = []
     if "__extra__" in row:
-        return ["more cells than columns"]
+        return [_l("more cells than columns")]
     if not row.get("office"):
-        problems.append("office name is missing")
+        problems.append(_l("office name is missing"))
     for name, limit in LIMITS.items():
         value = row.get(name, "")
         if len(value) > limit:
-            problems.append(f"{name} is longer than {limit} characters")
+            problems.append(_l("%(column)s is longer than %(limit)d characters", column=name, limit=limit))
         if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
-            problems.append(f"{name} contains control characters")
+            problems.append(_l("%(column)s contains control characters", column=name))
     if row.get("kind") and row["kind"].lower() not in ("client", "prospect", "klant"):
-        problems.append("kind must be client or prospect")
+        problems.append(_l("kind must be client or prospect"))
     for name in ("office_email", "email"):
         if row.get(name) and not valid_email(row[name]):
-            problems.append(f"{name} is not a valid e-mail address")
+            problems.append(_l("%(column)s is not a valid e-mail address", column=name))
     for name in ("office_phone", "phone"):
         if row.get(name) and not PHONE.match(row[name]):
-            problems.append(f"{name} is not a valid phone number")
+            problems.append(_l("%(column)s is not a valid phone number", column=name))
     if bool(row.get("first_name")) != bool(row.get("last_name")):
-        problems.append("a contact needs both a first and a last name")
+        problems.append(_l("a contact needs both a first and a last name"))
     return problems
 
 
 def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     """Check the whole file; raise ImportRejected with every bad line, else return the rows."""
     rows = read_table(raw, COLUMNS, ("office",), MAX_ROWS)
-    errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row))]
+    errors = [RowError(line, joined(p)) for line, row in rows if (p := _row_problems(row))]
     if errors:
         raise ImportRejected(errors)
     return rows
