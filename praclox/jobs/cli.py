@@ -49,9 +49,14 @@ def scheduler_command() -> None:
     import signal
     import threading
 
+    from praclox.privacy.keys import KeyConfigurationError, require_keys
     from praclox.scheduler import lead_or_stand_by
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        require_keys(app)  # jobs read and write encrypted data: not without keys that read it
+    except KeyConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
     stop = threading.Event()
     # systemd stops with SIGTERM: finish the running job, give up the leader lock, exit 0
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
