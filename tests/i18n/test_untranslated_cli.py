@@ -39,7 +39,8 @@ def _commands(tmp_path):
             ["registrations", "purge", "--dry-run"], ["registrations", "purge"], ["registrations", "purge", "--yes"],
             ["registrations", "send-newsletter", "--subject", "Nieuws", str(offices)],
             ["retention", "purge", "--dry-run"], ["retention", "purge", "--yes"],
-            ["backup", "create"], ["backup", "prune", "--dry-run"], ["backup", "prune"], ["privacy", "settle-disk"], ["search", "reindex"]]
+            ["backup", "create"], ["backup", "prune", "--dry-run"], ["backup", "prune"], ["privacy", "settle-disk"],
+            ["search", "reindex"]]
 
 
 def test_cli_output_for_people_is_dutch_catalogue_text_when_the_operator_asks_for_dutch(app, dutch_cli, tmp_path):
