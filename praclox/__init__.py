@@ -38,6 +38,7 @@ DOMAINS = (
     "praclox.registrations",
     "praclox.wishes",
     "praclox.followups",
+    "praclox.dataio",
     "praclox.client",
     "praclox.applicants",
 )

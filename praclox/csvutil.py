@@ -26,9 +26,17 @@ def neutralise(value: Any) -> str:
     return text
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def restore(text: str) -> str:
+    """A cell read back from a file this app exported: the quote ``neutralise`` put before a leading formula
+    character comes off, so a round trip through a spreadsheet gives back what was exported."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow([neutralise(h) for h in header])
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
@@ -58,7 +66,8 @@ def read_csv(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             if len(row) > len(header):
                 rows.append((reader.line_num, {"__extra__": "1"}))
                 continue
-            rows.append((reader.line_num, {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}))
+            cells = {h: (restore(row[i].strip()) if i < len(row) else "") for i, h in enumerate(header)}
+            rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise CsvDecodeError(f"the file is not valid CSV: {exc}") from exc
     return header, rows

@@ -63,6 +63,8 @@ ACCESS: dict[str, object] = {
     "offices.contact_reactivate": {"staff", "admin"},
     "offices.delete_contact": {"staff", "admin"},
     "offices.import_upload": {"staff", "admin"},
+    # --- data in and out (issue 14): exports, duplicates, merging
+    "dataio.export_offices": {"staff", "admin"},
     # --- dates
     "dates.month": {"staff", "admin"},
     "dates.create": {"staff", "admin"},

@@ -17,21 +17,41 @@ from praclox.offices import importer
 
 @import_cli.command("offices")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_offices(file: Path) -> None:
-    """Import offices and contacts from a CSV file (all rows or none)."""
+@click.option("--update", is_flag=True,
+              help="Offices and contacts the file names (by id, else by name) take its values.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("--allow-duplicates", is_flag=True, help="Create new offices even when they look like existing ones.")
+def import_offices(file: Path, update: bool, dry_run: bool, allow_duplicates: bool) -> None:
+    """Import offices and contacts from a CSV or XLSX file (all rows or none)."""
     from praclox.importing import count_rows
     from praclox.progress import progress
 
     raw = file.read_bytes()
     try:
         with progress("Importing offices, row by row", count_rows(raw)) as bar:
-            result = importer.import_offices(raw, on_row=bar.advance)
+            result = importer.import_offices(raw, update=update, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc
-    db.session.commit()
-    click.echo(f"Imported {result.offices} office(s) and {result.contacts} contact(s); "
-               f"{result.skipped} contact(s) were already there.")
+    for change in result.changes:
+        fields = f": {', '.join(change.fields)}" if change.fields else ""
+        click.echo(f"line {change.line}: {change.action} {change.record} {change.label}{fields}")
+    for warning in result.warnings:
+        click.echo(f"line {warning.line}: new office {warning.label} looks like office #{warning.twin.id} "
+                   f"{warning.twin.name} (same {', '.join(warning.reasons)})", err=True)
+    if dry_run or (result.warnings and not allow_duplicates):
+        db.session.rollback()
+        if not dry_run:
+            raise click.ClickException("possible duplicates; nothing was imported. Merge or rename them, or "
+                                       "run again with --allow-duplicates")
+        click.echo("Dry run: nothing was changed.")
+    else:
+        db.session.commit()
+    made, changed = ("Would import", "would update") if dry_run else ("Imported", "updated")
+    click.echo(f"{made} {result.offices} office(s) and {result.contacts} contact(s); "
+               + (f"{changed} {result.updated_offices} office(s) and {result.updated_contacts} contact(s); "
+                  if update else "")
+               + f"{result.skipped} contact(s) were already there.")
 
 
 @click.command("demo-data")

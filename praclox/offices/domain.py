@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from praclox.domain import Demo, Domain, Nav, Panel, WatchErased, roles
-from praclox.offices import cli, dashboard, demo, privacy, views
+from praclox.offices import cli, dashboard, demo, importer, privacy, twins, views
 from praclox.offices.models import Contact
 
 DOMAIN = Domain(
@@ -17,4 +17,5 @@ DOMAIN = Domain(
     privacy=privacy,
     watch_erased=(WatchErased(Contact),),
     demo=Demo(demo.step),
+    template_globals={"twin_reasons": twins.reasons_text, "import_change_label": importer.change_label},
 )

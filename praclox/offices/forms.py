@@ -6,7 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, SelectField, SubmitField
+from wtforms import BooleanField, DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from praclox.clock import today
@@ -94,7 +94,11 @@ class LeftForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+        _l("CSV or Excel file"),
+        validators=[FileRequired(_l("Choose a file.")),
+                    FileAllowed(["csv", "txt", "xlsx"], _l("Upload a .csv or .xlsx file."))],
     )
+    update = BooleanField(_l("Update the offices and contacts the file names (an edited export)"))
+    dry_run = BooleanField(_l("Only show what would change"))
+    allow_duplicates = BooleanField(_l("Also create offices that look like existing ones"))
     submit = SubmitField(_l("Import"))

@@ -232,23 +232,33 @@ def delete_contact(office_id: int, contact_id: int) -> str | Response:
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_upload() -> str | Response | tuple[str, int]:
+    """Upload a CSV or XLSX file; a dry run (or a file with likely duplicates) shows what would change."""
     form = ImportForm()
     errors: list[importer.RowError] = []
+    result = None
     if form.validate_on_submit():
         raw = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
         try:
-            result = importer.import_offices(raw)
+            result = importer.import_offices(raw, update=form.update.data)
         except importer.ImportRejected as exc:
             db.session.rollback()
             errors = exc.errors
         else:
-            db.session.commit()
-            flash(
-                _("Imported: %(offices)s, %(contacts)s.",
-                  offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
-                  contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts)),
-                "success",
-            )
-            return redirect(url_for(".index"))
+            if not form.dry_run.data and (form.allow_duplicates.data or not result.warnings):
+                db.session.commit()
+                flash(_imported_message(result), "success")
+                return redirect(url_for(".index"))
+            db.session.rollback()
     status = 422 if (errors or form.errors) else 200
-    return render_template("offices/import.html", form=form, errors=errors), status
+    return render_template("offices/import.html", form=form, errors=errors, result=result), status
+
+
+def _imported_message(result: importer.ImportResult) -> str:
+    message = _("Imported: %(offices)s, %(contacts)s.",
+                offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
+                contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts))
+    if result.updated_offices or result.updated_contacts:
+        message += " " + _("Updated: %(offices)s, %(contacts)s.",
+                           offices=ngettext("%(num)d office", "%(num)d offices", result.updated_offices),
+                           contacts=ngettext("%(num)d contact", "%(num)d contacts", result.updated_contacts))
+    return message

@@ -137,6 +137,7 @@ ACTIONS: dict[str, Any] = {
     "login_failed": _l("login failed"), "logout": _l("logged out"), "role_change": _l("roles changed"),
     "key_rotation": _l("keys rotated"), "import": _l("imported"), "redact": _l("redacted on erasure"),
     "rectify": _l("corrected by the privacy officer"), "review": _l("checked after an erasure"),
+    "merge": _l("merged"),
 }
 
 

@@ -113,7 +113,7 @@ def all_fields() -> list[PersonalField]:
 NOT_PERSONAL: dict[str, frozenset[str]] = {
     "users": frozenset({"session_version"}),
     "user_roles": frozenset({"role"}),
-    "audit_entries": frozenset({"at", "action", "record_type", "record_id", "fields"}),
+    "audit_entries": frozenset({"at", "action", "record_type", "record_id", "fields", "row_count", "merged_id"}),
     "job_runs": frozenset({"job", "started_at", "finished_at", "outcome", "counts", "message"}),
     "job_locks": frozenset({"holder", "acquired_at", "expires_at"}),
     "settings": frozenset({"key"}),

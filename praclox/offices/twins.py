@@ -1,0 +1,230 @@
+"""Possible duplicates ("twins") of offices and contacts: the same e-mail address, phone number (any
+spelling), KvK number or website, or a nearly identical name.
+
+Nothing here compares every record with every other. Exact keys are grouped (``GROUP BY`` in SQL where the
+stored value can be compared as it is; one pass over normalised values where it cannot, as for phone
+numbers written any way); names are compared only within a block that shares the first letters of the
+normalised name, with rapidfuzz. A single office's twins are found by indexed lookups and one such block.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+
+from praclox import phones
+from praclox.extensions import db
+from praclox.offices.models import Contact, Office
+
+#: token-sorted similarity (0-100) from which two normalised names count as "nearly the same"
+NAME_SIMILARITY = 90
+#: how many leading characters of the normalised name make a block of names to compare
+BLOCK = 4
+#: legal forms and fillers that do not tell two offices apart
+NOISE = frozenset({"bv", "b v", "nv", "vof", "cv", "holding", "the", "de", "het", "en", "and", "&"})
+REASONS = ("email", "phone", "kvk_number", "website", "name")
+REASON_LABELS = {"email": _l("same e-mail address"), "phone": _l("same phone number"),
+                 "kvk_number": _l("same KvK number"), "website": _l("same website"),
+                 "name": _l("nearly the same name")}
+
+
+def reasons_text(reasons: Iterable[str]) -> str:
+    """Why two records may be one, in words: "same e-mail address, nearly the same name"."""
+    return ", ".join(str(REASON_LABELS[r]) for r in REASONS if r in set(reasons))
+
+
+def normal_name(name: str | None) -> str:
+    """Lower case, accents and punctuation gone, legal forms ("B.V.", "v.o.f.") and fillers dropped."""
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text)  # "b.v." -> "bv."
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    return " ".join(w for w in words if w not in NOISE)
+
+
+def normal_website(url: str | None) -> str:
+    """The host of a web address without scheme, ``www.``, path or case: ``https://www.X.nl/`` -> ``x.nl``."""
+    host = re.sub(r"^[a-z]+://", "", (url or "").strip().lower()).split("/")[0]
+    return host.removeprefix("www.")
+
+
+def normal_email(address: str | None) -> str:
+    return (address or "").strip().lower()
+
+
+def names_match(a: str, b: str) -> bool:
+    """Nearly the same normalised names. Differing numbers tell branches apart: "Kantoor 2" is not "Kantoor 3"."""
+    if not a or not b or re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return False
+    return fuzz.token_sort_ratio(a, b) >= NAME_SIMILARITY
+
+
+@dataclass
+class Pair:
+    """Two records that may be one, and why."""
+
+    first: Any
+    second: Any
+    reasons: set[str] = field(default_factory=set)
+
+    @property
+    def ordered_reasons(self) -> list[str]:
+        return [r for r in REASONS if r in self.reasons]
+
+
+# --- one office: its likely twins --------------------------------------------------------------------
+
+
+def office_twins(data: Mapping[str, Any], *, exclude_id: int | None = None, limit: int = 10) -> list[Pair]:
+    """Existing offices that look like ``data`` (an office's fields, e.g. a form's or an import row's)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    email, kvk = normal_email(data.get("email")), (data.get("kvk_number") or "").strip()
+    if email:
+        for oid in db.session.scalars(select(Office.id).where(func.lower(Office.email) == email)):
+            found[oid].add("email")
+    if kvk:
+        for oid in db.session.scalars(select(Office.id).where(Office.kvk_number == kvk)):
+            found[oid].add("kvk_number")
+    _by_normal(found, "website", normal_website(data.get("website")), Office.website, normal_website)
+    number = phones.normalise(data.get("phone"))
+    if number:
+        # stored as typed: the last digit narrows the rows in SQL, the normal form decides
+        same_end = select(Office.id, Office.phone).where(Office.phone.like(f"%{number[-1]}"))
+        for oid, phone in db.session.execute(same_end):
+            if phones.normalise(phone) == number:
+                found[oid].add("phone")
+    name = normal_name(data.get("name"))
+    if name:
+        prefix = (data.get("name") or "").strip().lower()[:BLOCK]
+        block = select(Office.id, Office.name).where(func.lower(Office.name).like(_starts(prefix), escape="\\"))
+        for oid, other in db.session.execute(block.limit(2000)):
+            if names_match(name, normal_name(other)):
+                found[oid].add("name")
+    found.pop(exclude_id, None)  # type: ignore[arg-type]
+    ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]
+    offices = {o.id: o for o in db.session.scalars(select(Office).where(Office.id.in_([i for i, _ in ranked])))}
+    return [Pair(None, offices[oid], reasons) for oid, reasons in ranked]
+
+
+def _starts(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _by_normal(found: dict[int, set[str]], reason: str, value: str, column: Any, normalise: Any) -> None:
+    if not value:
+        return
+    like = "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    for oid, stored in db.session.execute(select(Office.id, column).where(func.lower(column).like(like, escape="\\"))):
+        if normalise(stored) == value:
+            found[oid].add(reason)
+
+
+def contact_twins(data: Mapping[str, Any], office: Office, *, exclude_id: int | None = None) -> list[Pair]:
+    """Contacts that look like ``data``: the same e-mail anywhere, or a nearly same name or the same mobile
+    number at ``office``."""
+    found: dict[int, set[str]] = defaultdict(set)
+    email = normal_email(data.get("email"))
+    if email:
+        for cid in db.session.scalars(select(Contact.id).where(func.lower(Contact.email) == email)):
+            found[cid].add("email")
+    name = normal_name(f"{data.get('first_name') or ''} {data.get('last_name') or ''}")
+    numbers = {phones.normalise(data.get(k)) for k in ("phone", "mobile")} - {"", phones.normalise(office.phone)}
+    for contact in office.contacts:
+        if name and names_match(name, normal_name(contact.full_name)):
+            found[contact.id].add("name")
+        if numbers & {phones.normalise(contact.phone), phones.normalise(contact.mobile)}:
+            found[contact.id].add("phone")
+    found.pop(exclude_id, None)  # type: ignore[arg-type]
+    contacts = {c.id: c for c in db.session.scalars(select(Contact).where(Contact.id.in_(list(found))))}
+    return [Pair(None, contacts[cid], reasons) for cid, reasons in sorted(found.items(), key=lambda i: -len(i[1]))]
+
+
+# --- everything: the list of candidates ---------------------------------------------------------------
+
+
+def _pairs_of_groups(pairs: dict[tuple[int, int], set[str]], groups: Iterable[list[int]], reason: str) -> None:
+    for ids in groups:
+        ids = sorted(set(ids))
+        for i, first in enumerate(ids):
+            for second in ids[i + 1:]:
+                pairs[(first, second)].add(reason)
+
+
+def _grouped(rows: Iterable[tuple[int, str]]) -> list[list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for rid, key in rows:
+        if key:
+            groups[key].append(rid)
+    return [ids for ids in groups.values() if len(ids) > 1]
+
+
+def _sql_groups(id_column: Any, key: Any) -> list[list[int]]:
+    """Ids sharing a key, found by the database: only keys held more than once come back."""
+    shared = select(key.label("k")).where(key.is_not(None), key != "").group_by(key).having(func.count() > 1).subquery()
+    rows = db.session.execute(select(id_column, key).where(key.in_(select(shared.c.k))))
+    return _grouped((rid, k) for rid, k in rows)
+
+
+def _name_blocks(rows: Iterable[tuple[int, str]]) -> list[list[int]]:
+    """Pairs of nearly-same names, compared within blocks of a shared prefix only."""
+    blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for rid, name in rows:
+        normal = normal_name(name)
+        if normal:
+            blocks[normal[:BLOCK]].append((rid, normal))
+    found = []
+    for block in blocks.values():
+        names = [n for _, n in block]
+        for i, (rid, name) in enumerate(block[:-1]):
+            for _match, _score, j in process.extract(name, names[i + 1:], scorer=fuzz.token_sort_ratio,
+                                                     score_cutoff=NAME_SIMILARITY, limit=None):
+                other_id, other = block[i + 1 + j]
+                if names_match(name, other):
+                    found.append([rid, other_id])
+    return found
+
+
+def office_pairs() -> list[Pair]:
+    """Every pair of offices that may be one, most reasons first."""
+    pairs: dict[tuple[int, int], set[str]] = defaultdict(set)
+    _pairs_of_groups(pairs, _sql_groups(Office.id, func.lower(Office.email)), "email")
+    _pairs_of_groups(pairs, _sql_groups(Office.id, Office.kvk_number), "kvk_number")
+    rows = db.session.execute(select(Office.id, Office.name, Office.phone, Office.website)).all()
+    _pairs_of_groups(pairs, _grouped((r.id, phones.normalise(r.phone)) for r in rows), "phone")
+    _pairs_of_groups(pairs, _grouped((r.id, normal_website(r.website)) for r in rows), "website")
+    _pairs_of_groups(pairs, _name_blocks((r.id, r.name) for r in rows), "name")
+    return _ranked(pairs)
+
+
+def contact_pairs() -> list[Pair]:
+    """Every pair of contacts that may be one person: the same e-mail address anywhere; the same mobile
+    number (a direct number, never the office's switchboard); a nearly same name at the same office."""
+    pairs: dict[tuple[int, int], set[str]] = defaultdict(set)
+    _pairs_of_groups(pairs, _sql_groups(Contact.id, func.lower(Contact.email)), "email")
+    rows = db.session.execute(select(Contact.id, Contact.office_id, Contact.first_name, Contact.last_name,
+                                     Contact.phone, Contact.mobile, Office.phone.label("switchboard"))
+                              .join(Office, Office.id == Contact.office_id)).all()
+    direct = []
+    for r in rows:
+        switchboard = phones.normalise(r.switchboard)
+        direct += [(r.id, n) for n in {phones.normalise(r.phone), phones.normalise(r.mobile)} if n != switchboard]
+    _pairs_of_groups(pairs, _grouped(direct), "phone")
+    by_office: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for r in rows:
+        by_office[r.office_id].append((r.id, f"{r.first_name} {r.last_name}"))
+    for people in by_office.values():
+        if len(people) > 1:
+            _pairs_of_groups(pairs, _name_blocks(people), "name")
+    return _ranked(pairs)
+
+
+def _ranked(pairs: dict[tuple[int, int], set[str]]) -> list[Pair]:
+    order = sorted(pairs.items(), key=lambda item: (-len(item[1]), item[0]))
+    return [Pair(first, second, reasons) for (first, second), reasons in order]
