@@ -7,7 +7,7 @@ A domain's importer reads its file with ``read_table``, collects a ``RowError`` 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import click
@@ -37,13 +37,17 @@ class ImportRejected(Exception):
 
 
 def read_table(raw: bytes, columns: Sequence[str], required: Sequence[str],
-               max_rows: int) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file with its line numbers; raises ImportRejected when the file cannot be read,
-    misses a required column, has an unknown column, has no rows or more than ``max_rows``."""
+               max_rows: int, aliases: Mapping[str, str] | None = None) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV (or XLSX) file with its line numbers; raises ImportRejected when the file cannot be
+    read, misses a required column, has an unknown column, has no rows or more than ``max_rows``. ``aliases``
+    maps other names a column may have (lower case, e.g. its translated label) to the column."""
     try:
         header, rows = read_xlsx(raw) if raw.startswith(b"PK\x03\x04") else read_csv(raw)
     except CsvDecodeError as exc:
         raise ImportRejected([RowError(1, str(exc))]) from exc
+    if aliases:
+        header = [aliases.get(h, h) for h in header]
+        rows = [(line, {aliases.get(k, k): v for k, v in row.items()}) for line, row in rows]
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:

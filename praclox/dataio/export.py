@@ -39,12 +39,14 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str)
     sheet.freeze_panes = "A2"
 
     def cell(value: Any) -> Any:
-        if isinstance(value, int):
-            return value
-        item = WriteOnlyCell(sheet, value="" if value is None else str(value))
-        if isinstance(item.value, str) and item.value.startswith(FORMULA_START):
-            item.data_type = "s"  # openpyxl would store "=..." as a formula
-            item.quotePrefix = True
+        if isinstance(value, int) or value is None or value == "":
+            return value if value != "" else None
+        text = str(value)
+        if not text.startswith(FORMULA_START):
+            return text
+        item = WriteOnlyCell(sheet, value=text)
+        item.data_type = "s"  # openpyxl would store "=..." as a formula
+        item.quotePrefix = True
         return item
 
     sheet.append([cell(h) for h in header])
@@ -65,6 +67,8 @@ def _escape(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space (never inside a character)."""
+    if len(line) <= 25 or len(line.encode("utf-8")) <= 75:
+        return line
     out, current = [], b""
     for char in line:
         encoded = char.encode("utf-8")

@@ -18,7 +18,7 @@ from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE, PHONE
 from praclox.importing import ImportRejected, RowError, read_table, valid_email
 from praclox.offices import services, twins
-from praclox.offices.columns import COLUMNS, CONTACT_ATTRIBUTES, OFFICE_ATTRIBUTES
+from praclox.offices.columns import COLUMNS, CONTACT_ATTRIBUTES, OFFICE_ATTRIBUTES, aliases, kinds
 from praclox.offices.forms import POSTCODE
 from praclox.offices.models import Contact, Office
 
@@ -27,7 +27,6 @@ LIMITS = {"office": 200, "city": 100, "street": 200, "postcode": 10, "office_ema
           "mobile": 30}
 PHONES = ("office_phone", "phone", "mobile")
 MAX_ROWS = 20000
-KINDS = {"client": "client", "klant": "client", "prospect": "prospect"}
 
 
 @dataclass
@@ -91,7 +90,7 @@ def _excel_repairs(row: dict[str, str]) -> dict[str, str]:
     return row
 
 
-def _row_problems(row: dict[str, str]) -> list[str]:
+def _row_problems(row: dict[str, str], kind_names: dict[str, str]) -> list[str]:
     problems = []
     if "__extra__" in row:
         return ["more cells than columns"]
@@ -103,7 +102,7 @@ def _row_problems(row: dict[str, str]) -> list[str]:
             problems.append(f"{name} is longer than {limit} characters")
         if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
             problems.append(f"{name} contains control characters")
-    if row.get("kind") and row["kind"].lower() not in KINDS:
+    if row.get("kind") and row["kind"].lower() not in kind_names:
         problems.append("kind must be client or prospect")
     for name in ("office_email", "email"):
         if row.get(name) and not valid_email(row[name]):
@@ -143,17 +142,19 @@ def _key_problems(row: dict[str, str]) -> list[str]:
 
 def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     """Check the whole file; raise ImportRejected with every bad line, else return the rows."""
-    rows = [(line, _excel_repairs(row)) for line, row in read_table(raw, COLUMNS, ("office",), MAX_ROWS)]
-    errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row))]
+    table = read_table(raw, COLUMNS, ("office",), MAX_ROWS, aliases())
+    rows = [(line, _excel_repairs(row)) for line, row in table]
+    kind_names = kinds()
+    errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row, kind_names))]
     if errors:
         raise ImportRejected(errors)
     return rows
 
 
-def _office_data(row: dict[str, str]) -> dict[str, Any]:
+def _office_data(row: dict[str, str], kind_names: dict[str, str]) -> dict[str, Any]:
     data = {attribute: row[column] for column, attribute in OFFICE_ATTRIBUTES.items() if column in row}
     if "kind" in data:
-        data["kind"] = KINDS.get(data["kind"].lower()) if data["kind"] else None
+        data["kind"] = kind_names.get(data["kind"].lower()) if data["kind"] else None
         if data["kind"] is None:
             del data["kind"]  # an empty cell leaves the kind as it is
     return data
@@ -169,6 +170,7 @@ class _Run:
         self.result = ImportResult()
         self.by_name: dict[str, Office] = {}
         self.created: set[int] = set()
+        self.kind_names = kinds()
 
     def office(self, line: int, row: dict[str, str]) -> Office:
         key = row["office"].strip().lower()
@@ -177,7 +179,7 @@ class _Run:
             assert office is not None  # noqa: S101 -- checked by validate()  # nosec B101
         else:
             office = self.by_name.get(key) or db.session.scalar(select(Office).where(func.lower(Office.name) == key))
-        data = _office_data(row)
+        data = _office_data(row, self.kind_names)
         if office is None:
             for pair in twins.office_twins(data):
                 if pair.second.id not in self.created:

@@ -9,6 +9,7 @@ normalised name, with rapidfuzz. A single office's twins are found by indexed lo
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -104,6 +105,8 @@ def office_twins(data: Mapping[str, Any], *, exclude_id: int | None = None, limi
     if name:
         prefix = (data.get("name") or "").strip().lower()[:BLOCK]
         block = select(Office.id, Office.name).where(func.lower(Office.name).like(_starts(prefix), escape="\\"))
+        for number in re.findall(r"\d+", name):  # a branch number narrows the block to that branch
+            block = block.where(Office.name.like(f"%{number}%"))
         for oid, other in db.session.execute(block.limit(2000)):
             if names_match(name, normal_name(other)):
                 found[oid].add("name")
@@ -172,15 +175,18 @@ def _sql_groups(id_column: Any, key: Any) -> list[list[int]]:
     return _grouped((rid, k) for rid, k in rows)
 
 
-def _name_blocks(rows: Iterable[tuple[int, str]]) -> list[list[int]]:
-    """Pairs of nearly-same names, compared within blocks of a shared prefix only."""
-    blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for rid, name in rows:
+def _name_blocks(rows: Iterable[tuple[int, str, Any]]) -> list[list[int]]:
+    """Pairs of nearly-same names, compared only within a block: the same ``scope`` (e.g. the office of a
+    contact; None for offices), the same first letters of the normalised name and the same numbers in it."""
+    blocks: dict[tuple[Any, str, tuple[str, ...]], list[tuple[int, str]]] = defaultdict(list)
+    for rid, name, scope in rows:
         normal = normal_name(name)
-        if normal:
-            blocks[normal[:BLOCK]].append((rid, normal))
+        if normal:  # names with different numbers never match: "Kantoor 12" is not compared with "Kantoor 13"
+            blocks[(scope, normal[:BLOCK], tuple(re.findall(r"\d+", normal)))].append((rid, normal))
     found = []
     for block in blocks.values():
+        if len(block) < 2:
+            continue
         names = [n for _, n in block]
         for i, (rid, name) in enumerate(block[:-1]):
             for _match, _score, j in process.extract(name, names[i + 1:], scorer=fuzz.token_sort_ratio,
@@ -199,7 +205,7 @@ def office_pairs() -> list[Pair]:
     rows = db.session.execute(select(Office.id, Office.name, Office.phone, Office.website)).all()
     _pairs_of_groups(pairs, _grouped((r.id, phones.normalise(r.phone)) for r in rows), "phone")
     _pairs_of_groups(pairs, _grouped((r.id, normal_website(r.website)) for r in rows), "website")
-    _pairs_of_groups(pairs, _name_blocks((r.id, r.name) for r in rows), "name")
+    _pairs_of_groups(pairs, _name_blocks((r.id, r.name, None) for r in rows), "name")
     return _ranked(pairs)
 
 
@@ -211,17 +217,11 @@ def contact_pairs() -> list[Pair]:
     rows = db.session.execute(select(Contact.id, Contact.office_id, Contact.first_name, Contact.last_name,
                                      Contact.phone, Contact.mobile, Office.phone.label("switchboard"))
                               .join(Office, Office.id == Contact.office_id)).all()
-    direct = []
-    for r in rows:
-        switchboard = phones.normalise(r.switchboard)
-        direct += [(r.id, n) for n in {phones.normalise(r.phone), phones.normalise(r.mobile)} if n != switchboard]
+    normal = functools.lru_cache(maxsize=None)(phones.normalise)  # an office's switchboard, once
+    direct = [(r.id, n) for r in rows for n in {normal(r.phone), normal(r.mobile)} if n and n != normal(r.switchboard)]
     _pairs_of_groups(pairs, _grouped(direct), "phone")
-    by_office: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for r in rows:
-        by_office[r.office_id].append((r.id, f"{r.first_name} {r.last_name}"))
-    for people in by_office.values():
-        if len(people) > 1:
-            _pairs_of_groups(pairs, _name_blocks(people), "name")
+    people = ((r.id, f"{r.first_name} {r.last_name}", r.office_id) for r in rows)
+    _pairs_of_groups(pairs, _name_blocks(people), "name")
     return _ranked(pairs)
 
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.extensions import db
 from praclox.forms import ConfirmForm
-from praclox.offices import importer, services
+from praclox.offices import importer, services, twins
 from praclox.offices.forms import ContactForm, ImportForm, InteractionForm, LeftForm, OfficeForm
 from praclox.offices.models import Contact, Interaction, Office
 from praclox.paging import paginate
@@ -51,12 +51,16 @@ def index() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> str | Response | tuple[str, int]:
     form = OfficeForm()
+    found: list[twins.Pair] = []
     if form.validate_on_submit():
-        office = services.create_office(_form_data(form, OFFICE_FORM_FIELDS))
-        db.session.commit()
-        flash(_("Office %(name)s created.", name=office.name), "success")
-        return redirect(url_for(".detail", office_id=office.id))
-    return render_template("offices/form.html", form=form, office=None), 422 if form.errors else 200
+        data = _form_data(form, OFFICE_FORM_FIELDS)
+        found = [] if request.form.get("create_anyway") else twins.office_twins(data)
+        if not found:
+            office = services.create_office(data)
+            db.session.commit()
+            flash(_("Office %(name)s created.", name=office.name), "success")
+            return redirect(url_for(".detail", office_id=office.id))
+    return render_template("offices/form.html", form=form, office=None, twins=found), 422 if form.errors else 200
 
 
 @bp.route("/<int:office_id>")
@@ -145,12 +149,16 @@ def delete_interaction(office_id: int, interaction_id: int) -> Response:
 def create_contact(office_id: int) -> str | Response | tuple[str, int]:
     office = _office_or_404(office_id)
     form = ContactForm()
+    found: list[twins.Pair] = []
     if form.validate_on_submit():
-        contact = services.create_contact(office, _form_data(form, CONTACT_FORM_FIELDS))
-        db.session.commit()
-        flash(_("Contact %(name)s added.", name=contact.full_name), "success")
-        return redirect(url_for(".contact", office_id=office.id, contact_id=contact.id))
-    return render_template("offices/contact_form.html", form=form, office=office, contact=None), (
+        data = _form_data(form, CONTACT_FORM_FIELDS)
+        found = [] if request.form.get("create_anyway") else twins.contact_twins(data, office)
+        if not found:
+            contact = services.create_contact(office, data)
+            db.session.commit()
+            flash(_("Contact %(name)s added.", name=contact.full_name), "success")
+            return redirect(url_for(".contact", office_id=office.id, contact_id=contact.id))
+    return render_template("offices/contact_form.html", form=form, office=office, contact=None, twins=found), (
         422 if form.errors else 200
     )
 

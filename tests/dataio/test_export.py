@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from praclox.audit.models import AuditEntry
 from praclox.extensions import db
+from praclox.offices.columns import COLUMNS
 
 PETRA = {"first_name": "Petra", "last_name": "Bakker", "job_title": "directeur", "email": "petra@jansen.nl",
          "phone": "030-1234567", "mobile": "+31 6 1234 5678"}
@@ -25,6 +26,16 @@ def _csv_rows(response, delimiter):
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
 
 
+def _records(app, rows):
+    """The rows as dicts by column key (the header is the labels in the user's language)."""
+    from praclox.offices.columns import aliases
+
+    with app.app_context():
+        names = aliases()
+    keys = [names[h.lower()] for h in rows[0]]
+    return [dict(zip(keys, row, strict=True)) for row in rows[1:]]
+
+
 def test_dutch_csv_has_bom_semicolons_a_row_per_contact_and_neutralised_formulas(app, staff_client, make_office):
     make_office("Jansen Accountants", contacts=(PETRA, {"first_name": "Gijs", "last_name": "Mulder"}),
                 kvk_number="01234567")
@@ -35,11 +46,12 @@ def test_dutch_csv_has_bom_semicolons_a_row_per_contact_and_neutralised_formulas
     assert 'attachment; filename="offices-' in response.headers["Content-Disposition"]
     rows = _csv_rows(response, ";")
     header = rows[0]
-    assert header[:2] == ["office_id", "office"] and "contact_id" in header and "mobile" in header
-    by_name = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert header[:3] == ["kantoornummer", "kantoor", "soort"] and "contactnummer" in header and "mobiel" in header
+    by_name = _records(app, rows)
     assert len(by_name) == 3  # two contacts, and the office without contacts has a row of its own
     petra = next(r for r in by_name if r["first_name"] == "Petra")
     assert petra["office"] == "Jansen Accountants" and petra["kvk_number"] == "01234567"
+    assert petra["kind"] == "Prospect"
     assert petra["mobile"] == "'+31 6 1234 5678"  # a leading + would start a formula
     evil = next(r for r in by_name if r["city"] == "Zwolle")
     assert evil["office"].startswith("'=") and evil["contact_id"] == ""
@@ -49,7 +61,7 @@ def test_english_user_gets_commas(app, staff_client, make_office):
     make_office("Jansen Accountants", contacts=(PETRA,))
     staff_client.post("/language", data={"lang": "en", "next": "/offices/"})
     rows = _csv_rows(_export(staff_client, format="csv"), ",")
-    assert rows[0][0] == "office_id" and rows[1][1] == "Jansen Accountants"
+    assert rows[0][:3] == ["office number", "office", "kind"] and rows[1][1] == "Jansen Accountants"
 
 
 def test_export_holds_the_filtered_list_only_and_is_audited_with_its_row_count(app, staff_client, make_office):
@@ -80,7 +92,8 @@ def test_xlsx_keeps_text_as_text_and_formulas_inert(app, staff_client, make_offi
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     header = [c.value for c in sheet[1]]
-    row = dict(zip(header, sheet[2], strict=True))
+    assert header[:2] == ["kantoornummer", "kantoor"]
+    row = dict(zip(COLUMNS, sheet[2], strict=True))
     assert row["office"].value == "=1+1" and row["office"].data_type == "s" and row["office"].quotePrefix
     assert row["kvk_number"].value == "01234567" and row["mobile"].value == "+31 6 1234 5678"
     assert isinstance(row["office_id"].value, int)

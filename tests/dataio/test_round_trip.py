@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from praclox.extensions import db
+from praclox.offices.columns import COLUMNS
 from praclox.offices.models import Contact, Office
 
 PETRA = {"first_name": "Petra", "last_name": "Bakker", "email": "petra@jansen.nl", "mobile": "+31 6 1234 5678"}
@@ -26,14 +27,15 @@ def _edited_like_excel(csv_bytes: bytes, change) -> bytes:
     numbers without their leading zero."""
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
-    records = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    assert header[0] == "kantoornummer"
+    records = [dict(zip(COLUMNS, r, strict=True)) for r in rows[1:]]
     for record in records:
         record["kvk_number"] = record["kvk_number"].lstrip("0")  # Excel read it as a number
         change(record)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([record[h] for h in header] for record in records)
+    writer.writerows([record[c] for c in COLUMNS] for record in records)
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -82,7 +84,7 @@ def test_xlsx_round_trip_through_the_web_import(app, staff_client, make_office):
     exported = staff_client.get("/offices/export?format=xlsx").get_data()
     book = load_workbook(io.BytesIO(exported))
     sheet = book.active
-    header = [c.value for c in sheet[1]]
+    header = list(COLUMNS)
     sheet.cell(row=2, column=header.index("mobile") + 1, value="06-99998888")
     sheet.cell(row=3, column=header.index("office") + 1, value="Jansen Accountants")
     sheet.cell(row=3, column=header.index("first_name") + 1, value="Gijs")
