@@ -18,6 +18,12 @@ class MergeForm(FlaskForm):
     keep = RadioField(_l("Which record stays"), default="first", validators=[InputRequired()])
     submit = SubmitField(_l("Merge"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, RadioField):  # every choice on the screen is "the first record" or "the second"
+                field.choices = select_choices([("first", "1"), ("second", "2")])
+
 
 def merge_form(fields: tuple[str, ...], first: Any, second: Any) -> MergeForm:
     """A MergeForm with a choice per field that differs between the two records ("first" or "second");
@@ -32,11 +38,7 @@ def merge_form(fields: tuple[str, ...], first: Any, second: Any) -> MergeForm:
             continue
         default = "second" if (a is None or a == "") else "first"
         setattr(Form, f"field_{name}", RadioField(name, default=default, validators=[InputRequired()]))
-    form = Form()
-    for field in form:
-        if isinstance(field, RadioField):
-            field.choices = select_choices([("first", "1"), ("second", "2")])
-    return form
+    return Form()
 
 
 def differing(form: MergeForm) -> list[str]:
