@@ -33,6 +33,7 @@ DOMAINS = (
     "praclox.jobs",
     "praclox.settings",
     "praclox.outbox",
+    "praclox.backup",
     "praclox.offices",
     "praclox.dates",
     "praclox.registrations",
@@ -79,11 +80,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
 
     urls.init_app(app)  # the <secret:...> converter, before any route names it
-    from praclox.backup import ledger
-    from praclox.backup.cli import backup_cli
-
-    ledger.install()
-    app.cli.add_command(backup_cli)
     wire(app, tuple(import_module(f"{name}.domain").DOMAIN for name in DOMAINS))
     security.init_app(app)
     compression.init_app(app)

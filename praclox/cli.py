@@ -19,7 +19,17 @@ def _create_app():  # type: ignore[no-untyped-def]
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, help="Praclox CRM.")
+class _PracloxGroup(FlaskGroup):
+    """Flask's command group without its developer options (``--app``, ``--env-file``, ``--debug`` and Flask's
+    version): the app is always ours, and an operator reading ``praclox --help`` sees only what is."""
+
+    def __init__(self, **extra: object) -> None:
+        super().__init__(add_version_option=False, **extra)  # type: ignore[arg-type]
+        self.params = [p for p in self.params if p.name not in {"app", "env_file", "debug"}]
+
+
+@click.group(cls=_PracloxGroup, create_app=_create_app, help="Praclox CRM.")
+@click.version_option(package_name="praclox", prog_name="Praclox CRM", message="%(prog)s %(version)s")
 def main() -> None:
     """Praclox CRM."""
 

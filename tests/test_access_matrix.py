@@ -56,6 +56,7 @@ ACCESS: dict[str, object] = {
     "offices.delete": {"staff", "admin"},
     "offices.log_interaction": {"staff", "admin"},
     "offices.delete_interaction": {"staff", "admin"},
+    "offices.edit_interaction": {"staff", "admin"},  # and then only its author or an admin
     "offices.create_contact": {"staff", "admin"},
     "offices.contact": {"staff", "admin"},
     "offices.edit_contact": {"staff", "admin"},
@@ -138,6 +139,7 @@ ACCESS: dict[str, object] = {
     "followups.edit": {"staff", "admin"},
     "followups.complete": {"staff", "admin"},
     "followups.reopen": {"staff", "admin"},
+    "followups.orphaned": {"admin"},
     # --- the client area (its own cookie, never the staff session)
     "client.login": PUBLIC,
     "client.magic": TOKEN,

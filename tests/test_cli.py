@@ -72,3 +72,21 @@ def test_user_create_refuses_an_address_the_login_form_refuses(app, client, runn
         assert "Vul een geldig e-mailadres in." in page, address
     with app.app_context():
         assert db.session.query(User).count() == 0
+
+
+def test_the_installed_command_shows_its_own_options_and_version_not_flasks(tmp_path):
+    """``praclox --help`` and ``--version`` as an operator types them: the console script, in a fresh folder."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = Path(sys.executable).with_name("praclox")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PRACLOX_INSTANCE_PATH": str(tmp_path / "instance")}
+    shown = subprocess.run([str(command), "--help"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                           check=True).stdout
+    assert "--version" in shown and "backup" in shown and "retention" in shown
+    for flask_only in ("--app", "--env-file", "--debug", "Flask"):
+        assert flask_only not in shown
+    version = subprocess.run([str(command), "--version"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                             check=True).stdout
+    assert version.startswith("Praclox CRM ") and "Flask" not in version and "Werkzeug" not in version

@@ -1,6 +1,7 @@
-"""``backup create`` and ``backup restore`` on SQLite: the database and the documents in one encrypted file.
+"""``backup create`` and ``backup restore``: the database and the documents in one encrypted file.
 
-The file is a tar archive (``manifest.json``, ``database.sqlite3``, ``documents/``) encrypted whole with the
+The file is a tar archive (``manifest.json``, the database as ``database.sqlite3`` — SQLite's online backup
+API — or ``database.pgdump`` — ``pg_dump``'s custom format — and ``documents/``) encrypted whole with the
 app's first Fernet key (the keys in ``instance/encryption_keys`` or ``PRACLOX_ENCRYPTION_KEYS``): whoever can
 read the documents can read a backup, and a key rotation keeps old backups readable while the old key is
 listed. It is written with mode 0600 under ``BACKUP_DIR``; no plain copy touches the disk (the database copy
@@ -24,7 +25,7 @@ from cryptography.fernet import InvalidToken
 
 from praclox import crypto
 from praclox.applicants.documents import storage_dir
-from praclox.backup import ledger
+from praclox.backup import ledger, postgres
 from praclox.extensions import db
 
 SUFFIX = ".praclox-backup"
@@ -44,29 +45,62 @@ class Restored:
     changes: int
 
 
+#: the archive member that holds the database, per database kind
+MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+
+
+def _member() -> str:
+    dialect = db.engine.dialect.name
+    if dialect not in MEMBERS:
+        raise BackupError(f"backups support SQLite and PostgreSQL, not {dialect}")
+    return MEMBERS[dialect]
+
+
 def _sqlite_path() -> Path:
-    if db.engine.dialect.name != "sqlite":
-        raise BackupError("backup create/restore supports SQLite only in this version; use pg_dump for PostgreSQL")
     database = db.engine.url.database
     if not database or database == ":memory:":
         raise BackupError("the database is not a file")
     return Path(database)
 
 
+def _dump(target: Path) -> None:
+    if db.engine.dialect.name == "postgresql":
+        try:
+            postgres.dump(db.engine.url, target)
+        except postgres.ToolError as exc:
+            raise BackupError(str(exc)) from exc
+        return
+    with closing(sqlite3.connect(_sqlite_path())) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+
+
+def _load(source: Path) -> None:
+    """Replace the live database with ``source``; no connection of this process stays open on it."""
+    db.session.remove()
+    db.engine.dispose()
+    if db.engine.dialect.name == "postgresql":
+        try:
+            postgres.restore(db.engine.url, source)
+        except postgres.ToolError as exc:
+            raise BackupError(f"{exc}; the database was left as it was") from exc
+        return
+    with closing(sqlite3.connect(source)) as copy, closing(sqlite3.connect(_sqlite_path())) as target:
+        copy.backup(target)  # page by page into the live file: its WAL and mode stay consistent
+
+
 def create() -> Path:
-    """Copy the live database with SQLite's online backup API (the server keeps running), add the documents,
-    encrypt, write 0600. Returns the file written."""
-    source_path = _sqlite_path()
+    """Copy the live database while the server keeps running (SQLite's online backup API, or ``pg_dump``), add
+    the documents, encrypt, write 0600. Returns the file written."""
+    member = _member()
     taken_at = datetime.now(timezone.utc)  # noqa: UP017
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="praclox-backup-") as scratch:
-        copy = Path(scratch) / "database.sqlite3"
-        with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(copy)) as target:
-            source.backup(target)
-        manifest = json.dumps({"taken_at": taken_at.isoformat(), "format": 1}).encode()
+        copy = Path(scratch) / member
+        _dump(copy)
+        manifest = json.dumps({"taken_at": taken_at.isoformat(), "format": 2, "database": member}).encode()
         with tarfile.open(fileobj=buffer, mode="w") as archive:
             _add_bytes(archive, "manifest.json", manifest)
-            archive.add(copy, "database.sqlite3")
+            archive.add(copy, member)
             documents = storage_dir()
             for item in sorted(documents.iterdir()):
                 if item.is_file():
@@ -103,18 +137,24 @@ def _open(path: Path) -> tarfile.TarFile:
 def restore(path: Path) -> Restored:
     """Put the backup's database and documents in place, then redo every erasure and purge from the ledger
     since the backup was taken. The web server and the scheduler must be stopped."""
-    target_path = _sqlite_path()
+    member = _member()
     with _open(path) as archive, tempfile.TemporaryDirectory(prefix="praclox-restore-") as scratch:
         manifest = json.loads(archive.extractfile("manifest.json").read())  # type: ignore[union-attr]
-        copy = Path(scratch) / "database.sqlite3"
-        copy.write_bytes(archive.extractfile("database.sqlite3").read())  # type: ignore[union-attr]
-        db.session.remove()
-        db.engine.dispose()
-        with closing(sqlite3.connect(copy)) as source, closing(sqlite3.connect(target_path)) as target:
-            source.backup(target)  # page by page into the live file: its WAL and mode stay consistent
+        made_from = manifest.get("database", MEMBERS["sqlite"])
+        if made_from != member:
+            raise BackupError(f"{path} holds a {_kind(made_from)} database and this installation runs on "
+                              f"{_kind(member)}; nothing was changed")
+        copy = Path(scratch) / member
+        copy.write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
+        _load(copy)
         _restore_documents(archive)
     taken_at = datetime.fromisoformat(manifest["taken_at"])
     return _reapply(taken_at)
+
+
+def _kind(member: str) -> str:
+    return {name: dialect for dialect, name in MEMBERS.items()}.get(member, member).replace(
+        "sqlite", "SQLite").replace("postgresql", "PostgreSQL")
 
 
 def _restore_documents(archive: tarfile.TarFile) -> None:
@@ -145,5 +185,18 @@ def _reapply(taken_at: datetime) -> Restored:
     purge_due()
     db.session.commit()
     sweep_orphans(grace=timedelta(0))  # files of documents the re-applied erasures and purges removed
-    compact_storage()
+    if db.engine.dialect.name == "postgresql":
+        _rewrite_tables()
+    else:
+        compact_storage()
     return Restored(taken_at=taken_at, entries=entries, changes=changes)
+
+
+def _rewrite_tables() -> None:
+    """PostgreSQL: the restore wrote the erased rows before the ledger deleted them again, and a plain VACUUM
+    only marks their space free. VACUUM FULL writes each table anew without them (the server is stopped
+    during a restore, so its exclusive lock harms no one)."""
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in db.metadata.sorted_tables:
+            conn.exec_driver_sql(f'VACUUM FULL "{table.name}"')

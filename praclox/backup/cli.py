@@ -38,3 +38,15 @@ def restore_command(file: Path, yes: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored the backup of {done.taken_at.isoformat()}; re-applied {done.entries} erasure/purge "
                f"ledger entries ({done.changes} changes)")
+
+
+@backup_cli.command("prune")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def prune_command(dry_run: bool) -> None:
+    """Delete backups older than the retention setting (Settings, "Backups") and the ledger entries before them."""
+    from praclox.backup.retention import prune
+
+    counts = prune(dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"{verb} {counts['backups_deleted']} backup(s), kept {counts['backups_kept']}; "
+               f"{verb} {counts['ledger_entries_removed']} ledger entries")

@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -152,14 +153,48 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
 
 
+@contextmanager
+def _locked() -> Iterator[None]:
+    """Several processes (web workers, the scheduler, a prune) write the ledger: one at a time. The lock is a
+    file of its own, so a prune can replace the ledger file while appenders wait."""
+    descriptor = os.open(backup_dir() / f"{FILE_NAME}.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def append(lines: list[bytes]) -> None:
-    path = ledger_path()
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(descriptor, "ab") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # several processes (web workers, scheduler) append
-        handle.write(b"".join(line + b"\n" for line in lines))
-        handle.flush()
-        os.fsync(handle.fileno())
+    with _locked():
+        descriptor = os.open(ledger_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "ab") as handle:
+            handle.write(b"".join(line + b"\n" for line in lines))
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def trim(before: datetime, *, dry_run: bool = False) -> int:
+    """Remove the entries committed before ``before`` (no kept backup needs them); return how many. The file
+    is replaced whole (written aside, then renamed), so a crash leaves the old ledger or the new one."""
+    with _locked():
+        path = ledger_path()
+        if not path.exists():
+            return 0
+        lines = [line for line in path.read_bytes().splitlines() if line.strip()]
+        kept = [line for line in lines if _committed_at(line) >= before]
+        if dry_run or len(kept) == len(lines):
+            return len(lines) - len(kept)
+        partial = path.with_name(f"{FILE_NAME}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(b"".join(line + b"\n" for line in kept))
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(path)
+        return len(lines) - len(kept)
+
+
+def _committed_at(line: bytes) -> datetime:
+    return datetime.fromisoformat(json.loads(crypto.decrypt(line))["at"])
 
 
 def entries(since: datetime) -> Iterator[dict[str, Any]]:

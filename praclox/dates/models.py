@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.crypto import EncryptedText
@@ -123,7 +123,8 @@ class Congratulation(Base):
     half: Mapped[bool] = mapped_column(default=False, nullable=False)
     how: Mapped[str] = mapped_column(String(8), nullable=False)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: indexed for the activity timeline, newest first
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
 
     personal_date: Mapped[PersonalDate] = relationship(back_populates="congratulations")
     by = relationship("User")
@@ -150,6 +151,8 @@ class Feed(Base):
     #: comma-separated kinds shown in this feed
     kinds: Mapped[str] = mapped_column(String(60), nullable=False, default=",".join(KIND_VALUES))
     show_child_names: Mapped[bool] = mapped_column(default=False, nullable=False)
+    #: the owner's open follow-ups as all-day events (their own choice; off unless they turn it on)
+    include_follow_ups: Mapped[bool] = mapped_column(default=False, server_default=false(), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     #: when the feed's own settings last changed (they change its content)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

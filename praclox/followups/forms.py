@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField
+from wtforms import DateField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired
 
 from praclox.clock import today
@@ -28,3 +28,24 @@ class FollowUpForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.owner_id.choices = choices([(u.id, u.name) for u in users])
         self.contact_id.choices = choices([("", "—")] + [(c.id, c.full_name) for c in contacts])
+
+
+def period_labels() -> list[tuple[str, Any]]:
+    return [("", _l("Any date")), ("overdue", _l("Overdue")), ("today", _l("Today")),
+            ("week", _l("Next 7 days")), ("month", _l("Next 30 days")), ("later", _l("Later"))]
+
+
+class ReassignForm(FlaskForm):
+    """Bulk reassign of deactivated users' open follow-ups: the ticked ones go to one active user."""
+
+    ids = SelectMultipleField(_l("Follow-ups"), coerce=optional_id,
+                              validators=[InputRequired(_l("Tick at least one follow-up."))])
+    owner_id = SelectField(_l("New owner"), coerce=optional_id,
+                           validators=[InputRequired(_l("Choose who takes them over."))])
+    submit = SubmitField(_l("Reassign"))
+
+    def __init__(self, *args: Any, users: list[Any] = (), ids: list[int] = (),  # type: ignore[assignment]
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = choices([("", "—")] + [(u.id, u.name) for u in users])
+        self.ids.choices = choices([(i, str(i)) for i in ids])

@@ -16,6 +16,10 @@ class FollowUp(TimestampMixin, Base):
         # the dashboard and the default list: one owner's open follow-ups by due date
         Index("ix_follow_ups_owner_done_due", "owner_id", "done_at", "due_on"),
         Index("ix_follow_ups_office_due", "office_id", "due_on"),
+        # everyone's list by status and due date; the timeline's "done" entries, newest first
+        Index("ix_follow_ups_done_due", "done_at", "due_on"),
+        # the timeline filtered by who completed
+        Index("ix_follow_ups_done_by", "done_by_id", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

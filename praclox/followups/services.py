@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
 from praclox.clock import now
+from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.followups.models import FollowUp
-from praclox.offices.models import Contact, Office
+from praclox.offices.models import Contact, Interaction, Office
 
 FIELDS = ("title", "description", "due_on", "owner_id", "contact_id")
 STATUSES = ("open", "done", "all")
@@ -109,6 +111,37 @@ def reassign(follow_up: FollowUp, owner: User, actor: User | None) -> bool:
     return True
 
 
+def reassign_many(ids: list[int], owner: User, actor: User | None) -> int:
+    """Give the open follow-ups ``ids`` of deactivated users to ``owner``; each is audited. Returns how many moved.
+
+    Only orphaned work moves here: an id of an active user's or a done follow-up is skipped, so a stale page
+    cannot take work away from a colleague.
+    """
+    if not owner.active:
+        raise FollowUpError("owner_id")
+    moved = 0
+    for follow_up in db.session.scalars(orphaned().where(FollowUp.id.in_(ids))):
+        moved += reassign(follow_up, owner, actor)
+    return moved
+
+
+def orphaned() -> Select[tuple[FollowUp]]:
+    """Open follow-ups whose owner is deactivated: nobody sees them on a dashboard until an admin moves them."""
+    return (select(FollowUp).join(User, User.id == FollowUp.owner_id)
+            .where(User.active.is_(False), FollowUp.done_at.is_(None))
+            .order_by(User.name, FollowUp.owner_id, FollowUp.due_on, FollowUp.id))
+
+
+def orphaned_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(orphaned().order_by(None).subquery())) or 0
+
+
+def after_interaction(interaction: Interaction, due_on: date, title: str | None, actor: User) -> FollowUp:
+    """The follow-up ticked on the contact-moment form: the actor's, about the same office and contact."""
+    return create(interaction.office, {"title": title or _("Call back"), "due_on": due_on, "owner_id": actor.id,
+                                       "contact_id": interaction.contact_id}, actor)
+
+
 def delete(follow_up: FollowUp, actor: User | None) -> None:
     """Delete a follow-up for good."""
     audit("delete", follow_up, actor=actor)
@@ -116,25 +149,53 @@ def delete(follow_up: FollowUp, actor: User | None) -> None:
     db.session.flush()
 
 
-def search(owner_id: int | None, status: str = "open", office_id: int | None = None) -> Select[tuple[FollowUp]]:
-    """Follow-ups filtered by owner (None: everyone's), status and office; earliest due first."""
+@dataclass(frozen=True)
+class Filters:
+    """What the list is narrowed to; the defaults are everyone's open follow-ups at any date."""
+
+    owner_id: int | None = None  # None: everyone's
+    status: str = "open"
+    office_id: int | None = None
+    #: part of the office's name, any case
+    office_name: str = ""
+    #: one of PERIODS, counted from the day the list is shown
+    period: str = ""
+
+
+#: due-date windows of the list: name -> (first day, last day) as offsets from today; None is open-ended
+PERIODS: dict[str, tuple[int | None, int | None]] = {
+    "overdue": (None, -1), "today": (0, 0), "week": (0, 6), "month": (0, 30), "later": (31, None),
+}
+
+
+def search(filters: Filters, day: date) -> Select[tuple[FollowUp]]:
+    """Follow-ups narrowed by ``filters`` (owner, status, office, due-date period); earliest due first."""
     stmt = select(FollowUp)
-    if owner_id is not None:
-        stmt = stmt.where(FollowUp.owner_id == owner_id)
-    if office_id is not None:
-        stmt = stmt.where(FollowUp.office_id == office_id)
-    if status == "open":
+    if filters.owner_id is not None:
+        stmt = stmt.where(FollowUp.owner_id == filters.owner_id)
+    if filters.office_id is not None:
+        stmt = stmt.where(FollowUp.office_id == filters.office_id)
+    if filters.office_name.strip():
+        stmt = stmt.join(Office, Office.id == FollowUp.office_id).where(
+            func.lower(Office.name).like(like_pattern(filters.office_name), escape="\\"))
+    if filters.status == "open":
         stmt = stmt.where(FollowUp.done_at.is_(None))
-    elif status == "done":
+    elif filters.status == "done":
         stmt = stmt.where(FollowUp.done_at.is_not(None))
+    first, last = PERIODS.get(filters.period, (None, None))
+    if first is not None:
+        stmt = stmt.where(FollowUp.due_on >= day + timedelta(days=first))
+    if last is not None:
+        stmt = stmt.where(FollowUp.due_on <= day + timedelta(days=last))
     return stmt.order_by(FollowUp.due_on, FollowUp.id)
 
 
-def for_office(office_id: int) -> list[FollowUp]:
-    """An office's follow-ups: open ones by due date, then the done ones, latest first."""
-    rows = db.session.scalars(select(FollowUp).where(FollowUp.office_id == office_id)
-                              .order_by(FollowUp.due_on, FollowUp.id))
-    items = list(rows)
+def for_office(office_id: int, contact_id: int | None = None) -> list[FollowUp]:
+    """An office's (or one of its contacts') follow-ups: open ones by due date, then the done ones, latest first."""
+    stmt = select(FollowUp).where(FollowUp.office_id == office_id)
+    if contact_id is not None:
+        stmt = stmt.where(FollowUp.contact_id == contact_id)
+    items = list(db.session.scalars(stmt.order_by(FollowUp.due_on, FollowUp.id)))
     return [f for f in items if f.is_open] + sorted((f for f in items if not f.is_open),
                                                     key=lambda f: f.done_at, reverse=True)
 

@@ -1,19 +1,21 @@
-"""Staff pages for follow-ups: the list (mine by default), new from an office, edit, complete and reopen."""
+"""Staff pages for follow-ups: the list (mine by default), new from an office or contact, edit, complete, reopen;
+and for admins the open follow-ups of deactivated users."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from praclox.auth.access import require_roles_for_blueprint
+from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.models import User
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.followups import services
-from praclox.followups.forms import FollowUpForm
+from praclox.followups.forms import FollowUpForm, ReassignForm
 from praclox.followups.models import FollowUp
 from praclox.forms import ConfirmForm
 from praclox.offices.models import Office
@@ -70,23 +72,39 @@ def _owner_filter() -> tuple[str, int | None]:
     return "", current_user.id
 
 
-@bp.route("/")
-def index() -> str:
+def _filters() -> tuple[services.Filters, dict[str, object]]:
+    """The list's filters from the query string, and the same as query parameters for its links."""
     owner, owner_id = _owner_filter()
     status = request.args.get("status", "open")
     status = status if status in services.STATUSES else "open"
-    page = paginate(services.search(owner_id, status), current_app.config["PAGE_SIZE"])
-    return render_template("followups/index.html", page=page, owner=owner, status=status, users=_active_users(),
-                           confirm=ConfirmForm(), today_date=today())
+    period = request.args.get("period", "")
+    period = period if period in services.PERIODS else ""
+    office_name = request.args.get("office", "")[:100]
+    office_id = bounded_int("office_id")
+    args = {"owner": owner, "status": status, "period": period, "office": office_name, "office_id": office_id}
+    return services.Filters(owner_id, status, office_id, office_name, period), args
+
+
+@bp.route("/")
+def index() -> str:
+    filters, args = _filters()
+    page = paginate(services.search(filters, today()), current_app.config["PAGE_SIZE"])
+    office = db.session.get(Office, filters.office_id) if filters.office_id else None
+    links = {k: v for k, v in args.items() if v not in ("", None)}
+    return render_template("followups/index.html", page=page, args=args, links=links, office=office,
+                           users=_active_users(),
+                           confirm=ConfirmForm(), today_date=today(),
+                           orphaned=services.orphaned_count() if current_user.has_role("admin") else 0)
 
 
 @bp.route("/office/<int:office_id>/new", methods=["GET", "POST"])
 def create(office_id: int) -> str | Response | tuple[str, int]:
     office = db.get_or_404(Office, office_id)
     form = _form(office)
+    back = url_for("offices.detail", office_id=office.id) + "#follow-ups"
     if _save(form, office, None):
         flash(_("Follow-up added."), "success")
-        return redirect(url_for("offices.detail", office_id=office.id) + "#follow-ups")
+        return redirect(safe_next(request.args.get("next"), back))
     return render_template("followups/form.html", form=form, office=office, follow_up=None), \
         422 if form.errors else 200
 
@@ -121,3 +139,29 @@ def complete(follow_up_id: int) -> Response:
 @bp.route("/<int:follow_up_id>/reopen", methods=["POST"])
 def reopen(follow_up_id: int) -> Response:
     return _state_change(follow_up_id, done=False)
+
+
+@bp.route("/orphaned", methods=["GET", "POST"])
+@roles_required("admin")
+def orphaned() -> str | Response | tuple[str, int]:
+    """Open follow-ups of deactivated users, for an admin to hand over in bulk (ticked by default)."""
+    page = paginate(services.orphaned(), current_app.config["PAGE_SIZE"])
+    users = _active_users()
+    form = ReassignForm(users=users, ids=[f.id for f in page.items] if request.method == "GET" else
+                        list(db.session.scalars(services.orphaned().with_only_columns(FollowUp.id))))
+    if form.validate_on_submit():
+        owner = db.session.get(User, form.owner_id.data)
+        try:
+            moved = services.reassign_many(form.ids.data, owner, current_user)
+        except services.FollowUpError:
+            db.session.rollback()
+            form.owner_id.errors = [*form.owner_id.errors, _("This value is not allowed here.")]
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)d follow-up reassigned to %(name)s.", "%(num)d follow-ups reassigned to %(name)s.",
+                           moved, name=owner.name), "success")
+            return redirect(url_for(".orphaned"))
+    if request.method == "GET":
+        form.ids.data = [f.id for f in page.items]
+    return render_template("followups/orphaned.html", page=page, form=form, today_date=today()), \
+        422 if form.errors else 200

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, SubmitField
-from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Optional, Regexp, StopValidation, ValidationError
 
 from praclox.clock import today
 from praclox.forms import choices, email_field, long_text_field, not_in_future, phone_field, text_field
@@ -67,6 +68,7 @@ class ContactForm(FlaskForm):
     email = email_field(_l("E-mail"))
     phone = phone_field(_l("Phone"))
     mobile = phone_field(_l("Mobile"))
+    notes = long_text_field(_l("Notes"), max_length=5000)
     submit = SubmitField(_l("Save"))
 
 
@@ -83,6 +85,33 @@ class InteractionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(InteractionKind.choices())
         self.contact_id.choices = choices([(0, "—")] + [(c.id, c.full_name) for c in contacts])
+
+
+class InteractionEditForm(InteractionForm):
+    submit = SubmitField(_l("Save"))
+
+
+def _next_week() -> date:
+    return today() + timedelta(days=7)
+
+
+def _due_when_ticked(form: Any, field: Any) -> None:
+    """The follow-up's date counts only when the box is ticked; then it is needed, and not in the past."""
+    if not form.follow_up.data:
+        field.errors[:] = []
+        raise StopValidation()
+    if field.data is None:
+        raise StopValidation(_l("Enter a valid date."))
+    if field.data < today():
+        raise ValidationError(_l("A follow-up cannot be due in the past."))
+
+
+class LogInteractionForm(InteractionForm):
+    """Logging a contact moment can plan the next step at once: "terugbellen volgende week" is one tick."""
+
+    follow_up = BooleanField(_l("Plan a follow-up for me"))
+    follow_up_on = DateField(_l("Follow-up due"), validators=[_due_when_ticked], default=_next_week)
+    follow_up_title = text_field(_l("Follow-up"), max_length=200)
 
 
 class LeftForm(FlaskForm):

@@ -57,6 +57,10 @@ class Office(TimestampMixin, Base):
         back_populates="office", cascade="all, delete-orphan", passive_deletes=True,
         order_by="(Interaction.occurred_on.desc(), Interaction.id.desc())",
     )
+    conversions: Mapped[list[OfficeConversion]] = relationship(
+        back_populates="office", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="OfficeConversion.converted_at.desc()",
+    )
 
     @property
     def is_client(self) -> bool:
@@ -82,6 +86,8 @@ class Contact(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(30))
     mobile: Mapped[str | None] = mapped_column(String(30))
+    #: encrypted at rest like the history: what staff note about a person may be confidential
+    notes: Mapped[str | None] = mapped_column(EncryptedText)
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
     #: the day the contact left the office; their personal dates end with it
     left_on: Mapped[date | None] = mapped_column(Date)
@@ -104,6 +110,9 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
+        # the activity timeline across offices: newest first, and per user
+        Index("ix_interactions_date", "occurred_on"),
+        Index("ix_interactions_user_date", "logged_by_id", "occurred_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +122,10 @@ class Interaction(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     #: encrypted at rest: a summary often holds what was said in confidence
     summary: Mapped[str] = mapped_column(EncryptedText, nullable=False)
-    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: indexed with the date (ix_interactions_user_date): the timeline per user
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: when the entry was last changed after it was logged (shown as "edited"; who did it is in the audit trail)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     office: Mapped[Office] = relationship(back_populates="interactions")
     contact: Mapped[Contact | None] = relationship(back_populates="interactions")
@@ -121,3 +133,20 @@ class Interaction(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Interaction {self.id}>"
+
+
+class OfficeConversion(Base):
+    """A prospect became a client: an entry in the office's history (and the activity timeline)."""
+
+    __tablename__ = "office_conversions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), nullable=False, index=True)
+    converted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    converted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    office: Mapped[Office] = relationship(back_populates="conversions")
+    converted_by = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<OfficeConversion {self.id}>"

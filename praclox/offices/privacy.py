@@ -20,6 +20,7 @@ _OFFICE_PURPOSE = _l("Doing business with the office: contact, invoices and supp
 _OFFICE_RETENTION = _l("While the relationship lasts; a prospect without contact for 24 months is reviewed.")
 _CONTACT_PURPOSE = _l("Reaching the right person at an office.")
 _CONTACT_RETENTION = _l("While the person works at the office; when they leave, the record is reviewed.")
+_NOTES_PURPOSE = _l("Remembering what matters when working with this person, such as agreements and preferences.")
 _HISTORY_PURPOSE = _l("Client history: knowing when we last spoke and what about.")
 _HISTORY_RETENTION = _l("As long as the office is kept.")
 
@@ -39,13 +40,16 @@ OFFICE_COLUMNS = ("name", "visit_street", "visit_postcode", "visit_city", "posta
 FIELDS: list[PersonalField] = [
     *(_office(c) for c in OFFICE_COLUMNS),
     *(_contact(c) for c in ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on")),
+    PersonalField("contacts", "notes", "contact details", _NOTES_PURPOSE, "legitimate interest", _CONTACT_RETENTION,
+                  encrypted=True),
     PersonalField("interactions", "occurred_on", "client history", _HISTORY_PURPOSE, "legitimate interest",
                   _HISTORY_RETENTION),
     PersonalField("interactions", "summary", "client history", _HISTORY_PURPOSE, "legitimate interest",
                   _HISTORY_RETENTION, encrypted=True),
 ]
 
-NOT_PERSONAL = {"offices": ("kind", "became_client_at"), "interactions": ("kind",)}
+NOT_PERSONAL = {"offices": ("kind", "became_client_at"), "interactions": ("kind", "edited_at"),
+                "office_conversions": ("converted_at",)}
 
 
 def contact_key(contact: Contact) -> str:
@@ -136,7 +140,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
             if contact is None:
                 continue
             data["contacts"].append({"id": contact.id, "office": contact.office.name, **_row(
-                contact, ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on"))})
+                contact, ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on", "notes"))})
             for item in db.session.scalars(select(Interaction).where(Interaction.contact_id == contact.id)
                                            .order_by(Interaction.occurred_on)):
                 data["interactions"].append({"id": item.id, **_row(item, ("occurred_on", "kind", "summary"))})
@@ -203,12 +207,13 @@ RECORDS = [
                        Correctable("notes", _l("Notes"), "long", 5000)),
                save=_save_office, scopes={"id": "office"}),
     RecordKind("contacts", Contact, lambda c: _("Contact at %(office)s", office=c.office.name),
-               free_text=("job_title",),
+               free_text=("job_title", "notes"),
                fields=(Correctable("first_name", _l("First name"), max_length=100, required=True),
                        Correctable("last_name", _l("Last name"), max_length=100, required=True),
                        Correctable("job_title", _l("Job title"), max_length=120),
                        Correctable("email", _l("E-mail"), "email"), Correctable("phone", _l("Phone"), "phone"),
-                       Correctable("mobile", _l("Mobile"), "phone")),
+                       Correctable("mobile", _l("Mobile"), "phone"),
+                       Correctable("notes", _l("Notes"), "long", 5000)),
                save=_save_contact, scopes={"id": "contact", "office_id": "office"}),
     RecordKind("interactions", Interaction, _describe_interaction, free_text=("summary",),
                fields=(Correctable("summary", _l("Summary"), "long", 10000, required=True),),

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
 from praclox.audit.services import record as audit
-from praclox.clock import today
+from praclox.clock import today, zone
 from praclox.db import like_pattern, utcnow
 from praclox.extensions import db
-from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeKind
+from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeConversion, OfficeKind
 from praclox.offices.signals import contact_deleting, contact_left
 
 OFFICE_FIELDS = (
     "kind", "name", "visit_street", "visit_postcode", "visit_city", "postal_street", "postal_postcode",
     "postal_city", "phone", "email", "website", "kvk_number", "notes",
 )
-CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "mobile")
+CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "mobile", "notes")
+INTERACTION_FIELDS = ("kind", "occurred_on", "summary", "contact_id")
 SORTS = {
     "name": (Office.name,),
     "city": (Office.visit_city, Office.name),
@@ -58,24 +59,34 @@ def create_office(data: Mapping[str, Any]) -> Office:
     return office
 
 
-def update_office(office: Office, data: Mapping[str, Any]) -> list[str]:
+def update_office(office: Office, data: Mapping[str, Any], actor: Any = None) -> list[str]:
     was_client = office.is_client
     changed = _assign(office, data, OFFICE_FIELDS)
     if not was_client and office.is_client:
-        office.became_client_at = utcnow()
+        _became_client(office, actor)
     if changed:
-        audit("update", office, fields=changed)
+        audit("update", office, fields=changed, actor=actor)
     return changed
 
 
-def convert_to_client(office: Office) -> bool:
-    """Turn a prospect into a client; contacts and history stay as they are."""
+def convert_to_client(office: Office, actor: Any = None) -> bool:
+    """Turn a prospect into a client; contacts and history stay as they are, the conversion joins them."""
     if office.is_client:
         return False
     office.kind = OfficeKind.CLIENT.value
-    office.became_client_at = utcnow()
-    audit("update", office, fields=["kind"])
+    _became_client(office, actor)
+    audit("update", office, fields=["kind"], actor=actor)
     return True
+
+
+def _became_client(office: Office, actor: Any) -> None:
+    """A prospect became a client (converted, or its kind changed on the form): an entry in its history."""
+    office.became_client_at = utcnow()
+    conversion = OfficeConversion(office=office, converted_at=office.became_client_at,
+                                  converted_by_id=getattr(actor, "id", None))
+    db.session.add(conversion)
+    db.session.flush()
+    audit("create", conversion, fields=["converted_at"], actor=actor)
 
 
 def delete_office(office: Office) -> None:
@@ -152,7 +163,30 @@ def log_interaction(
     return interaction
 
 
-def update_summary(interaction: Interaction, summary: str) -> list[str]:
+def may_edit_interaction(interaction: Interaction, user: Any) -> bool:
+    """Its author may correct a logged contact moment, and so may an admin; other staff may not."""
+    return user.has_role("admin") or (interaction.logged_by_id is not None and interaction.logged_by_id == user.id)
+
+
+def edit_interaction(interaction: Interaction, data: Mapping[str, Any], actor: Any) -> list[str]:
+    """Change a logged contact moment (kind, day, summary, contact); the entry then shows as edited.
+
+    The caller checks ``may_edit_interaction``. Returns the changed field names (audited by name, not value)."""
+    if data["kind"] not in {k.value for k in InteractionKind}:
+        raise OfficeError("kind")
+    if data["occurred_on"] > today():
+        raise OfficeError("future")
+    if not (data["summary"] or "").strip():
+        raise OfficeError("summary")
+    contact_id = data.get("contact_id")
+    if contact_id is not None:
+        contact = db.session.get(Contact, contact_id)
+        if contact is None or contact.office_id != interaction.office_id:
+            raise OfficeError("contact")
+    return _save_edit(interaction, _assign(interaction, data, INTERACTION_FIELDS), actor)
+
+
+def update_summary(interaction: Interaction, summary: str, actor: Any = None) -> list[str]:
     """Correct what an interaction's summary says (the privacy officer removes or fixes a person's data)."""
     summary = (summary or "").strip()
     if not summary:
@@ -160,9 +194,15 @@ def update_summary(interaction: Interaction, summary: str) -> list[str]:
     if summary == interaction.summary:
         return []
     interaction.summary = summary
-    audit("update", interaction, fields=["summary"])
-    db.session.flush()
-    return ["summary"]
+    return _save_edit(interaction, ["summary"], actor)
+
+
+def _save_edit(interaction: Interaction, changed: list[str], actor: Any) -> list[str]:
+    if changed:
+        interaction.edited_at = utcnow()
+        audit("update", interaction, fields=changed, actor=actor)
+        db.session.flush()
+    return changed
 
 
 def delete_interaction(interaction: Interaction) -> None:
@@ -172,6 +212,14 @@ def delete_interaction(interaction: Interaction) -> None:
 
 
 # --- queries -----------------------------------------------------------------------------------
+
+
+def office_history(office: Office) -> list[Interaction | OfficeConversion]:
+    """The office's contact moments and its conversion to client, newest first."""
+    dated: list[tuple[date, datetime, Interaction | OfficeConversion]] = [
+        (i.occurred_on, i.created_at, i) for i in office.interactions]
+    dated += [(c.converted_at.astimezone(zone()).date(), c.converted_at, c) for c in office.conversions]
+    return [item for _day, _at, item in sorted(dated, key=lambda t: (t[0], t[1]), reverse=True)]
 
 
 def last_contact_subquery() -> Any:

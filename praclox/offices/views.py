@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.extensions import db
+from praclox.followups import services as followups
 from praclox.forms import ConfirmForm
 from praclox.offices import importer, services, twins
-from praclox.offices.forms import ContactForm, ImportForm, InteractionForm, LeftForm, OfficeForm
+from praclox.offices.forms import (
+    ContactForm,
+    ImportForm,
+    InteractionEditForm,
+    LeftForm,
+    LogInteractionForm,
+    OfficeForm,
+)
 from praclox.offices.models import Contact, Interaction, Office
 from praclox.paging import paginate
 
@@ -66,10 +74,15 @@ def create() -> str | Response | tuple[str, int]:
 @bp.route("/<int:office_id>")
 def detail(office_id: int) -> str:
     office = _office_or_404(office_id)
-    form = InteractionForm(contacts=[c for c in office.contacts if c.active])
+    return _detail_page(office, LogInteractionForm(contacts=[c for c in office.contacts if c.active]))
+
+
+def _detail_page(office: Office, form: LogInteractionForm) -> str:
+    editable = {i.id for i in office.interactions if services.may_edit_interaction(i, current_user)}
     return render_template(
         "offices/detail.html", office=office, interaction_form=form, confirm=ConfirmForm(),
-        last_contact=services.last_contact_date(office),
+        last_contact=services.last_contact_date(office), history=services.office_history(office),
+        editable=editable,
     )
 
 
@@ -78,7 +91,7 @@ def edit(office_id: int) -> str | Response | tuple[str, int]:
     office = _office_or_404(office_id)
     form = OfficeForm(obj=office)
     if form.validate_on_submit():
-        services.update_office(office, _form_data(form, OFFICE_FORM_FIELDS))
+        services.update_office(office, _form_data(form, OFFICE_FORM_FIELDS), actor=current_user)
         db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for(".detail", office_id=office.id))
@@ -88,7 +101,7 @@ def edit(office_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/<int:office_id>/convert", methods=["POST"])
 def convert(office_id: int) -> Response:
     office = _office_or_404(office_id)
-    if ConfirmForm().validate_on_submit() and services.convert_to_client(office):
+    if ConfirmForm().validate_on_submit() and services.convert_to_client(office, actor=current_user):
         db.session.commit()
         flash(_("%(name)s is now a client.", name=office.name), "success")
     return redirect(url_for(".detail", office_id=office.id))
@@ -116,28 +129,70 @@ def delete(office_id: int) -> str | Response:
 @bp.route("/<int:office_id>/interactions", methods=["POST"])
 def log_interaction(office_id: int) -> str | Response | tuple[str, int]:
     office = _office_or_404(office_id)
-    form = InteractionForm(contacts=[c for c in office.contacts if c.active])
+    form = LogInteractionForm(contacts=[c for c in office.contacts if c.active])
     if form.validate_on_submit():
         contact = _contact_or_404(office, form.contact_id.data) if form.contact_id.data else None
-        services.log_interaction(
+        interaction = services.log_interaction(
             office, kind=form.kind.data, occurred_on=form.occurred_on.data, summary=form.summary.data,
             contact=contact, logged_by=current_user,
         )
+        if form.follow_up.data:
+            follow_up = followups.after_interaction(interaction, form.follow_up_on.data, form.follow_up_title.data,
+                                                    current_user)
         db.session.commit()
-        flash(_("Contact moment logged."), "success")
+        if form.follow_up.data:
+            flash(_("Contact moment logged; follow-up planned for %(day)s.", day=format_date(follow_up.due_on)),
+                  "success")
+        else:
+            flash(_("Contact moment logged."), "success")
         return redirect(url_for(".detail", office_id=office.id))
-    return render_template(
-        "offices/detail.html", office=office, interaction_form=form, confirm=ConfirmForm(),
-        last_contact=services.last_contact_date(office),
-    ), 422
+    return _detail_page(office, form), 422
+
+
+def _interaction_or_404(office: Office, interaction_id: int) -> Interaction:
+    interaction = db.session.get(Interaction, interaction_id)
+    if interaction is None or interaction.office_id != office.id:
+        abort(404)
+    return interaction
+
+
+#: what ``services.edit_interaction`` refuses after the form passed (a summary of spaces only): field, message
+_EDIT_REFUSALS = {
+    "summary": ("summary", lambda: _("This field is required.")),
+    "future": ("occurred_on", lambda: _("This date lies in the future.")),
+    "contact": ("contact_id", lambda: _("That contact does not work at this office.")),
+}
+
+
+@bp.route("/<int:office_id>/interactions/<int:interaction_id>/edit", methods=["GET", "POST"])
+def edit_interaction(office_id: int, interaction_id: int) -> str | Response | tuple[str, int]:
+    office = _office_or_404(office_id)
+    interaction = _interaction_or_404(office, interaction_id)
+    if not services.may_edit_interaction(interaction, current_user):
+        abort(403)
+    contacts = [c for c in office.contacts if c.active or c.id == interaction.contact_id]
+    form = InteractionEditForm(obj=interaction, contacts=contacts)
+    if form.validate_on_submit():
+        data = {"kind": form.kind.data, "occurred_on": form.occurred_on.data, "summary": form.summary.data,
+                "contact_id": form.contact_id.data or None}
+        try:
+            changed = services.edit_interaction(interaction, data, actor=current_user)
+        except services.OfficeError as exc:
+            db.session.rollback()
+            field, message = _EDIT_REFUSALS[str(exc)]
+            form[field].errors = [*form[field].errors, message()]
+        else:
+            db.session.commit()
+            flash(_("Contact moment saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for(".detail", office_id=office.id))
+    return render_template("offices/interaction_form.html", office=office, interaction=interaction,
+                           form=form), 422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:office_id>/interactions/<int:interaction_id>/delete", methods=["POST"])
 def delete_interaction(office_id: int, interaction_id: int) -> Response:
     office = _office_or_404(office_id)
-    interaction = db.session.get(Interaction, interaction_id)
-    if interaction is None or interaction.office_id != office.id:
-        abort(404)
+    interaction = _interaction_or_404(office, interaction_id)
     if ConfirmForm().validate_on_submit():
         services.delete_interaction(interaction)
         db.session.commit()

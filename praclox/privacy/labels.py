@@ -29,7 +29,7 @@ TABLES: dict[str, Any] = {
     "applicant_tombstones": _l("Purged applications"), "privacy_tombstones": _l("Erasures"),
     "processing_register": _l("Processing register"), "encryption_keys": _l("Encryption keys"),
     "retention_report_subscriptions": _l("Retention report subscriptions"), "job_runs": _l("Job runs"),
-    "outbox_mails": _l("Outgoing mails"),
+    "outbox_mails": _l("Outgoing mails"), "office_conversions": _l("Conversions to client"),
     "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
@@ -86,6 +86,7 @@ COLUMNS: dict[str, Any] = {
     "recipient": _l("Recipient"), "subject": _l("Subject"), "body": _l("Message text"), "headers": _l("Mail headers"),
     "sent_at": _l("Sent at"), "owner_id": _l("Owner"), "done": _l("Done"), "done_by_id": _l("Done by"),
     "done_at": _l("Done at"),
+    "converted_at": _l("Became a client on"), "converted_by_id": _l("Converted by"), "edited_at": _l("Edited on"),
 }
 
 TABLE_COLUMNS: dict[tuple[str, str], Any] = {

@@ -27,7 +27,10 @@ def csv_response(body: str, filename: str) -> Response:
 @public.route("/privacy")
 def show() -> str:
     """The privacy statement, generated from the declared fields and the live settings."""
-    return render_template("privacy/statement.html", sections=register.statement_sections(), officer=officer())
+    from praclox.backup.retention import KEEP_DAYS
+
+    return render_template("privacy/statement.html", sections=register.statement_sections(), officer=officer(),
+                           backup_days=settings.get(KEEP_DAYS))
 
 
 def officer() -> dict[str, str]:

@@ -21,7 +21,9 @@ def _owner() -> object:
 
 
 def seed_walk(app: Flask) -> None:
-    """A follow-up about the walk contact (id 1), open, so complete and reopen both have work."""
+    """A follow-up about the walk contact (id 1), open, so complete and reopen both have work; and one of a
+    deactivated colleague, so the admin's hand-over page lists something."""
+    from praclox.auth import services as auth_services
     from praclox.followups import services
 
     with app.test_request_context():
@@ -29,6 +31,10 @@ def seed_walk(app: Flask) -> None:
         owner = _owner()
         services.create(contact.office, {"title": "Walk follow-up", "due_on": date(2026, 1, 9),
                                          "owner_id": owner.id, "contact_id": contact.id}, None)
+        gone, _password = auth_services.create_user("follow.gone@walk.test", "Follow Gone", ["staff"])
+        services.create(contact.office, {"title": "Walk orphan", "due_on": date(2026, 1, 10),
+                                         "owner_id": gone.id}, None)
+        gone.active = False
         db.session.commit()
 
 

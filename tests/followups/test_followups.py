@@ -25,19 +25,6 @@ def data(owner, **overrides):
     return base
 
 
-@pytest.fixture
-def make_follow_up(app):
-    def factory(office_id: int, owner_id: int, title: str = "Nabellen", due_on: date | None = None,
-                **fields) -> int:
-        with app.app_context():
-            row = FollowUp(office_id=office_id, owner_id=owner_id, title=title, due_on=due_on or today(), **fields)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-
-    return factory
-
-
 def audits(app, follow_up_id):
     with app.app_context():
         return [(a.action, a.fields, a.actor_id) for a in db.session.scalars(

@@ -22,16 +22,17 @@ def walk_contact() -> object:
 
 
 def seed_walk(app: Flask) -> None:
-    """An office with a contact and a logged call."""
+    """An office with a contact (with notes) and a logged call, converted to a client."""
     from praclox.offices import services
 
     for value in WALK_CONTACT.values():
         remember_secret(value)
     with app.test_request_context():
         office = services.create_office({"name": "Walk Office", "visit_city": "Utrecht"})
-        contact = services.create_contact(office, dict(WALK_CONTACT))
+        contact = services.create_contact(office, {**WALK_CONTACT, "notes": "walk notes"})
         services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary="walked",
                                  contact=contact, logged_by=None)
+        services.convert_to_client(office)
         db.session.commit()
 
 
@@ -49,7 +50,8 @@ def seed_subject(app: Flask, person: Subject) -> list[str]:
         office = services.create_office({"name": "Kantoor De Linde", "visit_city": "Zeist"})
         contact = services.create_contact(office, {
             "first_name": person.first_name, "last_name": person.last_name, "job_title": "Controller",
-            "email": person.email, "phone": person.phone})
+            "email": person.email, "phone": person.phone,
+            "notes": f"{person.first_name} prefers a call before ten"})
         services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), contact=contact, logged_by=None,
                                  summary=f"Called {person.full_name} about the annual report")
         services.log_interaction(office, kind="visit", occurred_on=date(2026, 1, 6), contact=None, logged_by=None,

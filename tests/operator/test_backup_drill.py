@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import re
 import stat
-from datetime import date
+import subprocess
+import urllib.parse
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from conftest import PG_URL
 from ops_support import query, run_python
-
-#: backup create/restore are SQLite-only in this version (README, "Backups and the erasure ledger")
-sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="backup create/restore support SQLite only so far")
 
 HERE = Path(__file__).parent
 FIRST, LAST = "Gerritdina", "Oosterwolde"
@@ -45,7 +42,18 @@ def _documents(instance) -> set[str]:
     return {p.name for p in (instance.path / "documents").iterdir()}
 
 
-@sqlite_only
+def _database_holding(instance, *needles: str) -> list[str]:
+    """The needles the database holds: SQLite's files are read byte for byte (the WAL too); PostgreSQL's
+    content is read as an operator's own ``pg_dump`` of it shows it (what their next backup would hold)."""
+    if instance.is_sqlite:
+        return sorted({needle for name, needle in instance.files_holding(*needles)
+                       if name.startswith("praclox.sqlite3")})
+    parts = urllib.parse.urlsplit(instance.database_url)
+    dsn = urllib.parse.urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
+    dump = subprocess.run(["pg_dump", "--data-only", "--dbname", dsn], capture_output=True, text=True, check=True)
+    return sorted(needle for needle in needles if needle in dump.stdout)
+
+
 def test_a_restored_backup_brings_back_neither_the_erased_person_nor_the_purged_applicant(
         make_instance, start_server, login):
     instance = make_instance()
@@ -59,9 +67,10 @@ def test_a_restored_backup_brings_back_neither_the_erased_person_nor_the_purged_
     made = instance.praclox("backup", "create")  # online: the server is running
     backup = Path(re.search(r"backup written: (\S+)", made.stdout).group(1))
     assert backup.is_file() and stat.S_IMODE(backup.stat().st_mode) == 0o600
-    found = instance.files_holding(FIRST, LAST, EMAIL, APPLICANT)
-    assert {name for name, _ in found} >= {"praclox.sqlite3"}  # the live database names them (the check works)
-    assert [name for name, _ in found if name.startswith("backups/")] == []  # the backup is encrypted
+    # the live database names them (the check works); the backup does not (it is encrypted)
+    assert _database_holding(instance, FIRST, LAST, EMAIL, APPLICANT) == sorted([FIRST, LAST, EMAIL, APPLICANT])
+    assert [name for name, _ in instance.files_holding(FIRST, LAST, EMAIL, APPLICANT)
+            if name.startswith("backups/")] == []
 
     _erase(server, instance, login)
     purged = instance.praclox("retention", "purge", "--yes")
@@ -72,6 +81,7 @@ def test_a_restored_backup_brings_back_neither_the_erased_person_nor_the_purged_
     assert "re-applied" in restored.stdout, restored.stdout
 
     assert instance.files_holding(FIRST, LAST, EMAIL, APPLICANT, "55557777") == []
+    assert _database_holding(instance, FIRST, LAST, EMAIL, APPLICANT, "55557777") == []
     assert query(instance, "SELECT count(*) FROM applicants") == [(0,)]
     assert query(instance, "SELECT count(*) FROM applicant_documents") == [(0,)]
     assert document not in _documents(instance) and _documents(instance) == set()
@@ -86,7 +96,6 @@ def test_a_restored_backup_brings_back_neither_the_erased_person_nor_the_purged_
     again.stop()
 
 
-@sqlite_only
 def test_a_file_that_is_no_backup_of_this_installation_is_refused_and_nothing_changes(make_instance):
     instance = make_instance()
     instance.create_user(STAFF, "staff", name="Drill Medewerker")
@@ -99,9 +108,22 @@ def test_a_file_that_is_no_backup_of_this_installation_is_refused_and_nothing_ch
     assert query(instance, "SELECT id, email FROM users") == before
 
 
-@pytest.mark.skipif(not PG_URL, reason="the PostgreSQL run")
-def test_on_postgresql_backup_create_says_so_and_writes_nothing(make_instance):
+def test_backups_older_than_the_setting_are_deleted_by_the_prune_and_the_ledger_with_them(make_instance):
+    """The operator's folder after some weeks: a backup made today and one made 40 days ago. The old one
+    carries the name ``backup create`` gave it then (the name is where a backup keeps its date); the
+    scheduler's prune job, run as ``praclox jobs run``, deletes it and keeps today's and any other file."""
     instance = make_instance()
-    refused = instance.praclox("backup", "create", check=False)
-    assert refused.returncode == 1 and "SQLite only" in refused.stderr and "Traceback" not in refused.stderr
-    assert not any((instance.path / "backups").glob("*.praclox-backup"))
+    made = instance.praclox("backup", "create")
+    today = Path(re.search(r"backup written: (\S+)", made.stdout).group(1))
+    stamp = (datetime.now(UTC) - timedelta(days=40)).strftime("%Y%m%dT%H%M%S%fZ")
+    old = today.with_name(f"praclox-{stamp}.praclox-backup")
+    old.write_bytes(today.read_bytes())
+    notes = today.with_name("README.txt")
+    notes.write_text("offsite copies: see the runbook")
+
+    looked = instance.praclox("backup", "prune", "--dry-run")
+    assert "would delete 1 backup(s), kept 1" in looked.stdout and old.exists()
+    ran = instance.praclox("jobs", "run", "backup.prune")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert sorted(p.name for p in today.parent.iterdir() if p.suffix == ".praclox-backup") == [today.name]
+    assert notes.read_text() == "offsite copies: see the runbook"

@@ -29,7 +29,7 @@ def promise_lines() -> list[tuple[str, str]]:
 def statement_promises() -> list[str]:
     """The English text of each paragraph and list item of the public statement, and its retention label."""
     html = (ROOT / "templates/privacy/statement.html").read_text()
-    texts = re.findall(r"<(?:p|li)[^>]*>\{\{ _\('(.+?)'\)", html)
+    texts = re.findall(r"<(?:p|li)[^>]*>\{\{ (?:_|ngettext)\('(.+?)'[,)]", html)
     return [*texts, "How long:"] if "_('How long:')" in html else texts
 
 

@@ -9,10 +9,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Text, select, type_coerce
 
 from praclox import create_app
+from praclox.audit.models import AuditEntry
 from praclox.crypto import KeyConfigurationError
 from praclox.domain import registry
 from praclox.extensions import db
-from praclox.offices.models import Interaction
+from praclox.offices.models import Contact, Interaction
 from praclox.privacy import keys
 
 
@@ -81,8 +82,6 @@ def test_rotation_reencrypts_old_values_and_leaves_new_ones(rotated_app, make_ap
     with only_new.app_context():
         summaries = sorted(db.session.scalars(select(Interaction.summary)))
         assert summaries[0] == "new summary 0" and summaries[-1] == "old summary 4"
-        from praclox.audit.models import AuditEntry
-
         rotated = db.session.scalars(select(AuditEntry).filter_by(action="key_rotation")).one().fields
         assert "interactions.summary" in rotated.split(",")
 
@@ -175,3 +174,20 @@ def test_two_rotations_never_run_at_once(rotated_app):
     result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate"])
     assert result.exit_code == 1 and "another key rotation is running" in result.output
     assert not any(_readable_with(t, rotated_app.new_key) for t in _tokens(rotated_app)[:5])
+
+
+def test_a_key_rotation_reencrypts_contact_notes_too(app, app_config, make_app):
+    from praclox.offices import services
+
+    with app.test_request_context():
+        office = services.create_office({"name": "Notitie BV"})
+        services.create_contact(office, {"first_name": "Nora", "last_name": "Noot", "notes": "Belt na tienen."})
+        db.session.commit()
+    new_key = Fernet.generate_key().decode()
+    rotating = make_app(ENCRYPTION_KEYS=f"{new_key},{app_config['ENCRYPTION_KEYS']}")
+    result = rotating.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    with make_app(ENCRYPTION_KEYS=new_key).app_context():
+        assert db.session.scalars(select(Contact.notes)).one() == "Belt na tienen."
+        rotated = db.session.scalars(select(AuditEntry).filter_by(action="key_rotation")).one().fields
+        assert "contacts.notes" in rotated.split(",")

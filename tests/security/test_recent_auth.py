@@ -36,6 +36,7 @@ ORDINARY = {
     "registrations.revoke_api_key": "ends access; a fresh password would only slow the answer to a leaked key",
     "applicants.reasons": "the list of rejection reasons: wording, no access or personal data",
     "applicants.toggle_reason": "the list of rejection reasons: wording, no access or personal data",
+    "followups.orphaned": "hands a departed colleague's follow-ups to another: work on records, no access",
 }
 #: roles and session kinds whose POST endpoints are ordinary work on records (offices, dates, applicants,
 #: requests …), each audited; only the endpoints above decide about access
