@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from praclox import phones
 from praclox.extensions import db
@@ -84,49 +84,49 @@ class Pair:
 
 
 def office_twins(data: Mapping[str, Any], *, exclude_id: int | None = None, limit: int = 10) -> list[Pair]:
-    """Existing offices that look like ``data`` (an office's fields, e.g. a form's or an import row's)."""
-    found: dict[int, set[str]] = defaultdict(set)
+    """Existing offices that look like ``data`` (an office's fields, e.g. a form's or an import row's).
+
+    One query narrows the offices to candidates (the same e-mail or KvK number, the website's host in the
+    address, a phone number ending in the same digits, a name starting with the same letters and holding the
+    same numbers); the normal forms and rapidfuzz decide among those."""
     email, kvk = normal_email(data.get("email")), (data.get("kvk_number") or "").strip()
+    site, number, name = normal_website(data.get("website")), phones.normalise(data.get("phone")), normal_name(
+        data.get("name"))
+    conditions: list[Any] = []
     if email:
-        for oid in db.session.scalars(select(Office.id).where(func.lower(Office.email) == email)):
-            found[oid].add("email")
+        conditions.append(func.lower(Office.email) == email)
     if kvk:
-        for oid in db.session.scalars(select(Office.id).where(Office.kvk_number == kvk)):
-            found[oid].add("kvk_number")
-    _by_normal(found, "website", normal_website(data.get("website")), Office.website, normal_website)
-    number = phones.normalise(data.get("phone"))
-    if number:
-        # stored as typed: the last digit narrows the rows in SQL, the normal form decides
-        same_end = select(Office.id, Office.phone).where(Office.phone.like(f"%{number[-1]}"))
-        for oid, phone in db.session.execute(same_end):
-            if phones.normalise(phone) == number:
-                found[oid].add("phone")
-    name = normal_name(data.get("name"))
+        conditions.append(Office.kvk_number == kvk)
+    if site:
+        conditions.append(func.lower(Office.website).like(f"%{_escaped(site)}%", escape="\\"))
+    if number:  # stored as typed: "…45 67" and "…4567" end alike, "…456-7" with one separator in between
+        conditions.append(or_(Office.phone.like(f"%{number[-2:]}"), Office.phone.like(f"%{number[-2]}_{number[-1]}")))
     if name:
         prefix = (data.get("name") or "").strip().lower()[:BLOCK]
-        block = select(Office.id, Office.name).where(func.lower(Office.name).like(_starts(prefix), escape="\\"))
-        for number in re.findall(r"\d+", name):  # a branch number narrows the block to that branch
-            block = block.where(Office.name.like(f"%{number}%"))
-        for oid, other in db.session.execute(block.limit(2000)):
-            if names_match(name, normal_name(other)):
-                found[oid].add("name")
-    found.pop(exclude_id, None)  # type: ignore[arg-type]
-    ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]
-    offices = {o.id: o for o in db.session.scalars(select(Office).where(Office.id.in_([i for i, _ in ranked])))}
-    return [Pair(None, offices[oid], reasons) for oid, reasons in ranked]
+        same_numbers = [Office.name.like(f"%{n}%") for n in re.findall(r"\d+", name)]
+        conditions.append(and_(func.lower(Office.name).like(f"{_escaped(prefix)}%", escape="\\"), *same_numbers))
+    if not conditions:
+        return []
+    stmt = select(Office).where(or_(*conditions))
+    if exclude_id is not None:
+        stmt = stmt.where(Office.id != exclude_id)
+    found = []
+    for office in db.session.scalars(stmt.order_by(Office.id).limit(2000)):
+        reasons = {reason for reason, same in (
+            ("email", bool(email) and normal_email(office.email) == email),
+            ("kvk_number", bool(kvk) and office.kvk_number == kvk),
+            ("website", bool(site) and normal_website(office.website) == site),
+            ("phone", bool(number) and phones.normalise(office.phone) == number),
+            ("name", bool(name) and names_match(name, normal_name(office.name))),
+        ) if same}
+        if reasons:
+            found.append(Pair(None, office, reasons))
+    return sorted(found, key=lambda pair: (-len(pair.reasons), pair.second.id))[:limit]
 
 
-def _starts(prefix: str) -> str:
-    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _by_normal(found: dict[int, set[str]], reason: str, value: str, column: Any, normalise: Any) -> None:
-    if not value:
-        return
-    like = "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    for oid, stored in db.session.execute(select(Office.id, column).where(func.lower(column).like(like, escape="\\"))):
-        if normalise(stored) == value:
-            found[oid].add(reason)
+def _escaped(text: str) -> str:
+    """``text`` taken literally in a LIKE pattern (with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def contact_twins(data: Mapping[str, Any], office: Office, *, exclude_id: int | None = None) -> list[Pair]:
