@@ -73,3 +73,35 @@ def populate(db: Any, shape: str, *, contacts: int = 10_000, dates: int = 25_000
         })
     db.session.execute(insert(PersonalDate), rows)
     db.session.commit()
+
+
+_WORDS = ("offerte", "jaarrekening", "btw-aangifte", "salarisadministratie", "loonheffing", "controle",
+          "vennootschapsbelasting", "besproken", "teruggebeld", "afspraak", "volgende", "week", "kwartaal",
+          "rapportage", "factuur", "herinnering", "subsidie", "investering", "begroting", "prognose",
+          "fusie", "overname", "dga-salaris", "pensioen", "lijfrente", "erfbelasting", "schenking",
+          "hypotheek", "zzp", "urencriterium", "werkkostenregeling", "inventaris", "voorraad", "debiteuren",
+          "crediteuren", "liquiditeit", "bank", "financiering", "lening", "rente", "aflossing", "contract",
+          "opzegging", "verlenging", "tarief", "korting", "telefonisch", "bezoek", "kantoor", "mail")
+_WORDS_SHAPED = ("coöperatie", "éénmanszaak", "naïef", "reünie", "ruïne", "financiële", "geïnvesteerd",
+                 "patiënten", "café", "privé", "überhaupt", "crèche", "façade", "geëvalueerd", "beëindiging")
+
+
+def add_interactions(db: Any, shape: str, *, count: int = 50_000, seed: int = 5) -> None:
+    """Contact moments with summaries of 8 to 20 words (encrypted like every summary), spread over the offices
+    and contacts already there; inserted in bulk (around the ORM, so the search index needs a rebuild)."""
+    from praclox.offices.models import Contact, Interaction
+
+    rng = random.Random(seed)  # noqa: S311  (test data, not secrets)
+    contacts = db.session.execute(db.select(Contact.id, Contact.office_id)).all()
+    words = _WORDS + (_WORDS_SHAPED if shape == "shaped" else ())
+    moment = datetime.now(UTC)
+    for start in range(0, count, 5_000):
+        rows = []
+        for n in range(start, min(count, start + 5_000)):
+            contact_id, office_id = contacts[n % len(contacts)]
+            summary = " ".join(rng.choice(words) for _ in range(rng.randint(8, 20))).capitalize() + "."
+            rows.append({"office_id": office_id, "contact_id": contact_id, "kind": "call", "summary": summary,
+                         "occurred_on": (moment - timedelta(days=rng.randint(0, 2000))).date(),
+                         "created_at": moment, "updated_at": moment})
+        db.session.execute(insert(Interaction), rows)
+    db.session.commit()

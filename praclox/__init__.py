@@ -40,8 +40,10 @@ DOMAINS = (
     "praclox.wishes",
     "praclox.followups",
     "praclox.dataio",
+    "praclox.search",
     "praclox.client",
     "praclox.applicants",
+    "praclox.stats",
 )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 from pathlib import Path
 from typing import Any
@@ -53,10 +56,19 @@ def init_app(app: Flask) -> None:
     fernets = parse_keys(raw)
     app.extensions[EXTENSION_KEY] = MultiFernet(fernets)
     app.extensions[EXTENSION_KEY + "_primary"] = fernets[0]
+    app.extensions[EXTENSION_KEY + "_secrets"] = [base64.urlsafe_b64decode(k.strip()) for k in raw.split(",")
+                                                  if k.strip()]
 
 
 def fernet() -> MultiFernet:
     return current_app.extensions[EXTENSION_KEY]
+
+
+def derived_keys(purpose: bytes) -> list[bytes]:
+    """Per configured key, newest first, a key for one other use (a keyed hash, never encryption): the
+    HMAC-SHA256 of ``purpose`` under that key's secret. Rotating the keys moves every derived key with them."""
+    return [hmac.new(secret, purpose, hashlib.sha256).digest()
+            for secret in current_app.extensions[EXTENSION_KEY + "_secrets"]]
 
 
 def encrypt(plain: bytes) -> bytes:

@@ -35,6 +35,7 @@ def restore(text: str) -> str:
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
+    """CSV text; ``delimiter=";"`` is what Excel set to Dutch opens by a double click."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow([neutralise(h) for h in header])

@@ -134,7 +134,8 @@ class Demo:
     after: tuple[str, ...] = ()
 
 
-#: ``fn(batch_size) -> {"rotated": n, "current": m}``: re-encrypt a domain's stored files under the newest key
+#: ``fn(batch_size) -> {"rotated": n, "current": m}``: re-encrypt a domain's stored files under the newest key;
+#: data derived from a key rather than encrypted with it (the search index) says ``{"rebuilt": n}``
 FileRotator = Callable[[int], Mapping[str, int]]
 #: ``fn(keys: MultiFernet, *, sample: bool) -> {"checked": n, "unreadable": m, "missing": k}``: try to decrypt a
 #: domain's stored files with ``keys`` (``sample``: the oldest and newest only, for the start-up check)

@@ -108,6 +108,23 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Another app on the same database (other keys, say); its connections are closed afterwards."""
+    made: list[Flask] = []
+
+    def factory(**config: Any) -> Flask:
+        other = create_app({**app_config, **config})
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app: Flask) -> Iterator[None]:
     """An application context for tests that call services directly."""
     with app.test_request_context():

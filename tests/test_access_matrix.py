@@ -140,6 +140,8 @@ ACCESS: dict[str, object] = {
     "followups.complete": {"staff", "admin"},
     "followups.reopen": {"staff", "admin"},
     "followups.orphaned": {"admin"},
+    # --- search (issues 14 and 16): one box over offices, contacts and contact moments
+    "search.index": {"staff", "admin"},
     # --- the client area (its own cookie, never the staff session)
     "client.login": PUBLIC,
     "client.magic": TOKEN,
@@ -147,6 +149,12 @@ ACCESS: dict[str, object] = {
     "client.wish": CLIENT,
     "client.logout": CLIENT,
     "client.not_found": CLIENT,
+    # --- use analysis (issue 15): staff pages for staff and admins, recruitment for recruiters and admins
+    "stats.index": {"staff", "recruiter", "admin"},
+    "stats.page": {"staff", "admin"},
+    "stats.page_csv": {"staff", "admin"},
+    "stats.recruitment": {"recruiter", "admin"},
+    "stats.recruitment_csv": {"recruiter", "admin"},
     # --- privacy (issue 5)
     "statement.show": PUBLIC,
     "privacy.processing_register": {"privacy_officer", "admin"},

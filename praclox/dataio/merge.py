@@ -2,7 +2,7 @@
 other record moves to the kept one, the other is deleted, and the audit trail gets one ``merge`` entry.
 
 What moves is found from the schema, not listed here: every foreign key to ``offices.id`` (or
-``contacts.id``) in any domain's table is re-pointed. Contacts, contact moments, follow-ups, wishes,
+``contacts.id``) in any domain's table is re-pointed (see ``references``). Contacts, contact moments, follow-ups, wishes,
 registrations, personal dates (and with them their congratulation marks) and attachments follow without
 this module knowing those domains; a new table with such a key is covered the day it is added.
 """
@@ -32,9 +32,12 @@ class MergeRefused(ValueError):
 
 
 def references(table: str) -> list[Column[Any]]:
-    """Every column in the schema that is a foreign key to ``table.id``."""
+    """Every column in the schema that is a foreign key to ``table.id``, except those that are part of their
+    table's primary key: such rows are about the record itself (e.g. its search terms), not linked to it,
+    and go with it when it is deleted; the kept record's own are rewritten when its fields change."""
     return [column for other in db.metadata.sorted_tables for column in other.columns
-            for key in column.foreign_keys if key.column.table.name == table and key.column.name == "id"]
+            for key in column.foreign_keys
+            if key.column.table.name == table and key.column.name == "id" and not column.primary_key]
 
 
 def _move_references(table: str, gone_id: int, kept_id: int) -> dict[str, int]:

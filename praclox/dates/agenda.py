@@ -37,6 +37,8 @@ class Agenda:
     today: Day
     week: list[Day]
     later: list[Day]
+    #: what the occurrences depend on (see ``_pairs``): with the marks shown, what the page's HTML depends on
+    key: tuple[object, ...] = ()
 
     @property
     def count(self) -> int:
@@ -48,16 +50,16 @@ class Agenda:
         return sum(d.folded for d in self.later)
 
 
-def _by_day(entries: list[services.Entry]) -> dict[date, list[services.Entry]]:
+def _by_day(pairs: list[tuple[services.DateRow, occasions.Occurrence]]) -> dict[date, list[services.Entry]]:
     days: dict[date, list[services.Entry]] = {}
-    for entry in entries:  # already sorted by day and name
-        days.setdefault(entry.occ.on, []).append(entry)
+    for row, occ in pairs:  # already sorted by day and name
+        days.setdefault(occ.on, []).append(services.Entry(row, occ))
     for listed in days.values():
         listed.sort(key=lambda e: not e.occ.milestone)  # stable: names stay in order within each part
     return days
 
 
-def _pairs(day: date, end: date) -> list[tuple[services.DateRow, occasions.Occurrence]]:
+def _pairs(day: date, end: date) -> tuple[tuple[object, ...], list[tuple[services.DateRow, occasions.Occurrence]]]:
     """The window's occurrences, kept in this worker for as long as nothing they show has changed.
 
     The key is cheap (the calendar stamp moves with every date or contact change, deletions included; the
@@ -69,24 +71,30 @@ def _pairs(day: date, end: date) -> list[tuple[services.DateRow, occasions.Occur
     key = (day, end, services.calendar_changed_at(), offices_changed, services.cutoff_age())
     found = store.get((day, end))
     if found is not None and found[0] == key:
-        return found[1]
+        return key, found[1]
     if len(store) > 4:  # yesterday's windows
         store.clear()
     entries = services.entries_between(day, end, with_marks=False)
     pairs = [(e.row, e.occ) for e in entries]
     store[(day, end)] = (key, pairs)
-    return pairs
+    return key, pairs
 
 
 def build(day: date, horizon_days: int = DASHBOARD_DAYS) -> Agenda:
-    """The agenda from ``day`` up to ``horizon_days`` ahead (inclusive)."""
-    entries = services.with_congratulations(_pairs(day, day + timedelta(days=horizon_days)))
-    days = _by_day(entries)
+    """The agenda from ``day`` up to ``horizon_days`` ahead (inclusive); marks are read for the shown entries
+    only (a folded occasion shows none)."""
+    key, pairs = _pairs(day, day + timedelta(days=horizon_days))
+    days = _by_day(pairs)
     week_end = day + timedelta(days=WEEK_DAYS)
+    today = Day(day, days.get(day, []))
     week = [Day(on, listed) for on, listed in days.items() if day < on <= week_end]
     later = []
     for on, listed in days.items():
         if on > week_end:
             shown = [e for e in listed if e.occ.milestone]
             later.append(Day(on, shown, len(listed) - len(shown)))
-    return Agenda(Day(day, days.get(day, [])), week, later)
+    shown_days = [today, *week, *later]
+    marked = iter(services.with_congratulations([(e.row, e.occ) for d in shown_days for e in d.entries]))
+    for shown_day in shown_days:
+        shown_day.entries = [next(marked) for _ in shown_day.entries]
+    return Agenda(today, week, later, key)

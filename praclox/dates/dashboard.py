@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -13,11 +14,32 @@ from praclox.dates import agenda, occasions, services
 from praclox.dates.forms import CongratulateForm
 from praclox.forms import ConfirmForm
 
+#: rendered week-and-later parts a worker keeps (one per window and language in use)
+KEPT_PARTS = 4
+
 
 def panel_context() -> dict[str, Any]:
     day = today()
-    return {"agenda": agenda.build(day), "today": day, "congratulate": CongratulateForm(), "confirm": ConfirmForm(),
-            "short_lines": short_lines}
+    ag = agenda.build(day)
+    return {"agenda": ag, "today": day, "congratulate": CongratulateForm(), "confirm": ConfirmForm(),
+            "rest": rest_html(ag)}
+
+
+def rest_html(ag: agenda.Agenda) -> Markup:
+    """The week and the next 30 days as HTML, rendered again only when what they show changed: the occurrences
+    (``ag.key``), the marks among them, the language or the address the app is served under. At 10,000 contacts
+    that part is 500 lines; rendering it was most of the dashboard's time (bench/README.md)."""
+    marks = tuple((e.row.id, e.occ.year, e.occ.half) for d in (*ag.week, *ag.later) for e in d.entries if e.mark)
+    key = (ag.key, marks, str(get_locale()), request.script_root)
+    store = current_app.extensions.setdefault("praclox_agenda_html", {})
+    found = store.get(key)
+    if found is None:
+        if len(store) >= KEPT_PARTS:
+            store.clear()
+        html = render_template("dates/_panel_rest.html", agenda=ag, short_lines=short_lines)
+        # a rendered template: Jinja escaped every value in it
+        found = store[key] = Markup(html)  # noqa: S704  # nosec B704
+    return found
 
 
 def short_lines(entries: list[services.Entry]) -> Markup:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction, Office
-from praclox.offices.services import last_contact_subquery
 
 #: a prospect without any contact moment this long is flagged for review
 PROSPECT_REVIEW_DAYS = 730
@@ -20,12 +19,13 @@ def recent_context() -> dict[str, Any]:
     recent = db.session.scalars(
         select(Interaction).order_by(Interaction.occurred_on.desc(), Interaction.id.desc()).limit(8)
     ).all()
-    last = last_contact_subquery()
     cutoff = today() - timedelta(days=PROSPECT_REVIEW_DAYS)
+    # no contact moment since the cut-off: one index look-up per prospect, not every office's last contact
+    recent_contact = select(Interaction.id).where(Interaction.office_id == Office.id,
+                                                  Interaction.occurred_on >= cutoff)
     stale = db.session.scalars(
         select(Office)
-        .outerjoin(last, last.c.office_id == Office.id)
-        .where(Office.kind == "prospect", (last.c.last_contact < cutoff) | (last.c.last_contact.is_(None)))
+        .where(Office.kind == "prospect", ~recent_contact.exists())
         .where(Office.created_at < _as_datetime(cutoff))
         .order_by(Office.name)
         .limit(10)

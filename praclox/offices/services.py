@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, select
 
 from praclox.audit.services import record as audit
 from praclox.clock import today, zone
-from praclox.db import like_pattern, utcnow
+from praclox.db import utcnow
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeConversion, OfficeKind
 from praclox.offices.signals import contact_deleting, contact_left
@@ -231,48 +231,36 @@ def last_contact_subquery() -> Any:
 
 
 def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select[Any]:
-    """Offices matching part of a name, city, contact name or e-mail; with the last contact date."""
-    last = last_contact_subquery()
-    stmt = select(Office).outerjoin(last, last.c.office_id == Office.id)
-    query = query.strip()
-    if query:
-        like = like_pattern(query)
-        contact_match = select(Contact.office_id).where(_contact_matches(like))
-        stmt = stmt.where(
-            or_(
-                func.lower(Office.name).like(like, escape="\\"),
-                func.lower(Office.visit_city).like(like, escape="\\"),
-                func.lower(Office.email).like(like, escape="\\"),
-                Office.id.in_(contact_match),
-            )
-        )
+    """Offices whose name, city, e-mail or notes, or whose contact's name or e-mail, hold every word of the
+    query (whole or its beginning), through the search index (``praclox.search``)."""
+    from praclox.search.services import office_ids
+
+    stmt = select(Office)
+    if query.strip():
+        found = office_ids(query)
+        stmt = stmt.where(false() if found is None else Office.id.in_(found))
     if kind in {k.value for k in OfficeKind}:
         stmt = stmt.where(Office.kind == kind)
     if sort == "last_contact":
+        # only this order needs every office's last contact; the page reads its own through last_contact_dates
+        last = last_contact_subquery()
+        stmt = stmt.outerjoin(last, last.c.office_id == Office.id)
         stmt = stmt.order_by(last.c.last_contact.desc().nulls_last(), Office.name)
     else:
         stmt = stmt.order_by(*SORTS.get(sort, SORTS["name"]))
     return stmt
 
 
-def _contact_matches(like: str) -> Any:
-    return or_(
-        func.lower(Contact.first_name).like(like, escape="\\"),
-        func.lower(Contact.last_name).like(like, escape="\\"),
-        func.lower(Contact.first_name + " " + Contact.last_name).like(like, escape="\\"),
-        func.lower(Contact.email).like(like, escape="\\"),
-    )
-
-
 def matched_contacts(office_ids: list[int], query: str) -> dict[int, list[Contact]]:
-    """Per office in a search result, the contacts whose name or e-mail matched the query (so the result can
-    say why an office was found)."""
-    query = query.strip()
-    if not query or not office_ids:
+    """Per office in a search result, the contacts the query found (so the result can say why an office was
+    found)."""
+    from praclox.search.services import contact_ids
+
+    found_ids = contact_ids(query) if query.strip() and office_ids else None
+    if found_ids is None:
         return {}
-    like = like_pattern(query)
     found: dict[int, list[Contact]] = {}
-    stmt = select(Contact).where(Contact.office_id.in_(office_ids), _contact_matches(like))
+    stmt = select(Contact).where(Contact.office_id.in_(office_ids), Contact.id.in_(found_ids))
     for contact in db.session.scalars(stmt.order_by(Contact.last_name, Contact.first_name)):
         found.setdefault(contact.office_id, []).append(contact)
     return found

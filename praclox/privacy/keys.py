@@ -108,7 +108,8 @@ def rotate_all(*, batch_size: int = DEFAULT_BATCH, after_batch: Callable[[int], 
         counts = dict(rotator(batch_size))
         report.rotated += counts.get("rotated", 0)
         report.current += counts.get("current", 0)
-        report.files[getattr(rotator, "__name__", "files")] = counts.get("rotated", 0) + counts.get("current", 0)
+        checked = counts.get("rotated", 0) + counts.get("current", 0) + counts.get("rebuilt", 0)
+        report.files[getattr(rotator, "__name__", "files")] = checked
     return report
 
 

@@ -30,11 +30,15 @@ TABLES: dict[str, Any] = {
     "processing_register": _l("Processing register"), "encryption_keys": _l("Encryption keys"),
     "retention_report_subscriptions": _l("Retention report subscriptions"), "job_runs": _l("Job runs"),
     "outbox_mails": _l("Outgoing mails"), "office_conversions": _l("Conversions to client"),
+    "office_search_terms": _l("Search terms of offices"), "contact_search_terms": _l("Search terms of contact persons"),
+    "interaction_search_terms": _l("Search terms of contact moments"),
+    "endpoint_uses": _l("Page use counts"),
     "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
 #: a column's name in any table; ``TABLE_COLUMNS`` overrides it where a table means something else by it
 COLUMNS: dict[str, Any] = {
+    "endpoint": _l("Page or action"),
     "id": _l("Number"), "name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
     "mobile": _l("Mobile"), "notes": _l("Notes"), "status": _l("Status"), "kind": _l("Kind"),
     "first_name": _l("First name"), "last_name": _l("Last name"), "job_title": _l("Job title"),
@@ -91,6 +95,8 @@ COLUMNS: dict[str, Any] = {
 
 TABLE_COLUMNS: dict[tuple[str, str], Any] = {
     ("settings", "value"): _l("Privacy officer's details"),
+    **{(t, "term"): _l("Search term (keyed hash of a word)")
+       for t in ("office_search_terms", "contact_search_terms", "interaction_search_terms")},
     ("privacy_requests", "kind"): _l("Kind of request"),
     ("interactions", "kind"): _l("Kind of contact moment"),
     ("applicant_documents", "kind"): _l("Kind of document"),

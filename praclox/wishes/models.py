@@ -49,6 +49,8 @@ class Wish(TimestampMixin, Base):
     priority: Mapped[str] = mapped_column(String(8), nullable=False, default=WishPriority.NORMAL.value)
     requested_on: Mapped[date] = mapped_column(Date, nullable=False)
     target_date: Mapped[date | None] = mapped_column(Date)
+    #: the day the status became "done" (cleared when it leaves "done"): the use analysis counts time to done
+    done_on: Mapped[date | None] = mapped_column(Date)
     #: the contact who asked; the wish stays with the office when the contact is deleted
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
 

@@ -61,7 +61,7 @@ def erase(hits: list[Hit]) -> dict[str, int]:
 
 #: A wish is the office's business request, not data about a person; only the requester link is personal.
 NOT_PERSONAL: dict[str, tuple[str, ...]] = {
-    "wishes": ("title", "description", "status", "priority", "requested_on", "target_date"),
+    "wishes": ("title", "description", "status", "priority", "requested_on", "target_date", "done_on"),
 }
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import Select, case, select
 
 from praclox.audit.services import record as audit
+from praclox.clock import today
 from praclox.extensions import db
 from praclox.offices.models import Contact, Office
-from praclox.wishes.models import OPEN_STATUSES, PRIORITY_VALUES, STATUS_VALUES, Wish
+from praclox.wishes.models import OPEN_STATUSES, PRIORITY_VALUES, STATUS_VALUES, Wish, WishStatus
 
 FIELDS = ("title", "description", "status", "priority", "requested_on", "target_date", "requested_by_id")
 _PRIORITY_ORDER = case({"high": 0, "normal": 1, "low": 2}, value=Wish.priority, else_=3)
@@ -43,6 +44,9 @@ def _assign(wish: Wish, data: Mapping[str, Any]) -> list[str]:
         if getattr(wish, name) != value:
             setattr(wish, name, value)
             changed.append(name)
+    if "status" in changed:
+        wish.done_on = today() if wish.status == WishStatus.DONE.value else None
+        changed.append("done_on")
     return changed
 
 
@@ -53,7 +57,7 @@ def create_wish(office: Office, data: Mapping[str, Any]) -> Wish:
     _assign(wish, data)
     db.session.add(wish)
     db.session.flush()
-    audit("create", wish, fields=[f for f in FIELDS if getattr(wish, f) is not None])
+    audit("create", wish, fields=[f for f in (*FIELDS, "done_on") if getattr(wish, f) is not None])
     return wish
 
 

@@ -77,14 +77,16 @@ def _person_named(page: str) -> list[str]:
 def _staff_pages(app: Flask, login_as: Any, ids: dict[str, int]) -> dict[str, str]:
     staff = login_as("staff")
     urls = [f"/offices/{ids['own']}", f"/offices/{ids['other']}", f"/wishes/{ids['wish']}/edit", "/wishes/",
-            "/offices/", f"/offices/?q={LAST}", f"/offices/?q={FIRST}", "/offices/?q=33334444"]
+            "/offices/", f"/offices/?q={LAST}", f"/offices/?q={FIRST}", "/offices/?q=33334444",
+            f"/search/?q={LAST}", f"/search/?q={FIRST}"]
     pages = {}
     for url in urls:
         response = staff.get(url)
         assert response.status_code == 200, url
         page = response.get_data(as_text=True)
         if "?q=" in url:  # the search box and sort links repeat what was typed: judge the results only
-            page = "".join(re.findall(r"<tbody.*?</tbody>", page, flags=re.S))
+            page = "".join(re.findall(r"<tbody.*?</tbody>|<ul class=\"list-group search-results\">.*?</ul>", page,
+                                      flags=re.S))
         pages[url] = page
     return pages
 
@@ -114,6 +116,7 @@ def test_after_erasure_staff_see_the_person_nowhere(app, login_as):
     ids = _seed(app)
     before = _staff_pages(app, login_as, ids)
     assert _person_named(before[f"/offices/{ids['other']}"])  # the pages did name them
+    assert _person_named(before[f"/search/?q={LAST}"])  # and the search found them, in the contact moments too
     client = login_as("privacy_officer")
     form = {"name": "", "email": EMAIL, "phone": "", "person": EMAIL, "confirm": "y",
             "request_id": str(ids["request"])}

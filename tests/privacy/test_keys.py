@@ -35,23 +35,6 @@ def _tokens(app) -> list[bytes]:
 
 
 @pytest.fixture
-def make_app(app_config):
-    """Another app on the same database (other keys); its connections are closed afterwards."""
-    made = []
-
-    def factory(**config):
-        other = create_app({**app_config, **config})
-        made.append(other)
-        return other
-
-    yield factory
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-@pytest.fixture
 def rotated_app(app, app_config, make_app):
     """Old data under the test key, then a new key in front of it and some new data under the new key."""
     _log(app, "Oud BV", [f"old summary {n}" for n in range(5)])

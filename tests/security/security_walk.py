@@ -15,7 +15,8 @@ ALL_ROLES = ("staff", "recruiter", "privacy_officer", "admin")
 
 
 #: string arguments that name a kind of thing rather than carry a secret: a real value reaches a real page
-NAMED_ARGUMENTS = {"record_type": "contacts"}
+NAMED_ARGUMENTS = {"record_type": "contacts", "section": "contacts", "chart": "moments",
+                   "figure": "funnel"}
 
 
 def url_for_rule(rule: Any, number: str = "1") -> str:

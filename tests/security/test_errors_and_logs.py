@@ -91,9 +91,11 @@ def test_secret_url_segments_are_masked_in_access_logs(app):
 
 
 #: string route parameters that are not secrets: file names of static files, the client area's unknown paths,
-#: the kind of record the privacy officer corrects (a table name from the app's own list)
+#: the kind of record the privacy officer corrects (a table name from the app's own list), an analysis page and chart
 PUBLIC_STRING_PARAMETERS = {("static", "filename"), ("bootstrap.static", "filename"), ("client.not_found", "rest"),
-                            ("privacy.record", "record_type")}
+                            ("privacy.record", "record_type"), ("stats.page", "section"),
+                            ("stats.page_csv", "section"), ("stats.page_csv", "chart"),
+                            ("stats.recruitment_csv", "figure")}
 
 
 def test_every_string_route_parameter_is_declared_secret_or_known_public(app):

@@ -1,0 +1,21 @@
+"""The search page: one box for offices, contacts and contact moments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from praclox.auth.access import require_roles_for_blueprint
+from praclox.search import services
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+bp.before_request(require_roles_for_blueprint("staff", "admin"))
+
+#: longer queries are cut (the box says so by its maxlength)
+MAX_QUERY = 100
+
+
+@bp.route("/")
+def index() -> str:
+    query = request.args.get("q", "")[:MAX_QUERY]
+    results = services.search(query) if query.strip() else []
+    return render_template("search/index.html", q=query, results=results, usable=services.index_usable())

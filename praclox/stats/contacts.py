@@ -1,0 +1,87 @@
+"""Contact moments: per month by kind, when in the week they are logged, and offices drifting away."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from babel.dates import get_day_names
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from praclox.clock import add_months, today, zone
+from praclox.extensions import db
+from praclox.offices.models import Interaction, InteractionKind, Office, OfficeKind
+from praclox.stats.charts import HEATMAP, ROWS, Chart, Series
+from praclox.stats.filters import Filters
+from praclox.stats.scope import office_conditions
+from praclox.stats.series import local_start, month_names, pivot
+from praclox.stats.sql import hour_of, month_of
+
+#: the bands of "last contact", in months; ``None``: never
+BANDS = (1, 3, 6, 12)
+
+
+def _kinds() -> dict[str, str]:
+    return {k.value: str(k.label) for k in InteractionKind}
+
+
+def per_month(filters: Filters) -> Chart:
+    month = month_of(Interaction.occurred_on)
+    rows = db.session.execute(
+        select(month, Interaction.kind, func.count())
+        .where(Interaction.occurred_on >= filters.start, Interaction.occurred_on < filters.end,
+               *office_conditions(Interaction.office_id, filters))
+        .group_by(month, Interaction.kind)
+    ).all()
+    kinds = _kinds()
+    return Chart("moments", _("Contact moments per month, by kind"), _("Month"), month_names(filters.months),
+                 pivot(rows, filters.months, list(kinds), kinds))
+
+
+def heatmap(filters: Filters) -> Chart:
+    """Logged contact moments per weekday and hour (a moment has a day, not an hour: its logging time counts)."""
+    hour = hour_of(Interaction.created_at)
+    rows = db.session.execute(
+        select(hour, func.count())
+        .where(Interaction.created_at >= local_start(filters.start), Interaction.created_at < local_start(filters.end),
+               *office_conditions(Interaction.office_id, filters))
+        .group_by(hour)
+    ).all()
+    cells: Counter[tuple[int, int]] = Counter()
+    for key, count in rows:
+        moment = datetime.strptime(str(key), "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(zone())
+        cells[(moment.weekday(), moment.hour)] += int(count)
+    days = get_day_names("abbreviated", locale=get_locale())
+    series = [Series(str(days[d]), [cells[(d, h)] for h in range(24)]) for d in range(7)]
+    return Chart("week", _("When contact moments are logged: weekday and hour"), _("Hour"),
+                 [f"{h:02d}" for h in range(24)], series, kind=HEATMAP,
+                 note=_("A contact moment has a date but no time; the hour is when it was logged."))
+
+
+def _band_labels() -> dict[str, str]:
+    return {"1": _("less than 1 month"), "3": _("1 to 3 months"), "6": _("3 to 6 months"),
+            "12": _("6 to 12 months"), "more": _("more than 12 months"), "never": _("never")}
+
+
+def age_bands(filters: Filters) -> Chart:
+    """Offices per time since their last contact moment, today (the period does not apply)."""
+    last = (select(Interaction.office_id, func.max(Interaction.occurred_on).label("last"))
+            .group_by(Interaction.office_id).subquery())
+    day = today()
+    band = case((last.c.last.is_(None), "never"),
+                *((last.c.last > add_months(day, -months), str(months)) for months in BANDS), else_="more")
+    banded = (select(band.label("band"), Office.kind.label("kind"))
+              .outerjoin(last, last.c.office_id == Office.id).where(*office_conditions(Office.id, filters)).subquery())
+    rows = db.session.execute(
+        select(banded.c.band, banded.c.kind, func.count()).group_by(banded.c.band, banded.c.kind)).all()
+    labels = _band_labels()
+    kinds = {OfficeKind.CLIENT.value: _("Clients"), OfficeKind.PROSPECT.value: _("Prospects")}
+    series = pivot(rows, list(labels), list(kinds), kinds)
+    return Chart("drift", _("Offices by time since the last contact moment"), _("Last contact"),
+                 list(labels.values()), series, kind=ROWS, note=_("Today, whatever the period."))
+
+
+def charts(filters: Filters) -> list[Chart]:
+    return [per_month(filters), heatmap(filters), age_bands(filters)]

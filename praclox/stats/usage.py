@@ -1,0 +1,45 @@
+"""The CRM's own use: page opens per endpoint and per week, from the counter table (no people in it)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from praclox.extensions import db
+from praclox.stats.charts import ROWS, Chart, Series
+from praclox.stats.filters import Filters
+from praclox.stats.models import EndpointUse
+from praclox.stats.series import day_key, week_names
+from praclox.stats.sql import week_of
+
+TOP = 25
+
+
+def per_endpoint(filters: Filters) -> Chart:
+    """The most used pages and actions in the period."""
+    total = func.sum(EndpointUse.count)
+    rows = db.session.execute(
+        select(EndpointUse.endpoint, total)
+        .where(EndpointUse.day >= filters.start, EndpointUse.day < filters.end)
+        .group_by(EndpointUse.endpoint).order_by(total.desc(), EndpointUse.endpoint).limit(TOP)).all()
+    return Chart("endpoints", _("Most used pages and actions"), _("Page or action"), [e for e, _n in rows],
+                 [Series(_("Uses"), [int(n) for _e, n in rows])], kind=ROWS)
+
+
+def per_week(filters: Filters) -> Chart:
+    """Page opens per week (weeks start on Monday) within the period."""
+    first = filters.start - timedelta(days=filters.start.weekday())
+    weeks = [(first + timedelta(weeks=n)).isoformat() for n in range((filters.end - first).days // 7 + 1)
+             if first + timedelta(weeks=n) < filters.end]
+    week = week_of(EndpointUse.day)
+    found = {day_key(w): int(n) for w, n in db.session.execute(
+        select(week, func.sum(EndpointUse.count))
+        .where(EndpointUse.day >= filters.start, EndpointUse.day < filters.end).group_by(week)).all()}
+    return Chart("weeks", _("Page opens per week"), _("Week of"), week_names(weeks),
+                 [Series(_("Uses"), [found.get(w, 0) for w in weeks])])
+
+
+def charts(filters: Filters) -> list[Chart]:
+    return [per_week(filters), per_endpoint(filters)]

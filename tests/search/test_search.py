@@ -1,0 +1,151 @@
+"""One search box over offices, contacts and contact moments, through the keyed blind index."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import Text, select, text, type_coerce
+
+from praclox.extensions import db
+from praclox.offices.models import Interaction
+from praclox.search.models import ContactTerm, InteractionTerm, OfficeTerm
+
+TODAY = date.today().isoformat()
+
+
+def _results(client, query: str) -> str:
+    page = client.get("/search/", query_string={"q": query})
+    assert page.status_code == 200
+    found = re.findall(r'<ul class="list-group search-results">.*?</ul>', page.get_data(as_text=True), flags=re.S)
+    return found[0] if found else ""
+
+
+def _log(client, office_id: int, summary: str) -> None:
+    response = client.post(f"/offices/{office_id}/interactions", data={
+        "kind": "call", "occurred_on": TODAY, "summary": summary})
+    assert response.status_code == 302
+
+
+def test_a_contact_moment_is_found_by_a_word_of_its_encrypted_summary_with_a_snippet(app, staff_client, make_office):
+    office_id = make_office("Bakkerij De Korst")
+    _log(staff_client, office_id, "Offerte besproken; zij willen de Kwartaalrapportage eerder ontvangen.")
+    _log(staff_client, office_id, "Niets bijzonders.")
+    page = _results(staff_client, "kwartaalrapportage")
+    assert "Bakkerij De Korst" in page and "Contactmoment" in page
+    assert "<mark>Kwartaalrapportage</mark> eerder ontvangen." in page and "Niets bijzonders" not in page
+    assert "<mark>Kwartaal" in _results(staff_client, "kwartaal")  # the beginning of a word finds it too
+    with app.app_context():
+        stored = [str(v) for v in db.session.execute(text(
+            "SELECT CAST(term AS TEXT) FROM interaction_search_terms UNION ALL SELECT summary FROM interactions"
+        )).scalars()]
+    assert stored and not any("wartaal" in v.lower() for v in stored)  # no plain word anywhere
+
+
+def test_every_word_must_match_and_names_rank_above_notes(staff_client, make_office):
+    make_office("Jansen Accountants", notes="Doet zaken met Visser")
+    make_office("Visser Bouw", contacts=({"first_name": "Gijs", "last_name": "Mulder"},))
+    page = _results(staff_client, "visser")
+    assert page.index("Visser Bouw") < page.index("Jansen Accountants")  # a name above a note
+    assert "<mark>Visser</mark>" in page
+    both = _results(staff_client, "gijs mulder")
+    assert "Gijs Mulder" in both and "Jansen" not in both
+    assert "Niets gevonden." in _results(staff_client, "gijs jansen")  # two words in no single record
+    assert "Niets gevonden." in _results(staff_client, "%")
+
+
+def test_accents_and_case_do_not_matter(staff_client, make_office):
+    make_office("Café Zoë", contacts=({"first_name": "Renée", "last_name": "Ångström"},))
+    assert "Café Zoë" in _results(staff_client, "cafe zoe").replace("&#39;", "'")
+    assert "Renée Ångström" in _results(staff_client, "ANGSTROM")
+
+
+def test_an_edited_summary_is_found_by_its_new_words_only(app, staff_client, make_office):
+    from praclox.offices import services
+
+    office_id = make_office("Kok & Zn")
+    _log(staff_client, office_id, "Eerste versie over vrachtwagens")
+    with app.test_request_context():
+        item = db.session.scalars(select(Interaction)).one()
+        services.update_summary(item, "Tweede versie over fietsen")
+        db.session.commit()
+    assert "Niets gevonden." in _results(staff_client, "vrachtwagens")
+    assert "<mark>fietsen</mark>" in _results(staff_client, "fietsen")
+
+
+def test_a_deleted_contact_leaves_no_term(app, staff_client, make_office):
+    from praclox.offices import services
+    from praclox.offices.models import Contact
+
+    make_office("Weg BV", contacts=({"first_name": "Truus", "last_name": "Zoekers"},))
+    assert "Truus Zoekers" in _results(staff_client, "zoekers")
+    with app.test_request_context():
+        services.delete_contact(db.session.scalars(select(Contact)).one())
+        db.session.commit()
+        assert db.session.scalar(select(db.func.count()).select_from(ContactTerm)) == 0
+    assert "Niets gevonden." in _results(staff_client, "zoekers")
+
+
+def test_the_search_looks_terms_up_by_index_and_never_scans(app, make_office):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        pytest.skip("the plan of a tiny PostgreSQL table is a sequential scan whatever its indexes")
+    from praclox.search import blind
+    from praclox.search.index import BY_NAME, index_key
+    from praclox.search.services import matching
+
+    make_office("Plan BV")
+    with app.app_context():
+        words = blind.query_words(index_key(), "plan")
+        for name in BY_NAME:
+            stmt = matching(BY_NAME[name], words)
+            compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+            plan = " ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+            assert "USING PRIMARY KEY" in plan or "USING INDEX" in plan, plan
+            assert not re.search(r"SCAN \w+_search_terms(?! USING)", plan), plan
+
+
+def test_reindex_builds_the_index_of_rows_written_in_bulk_and_shows_progress(app, runner, staff_client):
+    from sqlalchemy import insert
+
+    from praclox.offices.models import Office
+
+    with app.app_context():
+        db.session.execute(insert(Office), [{"name": f"Bulkkantoor {n}", "kind": "client"} for n in range(3)])
+        db.session.commit()
+    assert "Niets gevonden." in _results(staff_client, "bulkkantoor")  # written around the ORM: not indexed
+    result = runner.invoke(args=["search", "reindex", "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Indexing records: 0/3 (0%)" in result.output and "Indexed 3 record(s)." in result.output
+    assert _results(staff_client, "bulkkantoor").count("<mark>Bulkkantoor</mark>") == 3
+
+
+def _terms(app) -> set[int]:
+    with app.app_context():
+        models = (OfficeTerm, ContactTerm, InteractionTerm)
+        return {t for model in models for t in db.session.scalars(select(model.term))}
+
+
+def test_key_rotation_rebuilds_the_index_under_the_new_key(app, app_config, staff_client, make_office, make_app):
+    office_id = make_office("Roteer BV")
+    _log(staff_client, office_id, "Gesprek over de jaarafsluiting")
+    before = _terms(app)
+    new_key, old_key = Fernet.generate_key().decode(), app_config["ENCRYPTION_KEYS"]
+    both = make_app(ENCRYPTION_KEYS=f"{new_key},{old_key}")
+    with both.test_request_context():
+        from praclox.search import services
+
+        # until the rotation the index stays under the key that built it, for new records too
+        assert [r.kind for r in services.search("jaarafsluiting")] == ["interaction"]
+    result = both.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "search_index: 2 value(s) checked" in result.output
+    after = _terms(both)
+    assert after and not after & before
+    only_new = make_app(ENCRYPTION_KEYS=new_key)
+    with only_new.test_request_context():
+        assert [r.kind for r in services.search("jaarafsluiting")] == ["interaction"]
+    with app.app_context():
+        tokens = db.session.scalars(select(type_coerce(Interaction.summary, Text))).all()
+    assert tokens and all(t.startswith("gAAAA") for t in tokens)

@@ -1,0 +1,229 @@
+"""The use analysis as staff, recruiters and admins see it: pages, tables, CSV files, the small-count rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from babel.dates import format_date
+
+from praclox.extensions import db
+
+
+def _table(page: str, chart: str) -> dict[str, list[str]]:
+    """The numbers table beside a chart: category -> shown values."""
+    figure = page.split(f'id="chart-{chart}"', 1)[1].split("</figure>", 1)[0]
+    body = figure.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        head = re.search(r"<th[^>]*>(.*?)</th>", row, re.S).group(1).strip()
+        rows[head] = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    return rows
+
+
+def _csv(response) -> list[list[str]]:
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+@pytest.fixture
+def log_moment(app, make_office):
+    from praclox.offices import services
+    from praclox.offices.models import Office
+
+    def factory(office_id: int, kind: str, day: date) -> None:
+        with app.test_request_context():
+            services.log_interaction(db.session.get(Office, office_id), kind=kind, occurred_on=day,
+                                     summary="Spoke about the invoice", contact=None, logged_by=None)
+            db.session.commit()
+
+    return factory
+
+
+@pytest.fixture
+def applicants(app):
+    from praclox.applicants import services
+
+    def factory(title: str, count: int, *, rejected: int = 0) -> None:
+        with app.test_request_context():
+            vacancy = services.create_vacancy(title)
+            reason = services.create_reason("Other candidate chosen") if rejected else None
+            for n in range(count):
+                applicant = services.create_applicant({"vacancy_id": vacancy.id, "name": f"Applicant {n}",
+                                                       "applied_on": date.today() - timedelta(days=20)})
+                if n < rejected:
+                    services.change_status(applicant, "rejected", reason=reason)
+            db.session.commit()
+
+    return factory
+
+
+def test_a_logged_contact_moment_moves_the_bar_of_its_month_and_kind(app, staff_client, make_office, log_moment):
+    office = make_office()
+    month = format_date(date.today(), "MMM yyyy", locale="nl")
+    before = _table(staff_client.get("/stats/contacts").get_data(as_text=True), "moments")[month]
+    log_moment(office, "visit", date.today())
+    page = staff_client.get("/stats/contacts").get_data(as_text=True)
+    after = _table(page, "moments")[month]
+    assert before == ["0", "0", "0", "0", "0"]
+    assert after == ["0", "0", "1", "0", "0"]  # call, meeting, visit, e-mail, other
+    assert 'class="stats-s2"' in page and "Bezoek: 1" in page  # the visit's bar, titled with its number
+
+
+def test_offices_are_banded_by_their_last_contact_moment(app, staff_client, make_office, log_moment):
+    recent, old = make_office("Recent BV"), make_office("Old BV")
+    make_office("Never BV")
+    log_moment(recent, "call", date.today())
+    log_moment(old, "call", date.today() - timedelta(days=200))
+    table = _table(staff_client.get("/stats/contacts").get_data(as_text=True), "drift")
+    assert table["minder dan 1 maand"] == ["0", "1"]  # clients, prospects
+    assert table["6 tot 12 maanden"] == ["0", "1"] and table["nooit"] == ["0", "1"]
+
+
+def test_small_counts_of_applicants_show_as_less_than_five_on_the_page_and_in_the_csv(app, login_as, applicants):
+    applicants("Developer", 3, rejected=2)
+    applicants("Tester", 6)
+    client = login_as("recruiter")
+    page = client.get("/stats/recruitment").get_data(as_text=True)
+    funnel = _table(page, "funnel")
+    assert funnel["Developer"][0] == "&lt; 5" and funnel["Developer"][4] == "&lt; 5"  # new, rejected
+    assert funnel["Tester"][0] == "6"
+    assert _table(page, "reasons")["Other candidate chosen"] == ["&lt; 5"]
+    rows = _csv(client.get("/stats/recruitment/funnel.csv"))
+    assert rows[0][0] == "Vacature" and ["Developer", "< 5", "0", "0", "0", "< 5", "0"] in rows
+
+
+def test_the_threshold_is_a_setting(app, login_as, applicants, admin_client):
+    applicants("Developer", 3)
+    admin_client.post("/admin/settings/", data={"stats.small_count_threshold": "3"})
+    page = login_as("recruiter").get("/stats/recruitment").get_data(as_text=True)
+    assert _table(page, "funnel")["Developer"][0] == "3"
+
+
+def test_csv_download_is_dutch_excel_friendly_and_neutralised(app, login_as, applicants):
+    applicants("=HYPERLINK(\"http://x\")", 6)
+    response = login_as("admin").get("/stats/recruitment/funnel.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = _csv(response)
+    assert rows[1][0].startswith("'=HYPERLINK")
+
+
+def test_averages_use_a_decimal_comma_in_dutch_csv(app, staff_client, make_office):
+    from praclox.offices.models import Office
+    from praclox.wishes import services
+
+    office_id = make_office()
+    with app.test_request_context():
+        office = db.session.get(Office, office_id)
+        for days in (2, 3):
+            services.create_wish(office, {"title": "Export", "status": "done", "priority": "normal",
+                                          "requested_on": date.today() - timedelta(days=days)})
+        db.session.commit()
+    rows = _csv(staff_client.get("/stats/wishes/done.csv"))
+    assert rows[-1][1:] == ["2,5", "2"]
+
+
+def test_a_bad_period_says_what_is_wrong_and_shows_the_default(app, staff_client):
+    response = staff_client.get("/stats/contacts?from=2026-13&to=2026-01")
+    assert response.status_code == 422
+    assert "Geef een maand als jaar-maand" in response.get_data(as_text=True)
+    response = staff_client.get("/stats/contacts?from=2026-05&to=2026-01")
+    assert response.status_code == 422
+    assert "De laatste maand ligt voor de eerste maand." in response.get_data(as_text=True)
+    assert staff_client.get("/stats/contacts?from=2020-01&to=2026-01").status_code == 422
+
+
+def test_a_chosen_period_gives_its_months(app, staff_client):
+    page = staff_client.get("/stats/contacts?from=2025-11&to=2026-02").get_data(as_text=True)
+    assert list(_table(page, "moments")) == ["nov 2025", "dec 2025", "jan 2026", "feb 2026"]
+
+
+def test_who_sees_which_analysis(app, login_as):
+    staff = login_as("staff")
+    index = staff.get("/stats/").get_data(as_text=True)
+    assert "Contactmomenten" in index and "Werving" not in index
+    assert staff.get("/stats/recruitment").status_code == 403
+    recruiter = login_as("recruiter")
+    index = recruiter.get("/stats/").get_data(as_text=True)
+    assert "Werving" in index and "Contactmomenten" not in index
+    assert recruiter.get("/stats/contacts").status_code == 403
+    assert login_as("privacy_officer").get("/stats/").status_code == 403
+    assert staff.get("/stats/nothing").status_code == 404
+    assert staff.get("/stats/contacts/nothing.csv").status_code == 404
+
+
+def test_every_page_renders_in_dutch_and_english(app, login_as):
+    from praclox.stats.pages import PAGES
+
+    client = login_as("admin")
+    for key in PAGES:
+        url = "/stats/recruitment" if key == "recruitment" else f"/stats/{key}"
+        assert client.get(url).status_code == 200, key
+    client.post("/language", data={"lang": "en", "next": "/stats/contacts"})
+    page = client.get("/stats/contacts").get_data(as_text=True)
+    assert "Contact moments per month, by kind" in page and "less than 1 month" in page
+
+
+def test_page_use_is_counted_per_endpoint_and_day_with_nobody_in_it(app, staff_client):
+    from sqlalchemy import select
+
+    from praclox.stats.models import EndpointUse
+
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        # buffered: the test client then reads and closes the response, as every WSGI server does
+        staff_client.get("/offices/", buffered=True)
+        staff_client.get("/offices/", buffered=True)
+        traveller.shift(timedelta(seconds=61))
+        staff_client.get("/follow-ups/", buffered=True)
+    with app.app_context():
+        rows = {(r.endpoint, r.count) for r in db.session.scalars(select(EndpointUse))}
+        columns = {c.name for c in EndpointUse.__table__.columns}
+    assert ("offices.index", 2) in rows and ("followups.index", 1) in rows
+    assert columns == {"day", "endpoint", "count"}
+    table = _table(staff_client.get("/stats/usage").get_data(as_text=True), "endpoints")
+    assert table["offices.index"] == ["2"]
+
+
+def test_old_page_use_counts_are_purged_after_the_retention(app):
+    from sqlalchemy import func, select
+
+    from praclox.audit.models import AuditEntry
+    from praclox.stats import services
+    from praclox.stats.models import EndpointUse
+
+    with app.test_request_context():
+        services.add_uses({(date.today() - timedelta(days=800), "offices.index"): 4,
+                           (date.today(), "offices.index"): 1})
+        db.session.commit()
+        assert services.purge_job() == {"purged": 1}
+        assert db.session.scalar(select(func.count()).select_from(EndpointUse)) == 1
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.record_type == "endpoint_uses")) == 1
+
+
+def test_the_register_declares_the_page_use_counts(app, login_as):
+    page = login_as("privacy_officer").get("/privacy-officer/register").get_data(as_text=True)
+    assert "endpoint_uses.endpoint" in page and "24 maanden bewaard, daarna verwijderd." in page
+
+
+def test_a_conversion_counts_in_its_quarter_with_the_days_since_the_first_contact(app, staff_client, make_office,
+                                                                                  log_moment):
+    from praclox.offices import services
+    from praclox.offices.models import Office
+
+    office_id = make_office("Prospect BV")
+    log_moment(office_id, "call", date.today() - timedelta(days=10))
+    with app.test_request_context():
+        services.convert_to_client(db.session.get(Office, office_id))
+        db.session.commit()
+    today = date.today()
+    quarter = f"{today.year} K{(today.month - 1) // 3 + 1}"
+    page = staff_client.get("/stats/clients").get_data(as_text=True)
+    assert _table(page, "converted")[quarter] == ["1", "10,0"]
+    assert _table(page, "gained")[quarter] == ["1", "1", "0"]  # added, new clients, deleted
