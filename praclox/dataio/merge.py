@@ -2,9 +2,10 @@
 other record moves to the kept one, the other is deleted, and the audit trail gets one ``merge`` entry.
 
 What moves is found from the schema, not listed here: every foreign key to ``offices.id`` (or
-``contacts.id``) in any domain's table is re-pointed (see ``references``). Contacts, contact moments, follow-ups, wishes,
-registrations, personal dates (and with them their congratulation marks) and attachments follow without
-this module knowing those domains; a new table with such a key is covered the day it is added.
+``contacts.id``) in any domain's table is re-pointed (see ``references``). Contacts, contact moments,
+follow-ups, wishes, registrations, personal dates (and with them their congratulation marks), conversions and
+attachments follow without this module knowing those domains; a new table with such a key is covered the day
+it is added.
 """
 
 from __future__ import annotations
