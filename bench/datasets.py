@@ -26,6 +26,9 @@ _OFFICE_SHAPED = ("Coöperatieve Vereniging Zuid-Hollandse Ondernemers, Adviseur
                   "'s-Hertogenbosch – afdeling Één-op-één begeleiding, gedetacheerd bij Gemeente Súdwest-Fryslân")
 
 
+_JOBS = ("Controller", "Directeur", "Office manager", "Belastingadviseur", "Assistent-accountant", None)
+
+
 def _kinds(shape: str) -> tuple[str, ...]:
     if shape == "shaped":  # many children, many weddings
         return ("birthday", "child_birthday", "child_birthday", "wedding", "wedding")
@@ -52,7 +55,8 @@ def populate(db: Any, shape: str, *, contacts: int = 10_000, dates: int = 25_000
     db.session.execute(insert(Contact), [
         {"id": first_contact + i, "office_id": office_ids_from + i // 4, "first_name": rng.choice(first),
          "last_name": rng.choice(last) + ("" if shaped else f" {i}"), "active": True, "needs_review": False,
-         "email": f"contact{i}@example.nl", "created_at": moment, "updated_at": moment}
+         "email": f"contact{i}@example.nl", "phone": f"06-{10_000_000 + i}", "phone_key": f"316{10_000_000 + i}",
+         "job_title": rng.choice(_JOBS), "created_at": moment, "updated_at": moment}
         for i in range(contacts)])
     kinds = _kinds(shape)
     rows = []

@@ -64,6 +64,7 @@ ACCESS: dict[str, object] = {
     "offices.contact_reactivate": {"staff", "admin"},
     "offices.delete_contact": {"staff", "admin"},
     "offices.import_upload": {"staff", "admin"},
+    "contacts.index": {"staff", "admin"},
     # --- data in and out (issue 14): exports, duplicates, merging
     "dataio.export_offices": {"staff", "admin"},
     "dataio.duplicates": {"staff", "admin"},

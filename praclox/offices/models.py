@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from praclox import phones
 from praclox.crypto import EncryptedText
 from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from praclox.vocabulary import Vocabulary
@@ -75,6 +76,7 @@ class Contact(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("(active AND left_on IS NULL) OR (NOT active)", name="left_only_when_inactive"),
         Index("ix_contacts_name", "last_name", "first_name"),
+        Index("ix_contacts_job_title", "job_title"),
         NEVER_REUSE_IDS,
     )
 
@@ -86,6 +88,10 @@ class Contact(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(30))
     mobile: Mapped[str | None] = mapped_column(String(30))
+    #: the phone and mobile numbers in one normal form (praclox.phones), kept by ``_keep_phone_keys``: the
+    #: contacts list finds "06-1234 5678" when "+31 6 12345678" was typed
+    phone_key: Mapped[str | None] = mapped_column(String(20), index=True)
+    mobile_key: Mapped[str | None] = mapped_column(String(20), index=True)
     #: encrypted at rest like the history: what staff note about a person may be confidential
     notes: Mapped[str | None] = mapped_column(EncryptedText)
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
@@ -100,6 +106,11 @@ class Contact(TimestampMixin, Base):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @validates("phone", "mobile")
+    def _keep_phone_keys(self, column: str, number: str | None) -> str | None:
+        setattr(self, f"{column}_key", phones.normalise(number) or None)
+        return number
 
     def __repr__(self) -> str:
         return f"<Contact {self.id}>"

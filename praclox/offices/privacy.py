@@ -37,9 +37,12 @@ def _contact(column: str) -> PersonalField:
 OFFICE_COLUMNS = ("name", "visit_street", "visit_postcode", "visit_city", "postal_street", "postal_postcode",
                   "postal_city", "phone", "email", "website", "kvk_number", "notes")
 
+CONTACT_COLUMNS = ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on", "phone_key",
+                   "mobile_key", "notes")
+
 FIELDS: list[PersonalField] = [
     *(_office(c) for c in OFFICE_COLUMNS),
-    *(_contact(c) for c in ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on")),
+    *(_contact(c) for c in CONTACT_COLUMNS if c != "notes"),
     PersonalField("contacts", "notes", "contact details", _NOTES_PURPOSE, "legitimate interest", _CONTACT_RETENTION,
                   encrypted=True),
     PersonalField("interactions", "occurred_on", "client history", _HISTORY_PURPOSE, "legitimate interest",
@@ -140,7 +143,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
             if contact is None:
                 continue
             data["contacts"].append({"id": contact.id, "office": contact.office.name, **_row(
-                contact, ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on", "notes"))})
+                contact, CONTACT_COLUMNS)})
             for item in db.session.scalars(select(Interaction).where(Interaction.contact_id == contact.id)
                                            .order_by(Interaction.occurred_on)):
                 data["interactions"].append({"id": item.id, **_row(item, ("occurred_on", "kind", "summary"))})

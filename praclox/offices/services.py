@@ -266,14 +266,13 @@ def matched_contacts(office_ids: list[int], query: str) -> dict[int, list[Contac
     return found
 
 
-def last_contact_dates(office_ids: list[int]) -> dict[int, date]:
-    """The last contact date per office, for one page of offices in one query."""
+def last_contact_dates(office_ids: list[int], by: Any = Interaction.office_id) -> dict[int, date]:
+    """The last contact date per office (or, ``by=Interaction.contact_id``, per contact), for one page of a list
+    in one query."""
     if not office_ids:
         return {}
     rows = db.session.execute(
-        select(Interaction.office_id, func.max(Interaction.occurred_on))
-        .where(Interaction.office_id.in_(office_ids))
-        .group_by(Interaction.office_id)
+        select(by, func.max(Interaction.occurred_on)).where(by.in_(office_ids)).group_by(by)
     )
     return dict(rows.all())
 

@@ -91,6 +91,7 @@ COLUMNS: dict[str, Any] = {
     "sent_at": _l("Sent at"), "owner_id": _l("Owner"), "done": _l("Done"), "done_by_id": _l("Done by"),
     "done_at": _l("Done at"),
     "converted_at": _l("Became a client on"), "converted_by_id": _l("Converted by"), "edited_at": _l("Edited on"),
+    "phone_key": _l("Phone (digits only, for searching)"), "mobile_key": _l("Mobile (digits only, for searching)"),
 }
 
 TABLE_COLUMNS: dict[tuple[str, str], Any] = {

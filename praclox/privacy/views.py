@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template
 
 from praclox import csvutil
 from praclox.auth.access import roles_required
@@ -29,13 +29,22 @@ def show() -> str:
     """The privacy statement, generated from the declared fields and the live settings."""
     from praclox.backup.retention import KEEP_DAYS
 
-    return render_template("privacy/statement.html", sections=register.statement_sections(), officer=officer(),
+    return render_template("privacy/statement.html", sections=register.statement_sections(), officer=public_officer(),
                            backup_days=settings.get(KEEP_DAYS))
 
 
 def officer() -> dict[str, str]:
     return {"name": settings.get(OFFICER_NAME_KEY), "address": settings.get(OFFICER_ADDRESS_KEY),
             "email": settings.get(OFFICER_EMAIL_KEY)}
+
+
+def public_officer() -> dict[str, str]:
+    """The privacy officer as the public statement names them. Until the administrator fills in an address or
+    e-mail (the dashboard says so), a reader can still write: to the address the CRM's own mail comes from."""
+    found = officer()
+    if not (str(found["address"] or "").strip() or str(found["email"] or "").strip()):
+        found["email"] = current_app.config["SMTP_FROM"]
+    return found
 
 
 @bp.route("/register")

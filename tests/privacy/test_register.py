@@ -96,3 +96,15 @@ def test_each_retention_sentence_sits_with_its_own_kind_of_record(client):
     assert "28 dagen na een afwijzing" in sections["Sollicitaties"]
     assert "30 dagen" in sections["Websiteregistraties"] and "afwijzing" not in sections["Websiteregistraties"]
     assert "afwijzing" not in sections["Contactpersonen"] and "registratie" not in sections["Contactpersonen"]
+
+
+def test_the_statement_of_a_fresh_install_still_says_how_to_reach_the_privacy_officer(app, client, admin_client):
+    text = client.get("/privacy").get_data(as_text=True)
+    officer = text[text.index("Functionaris Gegevensbescherming</h2>"):]
+    assert "Praclox, ter attentie van de Functionaris Gegevensbescherming" in officer
+    assert f'E-mail: <a href="mailto:{app.config["SMTP_FROM"]}">' in officer
+    admin_client.post("/admin/settings/", data={"privacy.officer_name": "Fenna Gegevens",
+                                                "privacy.officer_address": "Postbus 12, 3500 AA Utrecht"})
+    officer = client.get("/privacy").get_data(as_text=True).split("Functionaris Gegevensbescherming</h2>")[1]
+    assert "Fenna Gegevens" in officer and "Postbus 12" in officer and "ter attentie van" not in officer
+    assert app.config["SMTP_FROM"] not in officer

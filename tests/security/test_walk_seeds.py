@@ -18,4 +18,5 @@ def test_the_seeded_ids_open_real_pages_in_every_domain(app, login_as):
     assert "Walk follow-up" in client.get("/follow-ups/?owner=all").get_data(as_text=True)
     assert "Walk orphan" in client.get("/follow-ups/orphaned").get_data(as_text=True)
     assert "Walk wish" in client.get("/wishes/").get_data(as_text=True)
+    assert "Walter Walkerson" in client.get("/contacts/?q=walk").get_data(as_text=True)
     assert "Walk website" in client.get("/registrations/api-keys").get_data(as_text=True)

@@ -1,0 +1,64 @@
+"""The contacts list across offices: search by name, e-mail, phone (any spelling) and job title, sorted in SQL."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy.orm import contains_eager, defer
+
+from praclox import phones
+from praclox.offices.models import Contact, Interaction, Office
+from praclox.offices.services import last_contact_dates
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (Contact.last_name, Contact.first_name, Contact.id),
+    "office": (Office.name, Contact.last_name, Contact.first_name, Contact.id),
+    "job_title": (Contact.job_title.is_(None), Contact.job_title, Contact.last_name, Contact.id),
+    "updated": (Contact.updated_at.desc(), Contact.id.desc()),
+}
+#: what a search that is a phone number may hold besides digits
+_PHONE_LIKE = re.compile(r"[\d\s+\-./()]+")
+#: fewer digits than this find too much to mean a phone number
+_MIN_PHONE_DIGITS = 4
+#: a whole number in normal form: country code 31 and nine digits (or a longer foreign number)
+_WHOLE_NUMBER = 11
+
+
+def contacts_query(query: str = "", sort: str = "name") -> Select[Any]:
+    """Contacts (with their office) whose name, e-mail, job title or phone number matches ``query``."""
+    # the office comes with each row (no query per row); the encrypted notes are not shown here
+    stmt = select(Contact).join(Contact.office).options(contains_eager(Contact.office), defer(Contact.notes))
+    query = query.strip()
+    if query:
+        stmt = stmt.where(matches(query))
+    return stmt.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def matches(query: str) -> ColumnElement[bool]:
+    """A query that is a phone number (digits and separators only) is looked for in the numbers alone; any other
+    through the search index (``praclox.search``): every word a word, or the beginning of one, of the contact's
+    name, e-mail address or job title."""
+    from praclox.search.services import contact_ids
+
+    if _PHONE_LIKE.fullmatch(query) and len(re.sub(r"\D", "", query)) >= _MIN_PHONE_DIGITS:
+        return _phone_matches(query)
+    found = contact_ids(query)
+    return false() if found is None else Contact.id.in_(found)
+
+
+def _phone_matches(query: str) -> ColumnElement[bool]:
+    """A number written any way finds the contact: the whole number by its normal form (an index lookup), or part
+    of a number by a run of its digits ("1234 5678" finds 06-12345678)."""
+    whole = phones.normalise(query)
+    if len(whole) >= _WHOLE_NUMBER:
+        return or_(Contact.phone_key == whole, Contact.mobile_key == whole)
+    parts = {re.sub(r"\D", "", query), whole} - {""}
+    return or_(*(key.like(f"%{part}%") for key in (Contact.phone_key, Contact.mobile_key) for part in parts))
+
+
+
+def last_contact_by_contact(contact_ids: list[int]) -> dict[int, Any]:
+    """The last contact moment per contact, for one page of the list in one query."""
+    return last_contact_dates(contact_ids, by=Interaction.contact_id)
