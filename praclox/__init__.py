@@ -39,6 +39,7 @@ DOMAINS = (
     "praclox.registrations",
     "praclox.wishes",
     "praclox.followups",
+    "praclox.timeline",
     "praclox.dataio",
     "praclox.search",
     "praclox.client",

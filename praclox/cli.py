@@ -7,6 +7,9 @@ import os
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import lazy_gettext as _l
+
+from praclox.i18n import for_cli
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -57,13 +60,14 @@ def setup(demo: bool) -> None:
         email = os.environ.get("PRACLOX_ADMIN_EMAIL", "admin@praclox.nl")
         user, password = users.create_user(email, "Beheerder", [r for r in ROLE_VALUES if r != "support"])
         db.session.commit()
-        click.secho("\n  An administrator account was created (all roles):", bold=True)
-        click.secho(f"    e-mail:   {user.email}", fg="green")
-        click.secho(f"    password: {password}   (one-time: you choose your own at first login)\n", fg="green")
+        click.secho("\n  " + for_cli(_l("An administrator account was created (all roles):")), bold=True)
+        click.secho("    " + for_cli(_l("e-mail:   %(email)s", email=user.email)), fg="green")
+        click.secho("    " + for_cli(_l("password: %(password)s   (one-time: you choose your own at first login)",
+                                        password=password)) + "\n", fg="green")
     else:
-        click.echo("Database up to date; existing accounts kept.")
+        click.echo(for_cli(_l("Database up to date; existing accounts kept.")))
     _warn_about_the_privacy_officer()
-    click.echo(f"Open {current_app.config['BASE_URL']}/ in your browser.")
+    click.echo(for_cli(_l("Open %(url)s/ in your browser.", url=current_app.config["BASE_URL"])))
 
 
 def _warn_about_the_privacy_officer() -> None:
@@ -73,8 +77,15 @@ def _warn_about_the_privacy_officer() -> None:
     gaps = officer_gaps()
     if not gaps:
         return
-    what = {"name": "name", "contact": "contact details (postal address or e-mail)"}
-    click.secho(f"\n  WARNING: the privacy officer's {' and '.join(what[g] for g in gaps)} "
-                f"{'are' if len(gaps) > 1 or gaps == ['contact'] else 'is'} not set: the public privacy statement "
-                f"({current_app.config['BASE_URL']}/privacy) names nobody to ask.\n"
-                "  Set them as administrator under Instellingen (Settings), section Privacy.\n", fg="yellow", bold=True)
+    url = f"{current_app.config['BASE_URL']}/privacy"
+    if gaps == ["name"]:
+        warning = _l("WARNING: the privacy officer's name is not set: the public privacy statement (%(url)s) names "
+                     "nobody to ask.", url=url)
+    elif gaps == ["contact"]:
+        warning = _l("WARNING: the privacy officer's contact details (postal address or e-mail) are not set: the "
+                     "public privacy statement (%(url)s) names nobody to ask.", url=url)
+    else:
+        warning = _l("WARNING: the privacy officer's name and contact details (postal address or e-mail) are not "
+                     "set: the public privacy statement (%(url)s) names nobody to ask.", url=url)
+    how = _l("Set them as administrator under Instellingen (Settings), section Privacy.")
+    click.secho(f"\n  {for_cli(warning)}\n  {for_cli(how)}\n", fg="yellow", bold=True)

@@ -28,6 +28,10 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"
     TIMEZONE = DEFAULT_ZONE  # days, cron times and shown times (praclox/clock.py)
     DEFAULT_LOCALE = "nl"
+    #: the language of the ``praclox`` command's output; empty: the shell's (LANG), else English (praclox/i18n.py)
+    CLI_LOCALE = ""
+    #: a web import of more rows than this streams its page: the rows done while it runs, then the result
+    IMPORT_PROGRESS_ROWS = 500
     LOCALES = ("nl", "en")
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

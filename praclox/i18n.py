@@ -51,3 +51,36 @@ def month_label(value: Any) -> str:
         year, month = (int(part) for part in value.split("-")[:2])
         value = date(year, month, 1)
     return format_date(value, "LLLL yyyy", locale=get_locale())
+
+
+#: the shell's variables that name its language, in POSIX order
+_POSIX_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+#: what the command line speaks when nothing chooses (its documentation and the operator's manual are English)
+CLI_DEFAULT = "en"
+
+
+def cli_locale() -> str:
+    """The language of the ``praclox`` command's output: ``PRACLOX_CLI_LOCALE`` (``nl`` or ``en``), else the
+    shell's locale as any Unix tool reads it (``LANG=nl_NL.UTF-8`` is Dutch), else English."""
+    import os
+
+    locales = current_app.config["LOCALES"]
+    chosen = str(current_app.config.get("CLI_LOCALE") or "").strip().lower()
+    if chosen in locales:
+        return chosen
+    for name in _POSIX_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        if value:
+            language = value.split(".")[0].split("_")[0].lower()
+            return language if language in locales else CLI_DEFAULT
+    return CLI_DEFAULT
+
+
+def for_cli(message: Any) -> str:
+    """Text meant for the person at the command line (a lazy string), in their language (``cli_locale``).
+
+    Only what the command prints changes language: mails and stored text keep their own rules."""
+    from flask_babel import force_locale
+
+    with force_locale(cli_locale()):
+        return str(message)

@@ -11,8 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import click
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from praclox.csvutil import CsvDecodeError, read_csv, restore
+from praclox.i18n import for_cli
 
 #: an XLSX file is a zip archive: this much unpacked XML at most, however small the upload (a zip bomb)
 XLSX_MAX_UNPACKED = 64 * 1024 * 1024
@@ -122,8 +125,9 @@ def valid_email(value: str) -> bool:
 def cli_rejected(exc: ImportRejected) -> click.ClickException:
     """Print every bad line to stderr; the exception to raise (exit code 1) says nothing was imported."""
     for error in exc.errors:
-        click.echo(f"line {error.line}: {error.reason}", err=True)
-    return click.ClickException(f"{len(exc.errors)} bad line(s); nothing was imported")
+        click.echo(for_cli(_l("line %(line)d: %(reason)s", line=error.line, reason=error.reason)), err=True)
+    return click.ClickException(for_cli(lazy_ngettext("%(num)d bad line; nothing was imported",
+                                                      "%(num)d bad lines; nothing was imported", len(exc.errors))))
 
 
 def count_rows(raw: bytes) -> int:

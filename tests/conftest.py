@@ -18,8 +18,11 @@ from praclox_testsupport import (
     SECRETS,
     SENDING_APPS,
     TEST_PASSWORD,
+    BrowserClient,
     deliver_outbox,
+    enrol_second_factor,
     leaks,
+    log_in,
     open_login_link,
     remember_secret,
 )
@@ -63,16 +66,13 @@ def make_config(tmp_path: Any, pg_database: str | None, **extra: Any) -> dict[st
         "DATABASE_URL": pg_database or f"sqlite:///{instance / 'test.sqlite3'}",
         "SECRET_KEY": "test-" + secrets.token_hex(16),
         "ENCRYPTION_KEYS": TEST_KEY,
-        "WTF_CSRF_ENABLED": False,
         # cheap hashes keep the suite fast; the production parameters have their own test
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "SMTP_HOST": None,
         "BASE_URL": "http://crm.test",
-        # tests log in with a password alone, and may travel in time with a logged-in client; tests/auth and
-        # the browser journeys switch the second factor and the session time limits on and prove them
-        "TWO_FACTOR_ROLES": (),
-        "SESSION_TIME_LIMITS": False,
+        # CSRF, the second factor and the session time limits are on as in production: the clients below send
+        # the session's CSRF token and log in with the authenticator's code (praclox_testsupport.BrowserClient)
         **extra,
     }
 
@@ -143,29 +143,37 @@ def runner(app: Flask) -> Any:
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., Any]:
-    """Create a user: ``make_user("staff")`` or ``make_user("admin", "staff", email=...)``."""
-    from praclox.auth import services
+    """Create a user: ``make_user("staff")`` or ``make_user("admin", "staff", email=...)``.
+
+    A user whose roles require a second factor (admin, privacy officer) has enrolled one, as they must before
+    they can work; ``second_factor=False`` leaves it to the test (``True`` enrols any user)."""
+    from praclox.auth import services, totp
 
     counter = iter(range(1, 10_000))
 
-    def factory(*roles: str, email: str | None = None, name: str | None = None, active: bool = True) -> Any:
+    def factory(*roles: str, email: str | None = None, name: str | None = None, active: bool = True,
+                second_factor: bool | None = None) -> Any:
         n = next(counter)
-        with app.app_context():
+        with app.test_request_context():
             user, _ = services.create_user(
                 remember_secret(email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl"),
                 remember_secret(name or f"Test User {n}"), roles or ("staff",), TEST_PASSWORD,
             )
             user.active = active
             db.session.commit()
+            enrol = totp.is_required(user) if second_factor is None else second_factor
             db.session.refresh(user)
             db.session.expunge(user)
-            return user
+        #: the secret of the user's authenticator app (None without a second factor)
+        user.totp_secret = enrol_second_factor(app, user.id) if enrol else None
+        return user
 
     return factory
 
 
 def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
-    return client.post("/login", data={"email": email, "password": password})
+    """Log in as a user does: the password, then the authenticator's code when the user has one."""
+    return log_in(client, email, password)
 
 
 @pytest.fixture
@@ -331,6 +339,8 @@ def pytest_configure(config: Any) -> None:
     import logging
 
     logging.getLogger().addHandler(RUN_LOG)
+    # every app a test makes hands out clients that post like a browser (the CSRF token of their session)
+    Flask.test_client_class = BrowserClient
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:

@@ -4,7 +4,7 @@ A pytest plugin (listed in ``pytest_plugins`` of tests/conftest.py), so that eve
 ``tests/e2e/test_journey_<domain>.py`` with these fixtures:
 
 - ``live_server``: the test's ``app`` (fresh database, the factories work on it) served by werkzeug on a free
-  localhost port, with CSRF on and the production second-factor rule; ``live_server.url``.
+  localhost port, with the production security settings of every test; ``live_server.url``.
 - ``page``: a fresh browser context and page; any Content-Security-Policy violation or JavaScript error on
   any page fails the test.
 - ``journey``: helpers — ``journey.login(user, secret=None)``, ``journey.logout()``, ``journey.shot(name)``
@@ -56,9 +56,6 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app: Any) -> Iterator[LiveServer]:
-    app.config.update(WTF_CSRF_ENABLED=True)
-    app.config.pop("TWO_FACTOR_ROLES", None)  # admin and privacy officer must use a second factor
-    app.config.pop("SESSION_TIME_LIMITS", None)  # sessions time out as in production
     with LiveServer(app) as server:
         app.config["BASE_URL"] = server.url
         yield server

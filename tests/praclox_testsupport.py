@@ -81,3 +81,120 @@ def run_outbox(app: Any) -> Any:
     from praclox.scheduler import run_job
 
     return run_job(app, "outbox.send")
+
+
+# --- Tests run with the production security settings: CSRF, the second factor, session time limits ---
+
+from flask.testing import FlaskClient  # noqa: E402
+
+#: the methods that change state, and so carry a CSRF token
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class BrowserClient(FlaskClient):
+    """A test client that sends the CSRF token of its session with every state change, as a browser sends the
+    token its page carries. A test that posts without one makes ``app.test_client(csrf_token=False)``.
+
+    The token is the one the app renders into its forms for this session (Flask-WTF signs the session's raw
+    token); a post that names its own ``csrf_token`` (or an ``X-CSRFToken`` header) is sent as it is.
+    """
+
+    def __init__(self, *args: Any, csrf_token: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sends_csrf_token = csrf_token
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        method = str(kwargs.get("method", "GET")).upper()
+        url = args[0] if args else kwargs.get("path", "/")
+        if (self.sends_csrf_token and isinstance(url, str) and method in UNSAFE_METHODS
+                and self._token_missing(kwargs) and self._form_carries_token(url, method)):
+            headers = dict(kwargs.get("headers") or {})
+            headers["X-CSRFToken"] = self.csrf_token()
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def _token_missing(self, kwargs: dict[str, Any]) -> bool:
+        if not self.application.config.get("WTF_CSRF_ENABLED", True):
+            return False
+        headers = {key.lower() for key in dict(kwargs.get("headers") or {})}
+        data = kwargs.get("data")
+        named = isinstance(data, dict) and "csrf_token" in data
+        return not named and not headers & {"x-csrftoken", "x-csrf-token", "authorization"}
+
+    def _form_carries_token(self, url: str, method: str) -> bool:
+        """Whether the page posting here carries the session's token: not on the endpoints exempt from the
+        check (the client area has its own token, the API and the public form none)."""
+        from urllib.parse import urlsplit
+
+        from werkzeug.exceptions import HTTPException
+
+        app = self.application
+        try:
+            endpoint, _args = app.url_map.bind("localhost").match(urlsplit(url).path, method=method)
+        except HTTPException:
+            return True
+        csrf = app.extensions["csrf"]
+        view = app.view_functions[endpoint]
+        exempt_blueprints = {getattr(bp, "name", bp) for bp in csrf._exempt_blueprints}
+        return (f"{view.__module__}.{view.__name__}" not in csrf._exempt_views
+                and endpoint.rpartition(".")[0] not in exempt_blueprints)
+
+    def csrf_token(self) -> str:
+        """The token the forms of this client's session carry (the session gets its raw token as a page
+        with a form would give it)."""
+        import hashlib
+        import os
+
+        from itsdangerous import URLSafeTimedSerializer
+
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", hashlib.sha1(os.urandom(64)).hexdigest())  # noqa: S324
+        app = self.application
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
+def enrol_second_factor(app: Any, user_id: int) -> str:
+    """Give a user a confirmed authenticator, as the enrolment pages do; returns its secret (the user's app)."""
+    from praclox.auth import totp
+    from praclox.auth.models import User
+    from praclox.clock import now
+    from praclox.extensions import db
+
+    with app.test_request_context():
+        factor = totp.start_enrolment(db.session.get(User, user_id))
+        secret = factor.secret
+        factor.confirmed_at = now()
+        db.session.commit()
+    return remember_secret(secret)
+
+
+def current_code(app: Any, email: str) -> str:
+    """The code the user's authenticator app shows now: the first time step the app has not yet accepted."""
+    import time
+
+    import pyotp
+
+    from praclox.auth import services, totp
+    from praclox.extensions import db
+
+    with app.app_context():
+        factor = totp.factor_of(services.get_by_email(email))
+        assert factor is not None, "no second factor enrolled"
+        generator = pyotp.TOTP(factor.secret)
+        step = int(time.time() // generator.interval)
+        if factor.last_step is not None:
+            step = max(step, factor.last_step + 1)
+        code = generator.at(step * generator.interval)
+        db.session.remove()
+    return code
+
+
+def log_in(client: Any, email: str, password: str = TEST_PASSWORD, **kwargs: Any) -> Any:
+    """Log in through the login form, and the second step with the authenticator's code when one is enrolled;
+    returns the last answer (302 to the start page once logged in)."""
+    response = client.post("/login", data={"email": email, "password": password}, **kwargs)
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/verify"):
+        code = current_code(client.application, email)
+        response = client.post("/login/verify", data={"code": code}, **kwargs)
+    return response

@@ -141,6 +141,7 @@ ACCESS: dict[str, object] = {
     "followups.complete": {"staff", "admin"},
     "followups.reopen": {"staff", "admin"},
     "followups.orphaned": {"admin"},
+    "timeline.index": {"staff", "admin"},
     # --- search (issues 14 and 16): one box over offices, contacts and contact moments
     "search.index": {"staff", "admin"},
     # --- the client area (its own cookie, never the staff session)

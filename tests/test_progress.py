@@ -41,7 +41,7 @@ def test_without_a_terminal_progress_comes_as_plain_lines_on_stderr(instance):
     done = subprocess.run([PRACLOX, "import", "offices", str(_csv(folder / "pipe.csv", "Pijp"))], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert f"Imported {ROWS} office(s)" in done.stdout and "Importing" not in done.stdout
+    assert f"Imported {ROWS} offices" in done.stdout and "Importing" not in done.stdout
     lines = [line for line in done.stderr.splitlines() if line.startswith("Importing offices")]
     assert lines[0].endswith(f": 0/{ROWS} (0%)") and lines[-1].endswith(f": {ROWS}/{ROWS} (100%)"), lines
     assert 5 <= len(lines) <= 15, lines  # about one line per tenth, not one per row
@@ -65,7 +65,7 @@ def test_on_a_terminal_progress_is_a_bar_with_counts_and_an_estimate(instance):
     _, status = os.waitpid(pid, 0)
     text = output.decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0, text[-2000:]
-    assert f"Imported {ROWS} office(s)" in text
+    assert f"Imported {ROWS} offices" in text
     assert f"{ROWS}/{ROWS}" in text and "#" in text  # the bar, filled, with the counts
     # the estimate appears once a step has taken a measurable time: see the next test
 
@@ -107,7 +107,7 @@ def test_the_dates_import_and_the_audit_purge_report_progress_too(app, runner, m
     result = runner.invoke(args=["import", "dates", str(source)])
     assert result.exit_code == 0, result.output
     assert "Importing dates, row by row: 40/40 (100%)" in result.stderr
-    assert "Importing dates" not in result.stdout and "Imported 40 date(s)" in result.stdout
+    assert "Importing dates" not in result.stdout and "Imported 40 dates" in result.stdout
     with app.app_context():
         db.session.add_all([AuditEntry(at=datetime(2020, 1, 1, tzinfo=UTC), action="view") for _ in range(30)])
         db.session.commit()

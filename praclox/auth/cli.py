@@ -6,10 +6,12 @@ import os
 
 import click
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 
 from praclox.auth import services
 from praclox.auth.models import ROLE_VALUES
 from praclox.extensions import db
+from praclox.i18n import for_cli
 
 user_cli = AppGroup("user", help="Manage user accounts.")
 
@@ -30,7 +32,8 @@ def create(email: str, name: str, roles: tuple[str, ...]) -> None:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Created user {user.email} with roles {', '.join(sorted(user.role_names))}.")
+    click.echo(for_cli(_l("Created user %(email)s with roles %(roles)s.", email=user.email,
+                           roles=", ".join(sorted(user.role_names)))))
 
 
 def _check_email(email: str) -> None:
@@ -51,10 +54,10 @@ def deactivate(email: str) -> None:
     """Deactivate a user; their sessions and feeds stop at once."""
     user = services.get_by_email(email)
     if user is None:
-        raise click.ClickException(f"no user with e-mail {email}")
+        raise click.ClickException(for_cli(_l("no user with e-mail %(email)s", email=email)))
     services.deactivate(user)
     db.session.commit()
-    click.echo(f"Deactivated {user.email}.")
+    click.echo(for_cli(_l("Deactivated %(email)s.", email=user.email)))
 
 
 @user_cli.command("reset-two-factor")
@@ -65,10 +68,10 @@ def reset_two_factor(email: str) -> None:
 
     user = services.get_by_email(email)
     if user is None:
-        raise click.ClickException(f"no user with e-mail {email}")
+        raise click.ClickException(for_cli(_l("no user with e-mail %(email)s", email=email)))
     totp.remove(user, actor=None)
     services.end_other_sessions(user)
     sessions.end_all(user)
     notices.send_notice(user, "two_factor_off")
     db.session.commit()
-    click.echo("Second factor removed; every session of the user has ended.")
+    click.echo(for_cli(_l("Second factor removed; every session of the user has ended.")))

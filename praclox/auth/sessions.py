@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, session, url_for
+from flask import redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import delete, select
 
@@ -68,16 +68,8 @@ def current() -> UserSession | None:
     return db.session.scalar(select(UserSession).where(UserSession.key == key))
 
 
-def time_limits_on() -> bool:
-    """Idle and absolute timeouts and the re-authentication window apply (always, except in tests of other
-    domains that travel in time with a logged-in client: ``SESSION_TIME_LIMITS = False`` in their config)."""
-    return bool(current_app.config.get("SESSION_TIME_LIMITS", True))
-
-
 def expired(record: UserSession, moment: datetime) -> bool:
     """Whether the session has been idle too long or is older than the absolute limit."""
-    if not time_limits_on():
-        return False
     idle = timedelta(minutes=settings.get(IDLE_MINUTES))
     absolute = timedelta(hours=settings.get(ABSOLUTE_HOURS))
     return moment - record.last_seen_at > idle or moment - record.created_at > absolute
@@ -140,8 +132,6 @@ def recently_authenticated() -> bool:
     record = current()
     if record is None:
         return False
-    if not time_limits_on():
-        return True
     return now() - record.authenticated_at <= timedelta(minutes=settings.get(REAUTH_MINUTES))
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from praclox.auth.models import User
@@ -13,6 +15,7 @@ from praclox.cli_groups import import_cli
 from praclox.dates import feeds, importer
 from praclox.dates.models import KIND_VALUES
 from praclox.extensions import db
+from praclox.i18n import for_cli
 from praclox.importing import cli_rejected, count_rows
 from praclox.progress import progress
 
@@ -29,14 +32,16 @@ def import_dates(file: Path) -> None:
     """
     try:
         raw = file.read_bytes()
-        with progress("Importing dates, row by row", count_rows(raw)) as bar:
+        with progress(for_cli(_l("Importing dates, row by row")), count_rows(raw)) as bar:
             result = importer.import_csv(raw, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc
     db.session.commit()
-    click.echo(f"Imported {result.dates} date(s) and {result.contacts} new contact(s); "
-               f"{result.skipped} date(s) were already there.")
+    click.echo(for_cli(_l("Imported %(dates)s and %(contacts)s; %(skipped)s already there.",
+                          dates=lazy_ngettext("%(num)d date", "%(num)d dates", result.dates),
+                          contacts=lazy_ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts),
+                          skipped=lazy_ngettext("%(num)d date was", "%(num)d dates were", result.skipped))))
 
 
 @feed_cli.command("create")

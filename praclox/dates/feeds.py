@@ -20,6 +20,7 @@ from praclox.dates import ical, services
 from praclox.dates.access import may_see_personal_dates
 from praclox.dates.models import KIND_VALUES, Feed
 from praclox.extensions import db
+from praclox.followups import calendar as follow_up_calendar
 
 EXPIRY_SETTING = "dates.feed_expiry_days"
 DEFAULT_EXPIRY_DAYS = 180
@@ -41,7 +42,7 @@ def feed_url(token: str) -> str:
 
 
 def create_feed(user: User, name: str, *, kinds: Iterable[str] = KIND_VALUES, show_child_names: bool = False,
-                actor: Any = None) -> tuple[Feed, str]:
+                include_follow_ups: bool = False, actor: Any = None) -> tuple[Feed, str]:
     """A new feed for ``user``; returns it with its token, which is not stored and cannot be shown again."""
     name = (name or "").strip()
     if not name or len(name) > 60 or any(ord(c) < 32 for c in name):
@@ -51,22 +52,27 @@ def create_feed(user: User, name: str, *, kinds: Iterable[str] = KIND_VALUES, sh
         raise FeedError("kinds")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     feed = Feed(user_id=user.id, name=name, token_hash=hash_token(token), kinds=",".join(kinds),
-                show_child_names=bool(show_child_names), created_at=now(), changed_at=now())
+                show_child_names=bool(show_child_names), include_follow_ups=bool(include_follow_ups),
+                created_at=now(), changed_at=now())
     db.session.add(feed)
     db.session.flush()
-    audit("create", feed, fields=["name", "kinds", "show_child_names"], actor=actor)
+    audit("create", feed, fields=["name", "kinds", "show_child_names", "include_follow_ups"], actor=actor)
     return feed, token
 
 
-def update_feed(feed: Feed, *, kinds: Iterable[str], show_child_names: bool) -> None:
+def update_feed(feed: Feed, *, kinds: Iterable[str], show_child_names: bool, include_follow_ups: bool = False,
+                actor: Any = None) -> None:
     kinds = [k for k in KIND_VALUES if k in set(kinds)]
     if not kinds:
         raise FeedError("kinds")
-    new = ",".join(kinds)
-    if new != feed.kinds or bool(show_child_names) != feed.show_child_names:
-        feed.kinds, feed.show_child_names = new, bool(show_child_names)
+    new = {"kinds": ",".join(kinds), "show_child_names": bool(show_child_names),
+           "include_follow_ups": bool(include_follow_ups)}
+    changed = [name for name, value in new.items() if getattr(feed, name) != value]
+    if changed:
+        for name in changed:
+            setattr(feed, name, new[name])
         feed.changed_at = max(now(), feed.changed_at.replace(microsecond=0) + timedelta(seconds=1))
-        audit("update", feed, fields=["kinds", "show_child_names"])
+        audit("update", feed, fields=changed, actor=actor)
 
 
 def revoke_feed(feed: Feed, actor: Any = None) -> None:
@@ -141,9 +147,13 @@ def state(feed: Feed) -> FeedState:
     cutoff = services.cutoff_age()
     changed = services.calendar_changed_at()
     midnight = datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC)
-    last_modified = max(changed, feed.changed_at, midnight).replace(microsecond=0)
+    moments = [changed, feed.changed_at, midnight]
+    follow_ups = follow_up_calendar.state(feed.user_id) if feed.include_follow_ups else None
+    if follow_ups is not None:
+        moments += [m for m in follow_ups[1:] if m is not None]
+    last_modified = max(moments).replace(microsecond=0)
     parts = (ical.FORMAT_VERSION, feed.id, feed.name, feed.kinds, feed.show_child_names, feed.changed_at.isoformat(),
-             changed.isoformat(), day.isoformat(), locale, cutoff, current_app.config["BASE_URL"])
+             changed.isoformat(), day.isoformat(), locale, cutoff, current_app.config["BASE_URL"], follow_ups)
     key = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
     return FeedState(key, last_modified, changed, locale, day, cutoff)
 
@@ -154,9 +164,11 @@ def build_body(feed: Feed, st: FeedState) -> bytes:
     with force_locale(st.locale):
         phrases = Phrases()
         name = f"Praclox · {feed.name}"
-        text = ical.build(name, ical.fetch_rows(feed.kind_list), today=st.day,
-                          host=ical.uid_host(current_app.config["BASE_URL"]),
-                          show_child_names=feed.show_child_names, cutoff_age=st.cutoff, phrases=phrases)
+        host, base_url = ical.uid_host(current_app.config["BASE_URL"]), current_app.config["BASE_URL"]
+        extra = follow_up_calendar.events(feed.user_id, host=host, base_url=base_url) \
+            if feed.include_follow_ups else []
+        text = ical.build(name, ical.fetch_rows(feed.kind_list), today=st.day, host=host,
+                          show_child_names=feed.show_child_names, cutoff_age=st.cutoff, phrases=phrases, extra=extra)
     return text.encode("utf-8")
 
 

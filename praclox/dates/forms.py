@@ -94,6 +94,7 @@ class FeedForm(FlaskForm):
     name = text_field(_l("Name"), required=True, max_length=60, description=_l("For example: phone, laptop."))
     kinds = MultiCheckboxField(_l("Include"), validators=[AtLeastOne(_l("Choose at least one kind."))])
     show_child_names = BooleanField(_l("Show children's names (otherwise: \"child of Anna de Vries\")"))
+    include_follow_ups = BooleanField(_l("My open follow-ups (what and office, on the due date)"))
     submit = SubmitField(_l("Create feed URL"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -106,6 +107,7 @@ class FeedForm(FlaskForm):
 class FeedSettingsForm(FlaskForm):
     kinds = MultiCheckboxField(_l("Include"), validators=[AtLeastOne(_l("Choose at least one kind."))])
     show_child_names = BooleanField(_l("Show children's names"))
+    include_follow_ups = BooleanField(_l("My follow-ups"))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

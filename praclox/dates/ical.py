@@ -140,6 +140,18 @@ def fold(line: str) -> str:
     return b"\r\n ".join(parts).decode("utf-8")
 
 
+def all_day(on: date) -> str:
+    """The DTSTART and DTEND lines of an all-day event on ``on``, each after a line break."""
+    after = on + _ONE_DAY
+    return (f"\r\nDTSTART;VALUE=DATE:{on.year:04d}{on.month:02d}{on.day:02d}"
+            f"\r\nDTEND;VALUE=DATE:{after.year:04d}{after.month:02d}{after.day:02d}")
+
+
+def stamp(moment: Any) -> str:
+    """An iCal UTC DATE-TIME (``20261207T101500Z``)."""
+    return _stamp(moment)
+
+
 def _content_line(name: str, escaped_value: str) -> str:
     """``NAME:value``, folded when it reaches 75 octets (short lines, the usual case, as they are)."""
     return fold(f"{name}:{escaped_value}")
@@ -154,9 +166,7 @@ class _Days:
 
     @staticmethod
     def lines(on: date) -> str:
-        after = on + _ONE_DAY
-        return (f"\r\nDTSTART;VALUE=DATE:{on.year:04d}{on.month:02d}{on.day:02d}"
-                f"\r\nDTEND;VALUE=DATE:{after.year:04d}{after.month:02d}{after.day:02d}")
+        return all_day(on)
 
     def get(self, month: int, day: int, rule: str) -> list[tuple[int, str]]:
         key = (month, day, rule)
@@ -277,11 +287,11 @@ def events(rows: Sequence[Any], *, today: date, host: str, show_child_names: boo
 
 
 def build(name: str, rows: Sequence[Any], *, today: date, host: str, show_child_names: bool,
-          cutoff_age: int = 0, phrases: occasions.Phrases | None = None) -> str:
-    """The whole calendar as text (CRLF lines, folded at 75 octets)."""
+          cutoff_age: int = 0, phrases: occasions.Phrases | None = None, extra: Sequence[str] = ()) -> str:
+    """The whole calendar as text (CRLF lines, folded at 75 octets); ``extra``: more VEVENT blocks."""
     body = events(rows, today=today, host=host, show_child_names=show_child_names, cutoff_age=cutoff_age,
                   phrases=phrases)
-    return calendar_head(name) + "".join(body) + "END:VCALENDAR\r\n"
+    return calendar_head(name) + "".join(body) + "".join(extra) + "END:VCALENDAR\r\n"
 
 
 def fetch_rows(kinds: Iterable[str]) -> list[Any]:

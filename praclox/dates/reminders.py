@@ -19,6 +19,7 @@ from praclox.dates.access import DATE_ROLES, may_see_personal_dates
 from praclox.dates.feeds import locale_of
 from praclox.dates.models import ReminderPreference, ReminderSent
 from praclox.extensions import db
+from praclox.followups import digest as follow_up_digest
 from praclox.forms import one_line
 
 log = logging.getLogger("praclox.dates.reminders")
@@ -100,22 +101,26 @@ def digest_lines(ag: agenda.Agenda, month_url: str) -> list[str]:
 
 
 def build_digest(user: User, frequency: str, day: date) -> tuple[str, str, int]:
-    """Subject, text and the number of occasions, in the user's language."""
+    """Subject, text and the number of occasions and follow-ups (the user's open ones, overdue or due in the
+    period), in the user's language."""
     end = day + timedelta(days=HORIZON[frequency] - 1)
     ag = agenda.build(day, HORIZON[frequency] - 1)
     with force_locale(locale_of(user)):
         url = current_app.config["BASE_URL"].rstrip("/") + "/dates/"
         lines = digest_lines(ag, url)
-        subject = _("Birthdays and anniversaries %(start)s – %(end)s",
-                    start=format_date(day, "d MMM"), end=format_date(end, "d MMM"))
-        parts = [_("Hello %(name)s,", name=one_line(user.name)), "",
-                 _("The coming birthdays and anniversaries of our contacts:"), ""]
+        tasks, task_count = follow_up_digest.lines(user.id, day, end, current_app.config["BASE_URL"])
+        span = {"start": format_date(day, "d MMM"), "end": format_date(end, "d MMM")}
+        subject = _("Follow-ups, birthdays and anniversaries %(start)s – %(end)s", **span) if task_count else \
+            _("Birthdays and anniversaries %(start)s – %(end)s", **span)
+        parts = [_("Hello %(name)s,", name=one_line(user.name)), ""]
+        parts += [*tasks, ""] if tasks else []
+        parts += [_("The coming birthdays and anniversaries of our contacts:"), ""]
         parts += lines or [_("Nothing in this period.")]
         parts += ["", _("★ marks a milestone."), _("The calendar: %(url)s", url=url), "",
                   _("You receive this because you chose reminder e-mails in Praclox CRM; change it at %(url)s",
                     url=url + "account")]
         text = "\n".join(parts) + "\n"
-    return subject, text, ag.count
+    return subject, text, ag.count + task_count
 
 
 def send_digests(day: date | None = None, *, dry_run: bool = False) -> Mapping[str, int]:

@@ -246,6 +246,7 @@ def _account_page(feed_form: FeedForm | None = None, reminder_form: ReminderForm
         # each feed's form shows what is stored, also on the page that answers a POST (a new feed was just made)
         form = FeedSettingsForm(formdata=None, prefix=f"feed{feed.id}")
         form.kinds.data, form.show_child_names.data = feed.kind_list, feed.show_child_names
+        form.include_follow_ups.data = feed.include_follow_ups
         settings_forms[feed.id] = form
     return render_template(
         "dates/account.html", feeds=items, feed_form=feed_form or FeedForm(formdata=None),
@@ -266,7 +267,8 @@ def create_feed() -> tuple[str, int]:
     if form.validate_on_submit():
         try:
             _feed, token = feeds.create_feed(current_user, form.name.data, kinds=form.kinds.data,
-                                             show_child_names=form.show_child_names.data, actor=current_user)
+                                             show_child_names=form.show_child_names.data,
+                                             include_follow_ups=form.include_follow_ups.data, actor=current_user)
         except feeds.FeedError:
             db.session.rollback()
             form.name.errors = [*form.name.errors, _("Check the name and choose at least one kind.")]
@@ -282,7 +284,8 @@ def update_feed(feed_id: int) -> Response | tuple[str, int]:
     feed = _feed_of_user(feed_id)
     form = FeedSettingsForm(prefix=f"feed{feed.id}")
     if form.validate_on_submit():
-        feeds.update_feed(feed, kinds=form.kinds.data, show_child_names=form.show_child_names.data)
+        feeds.update_feed(feed, kinds=form.kinds.data, show_child_names=form.show_child_names.data,
+                          include_follow_ups=form.include_follow_ups.data, actor=current_user)
         db.session.commit()
         flash(_("Feed settings saved."), "success")
         return redirect(url_for(".account"))

@@ -92,8 +92,7 @@ def index() -> str:
     office = db.session.get(Office, filters.office_id) if filters.office_id else None
     links = {k: v for k, v in args.items() if v not in ("", None)}
     return render_template("followups/index.html", page=page, args=args, links=links, office=office,
-                           users=_active_users(),
-                           confirm=ConfirmForm(), today_date=today(),
+                           users=_active_users(), confirm=ConfirmForm(), today_date=today(),
                            orphaned=services.orphaned_count() if current_user.has_role("admin") else 0)
 
 

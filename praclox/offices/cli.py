@@ -7,10 +7,15 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, ngettext
+from flask_babel.speaklater import LazyString
 
 from praclox.cli_groups import import_cli
 from praclox.domain import DemoRun, registry
 from praclox.extensions import db
+from praclox.i18n import for_cli
 from praclox.importing import cli_rejected
 from praclox.offices import importer
 
@@ -28,30 +33,39 @@ def import_offices(file: Path, update: bool, dry_run: bool, allow_duplicates: bo
 
     raw = file.read_bytes()
     try:
-        with progress("Importing offices, row by row", count_rows(raw)) as bar:
+        with progress(for_cli(_l("Importing offices, row by row")), count_rows(raw)) as bar:
             result = importer.import_offices(raw, update=update, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc
     for change in result.changes:
-        fields = f": {', '.join(change.fields)}" if change.fields else ""
-        click.echo(f"line {change.line}: {change.action} {change.record} {change.label}{fields}")
+        click.echo(for_cli(LazyString(importer.change_line, change)))
     for warning in result.warnings:
-        click.echo(f"line {warning.line}: new office {warning.label} looks like office #{warning.twin.id} "
-                   f"{warning.twin.name} (same {', '.join(warning.reasons)})", err=True)
+        click.echo(for_cli(LazyString(importer.warning_line, warning)), err=True)
     if dry_run or (result.warnings and not allow_duplicates):
         db.session.rollback()
         if not dry_run:
-            raise click.ClickException("possible duplicates; nothing was imported. Merge or rename them, or "
-                                       "run again with --allow-duplicates")
-        click.echo("Dry run: nothing was changed.")
+            raise click.ClickException(for_cli(_l(
+                "possible duplicates; nothing was imported. Merge or rename them, or run again with "
+                "--allow-duplicates")))
     else:
         db.session.commit()
-    made, changed = ("Would import", "would update") if dry_run else ("Imported", "updated")
-    click.echo(f"{made} {result.offices} office(s) and {result.contacts} contact(s); "
-               + (f"{changed} {result.updated_offices} office(s) and {result.updated_contacts} contact(s); "
-                  if update else "")
-               + f"{result.skipped} contact(s) were already there.")
+    click.echo(for_cli(LazyString(_summary, result, update=update, dry_run=dry_run)))
+
+
+def _summary(result: importer.ImportResult, *, update: bool, dry_run: bool) -> str:
+    counts = {"offices": ngettext("%(num)d office", "%(num)d offices", result.offices),
+              "contacts": ngettext("%(num)d contact", "%(num)d contacts", result.contacts),
+              "skipped": ngettext("%(num)d contact was", "%(num)d contacts were", result.skipped)}
+    updated = {"updated_offices": ngettext("%(num)d office", "%(num)d offices", result.updated_offices),
+               "updated_contacts": ngettext("%(num)d contact", "%(num)d contacts", result.updated_contacts)}
+    if dry_run:
+        return _("Dry run, nothing was changed: would import %(offices)s and %(contacts)s and update "
+                 "%(updated_offices)s and %(updated_contacts)s; %(skipped)s already there.", **counts, **updated)
+    text = _("Imported %(offices)s and %(contacts)s; %(skipped)s already there.", **counts)
+    if update:
+        text += " " + _("Updated %(updated_offices)s and %(updated_contacts)s.", **updated)
+    return text
 
 
 @click.command("demo-data")
@@ -64,9 +78,10 @@ def demo_data(count: int, seed: int | None) -> None:
 
     run = DemoRun(random.Random(seed), count)  # noqa: S311 -- demo data, not security  # nosec B311
     domains = list(registry().demo_order())
-    with progress("Demo data, domain by domain", len(domains)) as bar:
+    with progress(for_cli(_l("Demo data, domain by domain")), len(domains)) as bar:
         for domain in domains:
             run.made[domain.name] = domain.demo.generate(run)  # type: ignore[union-attr]
             bar.advance()
     db.session.commit()
-    click.echo(f"Added {len(run.made['offices'])} demo offices.")
+    click.echo(for_cli(lazy_ngettext("Added %(num)d demo office.", "Added %(num)d demo offices.",
+                                    len(run.made["offices"]))))

@@ -8,7 +8,7 @@ by office name and contact name or e-mail as before. The caller commits, or roll
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,22 @@ def change_label(change: Change) -> str:
     text = _("changes office %(name)s", name=change.label) if change.record == "office" else _(
         "changes contact %(name)s", name=change.label)
     return f"{text}: {fields_label(table, ','.join(change.fields))}"
+
+
+def change_line(change: Change) -> str:
+    """A change as the command line prints it: "line 3: changes office Jansen BV: Phone"."""
+    from flask_babel import gettext as _
+
+    return _("line %(line)d: %(change)s", line=change.line, change=change_label(change))
+
+
+def warning_line(warning: TwinWarning) -> str:
+    """A likely duplicate as the command line prints it."""
+    from flask_babel import gettext as _
+
+    return _("line %(line)d: new office %(name)s looks like office #%(id)d %(twin)s (%(reasons)s)",
+             line=warning.line, name=warning.label, id=warning.twin.id, twin=warning.twin.name,
+             reasons=twins.reasons_text(warning.reasons))
 
 
 @dataclass
@@ -165,9 +181,9 @@ def _contact_data(row: dict[str, str]) -> dict[str, Any]:
 
 
 class _Run:
-    def __init__(self, update: bool) -> None:
+    def __init__(self, update: bool, result: ImportResult) -> None:
         self.update = update
-        self.result = ImportResult()
+        self.result = result
         self.by_name: dict[str, Office] = {}
         self.created: set[int] = set()
         self.kind_names = kinds()
@@ -224,14 +240,23 @@ def import_offices(raw: bytes, *, update: bool = False,
     Raises ImportRejected (and adds nothing) when any line is bad. The caller commits (or rolls back: a dry
     run). New offices that look like existing ones are listed in ``warnings``.
     """
-    rows = validate(raw)
-    run = _Run(update)
-    for line, row in rows:
+    result = ImportResult()
+    for _line in import_rows(validate(raw), result, update=update):
         if on_row is not None:
             on_row(1)
+    return result
+
+
+def import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult, *,
+                update: bool = False) -> Iterator[int]:
+    """Import rows that ``validate`` passed, counting into ``result``; yields each row's line as it comes to it
+    (the web import shows its progress from that). The caller commits once, after the last row (or rolls
+    back: a dry run, or new offices in ``result.warnings`` the user did not allow)."""
+    run = _Run(update, result)
+    for line, row in rows:
+        yield line
         office = run.office(line, row)
         run.contact(line, office, row)
-    return run.result
 
 
 def _existing_contact(office: Office, row: dict[str, str]) -> Contact | None:

@@ -124,6 +124,9 @@ class Interaction(TimestampMixin, Base):
         # the activity timeline across offices: newest first, and per user
         Index("ix_interactions_date", "occurred_on"),
         Index("ix_interactions_user_date", "logged_by_id", "occurred_on"),
+        # the use analysis: moments per month by kind (read from the index alone), and per logging hour
+        Index("ix_interactions_date_kind", "occurred_on", "kind"),
+        Index("ix_interactions_created", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,23 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_template,
+    url_for,
+)
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
@@ -302,21 +316,27 @@ def import_upload() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         raw = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
         try:
-            result = importer.import_offices(raw, update=form.update.data)
+            rows = importer.validate(raw)
         except importer.ImportRejected as exc:
-            db.session.rollback()
             errors = exc.errors
         else:
+            if not form.dry_run.data and len(rows) > current_app.config["IMPORT_PROGRESS_ROWS"]:
+                # a large file: the page shows the rows done while they are imported, then the result
+                run = ImportRun(total=len(rows), update=form.update.data, allow_duplicates=form.allow_duplicates.data)
+                return Response(stream_template("offices/import_progress.html", run=run, steps=run.steps(rows)))
+            result = importer.ImportResult()
+            for _line in importer.import_rows(rows, result, update=form.update.data):
+                pass
             if not form.dry_run.data and (form.allow_duplicates.data or not result.warnings):
                 db.session.commit()
-                flash(_imported_message(result), "success")
+                flash(_imported(result), "success")
                 return redirect(url_for(".index"))
             db.session.rollback()
     status = 422 if (errors or form.errors) else 200
     return render_template("offices/import.html", form=form, errors=errors, result=result), status
 
 
-def _imported_message(result: importer.ImportResult) -> str:
+def _imported(result: importer.ImportResult) -> str:
     message = _("Imported: %(offices)s, %(contacts)s.",
                 offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
                 contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts))
@@ -325,3 +345,42 @@ def _imported_message(result: importer.ImportResult) -> str:
                            offices=ngettext("%(num)d office", "%(num)d offices", result.updated_offices),
                            contacts=ngettext("%(num)d contact", "%(num)d contacts", result.updated_contacts))
     return message
+
+
+@dataclass
+class ImportRun:
+    """A large import while its page streams: how far it is, and how it ended (``summary``, ``failed``, or
+    ``refused`` when new offices look like existing ones and the user did not allow that)."""
+
+    total: int
+    update: bool = False
+    allow_duplicates: bool = False
+    summary: str = ""
+    failed: bool = False
+    refused: str = ""
+
+    def steps(self, rows: list[tuple[int, dict[str, str]]]) -> Iterator[int]:
+        """The number of rows done, about fifty times over the import; committed once, after the last row."""
+        every = max(self.total // 50, 1)
+        result = importer.ImportResult()
+        try:
+            for done, _line in enumerate(importer.import_rows(rows, result, update=self.update), start=1):
+                if done % every == 0:
+                    yield done
+            if result.warnings and not self.allow_duplicates:
+                db.session.rollback()
+                self.refused = ngettext(
+                    "Nothing was imported: %(num)d new office looks like one you already have. Import the file "
+                    "with \"only show what would change\" to see which.",
+                    "Nothing was imported: %(num)d new offices look like ones you already have. Import the file "
+                    "with \"only show what would change\" to see which.", len(result.warnings))
+                yield self.total
+                return
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.exception("a streamed office import failed; nothing was imported")
+            self.failed = True
+            return
+        self.summary = _imported(result)
+        yield self.total

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from praclox.audit.services import record
 from praclox.extensions import db
+from praclox.i18n import for_cli
 from praclox.privacy import audit_trail, keys
 
 keys_cli = AppGroup("keys", help="Encryption keys.")
@@ -26,10 +29,11 @@ def rotate(batch_size: int) -> None:
     from praclox.progress import progress
 
     try:
-        with job_lock("keys_rotate"), progress("Re-encrypting values", keys.count_encrypted()) as bar:
+        with job_lock("keys_rotate"), progress(for_cli(_l("Re-encrypting values")), keys.count_encrypted()) as bar:
             report = keys.rotate_all(batch_size=batch_size, on_checked=bar.advance)
     except JobLocked as exc:
-        raise click.ClickException("another key rotation is running; try again when it has finished") from exc
+        busy = _l("another key rotation is running; try again when it has finished")
+        raise click.ClickException(for_cli(busy)) from exc
     record("key_rotation", None, record_type="encryption_keys", fields=sorted(report.columns) + sorted(report.files))
     db.session.commit()
     for name, count in {**report.columns, **report.files}.items():
@@ -43,8 +47,9 @@ def rotate(batch_size: int) -> None:
                    "read: " + ", ".join(f"{name} {n}" for name, n in sorted(back.unreadable.items())))
         click.echo("Keep every key in PRACLOX_ENCRYPTION_KEYS and run `praclox keys rotate` again.")
         raise SystemExit(1)
-    click.echo(f"Read back with the newest key alone: all {back.checked} value(s) and file(s).")
-    click.echo("Everything is now under the first key; the other keys can be removed from PRACLOX_ENCRYPTION_KEYS.")
+    click.echo(for_cli(_l("Read back with the newest key alone: all %(num)d value(s) and file(s).", num=back.checked)))
+    click.echo(for_cli(_l("Everything is now under the first key; the other keys can be removed from "
+                          "PRACLOX_ENCRYPTION_KEYS.")))
 
 
 @privacy_cli.command("purge-audit")
@@ -61,10 +66,16 @@ def purge_audit(months: int | None, dry_run: bool) -> None:
         counts = audit_trail.purge_old(months, dry_run=True)
     else:
         due = audit_trail.purge_old(months, dry_run=True)["would_remove"]
-        with progress("Removing old audit entries", due) as bar:
+        with progress(for_cli(_l("Removing old audit entries")), due) as bar:
             counts = audit_trail.purge_old(months, on_removed=bar.advance)
-    verb = "Would remove" if dry_run else "Removed"
-    click.echo(f"{verb} {next(iter(counts.values()))} audit entr(y/ies) older than {months} months.")
+    count = next(iter(counts.values()))
+    if dry_run:
+        said = lazy_ngettext("Would remove %(num)d audit entry older than %(months)d months.",
+                             "Would remove %(num)d audit entries older than %(months)d months.", count, months=months)
+    else:
+        said = lazy_ngettext("Removed %(num)d audit entry older than %(months)d months.",
+                             "Removed %(num)d audit entries older than %(months)d months.", count, months=months)
+    click.echo(for_cli(said))
 
 
 @privacy_cli.command("settle-disk")

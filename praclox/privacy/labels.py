@@ -84,7 +84,7 @@ COLUMNS: dict[str, Any] = {
     "last_step": _l("Last code used"), "user_id": _l("User"), "success": _l("Succeeded"),
     "office": _l("Office"), "contact": _l("Contact person"), "occasions": _l("Occasions"),
     "label": _l("Label"), "is_open": _l("Open"), "requester": _l("Requester"), "kinds": _l("Kinds"),
-    "show_child_names": _l("Show children's names"),
+    "show_child_names": _l("Show children's names"), "include_follow_ups": _l("My follow-ups"),
     "leap_day_observed": _l("29 February observed on"), "congratulations": _l("Congratulations"),
     "half_jubilee": _l("Half-year jubilee"),
     "recipient": _l("Recipient"), "subject": _l("Subject"), "body": _l("Message text"), "headers": _l("Mail headers"),

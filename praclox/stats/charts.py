@@ -93,12 +93,12 @@ def _number(value: Value) -> float:
 
 
 def _scale_top(largest: float) -> tuple[float, list[float]]:
-    """A round top for the axis and its four ticks."""
-    if largest <= 0:
+    """A round top for the axis and its four ticks: whole numbers, since most values are counts."""
+    if largest <= 4:
         return 4.0, [0.0, 1.0, 2.0, 3.0, 4.0]
     raw = largest / 4
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw and (m * magnitude) % 1 == 0)
     return step * 4, [step * i for i in range(5)]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from babel.dates import get_day_names
 from flask_babel import get_locale
@@ -17,7 +17,7 @@ from praclox.stats.charts import HEATMAP, ROWS, Chart, Series
 from praclox.stats.filters import Filters
 from praclox.stats.scope import office_conditions
 from praclox.stats.series import local_start, month_names, pivot
-from praclox.stats.sql import hour_of, month_of
+from praclox.stats.sql import month_of, weekday_hour_of
 
 #: the bands of "last contact", in months; ``None``: never
 BANDS = (1, 3, 6, 12)
@@ -40,19 +40,35 @@ def per_month(filters: Filters) -> Chart:
                  pivot(rows, filters.months, list(kinds), kinds))
 
 
+def zone_changes(start: datetime, end: datetime) -> tuple[list[tuple[datetime, int]], int]:
+    """The local zone's offsets (minutes ahead of UTC) between two UTC moments: ``[(until, minutes)]`` and
+    the offset after the last change, so that SQL can move every timestamp to local time (summer time too)."""
+    def offset(moment: datetime) -> int:
+        return int(moment.astimezone(zone()).utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+
+    changes, day, current = [], start, offset(start)
+    while day < end:
+        following = day + timedelta(days=1)
+        if offset(following) != current:
+            hour = next(day + timedelta(hours=h) for h in range(1, 25) if offset(day + timedelta(hours=h)) != current)
+            changes.append((hour, current))
+            current = offset(hour)
+        day = following
+    return changes, current
+
+
 def heatmap(filters: Filters) -> Chart:
     """Logged contact moments per weekday and hour (a moment has a day, not an hour: its logging time counts)."""
-    hour = hour_of(Interaction.created_at)
-    rows = db.session.execute(
-        select(hour, func.count())
-        .where(Interaction.created_at >= local_start(filters.start), Interaction.created_at < local_start(filters.end),
-               *office_conditions(Interaction.office_id, filters))
-        .group_by(hour)
-    ).all()
+    start, end = local_start(filters.start), local_start(filters.end)
+    slot = weekday_hour_of(Interaction.created_at, *zone_changes(start, end))
+    slots = (select(slot.label("slot")).where(Interaction.created_at >= start, Interaction.created_at < end,
+                                              *office_conditions(Interaction.office_id, filters)).subquery())
+    rows = db.session.execute(select(slots.c.slot, func.count()).group_by(slots.c.slot)).all()
+    sunday_first = 1 if db.session.get_bind().dialect.name == "postgresql" else 0
     cells: Counter[tuple[int, int]] = Counter()
     for key, count in rows:
-        moment = datetime.strptime(str(key), "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(zone())
-        cells[(moment.weekday(), moment.hour)] += int(count)
+        weekday, hour = (int(part) for part in str(key).split())
+        cells[((weekday - sunday_first - 1) % 7, hour)] += int(count)  # Monday first
     days = get_day_names("abbreviated", locale=get_locale())
     series = [Series(str(days[d]), [cells[(d, h)] for h in range(24)]) for d in range(7)]
     return Chart("week", _("When contact moments are logged: weekday and hour"), _("Hour"),

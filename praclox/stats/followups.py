@@ -25,24 +25,27 @@ def _states() -> dict[str, str]:
 
 
 def per_owner(filters: Filters) -> Chart:
-    """Open and overdue today, and done within the period, per owner."""
+    """Open and overdue today, and done within the period, per owner (two grouped queries on the owner index)."""
     day = today()
-    state = case((FollowUp.done_at.is_not(None), "done"), (FollowUp.due_on < day, "overdue"), else_="open")
-    states = (select(FollowUp.owner_id.label("owner_id"), state.label("state"))
-              .where(FollowUp.done_at.is_(None)
-                     | ((FollowUp.done_at >= local_start(filters.start))
-                        & (FollowUp.done_at < local_start(filters.end))),
-                     *office_conditions(FollowUp.office_id, filters))
-              .subquery())
-    rows = db.session.execute(
-        select(User.name, User.id, states.c.state, func.count())
-        .join(states, states.c.owner_id == User.id)
-        .group_by(User.id, User.name, states.c.state).order_by(User.name)).all()
-    owners = {str(user_id): name for name, user_id, _state, _count in rows}
+    found: dict[int, dict[str, int]] = {}
+    for owner_id, total, overdue in db.session.execute(
+            select(FollowUp.owner_id, func.count(), func.sum(case((FollowUp.due_on < day, 1), else_=0)))
+            .where(FollowUp.done_at.is_(None), *office_conditions(FollowUp.office_id, filters))
+            .group_by(FollowUp.owner_id)):
+        found[owner_id] = {"open": int(total) - int(overdue or 0), "overdue": int(overdue or 0)}
+    for owner_id, done in db.session.execute(
+            select(FollowUp.owner_id, func.count())
+            .where(FollowUp.done_at >= local_start(filters.start), FollowUp.done_at < local_start(filters.end),
+                   *office_conditions(FollowUp.office_id, filters))
+            .group_by(FollowUp.owner_id)):
+        found.setdefault(owner_id, {})["done"] = int(done)
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(found)).order_by(User.name)).all())
+    owners = sorted(found, key=lambda owner_id: (names.get(owner_id, ""), owner_id))
     labels = _states()
-    series = pivot([(str(user_id), s, n) for _name, user_id, s, n in rows], list(owners), list(labels), labels)
+    rows = [(str(o), state, n) for o in owners for state, n in found[o].items()]
     return Chart("owners", _("Follow-ups per owner: open and overdue today, done in the period"), _("Owner"),
-                 list(owners.values()), series, kind=ROWS)
+                 [names.get(o, "") for o in owners], pivot(rows, [str(o) for o in owners], list(labels), labels),
+                 kind=ROWS)
 
 
 def _monday(day: date) -> date:

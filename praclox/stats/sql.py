@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, cast, func, literal_column
+from sqlalchemy import Date, case, cast, func, literal, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from praclox.extensions import db
@@ -14,20 +16,24 @@ def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _formatted(column: Any, sqlite_format: str, postgres_format: str) -> ColumnElement[str]:
-    if _postgres():
-        return func.to_char(column, literal_column(f"'{postgres_format}'"))
-    return func.strftime(literal_column(f"'{sqlite_format}'"), column)
-
-
 def month_of(column: Any) -> ColumnElement[str]:
-    """``2026-12`` for a date or timestamp."""
-    return _formatted(column, "%Y-%m", "YYYY-MM")
+    """``2026-12`` for a date or timestamp (SQLite stores both as ISO text: its first seven characters)."""
+    if _postgres():
+        return func.to_char(column, literal_column("'YYYY-MM'"))
+    return func.substr(column, 1, 7)
 
 
-def hour_of(column: Any) -> ColumnElement[str]:
-    """``2026-12-07 13`` for a (UTC) timestamp: the caller moves it to the local zone."""
-    return _formatted(column, "%Y-%m-%d %H", "YYYY-MM-DD HH24")
+def weekday_hour_of(column: Any, offsets: Sequence[tuple[datetime, int]], last: int) -> ColumnElement[str]:
+    """``"<weekday> <hour>"`` of a UTC timestamp in local time, weekday 0 being Sunday.
+
+    ``offsets`` are ``(moment, minutes)``: before ``moment`` (UTC) the zone is ``minutes`` ahead of UTC;
+    ``last`` holds after the last moment (the time-zone changes of the period, worked out by the caller).
+    """
+    shift = case(*((column < moment, minutes) for moment, minutes in offsets), else_=last) if offsets else literal(last)
+    if _postgres():
+        local = column + func.make_interval(0, 0, 0, 0, 0, shift)
+        return func.to_char(local, literal_column("'D HH24'"))
+    return func.strftime(literal_column("'%w %H'"), column, func.printf("%+d minutes", shift))
 
 
 def week_of(column: Any) -> ColumnElement[Any]:

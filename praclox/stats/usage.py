@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -11,8 +12,7 @@ from praclox.extensions import db
 from praclox.stats.charts import ROWS, Chart, Series
 from praclox.stats.filters import Filters
 from praclox.stats.models import EndpointUse
-from praclox.stats.series import day_key, week_names
-from praclox.stats.sql import week_of
+from praclox.stats.series import week_names
 
 TOP = 25
 
@@ -29,16 +29,18 @@ def per_endpoint(filters: Filters) -> Chart:
 
 
 def per_week(filters: Filters) -> Chart:
-    """Page opens per week (weeks start on Monday) within the period."""
+    """Page opens per week (weeks start on Monday) within the period: summed per day in SQL, days into weeks here."""
     first = filters.start - timedelta(days=filters.start.weekday())
-    weeks = [(first + timedelta(weeks=n)).isoformat() for n in range((filters.end - first).days // 7 + 1)
+    weeks = [first + timedelta(weeks=n) for n in range((filters.end - first).days // 7 + 1)
              if first + timedelta(weeks=n) < filters.end]
-    week = week_of(EndpointUse.day)
-    found = {day_key(w): int(n) for w, n in db.session.execute(
-        select(week, func.sum(EndpointUse.count))
-        .where(EndpointUse.day >= filters.start, EndpointUse.day < filters.end).group_by(week)).all()}
-    return Chart("weeks", _("Page opens per week"), _("Week of"), week_names(weeks),
-                 [Series(_("Uses"), [found.get(w, 0) for w in weeks])])
+    found: Counter[date] = Counter()
+    for day, count in db.session.execute(
+            select(EndpointUse.day, func.sum(EndpointUse.count))
+            .where(EndpointUse.day >= filters.start, EndpointUse.day < filters.end).group_by(EndpointUse.day)):
+        day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+        found[day - timedelta(days=day.weekday())] += int(count)
+    return Chart("weeks", _("Page opens per week"), _("Week of"), week_names([w.isoformat() for w in weeks]),
+                 [Series(_("Uses"), [found[w] for w in weeks])])
 
 
 def charts(filters: Filters) -> list[Chart]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_migrate import upgrade
-from praclox_testsupport import TEST_PASSWORD
+from praclox_testsupport import TEST_PASSWORD, enrol_second_factor
 
 from praclox import create_app
 from praclox.extensions import db
-from tests.conftest import make_config
+from tests.conftest import login, make_config
 
 
 def test_a_fresh_install_has_reasons_and_a_recruiter_rejects_with_one(tmp_path):
@@ -26,8 +26,10 @@ def test_a_fresh_install_has_reasons_and_a_recruiter_rejects_with_one(tmp_path):
             assert len(reasons) >= 3 and all(r.active for r in reasons)
             reason_id = reasons[0].id
             users.create_user("werver@praclox.nl", "Wendy Werver", ["recruiter"], TEST_PASSWORD)
-            users.create_user("beheer@praclox.nl", "Bert Beheer", ["admin"], TEST_PASSWORD)
+            admin, _ = users.create_user("beheer@praclox.nl", "Bert Beheer", ["admin"], TEST_PASSWORD)
             db.session.commit()
+            admin_id = admin.id
+        enrol_second_factor(app, admin_id)  # an administrator works with a second factor
         with app.test_request_context():
             vacancy = services.create_vacancy("Ontwikkelaar")
             applicant = services.create_applicant({"name": "Sam Sollicitant", "email": "sam@voorbeeld.nl",
@@ -35,7 +37,7 @@ def test_a_fresh_install_has_reasons_and_a_recruiter_rejects_with_one(tmp_path):
             db.session.commit()
             applicant_id = applicant.id
         recruiter = app.test_client()
-        recruiter.post("/login", data={"email": "werver@praclox.nl", "password": TEST_PASSWORD})
+        login(recruiter, "werver@praclox.nl")
         page = recruiter.get(f"/applicants/{applicant_id}").get_data(as_text=True)
         assert "Een beheerder houdt de lijst met afwijsredenen bij" in page
         response = recruiter.post(f"/applicants/{applicant_id}/status", data={
@@ -44,7 +46,7 @@ def test_a_fresh_install_has_reasons_and_a_recruiter_rejects_with_one(tmp_path):
         with app.app_context():
             assert db.session.get(Applicant, applicant_id).status == "rejected"
         admin = app.test_client()
-        admin.post("/login", data={"email": "beheer@praclox.nl", "password": TEST_PASSWORD})
+        login(admin, "beheer@praclox.nl")
         assert 'href="/applicants/reasons"' in admin.get(f"/applicants/{applicant_id}").get_data(as_text=True)
     finally:
         with app.app_context():

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
 from praclox.extensions import db
 from tests.applicants.conftest import pdf_bytes
-from tests.auth.auth_helpers import login_client, with_session_time_limits
-
-
-@pytest.fixture
-def app_config(app_config):
-    return with_session_time_limits(app_config)
+from tests.auth.auth_helpers import login_client
 
 
 def _document(app, applicant_id: int) -> int:

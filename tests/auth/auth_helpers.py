@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import pyotp
-from praclox_testsupport import TEST_PASSWORD, remember_secret
+from praclox_testsupport import TEST_PASSWORD, log_in, remember_secret
 
 
 def post_login(client: Any, email: str, password: str = TEST_PASSWORD, **kw: Any) -> Any:
@@ -14,15 +14,18 @@ def post_login(client: Any, email: str, password: str = TEST_PASSWORD, **kw: Any
 
 
 def login_client(app: Any, user: Any, *, agent: str = "pytest", password: str = TEST_PASSWORD) -> Any:
-    """A fresh test client logged in (password step only) as ``user``."""
+    """A fresh test client logged in as ``user`` (with the authenticator's code when the user has one)."""
     client = app.test_client()
-    response = post_login(client, user.email, password, headers={"User-Agent": agent})
+    response = log_in(client, user.email, password, headers={"User-Agent": agent})
     assert response.status_code == 302, response.data[:300]
     return client
 
 
 def enrol(app: Any, user: Any) -> str:
-    """Give ``user`` a confirmed second factor directly through the services; returns the secret."""
+    """Give ``user`` a confirmed second factor directly through the services; returns the secret (the one
+    ``make_user`` enrolled for a role that requires it)."""
+    if getattr(user, "totp_secret", None):
+        return user.totp_secret
     from praclox.auth import totp
     from praclox.auth.models import User
     from praclox.clock import now
@@ -40,17 +43,3 @@ def enrol(app: Any, user: Any) -> str:
 def code_for(secret: str, offset_steps: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30 * offset_steps)
 
-
-def without_second_factor_exemption(app_config: dict[str, Any]) -> dict[str, Any]:
-    """The production rules: admin and privacy officer must use a second factor; sessions time out."""
-    config = dict(app_config)
-    config.pop("TWO_FACTOR_ROLES", None)
-    config.pop("SESSION_TIME_LIMITS", None)
-    return config
-
-
-def with_session_time_limits(app_config: dict[str, Any]) -> dict[str, Any]:
-    """The production session rules: idle and absolute timeouts, the re-authentication window."""
-    config = dict(app_config)
-    config.pop("SESSION_TIME_LIMITS", None)
-    return config

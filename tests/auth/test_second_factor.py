@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pyotp
 import pytest
-from auth_helpers import code_for, enrol, login_client, post_login, without_second_factor_exemption
+from auth_helpers import code_for, enrol, login_client, post_login
 from praclox_testsupport import TEST_PASSWORD, remember_secret
 from sqlalchemy import select, text
 
@@ -17,11 +17,6 @@ from praclox import create_app
 from praclox.auth import totp
 from praclox.auth.models import RecoveryCode, TotpFactor, User
 from praclox.extensions import db
-
-
-@pytest.fixture
-def app_config(app_config):
-    return without_second_factor_exemption(app_config)
 
 
 def enrol_through_the_pages(client) -> tuple[str, list[str]]:
@@ -47,7 +42,7 @@ def test_the_production_default_requires_it_for_admin_and_privacy_officer(tmp_pa
 
 @pytest.mark.parametrize("role", ["admin", "privacy_officer"])
 def test_admin_and_privacy_officer_are_sent_to_enrolment_until_done(app, make_user, role):
-    user = make_user(role)
+    user = make_user(role, second_factor=False)
     client = login_client(app, user)
     for url in ("/", "/admin/users", "/offices/"):
         response = client.get(url)
@@ -68,7 +63,7 @@ def test_a_setting_requires_it_for_everyone(app, make_user):
     with app.test_request_context():
         settings.set_value(totp.FOR_ALL, True)
         db.session.commit()
-    client = login_client(app, make_user("staff"))
+    client = login_client(app, make_user("staff", second_factor=False))
     assert client.get("/offices/").headers["Location"] == "/account/two-factor"
 
 

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import time_machine
-from auth_helpers import login_client, post_login, with_session_time_limits
-from praclox_testsupport import TEST_PASSWORD
+from auth_helpers import login_client, post_login
+from praclox_testsupport import TEST_PASSWORD, current_code
 from sqlalchemy import func, select
 
 from praclox.auth.sessions import summarise_user_agent
 from praclox.extensions import db
+from tests.conftest import login
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-
-@pytest.fixture
-def app_config(app_config):
-    return with_session_time_limits(app_config)
 
 
 def _logged_in(response) -> bool:
@@ -156,7 +152,8 @@ def test_a_role_change_needs_the_password_again_after_ten_minutes(app, make_user
     admin, target = make_user("admin"), make_user("staff")
     promote = {"email": target.email, "name": target.name, "roles": ["staff", "admin"], "active": "y"}
     with time_machine.travel(START, tick=False) as traveller:
-        client = login_client(app, admin)
+        client = app.test_client()
+        assert login(client, admin.email).status_code == 302  # the password and the authenticator's code
         assert client.get(f"/admin/users/{target.id}").status_code == 200
         traveller.shift(timedelta(minutes=10, seconds=1))
         response = client.post(f"/admin/users/{target.id}",
@@ -168,7 +165,8 @@ def test_a_role_change_needs_the_password_again_after_ten_minutes(app, make_user
             assert db.session.get(User, target.id).role_names == {"staff"}
         wrong = client.post(response.headers["Location"], data={"password": "not the password at all"})
         assert wrong.status_code == 422
-        right = client.post(response.headers["Location"], data={"password": TEST_PASSWORD})
+        right = client.post(response.headers["Location"],
+                            data={"password": TEST_PASSWORD, "code": current_code(app, admin.email)})
         assert right.status_code == 302 and right.headers["Location"] == f"/admin/users/{target.id}"
         again = client.post(f"/admin/users/{target.id}",
                             data=promote)
@@ -208,11 +206,3 @@ def test_the_nightly_job_deletes_old_attempts_spent_links_and_timed_out_sessions
         assert _logged_in(keep.get("/"))
         assert run_job(app, "auth.prune").outcome == "ok"
 
-
-def test_the_time_limits_are_on_unless_a_test_configuration_switches_them_off(tmp_path):
-    from praclox import create_app
-    from praclox.auth.sessions import time_limits_on
-
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"})
-    with app.app_context():
-        assert time_limits_on()

@@ -61,22 +61,23 @@ def test_csv_round_trip_updates_by_id_after_a_dry_run(app, runner, staff_client,
 
     dry = runner.invoke(args=["import", "offices", str(path), "--update", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "update office Jansen Accountants: visit_city" in dry.output
-    assert "update contact Petra Bakker: job_title" in dry.output
-    assert "Would import 0 office(s) and 0 contact(s); would update 1 office(s) and 1 contact(s)" in dry.output
-    assert "Dry run: nothing was changed." in dry.output
+    assert "line 2: changes office Jansen Accountants: City" in dry.output
+    assert "line 2: changes contact Petra Bakker: Job title" in dry.output
+    assert ("Dry run, nothing was changed: would import 0 offices and 0 contacts and update 1 office and "
+            "1 contact") in dry.output
     assert _office(app, "Jansen Accountants") == before
 
     done = runner.invoke(args=["import", "offices", str(path), "--update"])
     assert done.exit_code == 0, done.output
-    assert "Imported 0 office(s) and 0 contact(s); updated 1 office(s) and 1 contact(s)" in done.output
+    assert "Imported 0 offices and 0 contacts; 0 contacts were already there. Updated 1 office and 1 contact." in (
+        done.output)
     assert _counts(app) == (2, 1)
     office, contacts = _office(app, "Jansen Accountants")
     # the KvK number and the mobile number come back as they were exported, the edits are in
     assert office["visit_city"] == "Amersfoort" and office["kvk_number"] == "01234567"
     assert contacts == [("Petra", "+31 6 1234 5678", "=1+2 directeur")]
     again = runner.invoke(args=["import", "offices", str(path), "--update"])
-    assert "updated 0 office(s) and 0 contact(s)" in again.output and _counts(app) == (2, 1)
+    assert "Updated 0 offices and 0 contacts." in again.output and _counts(app) == (2, 1)
 
 
 def test_xlsx_round_trip_through_the_web_import(app, staff_client, make_office):
@@ -130,7 +131,8 @@ def test_a_new_office_like_an_existing_one_is_not_created_without_consent(app, r
     path.write_text("office;kvk_number\nBakker Makelaardij B.V.;12345678\n")
     refused = runner.invoke(args=["import", "offices", str(path)])
     assert refused.exit_code == 1
-    assert "looks like office #1 Bakker Makelaardij (same kvk_number, name)" in refused.output
+    assert ("line 2: new office Bakker Makelaardij B.V. looks like office #1 Bakker Makelaardij (same KvK number, "
+            "nearly the same name)") in refused.output
     assert "nothing was imported" in refused.output and _counts(app) == (1, 0)
     allowed = runner.invoke(args=["import", "offices", str(path), "--allow-duplicates"])
     assert allowed.exit_code == 0 and _counts(app) == (2, 0)

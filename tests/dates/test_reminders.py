@@ -116,7 +116,7 @@ def test_a_failing_relay_is_retried_until_the_digests_arrive(frozen, app, smtp_s
 
 
 def test_a_digest_still_unsent_when_its_day_ends_is_given_up_and_shown_on_the_jobs_page(
-        frozen, app, smtp_server, subscribers, occasions_ahead, admin_client):
+        frozen, app, smtp_server, subscribers, occasions_ahead, login_as):
     from praclox_testsupport import run_outbox
 
     port = app.config["SMTP_PORT"]
@@ -127,7 +127,7 @@ def test_a_digest_still_unsent_when_its_day_ends_is_given_up_and_shown_on_the_jo
     frozen.shift(timedelta(days=1))  # 07:00 the next day: yesterday's digests mean nothing any more
     late = run_outbox(app)
     assert json.loads(late.counts)["expired"] == 2 and smtp_server.messages == []
-    page = admin_client.get("/admin/jobs").get_data(as_text=True)
+    page = login_as("admin").get("/admin/jobs").get_data(as_text=True)  # the administrator, that morning
     assert "dates.digest" in page and page.count("de dag was voorbij voordat hij verstuurd kon worden") == 2
     assert 'opgegeven: <strong>2</strong>' in page
 

@@ -20,18 +20,6 @@ from praclox.extensions import db
 pytestmark = pytest.mark.e2e
 
 
-def _enrolled(app, user) -> str:
-    from praclox.auth import totp
-    from praclox.auth.models import User
-
-    with app.test_request_context():
-        factor = totp.start_enrolment(db.session.get(User, user.id))
-        factor.confirmed_at = factor.created_at
-        secret = remember_secret(factor.secret)
-        db.session.commit()
-    return secret
-
-
 def test_a_rejected_applicant_is_purged_after_the_retention_period_and_shows_in_the_report(
         app, journey, page, make_user):
     from praclox.applicants import services
@@ -41,7 +29,7 @@ def test_a_rejected_applicant_is_purged_after_the_retention_period_and_shows_in_
         db.session.commit()
     recruiter = make_user("recruiter", name="Rita Recruiter")
     officer = make_user("privacy_officer", name="Piet Privacy")
-    officer_secret = _enrolled(app, officer)
+    officer_secret = officer.totp_secret
     applicant_name = remember_secret("Jorien Vlasbloem")
     applicant_email = remember_secret("jorien.vlasbloem@voorbeeld.nl")
 

@@ -60,18 +60,8 @@ def test_the_first_admin_changes_the_password_then_enrols_the_second_factor(app,
 
 
 def test_a_consultant_logs_in_with_a_code_and_turns_a_prospect_into_a_client(app, journey, page, make_user):
-    from praclox.auth import totp
-    from praclox.auth.models import User
-
-    user = make_user("staff", "admin", name="Carla Consultant")
-    with app.test_request_context():
-        person = db.session.get(User, user.id)
-        factor = totp.start_enrolment(person)
-        factor.confirmed_at = factor.created_at
-        secret = remember_secret(factor.secret)
-        db.session.commit()
-
-    journey.login(user.email, TEST_PASSWORD, code=pyotp.TOTP(secret).now())
+    user = make_user("staff", "admin", name="Carla Consultant")  # admin: enrolled in a second factor
+    journey.login(user.email, TEST_PASSWORD, code=pyotp.TOTP(user.totp_secret).now())
     page.wait_for_url(re.compile(r".*/$"))
     journey.shot("dashboard")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -28,10 +29,10 @@ def test_cli_imports_semicolon_file_with_bom(app, runner, tmp_path):
     path.write_bytes("\ufeff".encode() + GOOD.encode())
     result = runner.invoke(args=["import", "offices", str(path)])
     assert result.exit_code == 0, result.output
-    assert "2 office(s) and 2 contact(s)" in result.output
+    assert "Imported 2 offices and 2 contacts" in result.output
     assert _counts(app) == (2, 2)
     again = runner.invoke(args=["import", "offices", str(path)])
-    assert "0 office(s) and 0 contact(s); 2 contact(s) were already there" in again.output
+    assert "Imported 0 offices and 0 contacts; 2 contacts were already there." in again.output
     assert _counts(app) == (2, 2)
 
 
@@ -91,4 +92,35 @@ def test_a_line_break_inside_a_quoted_cell_is_refused(app, runner, tmp_path):
     path.write_text('office;first_name;last_name\n"Jansen BV";"Petra\nUw account is geblokkeerd";Bakker\n')
     result = runner.invoke(args=["import", "offices", str(path)])
     assert result.exit_code != 0 and "first_name contains control characters" in result.output
+    assert _counts(app) == (0, 0)
+
+
+def _big_file(rows: int) -> bytes:
+    lines = [f"Kantoor {n:04d};prospect;Utrecht;;;Piet;Rij{n:04d};;;" for n in range(rows)]
+    return ("office;kind;city;office_email;office_phone;first_name;last_name;job_title;email;phone\n"
+            + "\n".join(lines) + "\n").encode()
+
+
+def test_a_large_web_import_shows_its_progress_while_the_rows_go_in(app, staff_client):
+    app.config["IMPORT_PROGRESS_ROWS"] = 100
+    response = staff_client.post("/offices/import", data={"file": (io.BytesIO(_big_file(250)), "groot.csv")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 200
+    chunks = [chunk.decode() for chunk in response.response]
+    page = "".join(chunks)
+    assert "Het bestand heeft 250 rijen" in page
+    steps = re.findall(r'<progress value="(\d+)" max="250">', page)
+    assert steps[:3] == ["5", "10", "15"] and steps[-1] == "250" and len(steps) == 51
+    assert "250 van 250 rijen geïmporteerd" in page and "Geïmporteerd: 250 nieuwe kantoren, 250 nieuwe" in page
+    assert len(chunks) > 1  # sent while it ran, not in one piece at the end
+    assert _counts(app) == (250, 250)
+
+
+def test_a_large_file_with_a_bad_line_imports_nothing_and_says_which_line(app, staff_client):
+    app.config["IMPORT_PROGRESS_ROWS"] = 100
+    raw = _big_file(250).replace(b"Kantoor 0100;prospect", b"Kantoor 0100;partner")
+    response = staff_client.post("/offices/import", data={"file": (io.BytesIO(raw), "groot.csv")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "regel 102" in response.get_data(as_text=True)
     assert _counts(app) == (0, 0)

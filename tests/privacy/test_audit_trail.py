@@ -38,6 +38,8 @@ def test_filters_by_user_action_record_and_period(app, login_as, make_office):
         staff = login_as("staff")
         office_id = make_office("Oud Kantoor")
     with time_machine.travel(datetime(2026, 2, 10, 12, tzinfo=UTC)):
+        assert staff.get("/offices/").status_code == 302  # a month later the session of January has ended
+        login(staff, staff.user.email)
         staff.post(f"/offices/{office_id}/edit", data={"name": "Nieuw Kantoor", "kind": "prospect"})
     officer = login_as("privacy_officer")
     page = officer.get(f"/privacy-officer/audit?user={staff.user.id}&action=update&record_type=offices"

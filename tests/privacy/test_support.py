@@ -38,8 +38,9 @@ def test_a_grant_expires_in_the_middle_of_a_session(app, login_as, make_office):
         assert support.get(f"/offices/{office_id}").status_code == 200
         assert support.post(f"/offices/{office_id}/edit", data={"name": "Hacked"}).status_code == 403
         assert support.get("/admin/users").status_code == 403
-        traveller.shift(timedelta(hours=1, minutes=59))
-        assert support.get(f"/offices/{office_id}").status_code == 200
+        for _ in range(7):  # the support worker keeps working (each request within the idle limit)
+            traveller.shift(timedelta(minutes=17))
+            assert support.get(f"/offices/{office_id}").status_code == 200
         traveller.shift(timedelta(minutes=2))
         assert support.get(f"/offices/{office_id}").status_code == 403  # same session, grant over
         from praclox.scheduler import run_job

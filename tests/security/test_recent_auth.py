@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import time_machine
 from security_walk import ALL_ROLES, SESSION_TOUCH, seed_records, snapshot, url_for_rule
 from test_access_matrix import ACCESS, LOGGED_IN
@@ -42,11 +41,6 @@ ORDINARY = {
 #: requests …), each audited; only the endpoints above decide about access
 WORK_ROLES = {"staff", "recruiter", "privacy_officer"}
 
-
-@pytest.fixture
-def app_config(app_config):
-    """The production session rules: this module needs the re-authentication window on."""
-    return {key: value for key, value in app_config.items() if key != "SESSION_TIME_LIMITS"}
 
 
 def post_endpoints(app):

@@ -67,7 +67,8 @@ def test_behind_a_tls_proxy_the_session_cookie_is_host_prefixed_secure_and_hsts_
         db.create_all()
     user = make_user("staff")
     client = app.test_client()
-    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "crm.example.nl", "X-Forwarded-For": "203.0.113.9"}
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "crm.example.nl", "X-Forwarded-For": "203.0.113.9",
+                 "Referer": "https://crm.example.nl/login"}  # over HTTPS the CSRF check wants the form's page
     from praclox_testsupport import TEST_PASSWORD
 
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD}, headers=forwarded)

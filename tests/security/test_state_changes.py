@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from praclox_testsupport import TEST_PASSWORD
+from praclox_testsupport import TEST_PASSWORD, current_code
 from security_walk import ALL_ROLES, SESSION_TOUCH, rules, seed_records, snapshot, url_for_rule
 
 
@@ -34,20 +33,36 @@ def test_only_session_less_endpoints_are_exempt_from_csrf(app):
     assert not wrong, f"CSRF-exempt endpoints that a session cookie reaches: {sorted(wrong)}"
 
 
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+def page_token(client, url):
+    """The CSRF token in the form of the page at ``url``."""
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def csrf_login(app, make_user):
-    """A client logged in through the real login form, token and all."""
+    """A client that sends only the tokens it reads from the pages, logged in through the real login forms."""
     user = make_user(*ALL_ROLES)
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
+    client = app.test_client(csrf_token=False)
+    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD,
+                                           "csrf_token": page_token(client, "/login")})
+    assert response.headers["Location"] == "/login/verify"  # the roles include admin: the second step
+    response = client.post("/login/verify", data={"code": current_code(app, user.email),
+                                                  "csrf_token": page_token(client, "/login/verify")})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
     return client
+
+
+def test_the_suite_runs_with_the_production_security_settings(app):
+    """The shared test configuration switches none of CSRF, the second factor or the session limits off."""
+    from praclox.auth import totp
+    from praclox.auth.sessions import ABSOLUTE_HOURS, IDLE_MINUTES
+    from praclox.settings import services as settings
+
+    assert app.config["WTF_CSRF_ENABLED"]
+    with app.test_request_context():
+        assert set(totp.required_roles()) == {"admin", "privacy_officer"}
+        assert (settings.get(IDLE_MINUTES), settings.get(ABSOLUTE_HOURS)) == (30, 12)
 
 
 def test_a_post_without_the_csrf_token_is_refused_everywhere_and_changes_nothing(app, make_user, make_office):
@@ -69,23 +84,20 @@ def test_a_post_without_the_csrf_token_is_refused_everywhere_and_changes_nothing
 
 def test_a_post_with_a_token_from_another_session_is_refused(app, make_user):
     victim = csrf_login(app, make_user)
-    attacker = app.test_client()
-    page = attacker.get("/login").get_data(as_text=True)
-    foreign = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    foreign = page_token(app.test_client(csrf_token=False), "/login")
     assert victim.post("/logout", data={"csrf_token": foreign}).status_code == 400
     assert victim.get("/").status_code == 200
 
 
 def test_logout_with_its_token_works(app, make_user):
     client = csrf_login(app, make_user)
-    page = client.get("/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.post("/logout", data={"csrf_token": page_token(client, "/")}).status_code == 302
     assert client.get("/").status_code == 302
 
 
-def test_anonymous_login_without_a_token_is_refused(app, client, make_user):
+def test_anonymous_login_without_a_token_is_refused(app, make_user):
     user = make_user("staff")
+    client = app.test_client(csrf_token=False)
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert client.get("/").status_code == 302

@@ -227,3 +227,13 @@ def test_a_conversion_counts_in_its_quarter_with_the_days_since_the_first_contac
     page = staff_client.get("/stats/clients").get_data(as_text=True)
     assert _table(page, "converted")[quarter] == ["1", "10,0"]
     assert _table(page, "gained")[quarter] == ["1", "1", "0"]  # added, new clients, deleted
+
+
+def test_the_week_heatmap_counts_in_local_time_in_summer_and_winter(app, staff_client, make_office, log_moment):
+    office = make_office()
+    for moment in ("2026-07-06 08:30:00+00:00", "2026-01-05 08:30:00+00:00"):  # two Mondays, 08:30 UTC
+        with time_machine.travel(moment, tick=False):
+            log_moment(office, "call", date.fromisoformat(moment[:10]))
+    table = _table(staff_client.get("/stats/contacts?from=2026-01&to=2026-07").get_data(as_text=True), "week")
+    assert table["10"][0] == "1" and table["09"][0] == "1"  # Monday: 10:30 summer time, 09:30 winter time
+    assert sum(int(v) for row in table.values() for v in row) == 2

@@ -1,0 +1,124 @@
+"""Benchmark: the follow-up list, the activity timeline and the dashboard at issue 13's sizes (``make bench``).
+
+10,000 contacts, 50,000 contact moments, 20,000 follow-ups (half done), 3,000 congratulations, under gunicorn as
+in ``bench_pages.py`` (its clients and its ``/health`` ratio); PostgreSQL when 127.0.0.1:5432 answers, else
+SQLite. Targets: each list at least 1/5 of ``/health``'s requests per second, the dashboard at least 1/10; the
+office list is measured in the same run as a reference.
+``--strict`` exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import secrets
+import sys
+import tempfile
+from contextlib import ExitStack
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cryptography.fernet import Fernet  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+
+from bench.bench_pages import CLIENTS, PASSWORD, SECONDS, throughput  # noqa: E402
+from bench.datasets import populate  # noqa: E402
+from bench.pgutil import pg_available, temporary_database  # noqa: E402
+from bench.server import gunicorn  # noqa: E402
+
+CONTACTS, MOMENTS, FOLLOW_UPS, CONGRATULATIONS, USERS = 10_000, 50_000, 20_000, 3_000, 20
+#: page -> the least fraction of /health's requests per second
+TARGETS = {"office list (ref.)": 1 / 5, "mine": 1 / 5, "everyone open": 1 / 5, "everyone done": 1 / 5,
+           "by office name": 1 / 5,
+           "overdue": 1 / 5, "timeline": 1 / 5, "timeline p.40": 1 / 5, "timeline user": 1 / 5,
+           "timeline done": 1 / 5, "timeline period": 1 / 5, "dashboard": 1 / 10}
+
+
+def _history(db: object, users: list[int], offices: int, contacts: int, rng: random.Random) -> None:
+    from praclox.dates.models import Congratulation, PersonalDate
+    from praclox.followups.models import FollowUp
+    from praclox.offices.models import Interaction
+
+    moment, day = datetime.now(UTC), date.today()
+    db.session.execute(insert(Interaction), [  # type: ignore[attr-defined]
+        {"office_id": 1 + i % offices, "contact_id": 1 + i % contacts, "kind": "call",
+         "occurred_on": day - timedelta(days=rng.randint(0, 1500)), "summary": f"Gesprek {i} over de jaarrekening",
+         "logged_by_id": rng.choice(users), "created_at": moment, "updated_at": moment} for i in range(MOMENTS)])
+    rows = []
+    for i in range(FOLLOW_UPS):
+        done = i % 2 == 0
+        rows.append({"title": f"Nabellen {i}", "due_on": day + timedelta(days=rng.randint(-200, 200)),
+                     "owner_id": rng.choice(users), "office_id": 1 + i % offices,
+                     "done_at": moment - timedelta(minutes=rng.randint(0, 10**6)) if done else None,
+                     "done_by_id": rng.choice(users) if done else None, "created_at": moment, "updated_at": moment})
+    db.session.execute(insert(FollowUp), rows)  # type: ignore[attr-defined]
+    date_ids = list(db.session.scalars(select(PersonalDate.id).limit(CONGRATULATIONS)))  # type: ignore[attr-defined]
+    db.session.execute(insert(Congratulation), [  # type: ignore[attr-defined]
+        {"personal_date_id": d, "occurrence_year": 2026, "half": False, "how": "card", "by_id": rng.choice(users),
+         "created_at": moment - timedelta(minutes=rng.randint(0, 10**6))} for d in date_ids])
+
+
+def prepare(env: dict[str, str]) -> dict[str, str]:
+    from praclox import create_app
+    from praclox.auth import services as users
+    from praclox.extensions import db
+
+    app = create_app({k.removeprefix("PRACLOX_"): v for k, v in env.items()})
+    with app.app_context():
+        db.create_all()
+        populate(db, "seeded", contacts=CONTACTS, dates=CONGRATULATIONS * 2)
+        me, _password = users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD)
+        others = [users.create_user(f"collega{n}@praclox.nl", f"Collega {n}", ("staff",))[0].id for n in range(USERS)]
+        db.session.flush()
+        _history(db, [me.id, *others], CONTACTS // 4, CONTACTS, random.Random(13))  # noqa: S311
+        db.session.commit()
+        db.engine.dispose()
+    start = (date.today() - timedelta(days=90)).isoformat()
+    return {"office list (ref.)": "/offices/?page=3", "mine": "/follow-ups/",
+            "everyone open": "/follow-ups/?owner=all&page=20",
+            "everyone done": "/follow-ups/?owner=all&status=done&page=20",
+            "by office name": "/follow-ups/?owner=all&office=kantoor+12",
+            "overdue": "/follow-ups/?owner=all&period=overdue", "timeline": "/timeline/",
+            "timeline p.40": "/timeline/?page=40", "timeline user": f"/timeline/?user={others[3]}",
+            "timeline done": "/timeline/?kind=follow_up_done&page=5", "timeline period": f"/timeline/?from={start}",
+            "dashboard": "/"}
+
+
+def run(database: str) -> list[str]:
+    missed = []
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="praclox-followups-")))
+        url = stack.enter_context(temporary_database()) if database == "PostgreSQL" else \
+            f"sqlite:///{tmp / 'followups.sqlite3'}"
+        env = {"PRACLOX_INSTANCE_PATH": str(tmp), "PRACLOX_DATABASE_URL": url,
+               "PRACLOX_SECRET_KEY": secrets.token_hex(16), "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+               "PRACLOX_INSECURE_COOKIES": "1", "PRACLOX_LOG_LEVEL": "WARNING"}
+        pages = prepare(env)
+        port = stack.enter_context(gunicorn(env, workers=4))
+        health = throughput(port, "/health", login=False)
+        print(f"{database}, gunicorn -w 4, {CLIENTS} clients x {SECONDS:.0f} s; /health {health:.0f} req/s")
+        for page, path in pages.items():
+            rate = throughput(port, path, login=True)
+            ratio, target = rate / health, TARGETS[page]
+            print(f"  {page:16} {rate:7.1f} req/s = 1/{health / rate:5.1f} of /health (target >= 1/{1 / target:.0f}: "
+                  f"{ratio / target:.2f}x of it)")
+            if ratio < target:
+                missed.append(page)
+    return missed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--sqlite", action="store_true", help="SQLite even when PostgreSQL answers")
+    args = parser.parse_args()
+    database = "PostgreSQL" if pg_available() and not args.sqlite else "SQLite"
+    missed = run(database)
+    print("targets met" if not missed else "TARGETS MISSED: " + ", ".join(missed))
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The activity timeline: what happened across all offices, newest first."""

@@ -1,0 +1,138 @@
+"""A user's follow-ups reach them outside the app: in their reminder e-mail and, when they choose it, as
+all-day events in their calendar feed."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import icalendar
+import pytest
+from sqlalchemy import select
+
+from praclox.audit.models import AuditEntry
+from praclox.extensions import db
+
+MONDAY = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Amsterdam
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def app_config(mail_app_config):
+    return mail_app_config
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(MONDAY, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def promised(app, staff_client, make_user, make_office, make_follow_up):
+    """The signed-in user's follow-ups: overdue, today, in five days, in a month, one done; and a colleague's."""
+    office_id = make_office("Jansen Accountants", contacts=({"first_name": "Ann", "last_name": "Geheim"},))
+    me, colleague = staff_client.user.id, make_user("staff", name="Collega Cees").id
+    ids = {
+        "late": make_follow_up(office_id, me, "Offerte nabellen", date(2026, 11, 20), contact_id=1),
+        "today": make_follow_up(office_id, me, "Jaarrekening bespreken", TODAY),
+        "soon": make_follow_up(office_id, me, "Kerstkaart sturen", date(2026, 11, 28)),
+        "month": make_follow_up(office_id, me, "Evaluatie plannen", date(2026, 12, 23)),
+        "done": make_follow_up(office_id, me, "Al gebeld", date(2026, 11, 21),
+                               done_at=datetime(2026, 11, 21, 10, tzinfo=UTC)),
+        "theirs": make_follow_up(office_id, colleague, "Van Cees", TODAY),
+    }
+    return ids
+
+
+def test_the_daily_digest_lists_my_overdue_and_coming_follow_ups(frozen, app, smtp_server, staff_client, promised):
+    from praclox.dates import reminders
+    from praclox.scheduler import run_job
+
+    with app.app_context():
+        reminders.set_frequency(staff_client.user.id, "daily")
+        db.session.commit()
+    assert run_job(app, reminders.JOB_ID).outcome == "ok"
+    [message] = smtp_server.delivered()
+    text = message.get_content()
+    assert message["Subject"].startswith("Follow-ups, verjaardagen en jubilea")
+    mine = text.split("Je follow-ups", 1)[1].split("De komende verjaardagen", 1)[0]
+    assert "vr 20 nov (te laat)  Offerte nabellen — Jansen Accountants" in mine
+    assert "ma 23 nov  Jaarrekening bespreken — Jansen Accountants" in mine
+    assert "Kerstkaart sturen" in mine
+    for absent in ("Evaluatie plannen", "Al gebeld", "Van Cees", "Geheim"):
+        assert absent not in text
+    assert "/follow-ups/" in mine
+
+
+def test_a_user_without_follow_ups_or_dates_gets_no_mail(frozen, app, smtp_server, make_user):
+    from praclox.dates import reminders
+    from praclox.scheduler import run_job
+
+    idle = make_user("staff")
+    with app.app_context():
+        reminders.set_frequency(idle.id, "weekly")
+        db.session.commit()
+    run_job(app, reminders.JOB_ID)
+    assert smtp_server.delivered() == []
+
+
+def _new_feed(client, **fields):
+    page = client.post("/dates/account/feeds", data={"name": "telefoon", "kinds": ["birthday"], **fields})
+    assert page.status_code == 200
+    return re.search(r'/feeds/([A-Za-z0-9_-]+)\.ics', page.get_data(as_text=True)).group(1)
+
+
+def _follow_up_events(client, token):
+    response = client.get(f"/feeds/{token}.ics")
+    assert response.status_code == 200
+    cal = icalendar.Calendar.from_ical(response.data)
+    return {str(e["uid"]): (str(e["summary"]), e.decoded("dtstart"), e.decoded("dtend"))
+            for e in cal.walk("VEVENT") if "follow-up" in str(e["uid"])}, response
+
+
+def test_a_feed_shows_my_open_follow_ups_as_all_day_events_only_when_i_choose_it(
+        frozen, app, staff_client, client, promised):
+    token = _new_feed(staff_client, include_follow_ups="y")
+    plain = _new_feed(staff_client)
+    events, response = _follow_up_events(client, token)
+    assert events == {
+        f"praclox-follow-up-{promised['late']}@crm.test": (
+            "Offerte nabellen · Jansen Accountants", date(2026, 11, 20), date(2026, 11, 21)),
+        f"praclox-follow-up-{promised['today']}@crm.test": (
+            "Jaarrekening bespreken · Jansen Accountants", TODAY, date(2026, 11, 24)),
+        f"praclox-follow-up-{promised['soon']}@crm.test": (
+            "Kerstkaart sturen · Jansen Accountants", date(2026, 11, 28), date(2026, 11, 29)),
+        f"praclox-follow-up-{promised['month']}@crm.test": (
+            "Evaluatie plannen · Jansen Accountants", date(2026, 12, 23), date(2026, 12, 24)),
+    }
+    assert b"Geheim" not in response.data and b"Cees" not in response.data  # no contact, no colleague
+    assert _follow_up_events(client, plain)[0] == {}  # off by default
+
+    # completing one changes the feed: the old ETag no longer matches and the event is gone
+    staff_client.post(f"/follow-ups/{promised['today']}/complete")
+    again = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 200
+    assert f"praclox-follow-up-{promised['today']}@" not in again.get_data(as_text=True)
+
+
+def test_turning_follow_ups_off_in_the_feed_settings_removes_them_and_is_audited(
+        frozen, app, staff_client, client, promised):
+    from praclox.dates.models import Feed
+
+    token = _new_feed(staff_client, include_follow_ups="y")
+    with app.app_context():
+        feed_id = db.session.scalar(select(Feed.id))
+    account = staff_client.get("/dates/account").get_data(as_text=True)
+    assert "mijn follow-ups" in account
+    response = staff_client.post(f"/dates/account/feeds/{feed_id}", data={f"feed{feed_id}-kinds": ["birthday"]})
+    assert response.status_code == 302
+    assert _follow_up_events(client, token)[0] == {}
+    with app.app_context():
+        fields = [a.fields for a in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.record_type == "date_feeds").order_by(AuditEntry.id))]
+    assert fields == ["include_follow_ups,kinds,name,show_child_names", "include_follow_ups"]
+    frozen.shift(60)
+    staff_client.post(f"/dates/account/feeds/{feed_id}",
+                      data={f"feed{feed_id}-kinds": ["birthday"], f"feed{feed_id}-include_follow_ups": "y"})
+    assert len(_follow_up_events(client, token)[0]) == 4
