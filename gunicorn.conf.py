@@ -28,3 +28,18 @@ logger_class = "praclox.logging_setup.RedactingGunicornLogger"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s'
 # behind a TLS-terminating proxy, set PRACLOX_PROXY_FIX=1 (the app trusts one proxy's X-Forwarded-*)
 forwarded_allow_ips = os.environ.get("PRACLOX_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):  # noqa: ARG001  (gunicorn's hook signature)
+    """Before any worker: the keys must be there and read the stored data, or gunicorn stops with the reason
+    (``Error: ...``, exit 1) instead of answering every page 500. ``praclox keys init`` makes missing keys."""
+    from praclox import create_app
+    from praclox.extensions import db
+    from praclox.privacy.keys import require_keys
+
+    app = create_app()
+    try:
+        require_keys(app)  # a KeyConfigurationError is a RuntimeError: gunicorn prints it and exits 1
+    finally:
+        with app.app_context():
+            db.engine.dispose()  # the workers open their own connections

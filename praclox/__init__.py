@@ -49,7 +49,8 @@ DOMAINS = (
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the Flask application: configuration, extensions, domains."""
+    """Build the Flask application: configuration, extensions, domains. It only wires: it makes no key and
+    reads no stored data."""
     from praclox import compression, crypto, logging_setup, security, urls
     from praclox import config as config_module
     from praclox.db import install_sqlite_pragmas
@@ -76,6 +77,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         install_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True, compare_type=True)
+    from praclox.privacy.cli import db_cli
+
+    app.cli.add_command(db_cli(), "db")  # Flask-Migrate's commands; `db upgrade` makes and checks the keys
     login_manager.init_app(app)
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
@@ -87,8 +91,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     compression.init_app(app)
     logging_setup.learn_routes(app)  # the access-log redaction masks every <secret:...> route parameter
-
-    from praclox.privacy.keys import check_keys
-
-    check_keys(app)  # keys that cannot read the stored data stop the app here, with a clear message
+    # no key is made or checked here: `praclox keys init` (setup, db upgrade) makes them; the web server
+    # (gunicorn.conf.py, wsgi.py) and the scheduler refuse to start without them (praclox.privacy.keys)
     return app

@@ -41,7 +41,8 @@ def main() -> None:
 @click.option("--demo/--no-demo", default=True, help="Load demo data into an empty database.")
 @with_appcontext
 def setup(demo: bool) -> None:
-    """Migrate the database; on first run load demo data and create an admin with a one-time password."""
+    """Make the missing keys, migrate the database; on first run load demo data and create an admin with a
+    one-time password."""
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
@@ -49,8 +50,9 @@ def setup(demo: bool) -> None:
     from praclox.auth.models import ROLE_VALUES, User
     from praclox.extensions import db
     from praclox.offices.models import Office
+    from praclox.privacy.cli import migrate_with_keys
 
-    upgrade()
+    migrate_with_keys(upgrade)
     if demo and not db.session.scalar(select(func.count()).select_from(Office)):
         ctx = click.get_current_context()
         from praclox.offices.cli import demo_data

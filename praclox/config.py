@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,16 +13,16 @@ from flask import Flask
 
 from praclox.clock import DEFAULT_ZONE
 
-log = logging.getLogger(__name__)
-
 ENV_PREFIX = "PRACLOX_"
+#: the session signing key's file in the instance folder, when ``PRACLOX_SECRET_KEY`` is not set
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 -- a file name, not a secret  # nosec B105
 
 
 class Defaults:
     """Built-in defaults. Anything here can be overridden by ``PRACLOX_<NAME>``."""
 
     DATABASE_URL: str | None = None  # None: a SQLite file in instance/
-    SECRET_KEY: str | None = None  # None: generated once into instance/secret_key
+    SECRET_KEY: str | None = None  # None: instance/secret_key, made by `praclox keys init`
     BASE_URL = "http://127.0.0.1:5000"
     TIMEZONE = DEFAULT_ZONE  # days, cron times and shown times (praclox/clock.py)
     DEFAULT_LOCALE = "nl"
@@ -93,7 +91,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         name = app.config["TIMEZONE"]
         raise ValueError(f"TIMEZONE {name!r} is not a known time zone (e.g. Europe/Amsterdam)") from exc
 
-    from praclox.instance_files import private_sqlite_file, secure_folder
+    from praclox.instance_files import private_sqlite_file, read_secret, secure_folder
 
     instance = Path(app.instance_path)
     secure_folder(instance)  # 0700 and every file in it 0600, whatever the umask
@@ -111,7 +109,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         connect_args = app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {})
         connect_args.setdefault("connect_timeout", int(app.config.get("DATABASE_CONNECT_TIMEOUT", 5)))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = read_or_create_secret(instance / "secret_key", lambda: secrets.token_hex(32))
+        # the file `praclox keys init` (and setup, db upgrade) makes; the app itself never makes a key
+        app.config["SECRET_KEY"] = read_secret(instance / SECRET_KEY_FILE)
 
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -124,14 +123,3 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
     )
 
-
-def read_or_create_secret(path: Path, make: Any) -> str:
-    """Read a secret from ``path``; on first use create it with mode 0600."""
-    if path.exists():
-        return path.read_text().strip()
-    value = make()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    log.info("generated %s (mode 0600)", path.name)
-    return value

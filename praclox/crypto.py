@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
-from praclox.config import read_or_create_secret
-
-log = logging.getLogger(__name__)
+from praclox.instance_files import read_secret
 
 EXTENSION_KEY = "praclox_crypto"
 
@@ -40,19 +37,29 @@ def parse_keys(raw: str) -> list[Fernet]:
     return fernets
 
 
-def init_app(app: Flask) -> None:
+#: the encryption keys' file in the instance folder, when ``PRACLOX_ENCRYPTION_KEYS`` is not set
+KEY_FILE = "encryption_keys"
+NO_KEYS = ("no encryption keys: set PRACLOX_ENCRYPTION_KEYS, or run `praclox keys init` (`praclox setup` and "
+           "`praclox db upgrade` do it too) to make instance/encryption_keys")
+
+
+def configured_keys(app: Flask) -> str | None:
+    """The keys as configured: ``PRACLOX_ENCRYPTION_KEYS``, else the instance folder's file, else None."""
     raw = app.config.get("ENCRYPTION_KEYS")
     if isinstance(raw, list | tuple):
         raw = ",".join(raw)
-    if not raw:
-        path = Path(app.instance_path) / "encryption_keys"
-        existed = path.exists()
-        raw = read_or_create_secret(path, lambda: Fernet.generate_key().decode())
-        if not existed:
-            log.warning(
-                "no PRACLOX_ENCRYPTION_KEYS set: generated a key into instance/encryption_keys; "
-                "back it up, without it encrypted data cannot be read"
-            )
+    return raw or read_secret(Path(app.instance_path) / KEY_FILE)
+
+
+def init_app(app: Flask) -> None:
+    """Load the configured keys; none configured leaves the app without (``fernet()`` then says what to do)."""
+    raw = configured_keys(app)
+    if raw is not None:
+        install(app, raw)
+
+
+def install(app: Flask, raw: str) -> None:
+    """Use these keys (comma-separated, newest first) from now on."""
     fernets = parse_keys(raw)
     app.extensions[EXTENSION_KEY] = MultiFernet(fernets)
     app.extensions[EXTENSION_KEY + "_primary"] = fernets[0]
@@ -61,14 +68,26 @@ def init_app(app: Flask) -> None:
 
 
 def fernet() -> MultiFernet:
-    return current_app.extensions[EXTENSION_KEY]
+    return _loaded()
+
+
+def primary() -> Fernet:
+    """The newest key alone (the one that encrypts)."""
+    return _loaded("_primary")
+
+
+def _loaded(suffix: str = "") -> Any:
+    try:
+        return current_app.extensions[EXTENSION_KEY + suffix]
+    except KeyError:
+        raise KeyConfigurationError(NO_KEYS) from None
 
 
 def derived_keys(purpose: bytes) -> list[bytes]:
     """Per configured key, newest first, a key for one other use (a keyed hash, never encryption): the
     HMAC-SHA256 of ``purpose`` under that key's secret. Rotating the keys moves every derived key with them."""
     return [hmac.new(secret, purpose, hashlib.sha256).digest()
-            for secret in current_app.extensions[EXTENSION_KEY + "_secrets"]]
+            for secret in _loaded("_secrets")]
 
 
 def encrypt(plain: bytes) -> bytes:

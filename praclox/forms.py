@@ -126,3 +126,12 @@ class ConfirmForm(FlaskForm):
 
     confirm = HiddenField(default="yes")
     submit = SubmitField(_l("Confirm"))
+
+
+def flash_errors(form: FlaskForm) -> None:
+    """The errors of a form posted from a page it redirects back to, as messages on that page."""
+    from flask import flash
+
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "danger")

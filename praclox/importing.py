@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import click
+from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 
 from praclox.csvutil import CsvDecodeError, read_csv, restore
 from praclox.i18n import for_cli
@@ -26,7 +27,13 @@ class RowError:
     """One bad line of an imported file (line 1 is the header, or the file as a whole)."""
 
     line: int
-    reason: str
+    #: a lazy string where it can be (``joined``): said in the language of whoever reads it
+    reason: Any
+
+
+def joined(reasons: Sequence[Any]) -> LazyString:
+    """Several reasons for one line, "; "-separated, evaluated in the reader's language when shown."""
+    return LazyString(lambda: "; ".join(str(r) for r in reasons))
 
 
 @dataclass
@@ -54,16 +61,18 @@ def read_table(raw: bytes, columns: Sequence[str], required: Sequence[str],
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
-        reasons = []
+        reasons: list[Any] = []
         if missing:
-            reasons.append("missing column(s): " + ", ".join(missing))
+            reasons.append(_l("missing column(s): %(columns)s", columns=", ".join(missing)))
         if unknown:
-            reasons.append("unknown column(s): " + ", ".join(unknown))
-        raise ImportRejected([RowError(1, "; ".join(reasons) + f" (expected: {', '.join(columns)})")])
+            reasons.append(_l("unknown column(s): %(columns)s", columns=", ".join(unknown)))
+        reasons.append(_l("(expected: %(columns)s)", columns=", ".join(columns)))
+        raise ImportRejected([RowError(1, LazyString(lambda: "; ".join(str(r) for r in reasons[:-1]) + " "
+                                                    + str(reasons[-1])))])
     if not rows:
-        raise ImportRejected([RowError(1, "the file has a header but no rows")])
+        raise ImportRejected([RowError(1, _l("the file has a header but no rows"))])
     if len(rows) > max_rows:
-        raise ImportRejected([RowError(1, f"more than {max_rows} rows; split the file")])
+        raise ImportRejected([RowError(1, _l("more than %(num)d rows; split the file", num=max_rows))])
     return rows
 
 

@@ -67,3 +67,16 @@ def private_folder(path: Path) -> Path:
     path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     _tighten(path, FOLDER_MODE)
     return path
+
+
+def read_secret(path: Path) -> str | None:
+    """A secret kept in a file of the instance folder, or None while it has not been made."""
+    return path.read_text().strip() if path.exists() else None
+
+
+def write_secret(path: Path, value: str) -> None:
+    """Write a new secret file, mode 0600 from the start; an existing file is never overwritten."""
+    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)

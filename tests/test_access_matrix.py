@@ -64,6 +64,12 @@ ACCESS: dict[str, object] = {
     "offices.contact_reactivate": {"staff", "admin"},
     "offices.delete_contact": {"staff", "admin"},
     "offices.import_upload": {"staff", "admin"},
+    "offices.bulk": {"staff", "admin"},
+    "tags.add_to_office": {"staff", "admin"},
+    "tags.remove_from_office": {"staff", "admin"},
+    "tags.index": {"admin"},
+    "tags.edit": {"admin"},
+    "tags.delete": {"admin"},
     "contacts.index": {"staff", "admin"},
     # --- data in and out (issue 14): exports, duplicates, merging
     "dataio.export_offices": {"staff", "admin"},

@@ -222,7 +222,7 @@ def _replace_file(path: Path, content: bytes) -> None:
 def rotate_documents(batch_size: int) -> dict[str, int]:
     """Re-encrypt every stored document under the newest key; files already under it are left alone, so an
     interrupted run resumes. A missing file, or one no configured key reads, is counted and left alone."""
-    primary = current_app.extensions[crypto.EXTENSION_KEY + "_primary"]
+    primary = crypto.primary()
     base = storage_dir()
     counts = {"rotated": 0, "current": 0, "missing": 0, "unreadable": 0}
     for stored in _every_document(batch_size):

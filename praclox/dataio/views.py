@@ -15,8 +15,7 @@ from praclox.auth.access import require_roles_for_blueprint
 from praclox.clock import today
 from praclox.dataio import export, forms, merge, services
 from praclox.extensions import db
-from praclox.offices import services as office_services
-from praclox.offices import twins
+from praclox.offices import listing, twins
 from praclox.offices.columns import header, office_rows
 from praclox.offices.models import Contact, Office
 from praclox.paging import bounded_int
@@ -36,8 +35,7 @@ def selection() -> tuple[list[Office], int | None]:
     office_id = bounded_int("office")
     if office_id is not None:
         return [db.get_or_404(Office, office_id)], office_id
-    stmt = office_services.office_search(request.args.get("q", "")[:100], request.args.get("kind", ""),
-                                         request.args.get("sort", "name"))
+    stmt = listing.filtered_offices(request.args, current_user)
     return list(db.session.scalars(stmt.options(selectinload(Office.contacts)))), None
 
 

@@ -54,13 +54,13 @@ def create_feed(email: str, name: str, kinds: tuple[str, ...], child_names: bool
     """Create a feed for a user and print its URL (shown only this once)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        raise click.ClickException(f"no user with e-mail {email}")
+        raise click.ClickException(for_cli(_l("no user with e-mail %(email)s", email=email)))
     if not user.active:
-        raise click.ClickException("this user is deactivated")
+        raise click.ClickException(for_cli(_l("this user is deactivated")))
     try:
         _feed, token = feeds.create_feed(user, name, kinds=kinds or KIND_VALUES, show_child_names=child_names)
     except feeds.FeedError as exc:
-        raise click.ClickException(f"invalid {exc}") from exc
+        raise click.ClickException(for_cli(_l("invalid %(what)s", what=exc))) from exc
     db.session.commit()
     click.echo(feeds.feed_url(token))
 
@@ -77,10 +77,12 @@ def remind(dry_run: bool) -> None:
     if dry_run:
         counts = reminders.send_digests(dry_run=True)
         db.session.rollback()
-        click.echo(f"dry run: {counts['queued']} digest(s) would be sent, {counts['empty']} have nothing to report")
+        click.echo(for_cli(_l("dry run: %(queued)s would be sent, %(empty)s with nothing to report",
+                              queued=lazy_ngettext("%(num)d digest", "%(num)d digests", counts["queued"]),
+                              empty=lazy_ngettext("%(num)d digest", "%(num)d digests", counts["empty"]))))
         return
     if not current_app.config.get("SMTP_HOST"):
-        click.echo("no SMTP host configured (PRACLOX_SMTP_HOST): digests are skipped")
+        click.echo(for_cli(_l("no SMTP host configured (PRACLOX_SMTP_HOST): digests are skipped")))
     run = run_recorded(reminders.JOB_ID, reminders.job)
     click.echo(f"{run.outcome} {counts_of(run) or run.message or ''}")
     if run.outcome == "failed":

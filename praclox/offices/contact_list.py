@@ -9,7 +9,8 @@ from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import contains_eager, defer
 
 from praclox import phones
-from praclox.offices.models import Contact, Interaction, Office
+from praclox.extensions import db
+from praclox.offices.models import Contact, Interaction, Office, Tag, office_tags
 from praclox.offices.services import last_contact_dates
 
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -26,13 +27,16 @@ _MIN_PHONE_DIGITS = 4
 _WHOLE_NUMBER = 11
 
 
-def contacts_query(query: str = "", sort: str = "name") -> Select[Any]:
-    """Contacts (with their office) whose name, e-mail, job title or phone number matches ``query``."""
+def contacts_query(query: str = "", sort: str = "name", tag_id: int | None = None) -> Select[Any]:
+    """Contacts (with their office) whose name, e-mail, job title or phone number matches ``query``, at offices
+    with the tag ``tag_id`` when given."""
     # the office comes with each row (no query per row); the encrypted notes are not shown here
     stmt = select(Contact).join(Contact.office).options(contains_eager(Contact.office), defer(Contact.notes))
     query = query.strip()
     if query:
         stmt = stmt.where(matches(query))
+    if tag_id is not None:
+        stmt = stmt.where(Contact.office_id.in_(select(office_tags.c.office_id).where(office_tags.c.tag_id == tag_id)))
     return stmt.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
@@ -62,3 +66,8 @@ def _phone_matches(query: str) -> ColumnElement[bool]:
 def last_contact_by_contact(contact_ids: list[int]) -> dict[int, Any]:
     """The last contact moment per contact, for one page of the list in one query."""
     return last_contact_dates(contact_ids, by=Interaction.contact_id)
+
+
+def filter_tags() -> list[Tag]:
+    """The tags the list filters on (every office tag, by group and name)."""
+    return list(db.session.scalars(select(Tag).order_by(Tag.tag_group, Tag.name)))

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.offices import contact_list
-from praclox.paging import paginate
+from praclox.paging import bounded_int, paginate
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 bp.before_request(require_roles_for_blueprint("staff", "admin"))
@@ -17,6 +17,8 @@ def index() -> str:
     query = request.args.get("q", "")[:100]
     sort = request.args.get("sort", "name")
     sort = sort if sort in contact_list.SORTS else "name"
-    page = paginate(contact_list.contacts_query(query, sort), per_page=current_app.config["PAGE_SIZE"])
+    tag = bounded_int("tag")
+    page = paginate(contact_list.contacts_query(query, sort, tag), per_page=current_app.config["PAGE_SIZE"])
     last = contact_list.last_contact_by_contact([c.id for c in page.items])
-    return render_template("offices/contacts.html", page=page, last=last, q=query, sort=sort)
+    return render_template("offices/contacts.html", page=page, last=last, q=query, sort=sort, tag=tag,
+                           tags=contact_list.filter_tags())

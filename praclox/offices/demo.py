@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from praclox.clock import today
 from praclox.domain import DemoRun
 from praclox.extensions import db
-from praclox.offices.models import Contact, Interaction, Office
+from praclox.offices.models import Contact, Interaction, Office, Tag, TagGroup
 
 FIRST = ("Anna", "Bram", "Carlijn", "Daan", "Eva", "Femke", "Gijs", "Hanneke", "Iris", "Jeroen", "Karin",
          "Lars", "Marloes", "Niels", "Oscar", "Petra", "Quinten", "Roos", "Sander", "Tessa", "Ruud",
@@ -49,8 +51,10 @@ def _twin_or_not(n: int, family: str, trade: str) -> tuple[str, str]:
 
 
 def step(run: DemoRun) -> list[Office]:
-    """The offices every other domain's demo data links to."""
-    return generate(run.offices, run.rng)
+    """The offices every other domain's demo data links to, with account managers and tags."""
+    offices = generate(run.offices, run.rng)
+    segment(offices, run.rng)
+    return offices
 
 
 def generate(count: int, rng: random.Random) -> list[Office]:
@@ -94,3 +98,41 @@ def generate(count: int, rng: random.Random) -> list[Office]:
         offices.append(office)
     db.session.flush()
     return offices
+
+
+#: the demo's tag list: a sector per trade, a size, a region per city
+SECTORS = {"Accountancy": ("Accountants",), "Juridisch": ("Advocaten", "Notariaat"),
+           "Zorg": ("Zorggroep", "Tandartsen", "Fysiotherapie"),
+           "Bouw en techniek": ("Installatietechniek", "Bouw", "Techniek", "Architecten"),
+           "Logistiek": ("Logistiek", "Transport"), "Vastgoed": ("Makelaardij",), "Advies": ("Adviesgroep",)}
+SIZES = ("Klein (tot 10)", "Middelgroot (10-50)", "Groot (50+)")
+REGIONS = {"Noord": ("Groningen", "Zwolle"), "Oost": ("Arnhem", "Nijmegen"), "Zuid": ("Eindhoven", "Breda"),
+           "Randstad": ("Amsterdam", "Rotterdam", "Den Haag", "Utrecht", "Haarlem", "Leiden", "Delft")}
+
+
+def _tag(name: str, group: TagGroup) -> Tag:
+    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name, tag_group=group.value)
+        db.session.add(tag)
+    return tag
+
+
+def segment(offices: list[Office], rng: random.Random) -> None:
+    """Tag every office with its sector, a size and its region; give most an account manager.
+
+    The managers are the install's active staff and admins (none yet: the offices stay unassigned).
+    """
+    from praclox.offices.services import account_managers
+
+    managers = list(db.session.scalars(account_managers()))
+    sectors = {trade: _tag(name, TagGroup.SECTOR) for name, trades in SECTORS.items() for trade in trades}
+    sizes = [_tag(name, TagGroup.SIZE) for name in SIZES]
+    regions = {city: _tag(name, TagGroup.REGION) for name, cities in REGIONS.items() for city in cities}
+    for office in offices:
+        trade = next((t for t in sectors if f" {t}" in office.name), None)
+        office.tags = [t for t in (sectors.get(trade or ""), rng.choice(sizes), regions.get(office.visit_city or ""))
+                       if t is not None]
+        if managers and rng.random() < 0.85:
+            office.account_manager_id = rng.choice(managers).id
+    db.session.flush()

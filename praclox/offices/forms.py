@@ -7,12 +7,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, SubmitField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, Regexp, StopValidation, ValidationError
 
 from praclox.clock import today
-from praclox.forms import choices, email_field, long_text_field, not_in_future, phone_field, text_field
-from praclox.offices.models import InteractionKind
+from praclox.forms import choices, email_field, long_text_field, not_in_future, optional_id, phone_field, text_field
+from praclox.offices.models import InteractionKind, TagGroup
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 
@@ -46,11 +46,13 @@ class OfficeForm(FlaskForm):
     website = text_field(_l("Website"), max_length=200)
     kvk_number = text_field(_l("Chamber of Commerce (KvK) number"), max_length=8)
     notes = long_text_field(_l("Notes"))
+    account_manager_id = SelectField(_l("Account manager"), coerce=optional_id)
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, managers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(kind_choices())
+        self.account_manager_id.choices = manager_choices(managers)
 
     def validate_kvk_number(self, field: Any) -> None:
         if field.data and not re.fullmatch(r"[0-9]{8}", field.data):
@@ -131,3 +133,71 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField(_l("Only show what would change"))
     allow_duplicates = BooleanField(_l("Also create offices that look like existing ones"))
     submit = SubmitField(_l("Import"))
+
+
+def manager_choices(managers: list[Any]) -> list[Any]:
+    """Account manager choices: nobody, then the users given (a deactivated one marked as such)."""
+    return choices([("", "—")] + [(u.id, u.name if u.active else _l("%(name)s (deactivated)", name=u.name))
+                                  for u in managers])
+
+
+class TagForm(FlaskForm):
+    """The admin's tag list: a name and the group it belongs to."""
+
+    name = text_field(_l("Tag"), required=True, max_length=60)
+    tag_group = SelectField(_l("Group"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tag_group.choices = choices(TagGroup.choices())
+
+
+class OfficeTagForm(FlaskForm):
+    """Tag one office: pick a tag from the list, or type a name (a new free tag where the admin allows it)."""
+
+    tag_id = SelectField(_l("Tag"), coerce=optional_id)
+    name = text_field(_l("Or type a tag"), max_length=60)
+    submit = SubmitField(_l("Add tag"))
+
+    def __init__(self, *args: Any, tags: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.tag_id.choices = choices([("", "—")] + [(t.id, f"{t.name} ({t.group_label})") for t in tags])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.tag_id.data and not (self.name.data or "").strip():
+            self.tag_id.errors = [*self.tag_id.errors, _l("Choose a tag or type one.")]
+            return False
+        return True
+
+
+def bulk_actions() -> list[tuple[str, Any]]:
+    return [("manager", _l("Assign account manager")), ("add_tag", _l("Add tag")),
+            ("remove_tag", _l("Remove tag"))]
+
+
+class BulkForm(FlaskForm):
+    """One change to every office of a filtered list; ``expected`` is the count the user saw."""
+
+    action = SelectField(_l("Change"), validators=[InputRequired()])
+    account_manager_id = SelectField(_l("Account manager"), coerce=optional_id)
+    tag_id = SelectField(_l("Tag"), coerce=optional_id)
+    expected = HiddenField()
+    submit = SubmitField(_l("Apply"))
+
+    def __init__(self, *args: Any, managers: list[Any] = (), tags: list[Any] = (),  # type: ignore[assignment]
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = choices(bulk_actions())
+        self.account_manager_id.choices = manager_choices([u for u in managers if u.active])
+        self.tag_id.choices = choices([("", "—")] + [(t.id, f"{t.name} ({t.group_label})") for t in tags])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.action.data in ("add_tag", "remove_tag") and not self.tag_id.data:
+            self.tag_id.errors = [*self.tag_id.errors, _l("Choose a tag.")]
+            return False
+        return True

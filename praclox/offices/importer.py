@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE, PHONE
-from praclox.importing import ImportRejected, RowError, read_table, valid_email
+from praclox.importing import ImportRejected, RowError, joined, read_table, valid_email
 from praclox.offices import services, twins
 from praclox.offices.columns import COLUMNS, CONTACT_ATTRIBUTES, OFFICE_ATTRIBUTES, aliases, kinds
 from praclox.offices.forms import POSTCODE
@@ -106,53 +107,56 @@ def _excel_repairs(row: dict[str, str]) -> dict[str, str]:
     return row
 
 
-def _row_problems(row: dict[str, str], kind_names: dict[str, str]) -> list[str]:
-    problems = []
+def _row_problems(row: dict[str, str], kind_names: dict[str, str]) -> list[Any]:
+    """What is wrong with a row, as lazy strings: the web page and the command line each say it in their reader's
+    language. Column names stay as the file has them."""
+    problems: list[Any] = []
     if "__extra__" in row:
-        return ["more cells than columns"]
+        return [_l("more cells than columns")]
     if not row.get("office"):
-        problems.append("office name is missing")
+        problems.append(_l("office name is missing"))
     for name, limit in LIMITS.items():
         value = row.get(name, "")
         if len(value) > limit:
-            problems.append(f"{name} is longer than {limit} characters")
+            problems.append(_l("%(column)s is longer than %(limit)d characters", column=name, limit=limit))
         if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
-            problems.append(f"{name} contains control characters")
+            problems.append(_l("%(column)s contains control characters", column=name))
     if row.get("kind") and row["kind"].lower() not in kind_names:
-        problems.append("kind must be client or prospect")
+        problems.append(_l("kind must be client or prospect"))
     for name in ("office_email", "email"):
         if row.get(name) and not valid_email(row[name]):
-            problems.append(f"{name} is not a valid e-mail address")
+            problems.append(_l("%(column)s is not a valid e-mail address", column=name))
     for name in PHONES:
         if row.get(name) and not PHONE.match(row[name]):
-            problems.append(f"{name} is not a valid phone number")
+            problems.append(_l("%(column)s is not a valid phone number", column=name))
     if row.get("postcode") and not POSTCODE.match(row["postcode"]):
-        problems.append("postcode is not a Dutch postcode such as 1234 AB")
+        problems.append(_l("postcode is not a Dutch postcode such as 1234 AB"))
     if row.get("kvk_number") and not re.fullmatch(r"\d{8}", row["kvk_number"]):
-        problems.append("kvk_number must have eight digits")
+        problems.append(_l("kvk_number must have eight digits"))
     if bool(row.get("first_name")) != bool(row.get("last_name")):
-        problems.append("a contact needs both a first and a last name")
+        problems.append(_l("a contact needs both a first and a last name"))
     return problems + _key_problems(row)
 
 
-def _key_problems(row: dict[str, str]) -> list[str]:
+def _key_problems(row: dict[str, str]) -> list[Any]:
     """The ids must name records that exist, and a contact must belong to the office on its line."""
-    problems = []
+    problems: list[Any] = []
     for name in ("office_id", "contact_id"):
         if row.get(name) and not re.fullmatch(r"\d{1,10}", row[name]):
-            problems.append(f"{name} must be a number")
+            problems.append(_l("%(column)s must be a number", column=name))
             return problems
     office_id, contact_id = row.get("office_id"), row.get("contact_id")
     if office_id and db.session.get(Office, int(office_id)) is None:
-        problems.append(f"office_id {office_id} does not exist (deleted or merged?)")
+        problems.append(_l("office_id %(id)s does not exist (deleted or merged?)", id=office_id))
     if contact_id:
         contact = db.session.get(Contact, int(contact_id))
         if contact is None:
-            problems.append(f"contact_id {contact_id} does not exist")
+            problems.append(_l("contact_id %(id)s does not exist", id=contact_id))
         elif not office_id or contact.office_id != int(office_id):
-            problems.append(f"contact_id {contact_id} does not belong to office_id {office_id or '(empty)'}")
+            problems.append(_l("contact_id %(id)s does not belong to office_id %(office)s", id=contact_id,
+                               office=office_id or "-"))
         elif not row.get("last_name"):
-            problems.append("a contact needs both a first and a last name")
+            problems.append(_l("a contact needs both a first and a last name"))
     return problems
 
 
@@ -161,7 +165,7 @@ def validate(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     table = read_table(raw, COLUMNS, ("office",), MAX_ROWS, aliases())
     rows = [(line, _excel_repairs(row)) for line, row in table]
     kind_names = kinds()
-    errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row, kind_names))]
+    errors = [RowError(line, joined(p)) for line, row in rows if (p := _row_problems(row, kind_names))]
     if errors:
         raise ImportRejected(errors)
     return rows

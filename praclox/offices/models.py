@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from praclox import phones
@@ -26,6 +26,45 @@ class InteractionKind(Vocabulary):
     VISIT = "visit", _l("Visit")
     EMAIL = "email", _l("E-mail")
     OTHER = "other", _l("Other")
+
+
+class TagGroup(Vocabulary):
+    """What a tag says about an office; FREE holds the tags staff typed themselves (when the admin allows it)."""
+
+    SECTOR = "sector", _l("Sector")
+    SIZE = "size", _l("Size")
+    REGION = "region", _l("Region")
+    OTHER = "other", _l("Other")
+    FREE = "free", _l("Free tag")
+
+
+#: which office carries which tag; the tag-first index serves the tag filter and the counts
+office_tags = Table(
+    "office_tags",
+    Base.metadata,
+    Column("office_id", ForeignKey("offices.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_office_tags_tag_office", "tag_id", "office_id"),
+)
+
+
+class Tag(TimestampMixin, Base):
+    """A segment label on offices (sector, size, region, ...), from the admin's list or typed by staff."""
+
+    __tablename__ = "tags"
+    __table_args__ = (CheckConstraint(TagGroup.check("tag_group"), name="tag_group_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: unique regardless of case: the services compare lower-cased before they add one
+    name: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
+    tag_group: Mapped[str] = mapped_column(String(16), nullable=False, default=TagGroup.OTHER.value)
+
+    @property
+    def group_label(self) -> str:
+        return TagGroup.label_of(self.tag_group)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.id}>"
 
 
 class Office(TimestampMixin, Base):
@@ -49,6 +88,11 @@ class Office(TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     #: when a prospect became a client; history is kept across the conversion
     became_client_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the colleague who looks after this office ("my offices"); a deleted user leaves it unassigned
+    account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    account_manager = relationship("User", foreign_keys=[account_manager_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=office_tags, order_by="(Tag.tag_group, Tag.name)")
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="office", cascade="all, delete-orphan", passive_deletes=True,
@@ -69,6 +113,10 @@ class Office(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Office {self.id}>"
+
+
+# the office list sorted by city: one index walk instead of a sort of every office
+Index("ix_offices_city_name", Office.visit_city, Office.name)
 
 
 class Contact(TimestampMixin, Base):

@@ -51,8 +51,9 @@ FIELDS: list[PersonalField] = [
                   _HISTORY_RETENTION, encrypted=True),
 ]
 
+#: a tag names a segment of offices (sector, size, region), never a person: the tag form says so
 NOT_PERSONAL = {"offices": ("kind", "became_client_at"), "interactions": ("kind", "edited_at"),
-                "office_conversions": ("converted_at",)}
+                "office_conversions": ("converted_at",), "tags": ("name", "tag_group")}
 
 
 def contact_key(contact: Contact) -> str:

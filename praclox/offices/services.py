@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, delete, func, insert, select, update
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User, UserRole
 from praclox.clock import today, zone
 from praclox.db import utcnow
 from praclox.extensions import db
-from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeConversion, OfficeKind
+from praclox.offices.models import (
+    Contact,
+    Interaction,
+    InteractionKind,
+    Office,
+    OfficeConversion,
+    OfficeKind,
+    Tag,
+    TagGroup,
+    office_tags,
+)
 from praclox.offices.signals import contact_deleting, contact_left
+from praclox.settings import services as settings
 
 OFFICE_FIELDS = (
     "kind", "name", "visit_street", "visit_postcode", "visit_city", "postal_street", "postal_postcode",
-    "postal_city", "phone", "email", "website", "kvk_number", "notes",
+    "postal_city", "phone", "email", "website", "kvk_number", "notes", "account_manager_id",
 )
 CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "mobile", "notes")
 INTERACTION_FIELDS = ("kind", "occurred_on", "summary", "contact_id")
-SORTS = {
-    "name": (Office.name,),
-    "city": (Office.visit_city, Office.name),
-    "kind": (Office.kind, Office.name),
-    "updated": (Office.updated_at.desc(),),
-}
-
 
 class OfficeError(ValueError):
     """An office operation that cannot be done as asked."""
@@ -49,6 +54,7 @@ def _assign(obj: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> list[
 
 def create_office(data: Mapping[str, Any]) -> Office:
     """Create an office (a prospect unless ``kind`` says client)."""
+    check_account_manager(data)
     office = Office(kind=data.get("kind") or OfficeKind.PROSPECT.value)
     _assign(office, data, OFFICE_FIELDS)
     if office.kind == OfficeKind.CLIENT.value:
@@ -60,6 +66,7 @@ def create_office(data: Mapping[str, Any]) -> Office:
 
 
 def update_office(office: Office, data: Mapping[str, Any], actor: Any = None) -> list[str]:
+    check_account_manager(data, office.account_manager_id)
     was_client = office.is_client
     changed = _assign(office, data, OFFICE_FIELDS)
     if not was_client and office.is_client:
@@ -230,27 +237,6 @@ def last_contact_subquery() -> Any:
     )
 
 
-def office_search(query: str = "", kind: str = "", sort: str = "name") -> Select[Any]:
-    """Offices whose name, city, e-mail or notes, or whose contact's name or e-mail, hold every word of the
-    query (whole or its beginning), through the search index (``praclox.search``)."""
-    from praclox.search.services import office_ids
-
-    stmt = select(Office)
-    if query.strip():
-        found = office_ids(query)
-        stmt = stmt.where(false() if found is None else Office.id.in_(found))
-    if kind in {k.value for k in OfficeKind}:
-        stmt = stmt.where(Office.kind == kind)
-    if sort == "last_contact":
-        # only this order needs every office's last contact; the page reads its own through last_contact_dates
-        last = last_contact_subquery()
-        stmt = stmt.outerjoin(last, last.c.office_id == Office.id)
-        stmt = stmt.order_by(last.c.last_contact.desc().nulls_last(), Office.name)
-    else:
-        stmt = stmt.order_by(*SORTS.get(sort, SORTS["name"]))
-    return stmt
-
-
 def matched_contacts(office_ids: list[int], query: str) -> dict[int, list[Contact]]:
     """Per office in a search result, the contacts the query found (so the result can say why an office was
     found)."""
@@ -276,12 +262,134 @@ def last_contact_dates(office_ids: list[int], by: Any = Interaction.office_id) -
     )
     return dict(rows.all())
 
-
 def last_contact_date(office: Office) -> date | None:
     return db.session.scalar(select(func.max(Interaction.occurred_on)).where(Interaction.office_id == office.id))
-
 
 def contact_last_date(contact: Contact) -> date | None:
     return db.session.scalar(
         select(func.max(Interaction.occurred_on)).where(Interaction.contact_id == contact.id)
     )
+
+# --- account managers and tags -------------------------------------------------------------------
+
+#: staff may add a tag that is not on the admin's list (a setting; admins always may)
+FREE_TAGS = "offices.free_tags"
+#: rows per statement in bulk changes: well under every database's limit on bound parameters
+BULK_CHUNK = 500
+
+def account_managers() -> Select[tuple[User]]:
+    """Who may look after an office: active users who work with offices (staff, admin); by name."""
+    return (select(User).where(User.active.is_(True), User.id.in_(
+        select(UserRole.user_id).where(UserRole.role.in_(("staff", "admin"))))).order_by(User.name, User.id))
+
+def check_account_manager(data: Mapping[str, Any], current: int | None = None) -> None:
+    """A new account manager must be one of ``account_managers()``; the one already set may stay."""
+    manager_id = data.get("account_manager_id")
+    if manager_id is None or manager_id == current:
+        return
+    if db.session.scalar(account_managers().where(User.id == manager_id)) is None:
+        raise OfficeError("account_manager_id")
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BULK_CHUNK):
+        yield ids[start:start + BULK_CHUNK]
+
+def _audit_offices(ids: list[int], field: str, actor: User | None) -> None:
+    for office_id in ids:
+        audit("update", None, fields=[field], actor=actor, record_type="offices", record_id=office_id)
+
+def assign_account_manager(offices: Select[tuple[int]], manager_id: int | None, actor: User | None) -> int:
+    """Give every office ``offices`` selects (a SELECT of ids) this account manager (None: nobody).
+
+    Returns how many offices changed; each change is audited on its office.
+    """
+    check_account_manager({"account_manager_id": manager_id})
+    ids = list(db.session.scalars(offices.where(Office.account_manager_id.is_distinct_from(manager_id))))
+    for chunk in _chunks(ids):
+        db.session.execute(update(Office).where(Office.id.in_(chunk)).values(account_manager_id=manager_id),
+                           execution_options={"synchronize_session": False})
+    _audit_offices(ids, "account_manager_id", actor)
+    db.session.flush()
+    return len(ids)
+
+def _tagged(tag: Tag) -> Select[tuple[int]]:
+    return select(office_tags.c.office_id).where(office_tags.c.tag_id == tag.id)
+
+def add_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int:
+    """Put ``tag`` on every office ``offices`` selects that lacks it; returns how many got it (audited)."""
+    ids = list(db.session.scalars(offices.where(Office.id.not_in(_tagged(tag)))))
+    for chunk in _chunks(ids):
+        db.session.execute(insert(office_tags), [{"office_id": i, "tag_id": tag.id} for i in chunk])
+    _audit_offices(ids, "tags", actor)
+    db.session.flush()
+    return len(ids)
+
+def remove_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int:
+    """Take ``tag`` off every office ``offices`` selects; returns how many lost it (audited)."""
+    ids = list(db.session.scalars(offices.where(Office.id.in_(_tagged(tag)))))
+    for chunk in _chunks(ids):
+        db.session.execute(delete(office_tags).where(office_tags.c.tag_id == tag.id,
+                                                     office_tags.c.office_id.in_(chunk)))
+    _audit_offices(ids, "tags", actor)
+    db.session.flush()
+    return len(ids)
+
+def one_office(office: Office) -> Select[tuple[int]]:
+    """``office`` as the selection the tag and manager functions take."""
+    return select(Office.id).where(Office.id == office.id)
+
+def _tag_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name or len(name) > 60:
+        raise OfficeError("name")
+    return name
+
+def tag_named(name: str) -> Tag | None:
+    """The tag of this name, whatever its case."""
+    return db.session.scalar(select(Tag).where(func.lower(Tag.name) == _tag_name(name).lower()))
+
+def create_tag(name: str, group: str, actor: User | None) -> Tag:
+    """Add a tag to the list (the admin's list, or a free tag: group ``free``); a name is unique in any case."""
+    name = _tag_name(name)
+    if group not in TagGroup.values():
+        raise OfficeError("tag_group")
+    if tag_named(name) is not None:
+        raise OfficeError("duplicate")
+    tag = Tag(name=name, tag_group=group)
+    db.session.add(tag)
+    db.session.flush()
+    audit("create", tag, fields=["name", "tag_group"], actor=actor)
+    return tag
+
+def update_tag(tag: Tag, name: str, group: str, actor: User | None) -> list[str]:
+    """Rename a tag or move it to another group; the offices keep it."""
+    name = _tag_name(name)
+    if group not in TagGroup.values():
+        raise OfficeError("tag_group")
+    twin = tag_named(name)
+    if twin is not None and twin.id != tag.id:
+        raise OfficeError("duplicate")
+    changed = [f for f, value in (("name", name), ("tag_group", group)) if getattr(tag, f) != value]
+    for field in changed:
+        setattr(tag, field, name if field == "name" else group)
+    if changed:
+        audit("update", tag, fields=changed, actor=actor)
+    db.session.flush()
+    return changed
+
+def delete_tag(tag: Tag, actor: User | None) -> int:
+    """Delete a tag from the list and from every office carrying it; returns how many offices lost it."""
+    count = remove_tag(select(Office.id), tag, actor)
+    audit("delete", tag, actor=actor)
+    db.session.delete(tag)
+    db.session.flush()
+    return count
+
+def free_tag(name: str, actor: User) -> Tag:
+    """The tag a colleague typed: the existing one of that name, else a new free tag when they may add one."""
+    found = tag_named(name)
+    if found is not None:
+        return found
+    if not (actor.has_role("admin") or settings.get(FREE_TAGS)):
+        raise OfficeError("tag")
+    return create_tag(name, TagGroup.FREE.value, actor)

@@ -17,15 +17,19 @@ from flask import (
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.followups import services as followups
-from praclox.forms import ConfirmForm
-from praclox.offices import importer, services, twins
+from praclox.forms import ConfirmForm, flash_errors
+from praclox.offices import importer, listing, services, twins
 from praclox.offices.forms import (
+    BulkForm,
     ContactForm,
     ImportForm,
     InteractionEditForm,
@@ -33,8 +37,9 @@ from praclox.offices.forms import (
     LogInteractionForm,
     OfficeForm,
 )
-from praclox.offices.models import Contact, Interaction, Office
+from praclox.offices.models import Contact, Interaction, Office, Tag
 from praclox.paging import paginate
+from praclox.settings import services as settings
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
 bp.before_request(require_roles_for_blueprint("staff", "admin"))
@@ -58,23 +63,82 @@ def _contact_or_404(office: Office, contact_id: int) -> Contact:
     return contact
 
 
+def _managers(office: Office | None) -> list[User]:
+    """The account manager choices: every eligible user, and the office's own (even when deactivated)."""
+    users = list(db.session.scalars(services.account_managers()))
+    if office is not None and office.account_manager is not None and office.account_manager not in users:
+        users.append(office.account_manager)
+    return users
+
+
+def _valid(form: OfficeForm) -> bool:
+    """The form's checks, then the service's rule for the account manager (checked again when saving)."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        services.check_account_manager({"account_manager_id": form.account_manager_id.data},
+                                       form.account_manager_id.object_data)
+    except services.OfficeError:
+        form.account_manager_id.errors = [_("This value is not allowed here.")]
+        return False
+    return True
+
+
 @bp.route("/")
 def index() -> str:
-    query = request.args.get("q", "")[:100]
-    kind = request.args.get("kind", "")
-    sort = request.args.get("sort", "name")
-    page = paginate(services.office_search(query, kind, sort), per_page=current_app.config["PAGE_SIZE"])
-    last = services.last_contact_dates([o.id for o in page.items])
-    matched = services.matched_contacts([o.id for o in page.items], query)
-    return render_template("offices/index.html", page=page, last=last, q=query, kind=kind, sort=sort,
-                           matched=matched)
+    wanted = listing.OfficeFilter.from_args(request.args)
+    stmt = listing.office_query(wanted, current_user).options(selectinload(Office.account_manager))
+    page = paginate(stmt, per_page=current_app.config["PAGE_SIZE"])
+    ids = [o.id for o in page.items]
+    tags = {t.id: t for t in db.session.scalars(select(Tag).order_by(Tag.tag_group, Tag.name))}
+    managers = list(db.session.scalars(listing.manager_filter_choices()))
+    return render_template(
+        "offices/index.html", page=page, f=wanted, q=wanted.q, last=services.last_contact_dates(ids),
+        matched=services.matched_contacts(ids, wanted.q), next_due=listing.next_follow_ups(ids),
+        stale=listing.stale_among(ids), stale_months=settings.get(listing.STALE_MONTHS),
+        office_tags=listing.tags_of(ids), tags=tags, tag_counts=listing.tag_counts(wanted, current_user),
+        managers=managers, bulk=BulkForm(managers=managers, tags=list(tags.values()), expected=page.total),
+        can_export="offices.export" in current_app.view_functions,
+    )
+
+
+@bp.route("/bulk", methods=["POST"])
+def bulk() -> Response:
+    """Change every office of the filtered list (the filter travels in the query string, as on the list)."""
+    wanted = listing.OfficeFilter.from_args(request.args)
+    back = url_for(".index", **wanted.args())
+    form = BulkForm(managers=list(db.session.scalars(services.account_managers())),
+                    tags=list(db.session.scalars(select(Tag))))
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(back)
+    if form.expected.data != str(listing.selection_count(wanted, current_user)):
+        flash(_("The list changed since you saw it; nothing was changed. Check it and try again."), "warning")
+        return redirect(back)
+    selection = select(Office.id).where(*listing.conditions(wanted, current_user))
+    try:
+        if form.action.data == "manager":
+            changed = services.assign_account_manager(selection, form.account_manager_id.data, current_user)
+        else:
+            tag = db.get_or_404(Tag, form.tag_id.data)
+            change = services.add_tag if form.action.data == "add_tag" else services.remove_tag
+            changed = change(selection, tag, current_user)
+    except services.OfficeError:
+        db.session.rollback()
+        flash(_("This value is not allowed here."), "danger")
+        return redirect(back)
+    db.session.commit()
+    flash(ngettext("%(num)d office changed.", "%(num)d offices changed.", changed), "success")
+    return redirect(back)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> str | Response | tuple[str, int]:
-    form = OfficeForm()
+    form = OfficeForm(managers=_managers(None))
+    if request.method == "GET":
+        form.account_manager_id.data = current_user.id
     found: list[twins.Pair] = []
-    if form.validate_on_submit():
+    if _valid(form):
         data = _form_data(form, OFFICE_FORM_FIELDS)
         found = [] if request.form.get("create_anyway") else twins.office_twins(data)
         if not found:
@@ -103,8 +167,8 @@ def _detail_page(office: Office, form: LogInteractionForm) -> str:
 @bp.route("/<int:office_id>/edit", methods=["GET", "POST"])
 def edit(office_id: int) -> str | Response | tuple[str, int]:
     office = _office_or_404(office_id)
-    form = OfficeForm(obj=office)
-    if form.validate_on_submit():
+    form = OfficeForm(obj=office, managers=_managers(office))
+    if _valid(form):
         services.update_office(office, _form_data(form, OFFICE_FORM_FIELDS), actor=current_user)
         db.session.commit()
         flash(_("Changes saved."), "success")
@@ -273,9 +337,7 @@ def contact_left(office_id: int, contact_id: int) -> Response:
             db.session.commit()
             flash(_("%(name)s is marked as having left the office.", name=person.full_name), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
+        flash_errors(form)
     return redirect(url_for(".contact", office_id=office.id, contact_id=person.id))
 
 

@@ -1,19 +1,21 @@
-"""Encryption keys: re-encrypting everything under the newest key, and refusing to start with keys that
-cannot read the data already stored."""
+"""Encryption keys: making them where the operator asks (``praclox keys init``, setup, db upgrade), refusing to
+serve with keys that cannot read the data already stored, and re-encrypting everything under the newest key."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import InvalidToken, MultiFernet
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import Column, Table, Text, bindparam, func, inspect, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from praclox.crypto import EXTENSION_KEY, EncryptedText, KeyConfigurationError, fernet
+from praclox.crypto import EXTENSION_KEY, EncryptedText, KeyConfigurationError, fernet, primary
 from praclox.domain import registry
 from praclox.extensions import db
 
@@ -36,13 +38,9 @@ def encrypted_columns(metadata: Any = None) -> list[tuple[Table, Column[Any]]]:
     return [(t, c) for t in metadata.sorted_tables for c in t.columns if isinstance(c.type, EncryptedText)]
 
 
-def _primary() -> Any:
-    return current_app.extensions[EXTENSION_KEY + "_primary"]
-
-
 def _is_current(token: bytes) -> bool:
     try:
-        _primary().decrypt(token)
+        primary().decrypt(token)
     except InvalidToken:
         return False
     return True
@@ -124,7 +122,7 @@ class ReadBack:
 
 def read_back(*, batch_size: int = DEFAULT_BATCH) -> ReadBack:
     """Decrypt every stored value and file with the newest key only: may the other keys go?"""
-    newest = MultiFernet([_primary()])
+    newest = MultiFernet([primary()])
     result = ReadBack()
     for table, column in encrypted_columns():
         (pk,) = table.primary_key.columns
@@ -163,7 +161,7 @@ def _decrypts(keys: MultiFernet, token: str) -> bool:
 
 
 def check_keys(app: Flask) -> None:
-    """At start: the oldest and newest stored value of every encrypted column must decrypt.
+    """The oldest and newest stored value of every encrypted column must decrypt (``require_keys``).
 
     An app that cannot read its own data stops here with a clear message, instead of failing later on
     a page. An empty or not yet migrated database passes.
@@ -186,6 +184,61 @@ def check_keys(app: Flask) -> None:
                 _refuse(f"the data in {table.name}.{column.name}")
         _check_file_samples(app)
         db.session.remove()
+
+
+def init_keys(app: Flask) -> list[str]:
+    """Make the keys the configuration lacks, into the instance folder (mode 0600), and use them: the session
+    signing key (``secret_key``) and the encryption key (``encryption_keys``). Then the keys must read the
+    stored data. Returns the names of the files made (none when everything was there).
+
+    A database that already holds encrypted data gets no new encryption key: no new key could read it.
+    """
+    from cryptography.fernet import Fernet
+
+    from praclox import config, crypto
+    from praclox.instance_files import write_secret
+
+    made = []
+    instance = Path(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        write_secret(instance / config.SECRET_KEY_FILE, app.config["SECRET_KEY"])
+        made.append(config.SECRET_KEY_FILE)
+    if crypto.configured_keys(app) is None:
+        if _holds_encrypted_data(app):
+            raise KeyConfigurationError(f"{crypto.NO_KEYS}; the database already holds encrypted data, which "
+                                        "only its own key reads: restore instance/encryption_keys")
+        write_secret(instance / crypto.KEY_FILE, Fernet.generate_key().decode())
+        crypto.init_app(app)
+        made.append(crypto.KEY_FILE)
+    check_keys(app)
+    return made
+
+
+def require_keys(app: Flask) -> None:
+    """Before serving or running jobs: a session signing key and encryption keys that read the stored data.
+
+    Raises ``KeyConfigurationError`` with what to do (``praclox keys init``) instead of failing on a page.
+    """
+    from praclox import crypto
+
+    if not app.config.get("SECRET_KEY"):
+        raise KeyConfigurationError("no secret key: set PRACLOX_SECRET_KEY, or run `praclox keys init` "
+                                    "(`praclox setup` and `praclox db upgrade` do it too) to make instance/secret_key")
+    if EXTENSION_KEY not in app.extensions:
+        raise KeyConfigurationError(crypto.NO_KEYS)
+    check_keys(app)
+
+
+def _holds_encrypted_data(app: Flask) -> bool:
+    with app.app_context():
+        present = set(inspect(db.engine).get_table_names())
+        try:
+            return any(_samples(table, column) for table, column in encrypted_columns() if table.name in present)
+        except SQLAlchemyError:  # a column not migrated yet: an installation from before encryption
+            return False
+        finally:
+            db.session.remove()
 
 
 def _refuse(what: str) -> None:

@@ -33,6 +33,7 @@ TABLES: dict[str, Any] = {
     "office_search_terms": _l("Search terms of offices"), "contact_search_terms": _l("Search terms of contact persons"),
     "interaction_search_terms": _l("Search terms of contact moments"),
     "endpoint_uses": _l("Page use counts"),
+    "tags": _l("Tags"), "office_tags": _l("Tags of offices"),
     "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
 
@@ -92,6 +93,8 @@ COLUMNS: dict[str, Any] = {
     "done_at": _l("Done at"),
     "converted_at": _l("Became a client on"), "converted_by_id": _l("Converted by"), "edited_at": _l("Edited on"),
     "phone_key": _l("Phone (digits only, for searching)"), "mobile_key": _l("Mobile (digits only, for searching)"),
+    "account_manager_id": _l("Account manager"), "tags": _l("Tags"), "tag_group": _l("Tag group"),
+    "tag_id": _l("Tag"),
 }
 
 TABLE_COLUMNS: dict[tuple[str, str], Any] = {
@@ -172,6 +175,7 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("", "how"): "praclox.dates.models:CongratulationHow",
     ("offices", "kind"): "praclox.offices.forms:kind_choices",
     ("interactions", "kind"): "praclox.offices.models:InteractionKind",
+    ("tags", "tag_group"): "praclox.offices.models:TagGroup",
     ("registrations", "status"): "praclox.registrations.models:Status",
     ("privacy_requests", "kind"): "praclox.privacy.forms:kind_labels",
     ("privacy_requests", "status"): "praclox.privacy.labels:request_status_labels",

@@ -164,7 +164,7 @@ def test_cli_dry_run_sends_and_records_nothing_then_the_real_run_sends(frozen, a
     from praclox.dates.models import ReminderSent
 
     dry = runner.invoke(args=["dates", "remind", "--dry-run"])
-    assert dry.exit_code == 0 and "2 digest(s) would be sent" in dry.output
+    assert dry.exit_code == 0 and "dry run: 2 digests would be sent" in dry.output
     assert smtp_server.delivered() == []
     with app.app_context():
         assert db.session.scalars(select(ReminderSent)).all() == []

@@ -22,7 +22,7 @@ def walk_contact() -> object:
 
 
 def seed_walk(app: Flask) -> None:
-    """An office with a contact (with notes) and a logged call, converted to a client."""
+    """An office with a contact (with notes) and a logged call, converted to a client, with a tag."""
     from praclox.offices import services
 
     for value in WALK_CONTACT.values():
@@ -33,6 +33,7 @@ def seed_walk(app: Flask) -> None:
         services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary="walked",
                                  contact=contact, logged_by=None)
         services.convert_to_client(office)
+        services.add_tag(services.one_office(office), services.create_tag("Walk sector", "sector", None), None)
         db.session.commit()
 
 

@@ -67,3 +67,24 @@ def test_a_changed_number_is_found_by_its_new_spelling_only(staff_client, make_o
                                                          "phone": "010 222 3333"})
     assert names(staff_client.get("/contacts/", query_string={"q": "+31 10 2223333"})) == ["Anna de Vries"]
     assert names(staff_client.get("/contacts/", query_string={"q": "0612345678"})) == []
+
+
+def test_the_list_filters_by_an_office_tag(app, staff_client, contacts):
+    from sqlalchemy import select
+
+    from praclox.extensions import db
+    from praclox.offices import services
+    from praclox.offices.models import Office
+
+    with app.test_request_context():
+        tag = services.create_tag("Zorgsector", "sector", None)
+        services.add_tag(select(Office.id).where(Office.name == "Pieters Advies"), tag, None)
+        db.session.commit()
+        tag_id = tag.id
+    page = staff_client.get("/contacts/")
+    assert "Zorgsector" in page.get_data(as_text=True)
+    assert names(staff_client.get(f"/contacts/?tag={tag_id}")) == ["Cor Claassen"]
+    assert names(staff_client.get(f"/contacts/?tag={tag_id}&q=anna")) == []
+    assert names(staff_client.get("/contacts/?tag=999999")) == []
+    for bad in ("abc", "-1", "0", "99999999999999"):
+        assert names(staff_client.get("/contacts/", query_string={"tag": bad})) == names(page), bad

@@ -43,16 +43,17 @@ def test_documents_survive_key_rotation_and_a_restart_with_the_new_key_only(unde
     server.stop()
     assert "Read back with the newest key alone: all" in rotated.stdout, rotated.stdout
 
-    # a restore of last night's documents (still under the old key): the start-up check samples files, so
-    # the product refuses to start with the new key alone instead of answering every download with a 500
+    # a restore of last night's documents (still under the old key): the key check samples files, so the
+    # product (its check, the web server's and the scheduler's start) refuses the new key alone instead of
+    # answering every download with a 500
     shutil.rmtree(instance.path / "documents")
     shutil.copytree(backup, instance.path / "documents")
-    refused = instance.praclox("jobs", "list", env={"PRACLOX_ENCRYPTION_KEYS": NEW}, check=False)
+    refused = instance.praclox("keys", "check", env={"PRACLOX_ENCRYPTION_KEYS": NEW}, check=False)
     assert refused.returncode != 0
     assert "cannot decrypt the applicants files" in refused.stderr, refused.stderr
     again = instance.praclox("keys", "rotate", env={"PRACLOX_ENCRYPTION_KEYS": f"{NEW},{OLD}"})
     assert "Read back with the newest key alone: all" in again.stdout
-    assert instance.praclox("jobs", "list", env={"PRACLOX_ENCRYPTION_KEYS": NEW}).returncode == 0
+    assert instance.praclox("keys", "check", env={"PRACLOX_ENCRYPTION_KEYS": NEW}).returncode == 0
 
 
 def test_rotation_says_keep_the_old_key_when_a_file_cannot_be_read_back(under_old_key):
@@ -69,3 +70,28 @@ def test_rotation_says_keep_the_old_key_when_a_file_cannot_be_read_back(under_ol
         assert "could NOT be read" in result.stdout and "can be removed" not in result.stdout
     finally:
         stray.write_bytes(original)
+
+
+def test_the_web_server_refuses_to_start_without_keys_until_db_upgrade_makes_them(make_instance):
+    """A fresh clone: compiling the catalogues makes no key; gunicorn stops with what to run; `praclox db
+    upgrade` makes the keys (mode 0600) and then the same start works."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    instance = make_instance(migrate=False)
+    instance.praclox("i18n", "compile")
+    assert not (instance.path / "secret_key").exists() and not (instance.path / "encryption_keys").exists()
+    root = Path(__file__).resolve().parents[2]
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(root / "gunicorn.conf.py"),
+                "--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app"]
+    refused = subprocess.run(instance.command(gunicorn), cwd=root, env=instance.env,  # noqa: S603
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1, refused.stderr[-2000:]
+    assert "Error: no secret key" in refused.stderr and "praclox keys init" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    upgraded = instance.praclox("db", "upgrade")
+    assert "Made instance/encryption_keys" in upgraded.stdout, upgraded.stdout
+    assert (instance.path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert instance.praclox("keys", "check").stdout.startswith("Keys present")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -59,7 +60,7 @@ def test_rotation_reencrypts_old_values_and_leaves_new_ones(rotated_app, make_ap
     assert [_readable_with(t, new_key) for t in _tokens(rotated_app)] == [False] * 5 + [True] * 2
     result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
-    assert "Re-encrypted 5 value(s); 2 were already under the newest key." in result.output
+    assert "Re-encrypted 5 values; 2 were already under the newest key." in result.output
     assert all(_readable_with(t, new_key) for t in _tokens(rotated_app))
     only_new = make_app(ENCRYPTION_KEYS=new_key)
     with only_new.app_context():
@@ -102,17 +103,21 @@ def test_file_rotators_registered_by_other_domains_run_and_are_counted(rotated_a
     assert calls == [10] and report.files["documents"] == 4 and report.rotated == 5 + 3
 
 
-def test_a_wrong_key_stops_the_app_at_start_with_a_clear_message(app, make_app):
+def test_a_wrong_key_is_refused_before_serving_with_a_clear_message(app, make_app):
     _log(app, "Geheim BV", ["confidential"])
     with pytest.raises(KeyConfigurationError, match=r"cannot decrypt the data in interactions\.summary"):
-        make_app(ENCRYPTION_KEYS=Fernet.generate_key().decode())
+        keys.require_keys(make_app(ENCRYPTION_KEYS=Fernet.generate_key().decode()))
 
 
-def test_a_lost_key_file_stops_the_app_instead_of_generating_a_new_key_silently(app, app_config, tmp_path):
+def test_a_lost_key_file_is_refused_and_no_new_key_is_made_for_encrypted_data(app, app_config, make_app):
     _log(app, "Geheim BV", ["confidential"])
-    config = {k: v for k, v in app_config.items() if k != "ENCRYPTION_KEYS"}
+    lost = make_app(ENCRYPTION_KEYS="")  # neither configured nor in the instance folder
     with pytest.raises(KeyConfigurationError, match="PRACLOX_ENCRYPTION_KEYS"):
-        create_app(config)
+        keys.require_keys(lost)
+    for command in (["keys", "init"], ["db", "upgrade"]):
+        result = lost.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 1 and "already holds encrypted data" in result.output, result.output
+    assert not (Path(app_config["INSTANCE_PATH"]) / "encryption_keys").exists()
 
 
 def test_an_unparseable_key_is_refused_at_start(app_config):
@@ -138,15 +143,15 @@ def test_the_command_line_says_why_it_will_not_start_without_a_traceback(app, ap
     _log(app, "Geheim BV", ["confidential"])
     env = {"PRACLOX_INSTANCE_PATH": app_config["INSTANCE_PATH"], "PRACLOX_DATABASE_URL": app_config["DATABASE_URL"],
            "PRACLOX_SECRET_KEY": "x" * 32, "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
-    result = CliRunner().invoke(main, ["jobs", "list"], env=env)
+    result = CliRunner().invoke(main, ["keys", "check"], env=env)
     assert result.exit_code == 1
     assert "Error: The configured encryption keys cannot decrypt" in result.output
     assert "Traceback" not in result.output
 
 
-def test_dropping_the_old_key_before_rotating_stops_the_app(rotated_app, make_app):
+def test_dropping_the_old_key_before_rotating_is_refused(rotated_app, make_app):
     with pytest.raises(KeyConfigurationError, match=r"interactions\.summary"):
-        make_app(ENCRYPTION_KEYS=rotated_app.new_key)
+        keys.require_keys(make_app(ENCRYPTION_KEYS=rotated_app.new_key))
 
 
 def test_two_rotations_never_run_at_once(rotated_app):

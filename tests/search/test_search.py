@@ -140,7 +140,7 @@ def test_key_rotation_rebuilds_the_index_under_the_new_key(app, app_config, staf
         assert [r.kind for r in services.search("jaarafsluiting")] == ["interaction"]
     result = both.test_cli_runner().invoke(args=["keys", "rotate"])
     assert result.exit_code == 0, result.output
-    assert "search_index: 2 value(s) checked" in result.output
+    assert "search_index: 2 values checked" in result.output
     after = _terms(both)
     assert after and not after & before
     only_new = make_app(ENCRYPTION_KEYS=new_key)

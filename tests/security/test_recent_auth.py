@@ -36,6 +36,9 @@ ORDINARY = {
     "applicants.reasons": "the list of rejection reasons: wording, no access or personal data",
     "applicants.toggle_reason": "the list of rejection reasons: wording, no access or personal data",
     "followups.orphaned": "hands a departed colleague's follow-ups to another: work on records, no access",
+    "tags.index": "the list of office tags: segment names, no access or personal data",
+    "tags.edit": "the list of office tags: segment names, no access or personal data",
+    "tags.delete": "the list of office tags: segment names, no access or personal data",
 }
 #: roles and session kinds whose POST endpoints are ordinary work on records (offices, dates, applicants,
 #: requests …), each audited; only the endpoints above decide about access

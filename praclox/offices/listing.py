@@ -1,0 +1,239 @@
+"""The office list's filter and sort, as one query every caller shares.
+
+``filtered_offices(request.args, actor)`` is the selection a user sees on /offices/ (all pages of it): the list
+pages it, the bulk actions change it, the export writes it. The query-string arguments are the contract:
+
+``q``       part of a name, city, e-mail, or a contact's name or e-mail
+``kind``    ``client`` or ``prospect``
+``manager`` ``me`` (the actor's offices), ``none`` (no account manager) or a user id
+``tag``     a tag id; repeated, an office must carry every tag given
+``stale``   ``1``: only offices without contact for longer than the setting ``offices.stale_months``
+``sort``    ``name`` (default), ``city``, ``kind``, ``last_contact``, ``next_follow_up``, ``updated``
+
+Unknown or unreadable values are ignored (a hand-edited URL gives a list, never an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
+
+from praclox.auth.models import User
+from praclox.clock import add_months, today
+from praclox.extensions import db
+from praclox.followups.models import FollowUp
+from praclox.offices.models import Interaction, Office, OfficeKind, Tag, office_tags
+from praclox.offices.services import account_managers, last_contact_subquery
+from praclox.settings import services as settings
+
+#: months without a contact moment after which an office is flagged (a setting)
+STALE_MONTHS = "offices.stale_months"
+
+SORT_KEYS = ("name", "city", "kind", "last_contact", "next_follow_up", "updated")
+MANAGER_WORDS = ("me", "none")
+#: more tags than this in one filter is not a real question
+MAX_TAGS = 10
+MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class OfficeFilter:
+    """The office list's filter, read from query-string arguments and written back into links."""
+
+    q: str = ""
+    kind: str = ""
+    manager: str = ""
+    tags: tuple[int, ...] = ()
+    stale: bool = False
+    sort: str = "name"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> OfficeFilter:
+        kind = _text(args, "kind")
+        manager = _text(args, "manager")
+        sort = _text(args, "sort")
+        return cls(
+            q=_text(args, "q")[:100].strip(),
+            kind=kind if kind in {k.value for k in OfficeKind} else "",
+            manager=manager if manager in MANAGER_WORDS or _as_id(manager) else "",
+            tags=tuple(sorted({i for i in map(_as_id, _all(args, "tag")) if i}))[:MAX_TAGS],
+            stale=_text(args, "stale") == "1",
+            sort=sort if sort in SORT_KEYS else "name",
+        )
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """The filter as ``url_for`` arguments (empty ones left out), with ``changes`` applied."""
+        values = {"q": self.q, "kind": self.kind, "manager": self.manager, "tag": list(self.tags),
+                  "stale": "1" if self.stale else "", "sort": self.sort if self.sort != "name" else ""}
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None, [], ())}
+
+    def toggled(self, tag_id: int) -> dict[str, Any]:
+        """The link arguments that add this tag to the filter, or take it out when it is in."""
+        tags = [t for t in self.tags if t != tag_id] if tag_id in self.tags else [*self.tags, tag_id]
+        return self.args(tag=tags)
+
+    @property
+    def narrowed(self) -> bool:
+        """True when the filter leaves offices out (the sort alone does not)."""
+        return bool(self.q or self.kind or self.manager or self.tags or self.stale)
+
+
+def _all(args: Mapping[str, Any], name: str) -> list[str]:
+    getlist = getattr(args, "getlist", None)
+    values = getlist(name) if getlist else [args.get(name)]
+    return [str(v) for v in values if v is not None]
+
+
+def _text(args: Mapping[str, Any], name: str) -> str:
+    value = args.get(name)
+    return str(value) if value is not None else ""
+
+
+def _as_id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_ID else None
+
+
+def filtered_offices(args: Mapping[str, Any], actor: Any) -> Select[tuple[Office]]:
+    """The offices the list shows for these query-string arguments, sorted as asked (all pages).
+
+    ``actor`` is the user asking: ``manager=me`` means their offices.
+    """
+    return office_query(OfficeFilter.from_args(args), actor)
+
+
+def office_query(wanted: OfficeFilter, actor: Any) -> Select[tuple[Office]]:
+    """``filtered_offices`` for a filter already read."""
+    stmt = select(Office).where(*conditions(wanted, actor))
+    if wanted.sort == "last_contact":
+        last = last_contact_subquery()
+        return stmt.outerjoin(last, last.c.office_id == Office.id).order_by(
+            last.c.last_contact.desc().nulls_last(), Office.name, Office.id)
+    if wanted.sort == "next_follow_up":
+        due = next_follow_up_subquery()
+        return stmt.outerjoin(due, due.c.office_id == Office.id).order_by(
+            due.c.next_due.asc().nulls_last(), Office.name, Office.id)
+    order = {
+        "city": (Office.visit_city, Office.name),
+        "kind": (Office.kind, Office.name),
+        "updated": (Office.updated_at.desc(),),
+    }.get(wanted.sort, (Office.name,))
+    return stmt.order_by(*order, Office.id)
+
+
+def conditions(wanted: OfficeFilter, actor: Any) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter (no sort): for counts over the same selection."""
+    found: list[ColumnElement[bool]] = []
+    if wanted.q:
+        found.append(_matches(wanted.q))
+    if wanted.kind:
+        found.append(Office.kind == wanted.kind)
+    if wanted.manager == "me":
+        found.append(Office.account_manager_id == getattr(actor, "id", None))
+    elif wanted.manager == "none":
+        found.append(Office.account_manager_id.is_(None))
+    elif wanted.manager:
+        found.append(Office.account_manager_id == int(wanted.manager))
+    for tag_id in wanted.tags:
+        found.append(Office.id.in_(select(office_tags.c.office_id).where(office_tags.c.tag_id == tag_id)))
+    if wanted.stale:
+        found.append(Office.id.in_(stale_office_ids()))
+    return found
+
+
+def _matches(query: str) -> ColumnElement[bool]:
+    """Offices the search index finds for the query (by their own words or a contact's); none without a word."""
+    from praclox.search.services import office_ids
+
+    found = office_ids(query)
+    return false() if found is None else Office.id.in_(found)
+
+
+def next_follow_up_subquery() -> Any:
+    """Per office, the due date of its earliest open follow-up."""
+    return (
+        select(FollowUp.office_id, func.min(FollowUp.due_on).label("next_due"))
+        .where(FollowUp.done_at.is_(None))
+        .group_by(FollowUp.office_id)
+        .subquery()
+    )
+
+
+# --- without contact for too long ---------------------------------------------------------------
+
+
+def stale_cutoff(day: date | None = None) -> date:
+    """Offices whose last contact is before this day are flagged."""
+    return add_months(day or today(), -int(settings.get(STALE_MONTHS)))
+
+
+def stale_office_ids(day: date | None = None) -> Select[tuple[int]]:
+    """Offices without a contact moment since the cutoff; one never contacted counts from its creation."""
+    cutoff = stale_cutoff(day)
+    recent = select(Interaction.office_id).where(Interaction.occurred_on >= cutoff)
+    contacted = select(Interaction.office_id)
+    return select(Office.id).where(Office.id.not_in(recent), or_(
+        Office.id.in_(contacted), Office.created_at < datetime.combine(cutoff, time.min, tzinfo=UTC)))
+
+
+def stale_among(office_ids: list[int]) -> set[int]:
+    """Which of these offices (one page) are flagged, in one query."""
+    if not office_ids:
+        return set()
+    return set(db.session.scalars(stale_office_ids().where(Office.id.in_(office_ids))))
+
+
+# --- what one page shows next to each office ------------------------------------------------------
+
+
+def next_follow_ups(office_ids: list[int]) -> dict[int, date]:
+    """The earliest open follow-up's due date per office, for one page of offices in one query."""
+    if not office_ids:
+        return {}
+    rows = db.session.execute(
+        select(FollowUp.office_id, func.min(FollowUp.due_on))
+        .where(FollowUp.office_id.in_(office_ids), FollowUp.done_at.is_(None))
+        .group_by(FollowUp.office_id)
+    )
+    return dict(rows.all())
+
+
+def tag_counts(wanted: OfficeFilter, actor: Any) -> dict[int, int]:
+    """Offices per tag id within the filtered selection, for every tag that has any there."""
+    selection = select(Office.id).where(*conditions(wanted, actor))
+    rows = db.session.execute(
+        select(office_tags.c.tag_id, func.count())
+        .where(office_tags.c.office_id.in_(selection))
+        .group_by(office_tags.c.tag_id)
+    )
+    return dict(rows.all())
+
+
+def selection_count(wanted: OfficeFilter, actor: Any) -> int:
+    return db.session.scalar(select(func.count()).select_from(Office).where(*conditions(wanted, actor))) or 0
+
+
+
+def tags_of(office_ids: list[int]) -> dict[int, list[Tag]]:
+    """Each office's tags (group, then name), for one page of offices in one query."""
+    found: dict[int, list[Tag]] = {}
+    if not office_ids:
+        return found
+    rows = db.session.execute(
+        select(office_tags.c.office_id, Tag).join(Tag, Tag.id == office_tags.c.tag_id)
+        .where(office_tags.c.office_id.in_(office_ids)).order_by(Tag.tag_group, Tag.name)
+    )
+    for office_id, tag in rows:
+        found.setdefault(office_id, []).append(tag)
+    return found
+
+
+def manager_filter_choices() -> Select[tuple[User]]:
+    """The users the list filters by: who may manage offices, and anyone (deactivated too) who still does."""
+    managing = select(Office.account_manager_id).where(Office.account_manager_id.is_not(None))
+    eligible = account_managers().with_only_columns(User.id).order_by(None)
+    return select(User).where(or_(User.id.in_(eligible), User.id.in_(managing))).order_by(User.name, User.id)
