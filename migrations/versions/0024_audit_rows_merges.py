@@ -1,7 +1,7 @@
 """audit_entries: how many rows an export or import held, and the record a merge folded in
 
-Revision ID: 0022_audit_rows_merges
-Revises: 0021_ownership
+Revision ID: 0024_audit_rows_merges
+Revises: 0023_attachments
 Create Date: 2026-12-07 11:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_audit_rows_merges'
-down_revision = '0021_ownership'
+revision = '0024_audit_rows_merges'
+down_revision = '0023_attachments'
 branch_labels = None
 depends_on = None
 
