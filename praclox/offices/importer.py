@@ -13,7 +13,10 @@ from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE, PHONE
 from praclox.importing import ImportRejected, RowError, joined, read_table, valid_email
 from praclox.offices import services
-from praclox.offices.models import Contact, Office
+from praclox.offices.models import Contact, Office, OfficeKind
+
+#: the Dutch word a spreadsheet may use for a client
+KLANT = "klant"
 
 COLUMNS = (
     "office", "kind", "city", "office_email", "office_phone", "first_name", "last_name", "job_title", "email",
@@ -45,7 +48,7 @@ def _row_problems(row: dict[str, str]) -> list[Any]:
             problems.append(_l("%(column)s is longer than %(limit)d characters", column=name, limit=limit))
         if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
             problems.append(_l("%(column)s contains control characters", column=name))
-    if row.get("kind") and row["kind"].lower() not in ("client", "prospect", "klant"):
+    if row.get("kind") and row["kind"].lower() not in (*OfficeKind.values(), KLANT):
         problems.append(_l("kind must be client or prospect"))
     for name in ("office_email", "email"):
         if row.get(name) and not valid_email(row[name]):
@@ -88,7 +91,8 @@ def import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult) ->
         key = row["office"].strip().lower()
         office = by_name.get(key) or db.session.scalar(select(Office).where(func.lower(Office.name) == key))
         if office is None:
-            kind = "client" if row.get("kind", "").lower() in ("client", "klant") else "prospect"
+            named = row.get("kind", "").lower()
+            kind = OfficeKind.CLIENT if named in (OfficeKind.CLIENT, KLANT) else OfficeKind.PROSPECT
             office = services.create_office(
                 {"name": row["office"], "kind": kind, "visit_city": row.get("city"),
                  "email": row.get("office_email"), "phone": row.get("office_phone")}
