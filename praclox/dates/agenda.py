@@ -37,7 +37,7 @@ class Agenda:
     today: Day
     week: list[Day]
     later: list[Day]
-    #: what the occurrences depend on (see ``_pairs``): with the marks shown, what the page's HTML depends on
+    #: what the occurrences depend on (see ``_days``): with the marks shown, what the page's HTML depends on
     key: tuple[object, ...] = ()
 
     @property
@@ -59,8 +59,9 @@ def _by_day(pairs: list[tuple[services.DateRow, occasions.Occurrence]]) -> dict[
     return days
 
 
-def _pairs(day: date, end: date) -> tuple[tuple[object, ...], list[tuple[services.DateRow, occasions.Occurrence]]]:
-    """The window's occurrences, kept in this worker for as long as nothing they show has changed.
+def _days(day: date, end: date) -> tuple[tuple[object, ...], dict[date, list[services.Entry]]]:
+    """The window's occurrences by day (without marks), kept in this worker for as long as nothing they show
+    has changed; callers never change the kept lists.
 
     The key is cheap (the calendar stamp moves with every date or contact change, deletions included; the
     newest office change covers office names); one entry per window, so a changed calendar replaces the old
@@ -75,16 +76,15 @@ def _pairs(day: date, end: date) -> tuple[tuple[object, ...], list[tuple[service
     if len(store) > 4:  # yesterday's windows
         store.clear()
     entries = services.entries_between(day, end, with_marks=False)
-    pairs = [(e.row, e.occ) for e in entries]
-    store[(day, end)] = (key, pairs)
-    return key, pairs
+    days = _by_day([(e.row, e.occ) for e in entries])
+    store[(day, end)] = (key, days)
+    return key, days
 
 
 def build(day: date, horizon_days: int = DASHBOARD_DAYS) -> Agenda:
     """The agenda from ``day`` up to ``horizon_days`` ahead (inclusive); marks are read for the shown entries
     only (a folded occasion shows none)."""
-    key, pairs = _pairs(day, day + timedelta(days=horizon_days))
-    days = _by_day(pairs)
+    key, days = _days(day, day + timedelta(days=horizon_days))
     week_end = day + timedelta(days=WEEK_DAYS)
     today = Day(day, days.get(day, []))
     week = [Day(on, listed) for on, listed in days.items() if day < on <= week_end]

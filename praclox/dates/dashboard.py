@@ -2,44 +2,45 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from praclox.clock import today
 from praclox.dates import agenda, occasions, services
-from praclox.dates.forms import CongratulateForm
-from praclox.forms import ConfirmForm
 
-#: rendered week-and-later parts a worker keeps (one per window and language in use)
-KEPT_PARTS = 4
+#: rendered panels a worker keeps (one per window and language in use)
+KEPT_PANELS = 4
+#: stands for the CSRF token in a kept panel; random per process, so no stored text can contain it
+_CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
 
 def panel_context() -> dict[str, Any]:
-    day = today()
-    ag = agenda.build(day)
-    return {"agenda": ag, "today": day, "congratulate": CongratulateForm(), "confirm": ConfirmForm(),
-            "rest": rest_html(ag)}
+    return {"html": panel_html(agenda.build(today()))}
 
 
-def rest_html(ag: agenda.Agenda) -> Markup:
-    """The week and the next 30 days as HTML, rendered again only when what they show changed: the occurrences
-    (``ag.key``), the marks among them, the language or the address the app is served under. At 10,000 contacts
-    that part is 500 lines; rendering it was most of the dashboard's time (bench/README.md)."""
-    marks = tuple((e.row.id, e.occ.year, e.occ.half) for d in (*ag.week, *ag.later) for e in d.entries if e.mark)
+def panel_html(ag: agenda.Agenda) -> Markup:
+    """The panel as HTML, rendered again only when what it shows changed: the occurrences (``ag.key``), the
+    marks shown, the language or the address the app is served under; each request fills in its own CSRF
+    token. At 10,000 contacts the panel is 60 lines with forms for today and 500 for the week: rendering it
+    was most of the dashboard's time (bench/README.md)."""
+    marks = tuple((e.row.id, e.occ.year, e.occ.half, e.mark.id, e.mark.how, e.mark.by_id)
+                  for d in (ag.today, *ag.week, *ag.later) for e in d.entries if e.mark)
     key = (ag.key, marks, str(get_locale()), request.script_root)
     store = current_app.extensions.setdefault("praclox_agenda_html", {})
     found = store.get(key)
     if found is None:
-        if len(store) >= KEPT_PARTS:
+        if len(store) >= KEPT_PANELS:
             store.clear()
-        html = render_template("dates/_panel_rest.html", agenda=ag, short_lines=short_lines)
-        # a rendered template: Jinja escaped every value in it
-        found = store[key] = Markup(html)  # noqa: S704  # nosec B704
-    return found
+        found = store[key] = render_template("dates/_panel_body.html", agenda=ag, short_lines=short_lines,
+                                             csrf=_CSRF_PLACEHOLDER)
+    # a rendered template (Jinja escaped every value in it) and an escaped token
+    return Markup(found.replace(_CSRF_PLACEHOLDER, str(escape(generate_csrf()))))  # noqa: S704  # nosec B704
 
 
 def short_lines(entries: list[services.Entry]) -> Markup:

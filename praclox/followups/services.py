@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
@@ -22,6 +23,8 @@ from praclox.followups.models import FollowUp
 from praclox.offices.models import Contact, Interaction, Office
 
 FIELDS = ("title", "description", "due_on", "owner_id", "contact_id")
+#: what a list shows next to a follow-up, loaded with the page in one query each (not one per row)
+WITH_NAMES = (selectinload(FollowUp.office), selectinload(FollowUp.owner), selectinload(FollowUp.contact))
 STATUSES = ("open", "done", "all")
 
 
@@ -127,7 +130,7 @@ def reassign_many(ids: list[int], owner: User, actor: User | None) -> int:
 
 def orphaned() -> Select[tuple[FollowUp]]:
     """Open follow-ups whose owner is deactivated: nobody sees them on a dashboard until an admin moves them."""
-    return (select(FollowUp).join(User, User.id == FollowUp.owner_id)
+    return (select(FollowUp).options(*WITH_NAMES).join(User, User.id == FollowUp.owner_id)
             .where(User.active.is_(False), FollowUp.done_at.is_(None))
             .order_by(User.name, FollowUp.owner_id, FollowUp.due_on, FollowUp.id))
 
@@ -170,7 +173,7 @@ PERIODS: dict[str, tuple[int | None, int | None]] = {
 
 def search(filters: Filters, day: date) -> Select[tuple[FollowUp]]:
     """Follow-ups narrowed by ``filters`` (owner, status, office, due-date period); earliest due first."""
-    stmt = select(FollowUp)
+    stmt = select(FollowUp).options(*WITH_NAMES)
     if filters.owner_id is not None:
         stmt = stmt.where(FollowUp.owner_id == filters.owner_id)
     if filters.office_id is not None:
@@ -192,7 +195,7 @@ def search(filters: Filters, day: date) -> Select[tuple[FollowUp]]:
 
 def for_office(office_id: int, contact_id: int | None = None) -> list[FollowUp]:
     """An office's (or one of its contacts') follow-ups: open ones by due date, then the done ones, latest first."""
-    stmt = select(FollowUp).where(FollowUp.office_id == office_id)
+    stmt = select(FollowUp).options(*WITH_NAMES, selectinload(FollowUp.done_by)).where(FollowUp.office_id == office_id)
     if contact_id is not None:
         stmt = stmt.where(FollowUp.contact_id == contact_id)
     items = list(db.session.scalars(stmt.order_by(FollowUp.due_on, FollowUp.id)))
@@ -200,19 +203,40 @@ def for_office(office_id: int, contact_id: int | None = None) -> list[FollowUp]:
                                                     key=lambda f: f.done_at, reverse=True)
 
 
+#: follow-ups a dashboard group shows; the rest are counted and one click away in the list
+PANEL_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Group:
+    items: list[FollowUp]
+    #: how many there are in all (``items`` holds the first PANEL_LIMIT)
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
 @dataclass(frozen=True)
 class Agenda:
-    overdue: list[FollowUp]
-    today: list[FollowUp]
-    week: list[FollowUp]
+    overdue: Group
+    today: Group
+    week: Group
+
+
+def _group(owner_id: int, first: date | None, last: date) -> Group:
+    stmt = select(FollowUp).where(FollowUp.owner_id == owner_id, FollowUp.done_at.is_(None), FollowUp.due_on <= last)
+    if first is not None:
+        stmt = stmt.where(FollowUp.due_on >= first)
+    total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0
+    items = list(db.session.scalars(stmt.options(*WITH_NAMES).order_by(FollowUp.due_on, FollowUp.id)
+                                    .limit(PANEL_LIMIT))) if total else []
+    return Group(items, total)
 
 
 def agenda(owner_id: int, day: date) -> Agenda:
-    """One user's open follow-ups: overdue, due ``day``, and due in the six days after it."""
-    rows = list(db.session.scalars(
-        select(FollowUp).where(FollowUp.owner_id == owner_id, FollowUp.done_at.is_(None),
-                               FollowUp.due_on <= day + timedelta(days=6))
-        .order_by(FollowUp.due_on, FollowUp.id)
-    ))
-    return Agenda([f for f in rows if f.due_on < day], [f for f in rows if f.due_on == day],
-                  [f for f in rows if f.due_on > day])
+    """One user's open follow-ups: overdue, due ``day``, and due in the six days after it (each group's first
+    PANEL_LIMIT, earliest first, with its count)."""
+    return Agenda(_group(owner_id, None, day - timedelta(days=1)), _group(owner_id, day, day),
+                  _group(owner_id, day + timedelta(days=1), day + timedelta(days=6)))

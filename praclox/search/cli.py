@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 
 from praclox.extensions import db
+from praclox.i18n import for_cli
 from praclox.search import index
 
 search_cli = AppGroup("search", help="The search index.")
@@ -22,9 +24,10 @@ def reindex(batch_size: int) -> None:
     from praclox.progress import progress
 
     try:
-        with job_lock("search_reindex"), progress("Indexing records", index.count_records()) as bar:
+        with job_lock("search_reindex"), progress(for_cli(_l("Indexing records")), index.count_records()) as bar:
             done = index.rebuild(batch_size=batch_size, on_progress=bar.advance)
             db.session.commit()
     except JobLocked as exc:
-        raise click.ClickException("another reindex is running; try again when it has finished") from exc
-    click.echo(f"Indexed {done} record(s).")
+        busy = _l("another reindex is running; try again when it has finished")
+        raise click.ClickException(for_cli(busy)) from exc
+    click.echo(for_cli(_l("Indexed %(num)d record(s).", num=done)))

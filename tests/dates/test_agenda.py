@@ -3,6 +3,7 @@ milestones first; later days show their milestones, the rest counted and linked 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -112,3 +113,15 @@ def test_names_in_the_week_lines_are_escaped(frozen, app, staff_client, make_off
     week = _between(html, "Deze week", "Komende 30 dagen")
     assert "&lt;b&gt;Bold&lt;/b&gt; O&#39;Brien" in week and "<b>Bold" not in html
     assert "&lt;i&gt;Kantoor&lt;/i&gt; &amp; Co" in week
+
+
+def test_the_kept_panel_carries_each_sessions_own_token_and_its_forms_work(frozen, app, busy, login_as):
+    first, second = login_as("staff"), login_as("staff")
+    app.config["WTF_CSRF_ENABLED"] = True
+    pages = [client.get("/").data.decode() for client in (first, second)]
+    tokens = [set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) for page in pages]
+    assert [len(t) for t in tokens] == [1, 1] and tokens[0] != tokens[1]  # the panel is rendered once
+    form = re.search(r'<form method="post" action="(/dates/\d+/congratulate)".*?</form>', pages[1], flags=re.S)
+    data = {**dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(0))), "how": "call"}
+    assert second.post(form.group(1), data=data).status_code == 302
+    assert "gefeliciteerd: telefoon" in first.get("/").data.decode()  # the mark renders the panel again

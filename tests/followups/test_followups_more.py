@@ -175,3 +175,15 @@ def test_a_bad_bulk_reassign_says_why_and_moves_nothing(app, admin_client, orpha
 def test_staff_cannot_open_the_hand_over_page(staff_client, orphans):
     assert staff_client.get("/follow-ups/orphaned").status_code == 403
     assert "gedeactiveerde" not in staff_client.get("/").get_data(as_text=True)
+
+
+def test_the_dashboard_shows_ten_per_group_and_links_to_the_rest(app, staff_client, make_office, make_follow_up):
+    office_id = make_office()
+    for n in range(12):
+        make_follow_up(office_id, staff_client.user.id, f"Achterstand-{n:02d}", today() - timedelta(days=20 - n))
+    page = staff_client.get("/").get_data(as_text=True)
+    overdue = page.split('follow-ups-overdue">', 1)[1].split("</ul>", 1)[0]
+    assert overdue.count("Achterstand-") == 10 and "Achterstand-00" in overdue and "Achterstand-11" not in overdue
+    assert '<a href="/follow-ups/?period=overdue">en nog 2</a>' in overdue
+    listed = staff_client.get("/follow-ups/?period=overdue").get_data(as_text=True)
+    assert listed.count("Achterstand-") == 12

@@ -33,7 +33,7 @@ def _commands(tmp_path):
             ["import", "offices", str(offices)], ["import", "offices", str(bad)],
             ["privacy", "purge-audit", "--dry-run"], ["privacy", "purge-audit"], ["demo-data", "--offices", "1"],
             ["jobs", "list"], ["jobs", "run", "no-such-job"], ["keys", "rotate"], ["dates", "remind", "--dry-run"],
-            ["feed", "create", "nemand@praclox.nl", "--name", "telefoon"]]
+            ["feed", "create", "nemand@praclox.nl", "--name", "telefoon"], ["search", "reindex"]]
 
 
 def test_cli_output_for_people_is_dutch_catalogue_text_when_the_operator_asks_for_dutch(app, dutch_cli, tmp_path):
