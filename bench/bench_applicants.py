@@ -58,15 +58,14 @@ def _children(shape: str) -> tuple[int, int, int]:
 def seed_applicants(count: int, shape: str, decided_on: date = DECIDED) -> None:
     """Rejected applicants due for purge, with status changes, audit entries, documents (and consents)."""
     from praclox import crypto
-    from praclox.applicants.documents import storage_dir
     from praclox.applicants.models import Applicant, Consent, Document, StatusChange, Vacancy
     from praclox.audit.models import AuditEntry
+    from praclox.files.models import StoredFile
 
     vacancy = Vacancy(title=f"Bench developer {decided_on}" if shape == "seeded" else
                       f"Senior ontwikkelaar Één-op-één, Zuid-Holland; {decided_on} " + "é" * 120)
     db.session.add(vacancy)
     db.session.flush()
-    folder = storage_dir()
     document = crypto.encrypt(b"%PDF-1.4\n" + b"x" * 2000)
     evidence = "Said yes by phone"
     docs, changes, consents = _children(shape)
@@ -89,13 +88,15 @@ def seed_applicants(count: int, shape: str, decided_on: date = DECIDED) -> None:
                 {"applicant_id": i, "given_on": given, "method": "phone", "evidence": evidence,
                  "expires_on": given + timedelta(days=365), "withdrawn_on": given + timedelta(days=10)}
                 for i in ids for _ in range(consents)])
-        rows = []
+        rows, files = [], []
         for i in ids:
             for _ in range(docs):
                 stored = secrets.token_hex(16)
-                (folder / stored).write_bytes(document)
+                files.append({"name": stored, "content": document})
                 rows.append({"applicant_id": i, "kind": "cv", "original_name": "cv.pdf", "stored_name": stored,
                              "file_type": "pdf", "size": 2009})
+        if files:
+            db.session.execute(db.insert(StoredFile), files)
         db.session.execute(db.insert(Document), rows)
         db.session.commit()
 
@@ -147,7 +148,11 @@ def bench_purge(count: int, url: str, shape: str) -> dict[str, float]:
             check=True, capture_output=True, text=True,
         ).stdout
         result = json.loads(output.strip().splitlines()[-1])
-        left = len(list((Path(tmp) / "documents").iterdir()))
+        app = app_for(tmp, url, keys, secret)
+        with app.app_context():
+            left = db.session.scalar(db.text("SELECT count(*) FROM stored_files"))
+            db.session.remove()
+            db.engine.dispose()
     if result["purged"] != count or result["failed"] or left:
         raise SystemExit(f"purge incomplete: {result}, {left} files left")
     return result

@@ -142,6 +142,11 @@ ACCESS: dict[str, object] = {
     "followups.complete": {"staff", "admin"},
     "followups.reopen": {"staff", "admin"},
     "followups.orphaned": {"admin"},
+    # --- attachments of offices and contacts
+    "attachments.upload_to_office": {"staff", "admin"},
+    "attachments.upload_to_contact": {"staff", "admin"},
+    "attachments.download": {"staff", "admin"},
+    "attachments.delete": {"staff", "admin"},
     "timeline.index": {"staff", "admin"},
     # --- search (issues 14 and 16): one box over offices, contacts and contact moments
     "search.index": {"staff", "admin"},

@@ -91,8 +91,8 @@ def report_command(fmt: str, as_of: str | None) -> None:
 
 
 def _add_sweep() -> None:
-    # the sweep lives with the documents; its command sits in this group next to the purge
-    from praclox.applicants.document_sweep import sweep_command
+    # the sweep lives with the file store; its command sits in this group next to the purge, where it began
+    from praclox.files.sweep import sweep_command
 
     retention_cli.add_command(sweep_command)
 

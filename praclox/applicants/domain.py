@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 
 from praclox.applicants import (  # noqa: F401  (views_vacancies adds its routes to the applicants blueprint)
     cli,
-    document_sweep,
     documents,
     models,
     privacy,
@@ -48,8 +47,6 @@ DOMAIN = Domain(
     jobs=(
         JobSpec(purge.JOB_ID, purge.scheduled_purge, _l("Purge applicants whose retention period ended"),
                 {"hour": 2, "minute": 30}),
-        JobSpec(document_sweep.JOB_ID, document_sweep.sweep_orphans,
-                _l("Remove document files that no document row names (left by a crash)"), {"hour": 3, "minute": 15}),
         JobSpec("applicants-consent-renewal", send_renewal_requests,
                 _l("Ask applicants to renew a consent that expires within a month"), {"hour": 9, "minute": 0}),
         JobSpec("retention-report-mail", send_monthly_reports,
@@ -57,9 +54,6 @@ DOMAIN = Domain(
                 {"hour": 7, "minute": 0}),
     ),
     privacy=privacy,
-    # documents are encrypted files: key rotation and the key checks cover them too
-    file_rotators=(documents.rotate_documents,),
-    file_checkers=(documents.check_documents,),
     # an erased person who applies again: counted on save, warned about on the applicant's page
     watch_erased=(WatchErased(models.Applicant, flash_warning=False),),
 )

@@ -203,7 +203,7 @@ class ConsentLink(Base):
 
 
 class Document(Base):
-    """A CV or letter; the bytes live encrypted in instance/documents under a random name."""
+    """A CV or letter; the bytes live encrypted in the shared file store (``praclox/files``)."""
 
     __tablename__ = "applicant_documents"
     __table_args__ = (
@@ -218,8 +218,9 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     #: the name the user gave the file (often their own name): encrypted, never used on disk
     original_name: Mapped[str] = mapped_column(EncryptedText, nullable=False)
-    #: random, meaningless file name under instance/documents
-    stored_name: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    #: the stored file's random, meaningless name; RESTRICT: the file goes with its row, never before it
+    stored_name: Mapped[str] = mapped_column(ForeignKey("stored_files.name", ondelete="RESTRICT"), nullable=False,
+                                             unique=True)
     file_type: Mapped[str] = mapped_column(String(8), nullable=False)
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

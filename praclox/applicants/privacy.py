@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox import phones
-from praclox.applicants.documents import read_document, remove_after_commit
+from praclox.applicants.documents import read_document
 from praclox.applicants.models import Applicant
 from praclox.applicants.purge import purge_applicant
 from praclox.applicants.services import CONSENT_MONTHS, REJECTED_DAYS
@@ -129,10 +129,9 @@ def _iso(day: Any) -> str | None:
 def erase(hits: list[Hit]) -> dict[str, int]:
     """Purge these applicants now (tombstone rule ``erasure_request``), unless under a legal hold.
 
-    The caller commits; the document files are removed when it does.
+    The caller commits; the document files go in the same transaction.
     """
     counts = {"applicants": 0, "held": 0}
-    files: list[str] = []
     for hit in hits:
         applicant = db.session.get(Applicant, hit.record_id)
         if applicant is None:
@@ -140,10 +139,9 @@ def erase(hits: list[Hit]) -> dict[str, int]:
         if applicant.legal_hold:
             counts["held"] += 1
             continue
-        files += purge_applicant(applicant.id, "erasure_request", today(), recheck=False)
+        purge_applicant(applicant.id, "erasure_request", today(), recheck=False)
         db.session.expunge(applicant)
         counts["applicants"] += 1
-    remove_after_commit(files)
     return counts
 
 

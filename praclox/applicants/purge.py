@@ -25,7 +25,6 @@ from datetime import date, timedelta
 from sqlalchemy import Boolean, Date, Integer, String, func, select, text
 
 from praclox.applicants import services
-from praclox.applicants.documents import remove_files
 from praclox.applicants.models import (
     DECIDED,
     Applicant,
@@ -39,6 +38,7 @@ from praclox.audit.services import record as audit
 from praclox.backup import ledger
 from praclox.clock import check_not_ahead, today
 from praclox.extensions import db
+from praclox.files import store
 from praclox.jobs.models import JobRun
 from praclox.settings import services as settings
 
@@ -174,7 +174,8 @@ class NoLongerDue(Exception):
 def purge_applicant(
     applicant_id: int, rule: str, purged_on: date, *, recheck: bool = True, policy: Policy | None = None
 ) -> list[str]:
-    """Delete everything about one applicant and leave a tombstone; returns the stored file names to unlink.
+    """Delete everything about one applicant, the stored files too, and leave a tombstone; returns the names of
+    the stored files removed.
 
     Runs inside the caller's transaction (the caller commits). Raises AlreadyGone when the row is no longer
     there, so two runs never both leave a tombstone for the same applicant, and (with ``recheck``)
@@ -202,6 +203,7 @@ def purge_applicant(
     # children first and explicitly, so no database relies on its cascade to remove personal data
     for table in children:
         conn.execute(_DELETE_CHILDREN[table], {"id": applicant_id})
+    store.remove(files)  # after the documents that name them
     if conn.execute(_DELETE_APPLICANT, {"id": applicant_id}).rowcount != 1:
         raise AlreadyGone(applicant_id)
     forget_record("applicants", [applicant_id])
@@ -222,7 +224,7 @@ def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: i
     """Purge every applicant due on ``as_of`` (today): one transaction per batch; logs counts only.
 
     Running it twice purges nothing the second time. A failure on one applicant is logged and counted (its
-    savepoint is rolled back); the others in its batch go on. Files are removed after the batch commits.
+    savepoint is rolled back); the others in its batch go on. Documents' files go in the batch's transaction.
     ``dry_run`` only counts what would be purged.
     """
     from praclox.applicants.purge_batch import purge_batch
@@ -230,7 +232,7 @@ def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: i
     check_not_ahead(as_of, dry_run=dry_run)
     as_of = as_of or today()
     policy = Policy.current()
-    counts: Counter[str] = Counter(due=0, purged=0, failed=0, already_gone=0, no_longer_due=0, file_errors=0)
+    counts: Counter[str] = Counter(due=0, purged=0, failed=0, already_gone=0, no_longer_due=0)
     for batch in iter_due(as_of, batch_size=batch_size):
         counts["due"] += len(batch)
         db.session.rollback()  # end the read transaction before the writes
@@ -245,7 +247,6 @@ def purge_due(as_of: date | None = None, *, dry_run: bool = False, batch_size: i
             log.error("purge batch of %d failed at commit: %s", len(batch), type(exc).__name__)
             continue
         counts.update(outcome.counts)
-        counts["file_errors"] += remove_files(outcome.files)
         db.session.expunge_all()
     log.info("applicant purge%s as of %s: %s", " (dry run)" if dry_run else "", as_of.isoformat(),
              ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
@@ -281,7 +282,7 @@ def locked_purge(as_of: date | None = None, *, dry_run: bool = False) -> dict[st
 
 
 #: the tables a purge deletes from (VACUUMed on PostgreSQL afterwards)
-TOUCHED_TABLES = ("applicants", *CHILD_TABLES, "audit_entries")
+TOUCHED_TABLES = ("applicants", *CHILD_TABLES, store.TABLE, "audit_entries")
 
 
 def run_purge(as_of: date | None = None, *, dry_run: bool = False) -> JobRun:

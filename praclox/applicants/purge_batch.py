@@ -38,6 +38,7 @@ from praclox.backup import ledger
 from praclox.clock import today
 from praclox.db import UTCDateTime, utcnow
 from praclox.extensions import db
+from praclox.files import store
 
 log = logging.getLogger("praclox.applicants.purge")
 
@@ -127,6 +128,7 @@ def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome
     for model in (*AUDITED_CHILDREN, ConsentLink):
         db.session.execute(delete(model).where(ids_in(model.applicant_id, ids))
                            .execution_options(synchronize_session=False))
+    store.remove(outcome.files)  # after the documents that name them, in the same transaction
     gone = db.session.execute(delete(Applicant).where(ids_in(Applicant.id, ids))
                               .execution_options(synchronize_session=False)).rowcount
     ledger.note("applicants", ids)  # the audit entries went without forget_record: a restore needs the ids
@@ -181,7 +183,7 @@ def _one_by_one(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so
 
 
 def purge_batch(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so_far: int = 0) -> BatchOutcome:
-    """Purge a batch inside the caller's transaction (the caller commits, then removes ``files``)."""
+    """Purge a batch, the documents' stored files too, inside the caller's transaction (the caller commits)."""
     begin_write()
     savepoint = db.session.begin_nested()
     try:

@@ -208,7 +208,7 @@ def delete_document(applicant_id: int, document_id: int) -> Response:
     applicant = _applicant_or_404(applicant_id)
     document = _document_or_404(applicant, document_id)
     if FlaskForm().validate_on_submit():
-        documents.remove_after_commit([documents.delete_document(document)])
+        documents.delete_document(document)
         db.session.commit()
         flash(_("Document deleted."), "success")
     return redirect(url_for(".detail", applicant_id=applicant.id))

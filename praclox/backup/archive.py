@@ -1,11 +1,12 @@
-"""``backup create`` and ``backup restore``: the database and the documents in one encrypted file.
+"""``backup create`` and ``backup restore``: the database, with the stored files, in one encrypted file.
 
 The file is a tar archive (``manifest.json``, the database as ``database.sqlite3`` — SQLite's online backup
-API — or ``database.pgdump`` — ``pg_dump``'s custom format — and ``documents/``) encrypted whole with the
-app's first Fernet key (the keys in ``instance/encryption_keys`` or ``PRACLOX_ENCRYPTION_KEYS``): whoever can
-read the documents can read a backup, and a key rotation keeps old backups readable while the old key is
-listed. It is written with mode 0600 under ``BACKUP_DIR``; no plain copy touches the disk (the database copy
-is made in a private temporary folder that is removed, and the tar is built in memory).
+API — or ``database.pgdump`` — ``pg_dump``'s custom format; the uploaded files are in it, in the file store)
+encrypted whole with the app's first Fernet key (the keys in ``instance/encryption_keys`` or
+``PRACLOX_ENCRYPTION_KEYS``): whoever can read the stored files can read a backup, and a key rotation keeps
+old backups readable while the old key is listed. It is written with mode 0600 under ``BACKUP_DIR``; no plain
+copy touches the disk (the database copy is made in a private temporary folder that is removed, and the tar
+is built in memory).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from pathlib import Path
 from cryptography.fernet import InvalidToken
 
 from praclox import crypto
-from praclox.applicants.documents import storage_dir
 from praclox.backup import ledger, postgres
 from praclox.extensions import db
 
@@ -47,6 +47,9 @@ class Restored:
 
 #: the archive member that holds the database, per database kind
 MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+#: 3: the uploaded files are in the database (the file store); 1 and 2 also held ``documents/`` and are
+#: restored by the version that made them, then upgraded (``praclox db upgrade`` moves their documents in)
+FORMAT = 3
 
 
 def _member() -> str:
@@ -90,21 +93,17 @@ def _load(source: Path) -> None:
 
 def create() -> Path:
     """Copy the live database while the server keeps running (SQLite's online backup API, or ``pg_dump``), add
-    the documents, encrypt, write 0600. Returns the file written."""
+    encrypt, write 0600 (the documents and attachments are in the database). Returns the file written."""
     member = _member()
     taken_at = datetime.now(timezone.utc)  # noqa: UP017
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="praclox-backup-") as scratch:
         copy = Path(scratch) / member
         _dump(copy)
-        manifest = json.dumps({"taken_at": taken_at.isoformat(), "format": 2, "database": member}).encode()
+        manifest = json.dumps({"taken_at": taken_at.isoformat(), "format": FORMAT, "database": member}).encode()
         with tarfile.open(fileobj=buffer, mode="w") as archive:
             _add_bytes(archive, "manifest.json", manifest)
             archive.add(copy, member)
-            documents = storage_dir()
-            for item in sorted(documents.iterdir()):
-                if item.is_file():
-                    archive.add(item, f"documents/{item.name}")
     name = f"praclox-{taken_at.strftime('%Y%m%dT%H%M%S%fZ')}{SUFFIX}"
     return _write_private(ledger.backup_dir() / name, crypto.encrypt(buffer.getvalue()))
 
@@ -135,11 +134,14 @@ def _open(path: Path) -> tarfile.TarFile:
 
 
 def restore(path: Path) -> Restored:
-    """Put the backup's database and documents in place, then redo every erasure and purge from the ledger
-    since the backup was taken. The web server and the scheduler must be stopped."""
+    """Put the backup's database (with its stored files) in place, then redo every erasure and purge from the
+    ledger since the backup was taken. The web server and the scheduler must be stopped."""
     member = _member()
     with _open(path) as archive, tempfile.TemporaryDirectory(prefix="praclox-restore-") as scratch:
         manifest = json.loads(archive.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        if manifest.get("format") != FORMAT:
+            raise BackupError(f"{path} was made by an older version (format {manifest.get('format')}): restore it "
+                              "with that version, then upgrade; nothing was changed")
         made_from = manifest.get("database", MEMBERS["sqlite"])
         if made_from != member:
             raise BackupError(f"{path} holds a {_kind(made_from)} database and this installation runs on "
@@ -147,7 +149,6 @@ def restore(path: Path) -> Restored:
         copy = Path(scratch) / member
         copy.write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
         _load(copy)
-        _restore_documents(archive)
     taken_at = datetime.fromisoformat(manifest["taken_at"])
     return _reapply(taken_at)
 
@@ -157,23 +158,9 @@ def _kind(member: str) -> str:
         "sqlite", "SQLite").replace("postgresql", "PostgreSQL")
 
 
-def _restore_documents(archive: tarfile.TarFile) -> None:
-    documents = storage_dir()
-    for item in documents.iterdir():
-        if item.is_file():
-            item.unlink()
-    for member in archive.getmembers():
-        name = member.name.removeprefix("documents/")
-        if member.isfile() and member.name.startswith("documents/") and name == Path(name).name:
-            data = archive.extractfile(member).read()  # type: ignore[union-attr]
-            descriptor = os.open(documents / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-
-
 def _reapply(taken_at: datetime) -> Restored:
-    from praclox.applicants.document_sweep import sweep_orphans
     from praclox.applicants.purge import purge_due
+    from praclox.files.sweep import sweep_store
     from praclox.privacy.subjects import compact_storage
 
     entries = changes = 0
@@ -184,7 +171,7 @@ def _reapply(taken_at: datetime) -> Restored:
     # purges the ledger may have missed (a process killed between its commit and the ledger's append)
     purge_due()
     db.session.commit()
-    sweep_orphans(grace=timedelta(0))  # files of documents the re-applied erasures and purges removed
+    sweep_store(dry_run=False, grace=timedelta(0))  # files of the rows the re-applied erasures removed
     if db.engine.dialect.name == "postgresql":
         _rewrite_tables()
     else:

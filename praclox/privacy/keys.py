@@ -149,7 +149,8 @@ def read_back(*, batch_size: int = DEFAULT_BATCH) -> ReadBack:
 
 
 def _store_name(checker: Any) -> str:
-    return f"{checker.__module__.rsplit('.', 2)[-2]} files"
+    domain = checker.__module__.rsplit(".", 2)[-2]
+    return "stored files" if domain == "files" else f"{domain} files"
 
 
 def _decrypts(keys: MultiFernet, token: str) -> bool:
@@ -260,7 +261,7 @@ def _check_file_samples(app: Flask) -> None:
             db.session.rollback()
             continue
         if counts.get("unreadable"):
-            _refuse(f"the {_store_name(checker)} in the instance folder")
+            _refuse(f"the {_store_name(checker)}")
 
 
 def _samples(table: Table, column: Column[Any]) -> list[str]:

@@ -32,7 +32,7 @@ TABLES: dict[str, Any] = {
     "outbox_mails": _l("Outgoing mails"), "office_conversions": _l("Conversions to client"),
     "office_search_terms": _l("Search terms of offices"), "contact_search_terms": _l("Search terms of contact persons"),
     "interaction_search_terms": _l("Search terms of contact moments"),
-    "endpoint_uses": _l("Page use counts"),
+    "endpoint_uses": _l("Page use counts"), "attachments": _l("Attachments"),
     "tags": _l("Tags"), "office_tags": _l("Tags of offices"),
     "mentions": _l("Free text that names the person"), "privacy_review_items": _l("Records to check after an erasure"),
 }
@@ -104,6 +104,7 @@ TABLE_COLUMNS: dict[tuple[str, str], Any] = {
     ("privacy_requests", "kind"): _l("Kind of request"),
     ("interactions", "kind"): _l("Kind of contact moment"),
     ("applicant_documents", "kind"): _l("Kind of document"),
+    ("attachments", "kind"): _l("Kind of document"),
     ("mentions", "table"): _l("Kind of record"), ("mentions", "column"): _l("Field"), ("mentions", "text"): _l("Text"),
 }
 
@@ -185,6 +186,7 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("applicant_status_changes", "from_status"): "praclox.applicants.models:Status",
     ("applicant_status_changes", "to_status"): "praclox.applicants.models:Status",
     ("applicant_documents", "kind"): "praclox.applicants.models:DocumentKind",
+    ("attachments", "kind"): "praclox.attachments.models:AttachmentKind",
     ("applicant_consents", "method"): "praclox.applicants.models:ConsentMethod",
     ("users", "locale"): "praclox.privacy.labels:locale_labels",
     ("users", "roles"): "praclox.auth.forms:role_labels",

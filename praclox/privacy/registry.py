@@ -130,6 +130,10 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "job_runs": frozenset({"job", "started_at", "finished_at", "outcome", "counts", "message"}),
     "job_locks": frozenset({"holder", "acquired_at", "expires_at"}),
     "settings": frozenset({"key"}),
+    # the file store: encrypted bytes under a random name; what they are, and whose, is declared by the row
+    # that owns the file (``applicant_documents.content``, the attachments' ``content``), which subject access
+    # exports and erasure removes together with its file
+    "stored_files": frozenset({"content", "stored_at"}),
 }
 
 #: column names that are bookkeeping timestamps in every table

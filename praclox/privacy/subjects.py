@@ -179,7 +179,8 @@ def _describe(item: PersonalField) -> dict[str, Any]:
     from praclox.privacy.register import retention_text
 
     return {"table": item.table, "column": item.column, "category": item.category, "purpose": str(item.purpose),
-            "legal_basis": item.legal_basis, "retention": retention_text(item), "encrypted": item.encrypted}
+            "legal_basis": item.legal_basis, "retention": retention_text(item), "encrypted": item.encrypted,
+            "stored_in": item.stored_in}
 
 
 def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | None = None) -> Tombstone:
@@ -235,5 +236,6 @@ def compact_storage(found: Person | None = None) -> DiskState:
     (every table when the person is not given)."""
     if found is None:
         return settle(table.name for table in db.metadata.sorted_tables)
-    touched = {hit.record_type for hit in found.hits} | {"audit_entries"}
+    # the stored files of documents and attachments are rows of the file store
+    touched = {hit.record_type for hit in found.hits} | {"audit_entries", "stored_files"}
     return settle(sorted(touched & set(db.metadata.tables)))

@@ -12,10 +12,10 @@ from sqlalchemy import case, func, select
 
 from praclox.clock import add_months, today, zone
 from praclox.extensions import db
-from praclox.offices.models import Interaction, InteractionKind, Office, OfficeKind
+from praclox.offices.models import Interaction, InteractionKind, Office, OfficeKind, office_tags
 from praclox.stats.charts import HEATMAP, ROWS, Chart, Series
 from praclox.stats.filters import Filters
-from praclox.stats.scope import office_conditions
+from praclox.stats.scope import NO_MANAGER, manager_names, office_conditions, tag_names
 from praclox.stats.series import local_start, month_names, pivot
 from praclox.stats.sql import month_of, weekday_hour_of
 
@@ -30,14 +30,42 @@ def _kinds() -> dict[str, str]:
 def per_month(filters: Filters) -> Chart:
     month = month_of(Interaction.occurred_on)
     rows = db.session.execute(
-        select(month, Interaction.kind, func.count())
-        .where(Interaction.occurred_on >= filters.start, Interaction.occurred_on < filters.end,
-               *office_conditions(Interaction.office_id, filters))
-        .group_by(month, Interaction.kind)
+        select(month, Interaction.kind, func.count()).where(*_in_period(filters)).group_by(month, Interaction.kind)
     ).all()
     kinds = _kinds()
     return Chart("moments", _("Contact moments per month, by kind"), _("Month"), month_names(filters.months),
                  pivot(rows, filters.months, list(kinds), kinds))
+
+
+def _in_period(filters: Filters) -> list[object]:
+    return [Interaction.occurred_on >= filters.start, Interaction.occurred_on < filters.end,
+            *office_conditions(Interaction.office_id, filters)]
+
+
+def by_manager(filters: Filters) -> Chart:
+    """Contact moments in the period per account manager of the office, by kind."""
+    rows = db.session.execute(
+        select(Office.account_manager_id, Interaction.kind, func.count())
+        .join(Office, Office.id == Interaction.office_id)
+        .where(*_in_period(filters)).group_by(Office.account_manager_id, Interaction.kind)).all()
+    names = manager_names(manager for manager, _kind, _count in rows)
+    keyed = [(NO_MANAGER if manager is None else str(manager), kind, n) for manager, kind, n in rows]
+    kinds = _kinds()
+    return Chart("managers", _("Contact moments per account manager, by kind"), _("Account manager"),
+                 list(names.values()), pivot(keyed, list(names), list(kinds), kinds), kind=ROWS)
+
+
+def by_tag(filters: Filters) -> Chart:
+    """Contact moments in the period per office tag, by kind (an office with two tags counts under both)."""
+    rows = db.session.execute(
+        select(office_tags.c.tag_id, Interaction.kind, func.count())
+        .join(office_tags, office_tags.c.office_id == Interaction.office_id)
+        .where(*_in_period(filters)).group_by(office_tags.c.tag_id, Interaction.kind)).all()
+    names = tag_names(tag for tag, _kind, _count in rows)
+    kinds = _kinds()
+    return Chart("tags", _("Contact moments per office tag, by kind"), _("Tag"), list(names.values()),
+                 pivot([(str(t), k, n) for t, k, n in rows], list(names), list(kinds), kinds), kind=ROWS,
+                 note=_("An office with several tags counts under each of them."))
 
 
 def zone_changes(start: datetime, end: datetime) -> tuple[list[tuple[datetime, int]], int]:
@@ -100,4 +128,4 @@ def age_bands(filters: Filters) -> Chart:
 
 
 def charts(filters: Filters) -> list[Chart]:
-    return [per_month(filters), heatmap(filters), age_bands(filters)]
+    return [per_month(filters), by_manager(filters), by_tag(filters), heatmap(filters), age_bands(filters)]

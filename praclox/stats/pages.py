@@ -27,6 +27,8 @@ class Page:
     intro: Any  # lazy string
     roles: frozenset[str]
     build: Callable[[Filters, int], list[Chart]]
+    #: its charts count offices, so the account manager and tag filters apply
+    office_filters: bool = False
 
 
 def _plain(module: Any) -> Callable[[Filters, int], list[Chart]]:
@@ -35,13 +37,13 @@ def _plain(module: Any) -> Callable[[Filters, int], list[Chart]]:
 
 PAGES: dict[str, Page] = {p.key: p for p in (
     Page("contacts", _l("Contact moments"), _l("When clients are in touch, and which offices drift away."),
-         STAFF, _plain(contacts)),
+         STAFF, _plain(contacts), office_filters=True),
     Page("wishes", _l("Services asked for"), _l("Open wishes, what is asked for most, and how long it takes."),
-         STAFF, _plain(wishes)),
+         STAFF, _plain(wishes), office_filters=True),
     Page("clients", _l("Clients and prospects"), _l("Conversions, and offices gained and lost."),
-         STAFF, _plain(clients)),
+         STAFF, _plain(clients), office_filters=True),
     Page("followups", _l("Follow-ups"), _l("Open, overdue and done follow-ups per owner and per week."),
-         STAFF, _plain(followups)),
+         STAFF, _plain(followups), office_filters=True),
     Page("website", _l("Website registrations"), _l("Registrations, confirmations, unsubscribes, list size."),
          STAFF, _plain(website)),
     Page("usage", _l("Use of the CRM"), _l("Which pages are used: counted per page per day, never who."),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import roles_required
 from praclox.clock import today
 from praclox.csvutil import csv_response, write_csv
+from praclox.extensions import db
 from praclox.stats import pages
 from praclox.stats.charts import layout
 from praclox.stats.filters import parse
@@ -29,12 +31,23 @@ def _page(key: str, allowed: frozenset[str]) -> pages.Page:
     return page
 
 
+def _office_choices(page: pages.Page) -> dict[str, object]:
+    """The account managers and tags the filter offers: the office list's own choices."""
+    if not page.office_filters:
+        return {"managers": [], "tags": []}
+    from praclox.offices.listing import manager_filter_choices
+    from praclox.offices.models import Tag
+
+    return {"managers": list(db.session.scalars(manager_filter_choices())),
+            "tags": list(db.session.scalars(select(Tag).order_by(Tag.tag_group, Tag.name)))}
+
+
 def _show(page: pages.Page) -> tuple[str, int]:
     filters = parse(request.args)
     found = pages.charts(page, filters)
     return render_template("stats/page.html", page=page, charts=found, layout=layout, filters=filters,
-                           pages=pages.visible(current_user), threshold=pages.threshold()), \
-        422 if filters.errors else 200
+                           pages=pages.visible(current_user), threshold=pages.threshold(),
+                           **_office_choices(page)), 422 if filters.errors else 200
 
 
 def _csv(page: pages.Page, chart_key: str) -> Response:

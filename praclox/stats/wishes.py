@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from praclox.clock import add_months, today
 from praclox.extensions import db
+from praclox.offices.models import office_tags
 from praclox.stats.charts import ROWS, Chart, Series
 from praclox.stats.filters import Filters
-from praclox.stats.scope import office_conditions
+from praclox.stats.scope import office_conditions, tag_names
 from praclox.stats.series import average, fold, pivot, quarters
 from praclox.stats.sql import days_between, month_of
 from praclox.wishes.models import Wish, WishPriority, WishStatus
@@ -38,23 +41,49 @@ def _quarter_start(day: date) -> date:
     return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
 
 
-def _asked(start: date, end: date, filters: Filters) -> list[tuple[str, int]]:
-    return [(p, n) for p, n in db.session.execute(
-        select(Wish.priority, func.count())
-        .where(Wish.requested_on >= start, Wish.requested_on < end, *office_conditions(Wish.office_id, filters))
-        .group_by(Wish.priority))]
+def _asked(group: Any, start: date, end: date, filters: Filters, *joined: Any) -> list[tuple[str, int]]:
+    stmt = select(group, func.count()).select_from(Wish)
+    for table, condition in joined:
+        stmt = stmt.join(table, condition)
+    return [(str(key), n) for key, n in db.session.execute(
+        stmt.where(Wish.requested_on >= start, Wish.requested_on < end, *office_conditions(Wish.office_id, filters))
+        .group_by(group))]
 
 
-def this_quarter_against_last(filters: Filters) -> Chart:
-    """Wishes asked for this quarter and last quarter, by priority (the period does not apply)."""
+def _quarters_compared(key: str, title: str, label: str, filters: Filters, group: Any,
+                       names: Callable[[list[str]], dict[str, str]], *joined: Any) -> Chart:
     this_start = _quarter_start(today())
     last_start, next_start = add_months(this_start, -3), add_months(this_start, 3)
-    rows = [(p, "last", n) for p, n in _asked(last_start, this_start, filters)]
-    rows += [(p, "this", n) for p, n in _asked(this_start, next_start, filters)]
-    priorities = _priorities()
-    series = pivot(rows, list(priorities), ["last", "this"], {"last": _("Last quarter"), "this": _("This quarter")})
-    return Chart("quarter", _("Wishes asked for this quarter against last quarter"), _("Priority"),
-                 list(priorities.values()), series, kind=ROWS, stacked=False)
+    rows = [(g, "last", n) for g, n in _asked(group, last_start, this_start, filters, *joined)]
+    rows += [(g, "this", n) for g, n in _asked(group, this_start, next_start, filters, *joined)]
+    groups = names([g for g, _when, _n in rows])
+    series = pivot(rows, list(groups), ["last", "this"], {"last": _("Last quarter"), "this": _("This quarter")})
+    return Chart(key, title, label, list(groups.values()), series, kind=ROWS, stacked=False)
+
+
+def this_quarter_against_last(filters: Filters) -> list[Chart]:
+    """Wishes asked for this quarter and last quarter, by priority and by office tag (the period does not apply)."""
+    tagged = (office_tags, office_tags.c.office_id == Wish.office_id)
+    return [
+        _quarters_compared("quarter", _("Wishes asked for this quarter against last quarter"), _("Priority"),
+                           filters, Wish.priority, lambda _keys: _priorities()),
+        _quarters_compared("quarter_tags", _("Wishes asked for this quarter against last quarter, per office tag"),
+                           _("Tag"), filters, office_tags.c.tag_id, lambda keys: tag_names(int(k) for k in keys),
+                           tagged),
+    ]
+
+
+def per_tag(filters: Filters) -> Chart:
+    """Every wish held today per office tag, by status (the period does not apply)."""
+    rows = db.session.execute(
+        select(office_tags.c.tag_id, Wish.status, func.count())
+        .join(office_tags, office_tags.c.office_id == Wish.office_id)
+        .where(*office_conditions(Wish.office_id, filters)).group_by(office_tags.c.tag_id, Wish.status)).all()
+    names = tag_names(tag for tag, _status, _count in rows)
+    statuses = {s.value: str(s.label) for s in WishStatus}
+    return Chart("tags", _("Wishes per office tag"), _("Tag"), list(names.values()),
+                 pivot([(str(t), st, n) for t, st, n in rows], list(names), list(statuses), statuses), kind=ROWS,
+                 note=_("Today, whatever the period. An office with several tags counts under each of them."))
 
 
 def time_to_done(filters: Filters) -> Chart:
@@ -74,4 +103,4 @@ def time_to_done(filters: Filters) -> Chart:
 
 
 def charts(filters: Filters) -> list[Chart]:
-    return [per_status(filters), this_quarter_against_last(filters), time_to_done(filters)]
+    return [per_status(filters), per_tag(filters), *this_quarter_against_last(filters), time_to_done(filters)]

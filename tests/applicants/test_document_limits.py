@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from praclox.applicants.models import Document
 from praclox.extensions import db
 from tests.applicants.conftest import docx_bytes, odt_bytes, pdf_bytes
+from tests.files.support import stored_names
 
 MIB = 1024 * 1024
 
@@ -38,7 +38,7 @@ def documents(app):
 
 
 def stored_files(app):
-    return list((Path(app.instance_path) / "documents").glob("*"))
+    return sorted(stored_names(app))
 
 
 def _deflated(data: bytes) -> bytes:

@@ -16,6 +16,7 @@ from praclox.applicants.models import Applicant, ConsentLink, Document
 from praclox.audit.services import record as audit
 from praclox.extensions import db
 from tests.applicants.conftest import pdf_bytes
+from tests.files.support import stored_names, stored_token
 
 DECIDED = date(2026, 1, 5)
 
@@ -47,7 +48,7 @@ def test_purged_applicant_leaves_no_byte_in_tables_files_database_or_wal(app, ma
         stored = db.session.scalar(select(Document.stored_name))
         ciphertexts = [
             db.session.scalar(text("SELECT notes FROM applicants")),
-            (documents.storage_dir() / stored).read_bytes()[:60].decode("ascii"),
+            stored_token(app, stored)[60:120].decode("ascii"),
         ]
         if db.engine.dialect.name != "sqlite":
             pytest.skip("the byte-level check reads the SQLite file and its WAL")
@@ -74,7 +75,7 @@ def test_purged_applicant_leaves_no_byte_in_tables_files_database_or_wal(app, ma
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     instance = Path(app.instance_path)
-    assert not list((instance / "documents").iterdir())
+    assert not (instance / "documents").exists() and stored_names(app) == set()
     needles = [n.encode() for n in (marker, email, *ciphertexts)] + [marker.encode("utf-16-le")]
     files = [p for p in instance.rglob("*") if p.is_file()]
     assert db_path in files
@@ -91,9 +92,9 @@ def test_the_downloaded_document_is_the_uploaded_one_and_is_encrypted_on_disk(ap
         document = documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf",
                                             data=data, kind="cv")
         db.session.commit()
-        on_disk = (documents.storage_dir() / document.stored_name).read_bytes()
-        assert b"Plain CV text" not in on_disk and b"%PDF" not in on_disk
-        assert "cv" not in document.stored_name
+        stored = document.stored_name
         assert documents.read_document(document) == data
-        assert (documents.storage_dir() / document.stored_name).stat().st_mode & 0o777 == 0o600
-        assert not str(documents.storage_dir()).startswith(str(Path(app.static_folder)))
+    on_disk = stored_token(app, stored)
+    assert b"Plain CV text" not in on_disk and b"%PDF" not in on_disk
+    assert "cv" not in stored
+    assert not (Path(app.instance_path) / "documents").exists()  # in the database, which every host reaches

@@ -12,6 +12,7 @@ from praclox.audit.models import AuditEntry
 from praclox.extensions import db
 from tests.applicants.conftest import pdf_bytes
 from tests.applicants.test_purge_rules import _block_deletion_of
+from tests.files.support import stored_token
 
 DECIDED = date(2026, 3, 2)
 AS_OF = DECIDED + timedelta(days=28)
@@ -28,8 +29,7 @@ def _with_document(app, make_applicant, name: str) -> tuple[int, str]:
 
 
 def _file_exists(app, stored: str) -> bool:
-    with app.app_context():
-        return (documents.storage_dir() / stored).exists()
+    return stored_token(app, stored) is not None
 
 
 def test_one_failing_applicant_in_a_batch_leaves_the_rest_of_the_batch_purged(app, make_applicant):
@@ -52,7 +52,7 @@ def test_one_failing_applicant_in_a_batch_leaves_the_rest_of_the_batch_purged(ap
         purge_entries = db.session.scalar(select(func.count()).select_from(AuditEntry)
                                           .where(AuditEntry.action == "purge"))
         assert purge_entries == 4
-    # files of the purged four are gone after the commit; the failed applicant's file stays with its row
+    # files of the purged four went with their rows; the failed applicant's file stays with its row
     assert [_file_exists(app, stored) for _, stored in people] == [False, False, True, False, False]
     assert _file_exists(app, blocked_file)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -14,6 +13,7 @@ from praclox.audit.models import AuditEntry
 from praclox.clock import today
 from praclox.extensions import db
 from tests.applicants.conftest import docx_bytes, odt_bytes, pdf_bytes
+from tests.files.support import stored_names
 
 
 def _count(app, model) -> int:
@@ -135,8 +135,7 @@ def test_documents_are_checked_by_content(app, login_as, make_applicant, filenam
                               content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
     assert _count(app, Document) == (1 if expected == 302 else 0)
-    stored = list((Path(app.instance_path) / "documents").glob("*"))
-    assert len(stored) == (1 if expected == 302 else 0)
+    assert len(stored_names(app)) == (1 if expected == 302 else 0)
 
 
 def test_download_is_an_attachment_with_the_original_bytes_and_is_audited(app, login_as, make_applicant):
@@ -210,10 +209,9 @@ def test_deleting_a_document_removes_its_file(app, login_as, make_applicant):
     applicant_id = make_applicant()
     recruiter.post(f"/applicants/{applicant_id}/documents", data={
         "kind": "cv", "file": (io.BytesIO(pdf_bytes()), "cv.pdf")}, content_type="multipart/form-data")
-    folder = Path(app.instance_path) / "documents"
-    assert len(list(folder.iterdir())) == 1
+    assert len(stored_names(app)) == 1
     assert recruiter.post(f"/applicants/{applicant_id}/documents/1/delete").status_code == 302
-    assert list(folder.iterdir()) == [] and _count(app, Document) == 0
+    assert stored_names(app) == set() and _count(app, Document) == 0
 
 
 @pytest.mark.parametrize(("url", "data"), [

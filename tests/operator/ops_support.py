@@ -65,6 +65,18 @@ def query(instance: Instance, sql: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
+def write(instance: Instance, sql: str, **params: Any) -> None:
+    """Change the installation's database directly, as an operator restoring a table from a backup would."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(instance.database_url or f"sqlite:///{instance.database}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql), params)
+    finally:
+        engine.dispose()
+
+
 def run_python(instance: Instance, script: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """A helper script (or a wrapper of the CLI) in the installation's environment."""
     return subprocess.run([sys.executable, str(script), *args], env={**instance.env, "PYTHONPATH": str(ROOT)},

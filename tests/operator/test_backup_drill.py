@@ -39,7 +39,7 @@ def _erase(server, instance, login) -> None:
 
 
 def _documents(instance) -> set[str]:
-    return {p.name for p in (instance.path / "documents").iterdir()}
+    return {name for (name,) in query(instance, "SELECT name FROM stored_files")}
 
 
 def _database_holding(instance, *needles: str) -> list[str]:

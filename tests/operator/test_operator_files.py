@@ -35,8 +35,8 @@ def test_the_instance_folder_is_0700_and_every_file_in_it_0600_whatever_the_umas
     found = modes(instance)
     names = set(found)
     assert {"praclox.sqlite3", "praclox.sqlite3-wal", "praclox.sqlite3-shm", "secret_key", "encryption_keys",
-            "documents"} <= names if instance.is_sqlite else {"secret_key", "encryption_keys", "documents"} <= names
-    assert any(name.startswith("documents/") for name in names)  # the CV's file
+            } <= names if instance.is_sqlite else {"secret_key", "encryption_keys"} <= names
+    assert "documents" not in names  # the CV is in the database's file store, where every app host reaches it
     wrong = {name: oct(mode) for name, mode in found.items()
              if mode != (0o700 if (instance.path / name).is_dir() else 0o600)}
     assert not wrong, f"modes other than 0700 (folders) and 0600 (files): {wrong}"

@@ -3,11 +3,10 @@ key, restart. Judged by the command's words, the server's start and the document
 
 from __future__ import annotations
 
-import shutil
-
 import operator_data as data
 import pytest
 from cryptography.fernet import Fernet
+from ops_support import query, write
 
 RECRUITER = "keys.recruiter@praclox.example"
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -28,8 +27,7 @@ def under_old_key(make_instance, start_server, login):
 
 def test_documents_survive_key_rotation_and_a_restart_with_the_new_key_only(under_old_key, start_server, login):
     instance, people = under_old_key
-    backup = instance.path.parent / "documents-before-rotation"
-    shutil.copytree(instance.path / "documents", backup)  # the operator's backup of last night
+    backup = query(instance, "SELECT name, content FROM stored_files")  # the operator's backup of last night
 
     rotated = instance.praclox("keys", "rotate", env={"PRACLOX_ENCRYPTION_KEYS": f"{NEW},{OLD}"})
     assert "the other keys can be removed" in rotated.stdout, rotated.stdout  # so the operator does
@@ -43,14 +41,14 @@ def test_documents_survive_key_rotation_and_a_restart_with_the_new_key_only(unde
     server.stop()
     assert "Read back with the newest key alone: all" in rotated.stdout, rotated.stdout
 
-    # a restore of last night's documents (still under the old key): the key check samples files, so the
+    # a restore of last night's stored files (still under the old key): the key check samples files, so the
     # product (its check, the web server's and the scheduler's start) refuses the new key alone instead of
     # answering every download with a 500
-    shutil.rmtree(instance.path / "documents")
-    shutil.copytree(backup, instance.path / "documents")
+    for name, content in backup:
+        write(instance, "UPDATE stored_files SET content = :content WHERE name = :name", name=name, content=content)
     refused = instance.praclox("keys", "check", env={"PRACLOX_ENCRYPTION_KEYS": NEW}, check=False)
     assert refused.returncode != 0
-    assert "cannot decrypt the applicants files" in refused.stderr, refused.stderr
+    assert "cannot decrypt the stored files" in refused.stderr, refused.stderr
     again = instance.praclox("keys", "rotate", env={"PRACLOX_ENCRYPTION_KEYS": f"{NEW},{OLD}"})
     assert "Read back with the newest key alone: all" in again.stdout
     assert instance.praclox("keys", "check", env={"PRACLOX_ENCRYPTION_KEYS": NEW}).returncode == 0
@@ -61,15 +59,16 @@ def test_rotation_says_keep_the_old_key_when_a_file_cannot_be_read_back(under_ol
     instance, _people = under_old_key
     # the middle document: the start-up check samples the oldest and the newest, the read-back reads them all
     [(middle,)] = instance.sql("SELECT stored_name FROM applicant_documents ORDER BY id LIMIT 1 OFFSET 1")
-    stray = instance.path / "documents" / middle
-    original = stray.read_bytes()
+    [(original,)] = query(instance, f"SELECT content FROM stored_files WHERE name = '{middle}'")
+    replace = "UPDATE stored_files SET content = :content WHERE name = :name"
     try:
-        stray.write_bytes(Fernet(Fernet.generate_key()).encrypt(b"%PDF-1.4 from another installation"))
+        write(instance, replace, name=middle,
+              content=Fernet(Fernet.generate_key()).encrypt(b"%PDF-1.4 from another installation"))
         result = instance.praclox("keys", "rotate", env={"PRACLOX_ENCRYPTION_KEYS": f"{NEW},{OLD}"}, check=False)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "could NOT be read" in result.stdout and "can be removed" not in result.stdout
     finally:
-        stray.write_bytes(original)
+        write(instance, replace, name=middle, content=original)
 
 
 def test_the_web_server_refuses_to_start_without_keys_until_db_upgrade_makes_them(make_instance):

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from praclox.audit.models import AuditEntry
 from praclox.extensions import db
 from praclox.privacy.models import PrivacyRequest, Suppression, Tombstone
+from tests.files.support import stored_names
 from tests.seeders import Subject, collect, new_subject
 
 #: each domain's ``seed_subject`` from its tests/<domain>/seeders.py
@@ -205,7 +206,7 @@ def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded, 
         assert counts["applicants"]["applicants"] == 1
         assert db.session.query(Applicant).count() == 0 and db.session.query(Document).count() == 0
         assert [t.rule for t in db.session.scalars(select(ApplicantTombstone))] == ["erasure_request"]
-    assert not list((Path(app.instance_path) / "documents").iterdir())  # the document file is gone
+    assert stored_names(app) == set()  # the document's stored file is gone
     assert _personal_audit_ids(app) == {}
     for conditional in ({"If-None-Match": before.headers["ETag"]},
                         {"If-Modified-Since": before.headers["Last-Modified"]}):

@@ -237,3 +237,75 @@ def test_the_week_heatmap_counts_in_local_time_in_summer_and_winter(app, staff_c
     table = _table(staff_client.get("/stats/contacts?from=2026-01&to=2026-07").get_data(as_text=True), "week")
     assert table["10"][0] == "1" and table["09"][0] == "1"  # Monday: 10:30 summer time, 09:30 winter time
     assert sum(int(v) for row in table.values() for v in row) == 2
+
+
+@pytest.fixture
+def managed_office(app, make_office, make_user):
+    """``factory(name, manager=None, tag=None) -> office id``: an office with an account manager and a tag."""
+    from praclox.offices import services
+    from praclox.offices.models import Office
+
+    def factory(name: str, manager: object = None, tag: str | None = None) -> int:
+        office_id = make_office(name)
+        with app.test_request_context():
+            office = db.session.get(Office, office_id)
+            if manager is not None:
+                services.update_office(office, {"name": name, "visit_city": "Utrecht",
+                                                "account_manager_id": manager.id})
+            if tag is not None:
+                found = services.tag_named(tag) or services.create_tag(tag, "sector", None)
+                services.add_tag(services.one_office(office), found, None)
+            db.session.commit()
+        return office_id
+
+    return factory
+
+
+def test_the_account_manager_and_tag_filters_count_only_those_offices(app, staff_client, make_user, managed_office,
+                                                                     log_moment):
+    manager = make_user("staff", name="Mona Manager")
+    mine = managed_office("Van Mona BV", manager=manager, tag="Zorg")
+    other = managed_office("Zonder beheerder BV", tag="Bouw")
+    log_moment(mine, "visit", date.today())
+    log_moment(other, "call", date.today())
+    month = format_date(date.today(), "MMM yyyy", locale="nl")
+    everyone = staff_client.get("/stats/contacts").get_data(as_text=True)
+    assert _table(everyone, "moments")[month] == ["1", "0", "1", "0", "0"]
+    assert _table(everyone, "managers") == {"Mona Manager": ["0", "0", "1", "0", "0"],
+                                            "Zonder accountmanager": ["1", "0", "0", "0", "0"]}
+    assert _table(everyone, "tags") == {"Bouw": ["1", "0", "0", "0", "0"], "Zorg": ["0", "0", "1", "0", "0"]}
+    hers = staff_client.get(f"/stats/contacts?manager={manager.id}").get_data(as_text=True)
+    assert _table(hers, "moments")[month] == ["0", "0", "1", "0", "0"]
+    with app.app_context():
+        from praclox.offices.services import tag_named
+
+        building = tag_named("Bouw").id
+    tagged = staff_client.get(f"/stats/contacts?tag={building}")
+    assert _table(tagged.get_data(as_text=True), "moments")[month] == ["1", "0", "0", "0", "0"]
+    rows = _csv(staff_client.get(f"/stats/contacts/moments.csv?tag={building}"))
+    assert rows[-1][1:] == ["1", "0", "0", "0", "0"]
+
+
+def test_an_unknown_account_manager_or_tag_is_refused_with_a_clear_error(app, staff_client, make_user):
+    deactivated = make_user("recruiter", name="Alleen Werving")
+    for query, message in ((f"manager={deactivated.id}", "Kies een accountmanager uit de lijst."),
+                           ("manager=abc", "Kies een accountmanager uit de lijst."),
+                           ("tag=99999", "Kies een tag uit de lijst."), ("tag=-1", "Kies een tag uit de lijst.")):
+        response = staff_client.get(f"/stats/contacts?{query}")
+        assert response.status_code == 422, query
+        assert message in response.get_data(as_text=True), query
+
+
+def test_wishes_are_counted_per_office_tag(app, staff_client, managed_office):
+    from praclox.offices.models import Office
+    from praclox.wishes import services
+
+    office_id = managed_office("Zorgkantoor", tag="Zorg")
+    with app.test_request_context():
+        office = db.session.get(Office, office_id)
+        services.create_wish(office, {"title": "Koppeling", "status": "new", "priority": "high",
+                                      "requested_on": date.today()})
+        db.session.commit()
+    page = staff_client.get("/stats/wishes").get_data(as_text=True)
+    assert _table(page, "tags")["Zorg"][0] == "1"
+    assert _table(page, "quarter_tags")["Zorg"] == ["0", "1"]  # last quarter, this quarter
