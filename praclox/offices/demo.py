@@ -10,7 +10,7 @@ from sqlalchemy import select
 from praclox.clock import today
 from praclox.domain import DemoRun
 from praclox.extensions import db
-from praclox.offices.models import Contact, Interaction, Office, Tag, TagGroup
+from praclox.offices.models import Contact, Interaction, Office, OfficeKind, Tag, TagGroup
 
 FIRST = ("Anna", "Bram", "Carlijn", "Daan", "Eva", "Femke", "Gijs", "Hanneke", "Iris", "Jeroen", "Karin",
          "Lars", "Marloes", "Niels", "Oscar", "Petra", "Quinten", "Roos", "Sander", "Tessa", "Ruud",
@@ -66,7 +66,7 @@ def generate(count: int, rng: random.Random) -> list[Office]:
         trade = rng.choice(TRADES)
         family, trade = _twin_or_not(n, rng.choice(LAST), trade) if count > max(TWINS) else (rng.choice(LAST), trade)
         office = Office(
-            kind="client" if rng.random() < 0.6 else "prospect",
+            kind=OfficeKind.CLIENT if rng.random() < 0.6 else OfficeKind.PROSPECT,
             name=f"{family.split()[-1].capitalize()} {trade}" + (f" {n + 1}" if n >= 50 else ""),
             visit_street=f"{rng.choice(STREETS)} {rng.randint(1, 250)}",
             visit_postcode=f"{postcode} {rng.choice('ABCDEFGHJKLM')}{rng.choice('ABCDEFGHJKLM')}",
