@@ -42,6 +42,7 @@ DOMAINS = (
     "praclox.followups",
     "praclox.attachments",
     "praclox.timeline",
+    "praclox.dataio",
     "praclox.search",
     "praclox.client",
     "praclox.applicants",

@@ -26,6 +26,14 @@ def neutralise(value: Any) -> str:
     return text
 
 
+def restore(text: str) -> str:
+    """A cell read back from a file this app exported: the quote ``neutralise`` put before a leading formula
+    character comes off, so a round trip through a spreadsheet gives back what was exported."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
     """CSV text; ``delimiter=";"`` is what Excel set to Dutch opens by a double click."""
     buffer = io.StringIO()
@@ -59,7 +67,8 @@ def read_csv(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             if len(row) > len(header):
                 rows.append((reader.line_num, {"__extra__": "1"}))
                 continue
-            rows.append((reader.line_num, {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}))
+            cells = {h: (restore(row[i].strip()) if i < len(row) else "") for i, h in enumerate(header)}
+            rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise CsvDecodeError(f"the file is not valid CSV: {exc}") from exc
     return header, rows

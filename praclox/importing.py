@@ -6,7 +6,8 @@ A domain's importer reads its file with ``read_table``, collects a ``RowError`` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +15,11 @@ import click
 from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
-from praclox.csvutil import CsvDecodeError, read_csv
+from praclox.csvutil import CsvDecodeError, read_csv, restore
 from praclox.i18n import for_cli
+
+#: an XLSX file is a zip archive: this much unpacked XML at most, however small the upload (a zip bomb)
+XLSX_MAX_UNPACKED = 64 * 1024 * 1024
 
 
 @dataclass
@@ -43,13 +47,17 @@ class ImportRejected(Exception):
 
 
 def read_table(raw: bytes, columns: Sequence[str], required: Sequence[str],
-               max_rows: int) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file with its line numbers; raises ImportRejected when the file cannot be read,
-    misses a required column, has an unknown column, has no rows or more than ``max_rows``."""
+               max_rows: int, aliases: Mapping[str, str] | None = None) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV (or XLSX) file with its line numbers; raises ImportRejected when the file cannot be
+    read, misses a required column, has an unknown column, has no rows or more than ``max_rows``. ``aliases``
+    maps other names a column may have (lower case, e.g. its translated label) to the column."""
     try:
-        header, rows = read_csv(raw)
+        header, rows = read_xlsx(raw) if raw.startswith(b"PK\x03\x04") else read_csv(raw)
     except CsvDecodeError as exc:
         raise ImportRejected([RowError(1, str(exc))]) from exc
+    if aliases:
+        header = [aliases.get(h, h) for h in header]
+        rows = [(line, {aliases.get(k, k): v for k, v in row.items()}) for line, row in rows]
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
@@ -66,6 +74,50 @@ def read_table(raw: bytes, columns: Sequence[str], required: Sequence[str],
     if len(rows) > max_rows:
         raise ImportRejected([RowError(1, _l("more than %(num)d rows; split the file", num=max_rows))])
     return rows
+
+
+def read_xlsx(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The first sheet of an XLSX workbook as ``read_csv`` gives a CSV file: header and numbered rows, every
+    cell as text (whole numbers without ``.0``). Formulas count as the value Excel last computed."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            if sum(item.file_size for item in archive.infolist()) > XLSX_MAX_UNPACKED:
+                raise CsvDecodeError("the workbook unpacks to more than 64 MB; save it as CSV")
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except CsvDecodeError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise CsvDecodeError("the file is not a readable XLSX workbook") from exc
+    try:
+        lines = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not lines or not any(lines[0]):
+        raise CsvDecodeError("the file is empty")
+    header = [h.strip().lower() for h in lines[0]]
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if any(c.strip() for c in cells[len(header):]):
+            rows.append((number, {"__extra__": "1"}))
+            continue
+        rows.append((number, {h: restore(cells[i].strip()) if i < len(cells) else "" for i, h in enumerate(header)}))
+    return header, rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def valid_email(value: str) -> bool:

@@ -71,6 +71,11 @@ ACCESS: dict[str, object] = {
     "tags.edit": {"admin"},
     "tags.delete": {"admin"},
     "contacts.index": {"staff", "admin"},
+    # --- data in and out (issue 14): exports, duplicates, merging
+    "dataio.export_offices": {"staff", "admin"},
+    "dataio.duplicates": {"staff", "admin"},
+    "dataio.merge_offices": {"staff", "admin"},
+    "dataio.merge_contacts": {"staff", "admin"},
     # --- dates
     "dates.month": {"staff", "admin"},
     "dates.create": {"staff", "admin"},

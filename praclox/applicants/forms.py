@@ -9,16 +9,14 @@ from wtforms import BooleanField, DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional
 
 from praclox.applicants.documents import MAX_MB
-from praclox.applicants.models import ConsentMethod, DocumentKind
+from praclox.applicants.models import ConsentMethod, DocumentKind, Status
 from praclox.clock import today
 from praclox.forms import choices, email_field, long_text_field, not_in_future, phone_field, text_field
 
 
 def status_labels() -> dict[str, Any]:
-    return {
-        "new": _l("New"), "conversation": _l("In conversation"), "offer": _l("Offer"), "hired": _l("Hired"),
-        "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
-    }
+    """Each applicant status with its label."""
+    return dict(Status.choices())
 
 
 def rule_labels() -> dict[str, Any]:

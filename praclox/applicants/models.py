@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -14,27 +13,27 @@ from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcno
 from praclox.vocabulary import Vocabulary
 
 
-class Status(enum.StrEnum):
-    NEW = "new"
-    CONVERSATION = "conversation"
-    OFFER = "offer"
-    HIRED = "hired"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
+class Status(Vocabulary):
+    NEW = "new", _l("New")
+    CONVERSATION = "conversation", _l("In conversation")
+    OFFER = "offer", _l("Offer")
+    HIRED = "hired", _l("Hired")
+    REJECTED = "rejected", _l("Rejected")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
-STATUS_VALUES = tuple(s.value for s in Status)
+STATUS_VALUES = Status.values()
 #: statuses that end the procedure; the retention clock runs from their decision date
 DECIDED = (Status.HIRED.value, Status.REJECTED.value, Status.WITHDRAWN.value)
 OPEN_STATUSES = (Status.NEW.value, Status.CONVERSATION.value, Status.OFFER.value)
 #: the moves the pipeline allows (a decided applicant can be reopened, e.g. after a mistake)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("conversation", "rejected", "withdrawn"),
-    "conversation": ("new", "offer", "rejected", "withdrawn"),
-    "offer": ("conversation", "hired", "rejected", "withdrawn"),
-    "hired": ("offer",),
-    "rejected": ("new", "conversation"),
-    "withdrawn": ("new", "conversation"),
+    Status.NEW: (Status.CONVERSATION, Status.REJECTED, Status.WITHDRAWN),
+    Status.CONVERSATION: (Status.NEW, Status.OFFER, Status.REJECTED, Status.WITHDRAWN),
+    Status.OFFER: (Status.CONVERSATION, Status.HIRED, Status.REJECTED, Status.WITHDRAWN),
+    Status.HIRED: (Status.OFFER,),
+    Status.REJECTED: (Status.NEW, Status.CONVERSATION),
+    Status.WITHDRAWN: (Status.NEW, Status.CONVERSATION),
 }
 
 
@@ -94,7 +93,7 @@ class RejectionReason(Base):
 class Applicant(TimestampMixin, Base):
     __tablename__ = "applicants"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(STATUS_VALUES)})", name="status_known"),
+        CheckConstraint(Status.check("status"), name="status_known"),
         CheckConstraint(f"decided_on IS NOT NULL OR status NOT IN ({_in(DECIDED)})", name="decided_has_date"),
         CheckConstraint("legal_hold = false OR legal_hold_reason IS NOT NULL", name="hold_has_reason"),
         Index("ix_applicants_status_decided", "status", "decided_on"),

@@ -14,17 +14,18 @@ from praclox import phones
 from praclox.applicants.documents import read_document
 from praclox.applicants.models import Applicant
 from praclox.applicants.purge import purge_applicant
+from praclox.applicants.services import CONSENT_MONTHS, REJECTED_DAYS
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.privacy.records import Correctable, RecordKind
-from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
+from praclox.privacy.registry import Hit, Identity, PersonalField, Retention, SubjectQuery
 
 _VISIBLE = ("recruiter", "admin")
 #: the periods are live settings, filled in with their units by the register (praclox/privacy/register.py)
-_RETENTION = _l("Deleted %(retention.applicants_rejected_days)s after a rejection or withdrawal, unless the "
-                "applicant consents to our keeping the application for future vacancies.")
-_CONSENT_RETENTION = _l("As long as the consent holds: %(retention.consent_months)s from when it is given, or until "
-                        "it is withdrawn.")
+_RETENTION = Retention(_l("Deleted %(period)s after a rejection or withdrawal, unless the applicant consents "
+                          "to our keeping the application for future vacancies."), REJECTED_DAYS)
+_CONSENT_RETENTION = Retention(_l("As long as the consent holds: %(period)s from when it is given, or until it is "
+                                  "withdrawn."), CONSENT_MONTHS)
 
 
 def _field(table: str, column: str, category: str, purpose: Any, encrypted: bool = False) -> PersonalField:

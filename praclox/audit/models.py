@@ -26,6 +26,7 @@ ACTIONS = (
     "redact",
     "rectify",
     "review",
+    "merge",
 )
 
 
@@ -42,3 +43,7 @@ class AuditEntry(Base):
     record_id: Mapped[int | None]
     #: names of the changed fields, comma-separated; never their values
     fields: Mapped[str | None] = mapped_column(String(500))
+    #: how many rows an export or import held (who exported how much is itself accountable)
+    row_count: Mapped[int | None]
+    #: a merge: the record that was folded into ``record_id`` and deleted
+    merged_id: Mapped[int | None]

@@ -33,6 +33,8 @@ def record(
     actor: Any | None = None,
     record_type: str | None = None,
     record_id: int | None = None,
+    row_count: int | None = None,
+    merged_id: int | None = None,
 ) -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits)."""
     if action not in ACTIONS:
@@ -46,6 +48,8 @@ def record(
         record_type=record_type,
         record_id=record_id,
         fields=",".join(sorted(set(fields)))[:500] or None,
+        row_count=row_count,
+        merged_id=merged_id,
     )
     db.session.add(entry)
     return entry

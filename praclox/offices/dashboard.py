@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from praclox.clock import today
 from praclox.extensions import db
-from praclox.offices.models import Contact, Interaction, Office
+from praclox.offices.models import Contact, Interaction, Office, OfficeKind
 
 #: a prospect without any contact moment this long is flagged for review
 PROSPECT_REVIEW_DAYS = 730
@@ -25,7 +25,7 @@ def recent_context() -> dict[str, Any]:
                                                   Interaction.occurred_on >= cutoff)
     stale = db.session.scalars(
         select(Office)
-        .where(Office.kind == "prospect", ~recent_contact.exists())
+        .where(Office.kind == OfficeKind.PROSPECT, ~recent_contact.exists())
         .where(Office.created_at < _as_datetime(cutoff))
         .order_by(Office.name)
         .limit(10)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from praclox.domain import Demo, Domain, Nav, Panel, Section, SettingSpec, WatchErased, roles
-from praclox.offices import cli, contacts_views, dashboard, demo, listing, privacy, services, tag_views, views
+from praclox.offices import (
+    cli,
+    contacts_views,
+    dashboard,
+    demo,
+    importer,
+    listing,
+    privacy,
+    services,
+    tag_views,
+    twins,
+    views,
+)
 from praclox.offices.models import Contact
 
 STAFF = roles("staff", "admin")
@@ -27,4 +39,5 @@ DOMAIN = Domain(
     privacy=privacy,
     watch_erased=(WatchErased(Contact),),
     demo=Demo(demo.step),
+    template_globals={"twin_reasons": twins.reasons_text, "import_change_label": importer.change_label},
 )

@@ -12,13 +12,9 @@ from wtforms.validators import InputRequired, Optional, Regexp, StopValidation, 
 
 from praclox.clock import today
 from praclox.forms import choices, email_field, long_text_field, not_in_future, optional_id, phone_field, text_field
-from praclox.offices.models import InteractionKind, TagGroup
+from praclox.offices.models import InteractionKind, OfficeKind, TagGroup
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
-
-
-def kind_choices() -> list[tuple[str, Any]]:
-    return [("prospect", _l("Prospect")), ("client", _l("Client"))]
 
 
 def office_label(name: str, city: str | None) -> str:
@@ -51,7 +47,7 @@ class OfficeForm(FlaskForm):
 
     def __init__(self, *args: Any, managers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices(kind_choices())
+        self.kind.choices = choices(OfficeKind.choices())
         self.account_manager_id.choices = manager_choices(managers)
 
     def validate_kvk_number(self, field: Any) -> None:
@@ -125,9 +121,13 @@ class LeftForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+        _l("CSV or Excel file"),
+        validators=[FileRequired(_l("Choose a file.")),
+                    FileAllowed(["csv", "txt", "xlsx"], _l("Upload a .csv or .xlsx file."))],
     )
+    update = BooleanField(_l("Update the offices and contacts the file names (an edited export)"))
+    dry_run = BooleanField(_l("Only show what would change"))
+    allow_duplicates = BooleanField(_l("Also create offices that look like existing ones"))
     submit = SubmitField(_l("Import"))
 
 

@@ -58,7 +58,7 @@ class OfficeFilter:
         sort = _text(args, "sort")
         return cls(
             q=_text(args, "q")[:100].strip(),
-            kind=kind if kind in {k.value for k in OfficeKind} else "",
+            kind=kind if kind in OfficeKind.values() else "",
             manager=manager if manager in MANAGER_WORDS or _as_id(manager) else "",
             tags=tuple(sorted({i for i in map(_as_id, _all(args, "tag")) if i}))[:MAX_TAGS],
             stale=_text(args, "stale") == "1",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -15,9 +14,9 @@ from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from praclox.vocabulary import Vocabulary
 
 
-class OfficeKind(enum.StrEnum):
-    CLIENT = "client"
-    PROSPECT = "prospect"
+class OfficeKind(Vocabulary):
+    PROSPECT = "prospect", _l("Prospect")
+    CLIENT = "client", _l("Client")
 
 
 class InteractionKind(Vocabulary):
@@ -69,7 +68,7 @@ class Tag(TimestampMixin, Base):
 
 class Office(TimestampMixin, Base):
     __tablename__ = "offices"
-    __table_args__ = (CheckConstraint("kind IN ('client', 'prospect')", name="kind_known"), NEVER_REUSE_IDS)
+    __table_args__ = (CheckConstraint(OfficeKind.check("kind"), name="kind_known"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default=OfficeKind.PROSPECT.value)
@@ -110,6 +109,10 @@ class Office(TimestampMixin, Base):
     @property
     def is_client(self) -> bool:
         return self.kind == OfficeKind.CLIENT.value
+
+    @property
+    def kind_label(self) -> str:
+        return OfficeKind.label_of(self.kind)
 
     def __repr__(self) -> str:
         return f"<Office {self.id}>"

@@ -27,7 +27,7 @@ from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.followups import services as followups
 from praclox.forms import ConfirmForm, flash_errors
-from praclox.offices import importer, listing, services
+from praclox.offices import importer, listing, services, twins
 from praclox.offices.forms import (
     BulkForm,
     ContactForm,
@@ -137,12 +137,16 @@ def create() -> str | Response | tuple[str, int]:
     form = OfficeForm(managers=_managers(None))
     if request.method == "GET":
         form.account_manager_id.data = current_user.id
+    found: list[twins.Pair] = []
     if _valid(form):
-        office = services.create_office(_form_data(form, OFFICE_FORM_FIELDS))
-        db.session.commit()
-        flash(_("Office %(name)s created.", name=office.name), "success")
-        return redirect(url_for(".detail", office_id=office.id))
-    return render_template("offices/form.html", form=form, office=None), 422 if form.errors else 200
+        data = _form_data(form, OFFICE_FORM_FIELDS)
+        found = [] if request.form.get("create_anyway") else twins.office_twins(data)
+        if not found:
+            office = services.create_office(data)
+            db.session.commit()
+            flash(_("Office %(name)s created.", name=office.name), "success")
+            return redirect(url_for(".detail", office_id=office.id))
+    return render_template("offices/form.html", form=form, office=None, twins=found), 422 if form.errors else 200
 
 
 @bp.route("/<int:office_id>")
@@ -278,12 +282,16 @@ def delete_interaction(office_id: int, interaction_id: int) -> Response:
 def create_contact(office_id: int) -> str | Response | tuple[str, int]:
     office = _office_or_404(office_id)
     form = ContactForm()
+    found: list[twins.Pair] = []
     if form.validate_on_submit():
-        contact = services.create_contact(office, _form_data(form, CONTACT_FORM_FIELDS))
-        db.session.commit()
-        flash(_("Contact %(name)s added.", name=contact.full_name), "success")
-        return redirect(url_for(".contact", office_id=office.id, contact_id=contact.id))
-    return render_template("offices/contact_form.html", form=form, office=office, contact=None), (
+        data = _form_data(form, CONTACT_FORM_FIELDS)
+        found = [] if request.form.get("create_anyway") else twins.contact_twins(data, office)
+        if not found:
+            contact = services.create_contact(office, data)
+            db.session.commit()
+            flash(_("Contact %(name)s added.", name=contact.full_name), "success")
+            return redirect(url_for(".contact", office_id=office.id, contact_id=contact.id))
+    return render_template("offices/contact_form.html", form=form, office=office, contact=None, twins=found), (
         422 if form.errors else 200
     )
 
@@ -363,8 +371,10 @@ def delete_contact(office_id: int, contact_id: int) -> str | Response:
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_upload() -> str | Response | tuple[str, int]:
+    """Upload a CSV or XLSX file; a dry run (or a file with likely duplicates) shows what would change."""
     form = ImportForm()
     errors: list[importer.RowError] = []
+    result = None
     if form.validate_on_submit():
         raw = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
         try:
@@ -372,42 +382,62 @@ def import_upload() -> str | Response | tuple[str, int]:
         except importer.ImportRejected as exc:
             errors = exc.errors
         else:
-            if len(rows) > current_app.config["IMPORT_PROGRESS_ROWS"]:
+            if not form.dry_run.data and len(rows) > current_app.config["IMPORT_PROGRESS_ROWS"]:
                 # a large file: the page shows the rows done while they are imported, then the result
-                run = ImportRun(total=len(rows))
+                run = ImportRun(total=len(rows), update=form.update.data, allow_duplicates=form.allow_duplicates.data)
                 return Response(stream_template("offices/import_progress.html", run=run, steps=run.steps(rows)))
             result = importer.ImportResult()
-            for _line in importer.import_rows(rows, result):
+            for _line in importer.import_rows(rows, result, update=form.update.data):
                 pass
-            db.session.commit()
-            flash(_imported(result), "success")
-            return redirect(url_for(".index"))
+            if not form.dry_run.data and (form.allow_duplicates.data or not result.warnings):
+                db.session.commit()
+                flash(_imported(result), "success")
+                return redirect(url_for(".index"))
+            db.session.rollback()
     status = 422 if (errors or form.errors) else 200
-    return render_template("offices/import.html", form=form, errors=errors), status
+    return render_template("offices/import.html", form=form, errors=errors, result=result), status
 
 
 def _imported(result: importer.ImportResult) -> str:
-    return _("Imported: %(offices)s, %(contacts)s.",
-             offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
-             contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts))
+    message = _("Imported: %(offices)s, %(contacts)s.",
+                offices=ngettext("%(num)d new office", "%(num)d new offices", result.offices),
+                contacts=ngettext("%(num)d new contact", "%(num)d new contacts", result.contacts))
+    if result.updated_offices or result.updated_contacts:
+        message += " " + _("Updated: %(offices)s, %(contacts)s.",
+                           offices=ngettext("%(num)d office", "%(num)d offices", result.updated_offices),
+                           contacts=ngettext("%(num)d contact", "%(num)d contacts", result.updated_contacts))
+    return message
 
 
 @dataclass
 class ImportRun:
-    """A large import while its page streams: how far it is, and how it ended (``summary`` or ``failed``)."""
+    """A large import while its page streams: how far it is, and how it ended (``summary``, ``failed``, or
+    ``refused`` when new offices look like existing ones and the user did not allow that)."""
 
     total: int
+    update: bool = False
+    allow_duplicates: bool = False
     summary: str = ""
     failed: bool = False
+    refused: str = ""
 
     def steps(self, rows: list[tuple[int, dict[str, str]]]) -> Iterator[int]:
         """The number of rows done, about fifty times over the import; committed once, after the last row."""
         every = max(self.total // 50, 1)
         result = importer.ImportResult()
         try:
-            for done, _line in enumerate(importer.import_rows(rows, result), start=1):
+            for done, _line in enumerate(importer.import_rows(rows, result, update=self.update), start=1):
                 if done % every == 0:
                     yield done
+            if result.warnings and not self.allow_duplicates:
+                db.session.rollback()
+                self.refused = ngettext(
+                    "Nothing was imported: %(num)d new office looks like one you already have. Import the file "
+                    "with \"only show what would change\" to see which.",
+                    "Nothing was imported: %(num)d new offices look like ones you already have. Import the file "
+                    "with \"only show what would change\" to see which.", len(result.warnings))
+                yield self.total
+                return
             db.session.commit()
         except SQLAlchemyError:
             db.session.rollback()

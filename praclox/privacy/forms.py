@@ -12,16 +12,6 @@ from praclox.forms import choices, email_field, long_text_field, phone_field, te
 from praclox.privacy.models import RequestKind
 
 
-def kind_labels() -> list[tuple[str, str]]:
-    labels = {
-        RequestKind.ACCESS: _l("Access"),
-        RequestKind.RECTIFICATION: _l("Rectification"),
-        RequestKind.ERASURE: _l("Erasure"),
-        RequestKind.OBJECTION: _l("Objection"),
-    }
-    return [(k.value, str(v)) for k, v in labels.items()]
-
-
 class SubjectSearchForm(FlaskForm):
     name = text_field(_l("Name"), max_length=200)
     email = email_field(_l("E-mail"))
@@ -53,7 +43,7 @@ class RequestForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices(kind_labels())
+        self.kind.choices = choices(RequestKind.choices())
 
 
 class ExtendForm(FlaskForm):

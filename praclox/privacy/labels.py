@@ -149,6 +149,7 @@ ACTIONS: dict[str, Any] = {
     "login_failed": _l("login failed"), "logout": _l("logged out"), "role_change": _l("roles changed"),
     "key_rotation": _l("keys rotated"), "import": _l("imported"), "redact": _l("redacted on erasure"),
     "rectify": _l("corrected by the privacy officer"), "review": _l("checked after an erasure"),
+    "merge": _l("merged"),
 }
 
 
@@ -173,28 +174,24 @@ VALUE_LABELS: dict[tuple[str, str], str] = {
     ("personal_dates", "end_reason"): "praclox.dates.models:EndReason",
     ("date_congratulations", "how"): "praclox.dates.models:CongratulationHow",
     ("", "how"): "praclox.dates.models:CongratulationHow",
-    ("offices", "kind"): "praclox.offices.forms:kind_choices",
+    ("offices", "kind"): "praclox.offices.models:OfficeKind",
     ("interactions", "kind"): "praclox.offices.models:InteractionKind",
     ("tags", "tag_group"): "praclox.offices.models:TagGroup",
     ("registrations", "status"): "praclox.registrations.models:Status",
-    ("privacy_requests", "kind"): "praclox.privacy.forms:kind_labels",
-    ("privacy_requests", "status"): "praclox.privacy.labels:request_status_labels",
+    ("privacy_requests", "kind"): "praclox.privacy.models:RequestKind",
+    ("privacy_requests", "status"): "praclox.privacy.models:RequestStatus",
     ("registrations", "source"): "praclox.privacy.labels:source_labels",
     ("wishes", "status"): "praclox.wishes.models:WishStatus",
-    ("wishes", "priority"): "praclox.wishes.forms:priority_labels",
-    ("applicants", "status"): "praclox.applicants.forms:status_labels",
-    ("applicant_status_changes", "from_status"): "praclox.applicants.forms:status_labels",
-    ("applicant_status_changes", "to_status"): "praclox.applicants.forms:status_labels",
+    ("wishes", "priority"): "praclox.wishes.models:WishPriority",
+    ("applicants", "status"): "praclox.applicants.models:Status",
+    ("applicant_status_changes", "from_status"): "praclox.applicants.models:Status",
+    ("applicant_status_changes", "to_status"): "praclox.applicants.models:Status",
     ("applicant_documents", "kind"): "praclox.applicants.models:DocumentKind",
     ("attachments", "kind"): "praclox.attachments.models:AttachmentKind",
     ("applicant_consents", "method"): "praclox.applicants.models:ConsentMethod",
     ("users", "locale"): "praclox.privacy.labels:locale_labels",
     ("users", "roles"): "praclox.auth.forms:role_labels",
 }
-
-
-def request_status_labels() -> dict[str, Any]:
-    return {"open": _l("open"), "completed": _l("completed"), "rejected": _l("rejected")}
 
 
 def source_labels() -> dict[str, Any]:

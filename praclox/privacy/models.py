@@ -3,26 +3,27 @@ time-limited support grants."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.db import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
+from praclox.vocabulary import Vocabulary
 
 
-class RequestKind(enum.StrEnum):
-    ACCESS = "access"
-    RECTIFICATION = "rectification"
-    ERASURE = "erasure"
-    OBJECTION = "objection"
+class RequestKind(Vocabulary):
+    ACCESS = "access", _l("Access")
+    RECTIFICATION = "rectification", _l("Rectification")
+    ERASURE = "erasure", _l("Erasure")
+    OBJECTION = "objection", _l("Objection")
 
 
-class RequestStatus(enum.StrEnum):
-    OPEN = "open"
-    COMPLETED = "completed"
-    REJECTED = "rejected"
+class RequestStatus(Vocabulary):
+    OPEN = "open", _l("open")
+    COMPLETED = "completed", _l("completed")
+    REJECTED = "rejected", _l("rejected")
 
 
 #: what an erased requester's name and contact are replaced by
@@ -34,8 +35,8 @@ class PrivacyRequest(TimestampMixin, Base):
 
     __tablename__ = "privacy_requests"
     __table_args__ = (
-        CheckConstraint("kind IN ('access', 'rectification', 'erasure', 'objection')", name="kind_known"),
-        CheckConstraint("status IN ('open', 'completed', 'rejected')", name="status_known"),
+        CheckConstraint(RequestKind.check("kind"), name="kind_known"),
+        CheckConstraint(RequestStatus.check("status"), name="status_known"),
         CheckConstraint("due_on >= received_on", name="due_after_received"),
         CheckConstraint("completed_on IS NULL OR completed_on >= received_on", name="completed_after_received"),
         CheckConstraint("(status = 'open') = (completed_on IS NULL)", name="completed_when_closed"),

@@ -12,7 +12,7 @@ from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from praclox.privacy.labels import field_label
-from praclox.privacy.registry import PersonalField, all_fields
+from praclox.privacy.registry import PersonalField, Retention, all_fields
 from praclox.settings import services as settings
 
 LEGAL_BASES = {
@@ -88,6 +88,8 @@ def retention_text(item: PersonalField) -> str:
 
     A declaration gives either a sentence (``%(setting.key)s`` where a setting decides) or a bare setting key.
     """
+    if isinstance(item.retention, Retention):
+        return translated(item.retention.sentence) % {"period": period_text(item.retention.setting)}
     text = str(item.retention)
     if text in settings.specs():
         return gettext("Kept for %(period)s, then deleted.", period=period_text(text))

@@ -15,6 +15,18 @@ from praclox.domain import registry
 
 
 @dataclass(frozen=True)
+class Retention:
+    """A retention sentence whose ``%(period)s`` is a live setting, named by its key constant:
+    ``Retention(_l("Deleted %(period)s after …"), REJECTED_DAYS)``; the register fills in value and unit."""
+
+    sentence: Any
+    setting: str
+
+    def __str__(self) -> str:
+        return str(self.sentence)
+
+
+@dataclass(frozen=True)
 class PersonalField:
     """One personal field, declared once, with everything the register and the statement need."""
 
@@ -23,7 +35,8 @@ class PersonalField:
     category: str  # e.g. "contact details", "identity", "special dates", "application"
     purpose: str  # why we hold it, in one English sentence (translated where shown)
     legal_basis: str  # "contract", "legitimate interest", "consent", "legal obligation"
-    retention: str  # a retention rule key or a sentence; live settings are filled in by the register
+    #: a setting key, a sentence, or a ``Retention``; live settings are filled in by the register
+    retention: Any
     encrypted: bool = False
     visible_to: tuple[str, ...] = ("staff", "admin")
     #: "column" for a database column; "file" for content kept in an (encrypted) file named by the table's rows
@@ -113,7 +126,7 @@ def all_fields() -> list[PersonalField]:
 NOT_PERSONAL: dict[str, frozenset[str]] = {
     "users": frozenset({"session_version"}),
     "user_roles": frozenset({"role"}),
-    "audit_entries": frozenset({"at", "action", "record_type", "record_id", "fields"}),
+    "audit_entries": frozenset({"at", "action", "record_type", "record_id", "fields", "row_count", "merged_id"}),
     "job_runs": frozenset({"job", "started_at", "finished_at", "outcome", "counts", "message"}),
     "job_locks": frozenset({"holder", "acquired_at", "expires_at"}),
     "settings": frozenset({"key"}),

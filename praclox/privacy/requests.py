@@ -34,7 +34,7 @@ def create_request(
     name, contact = _clean(requester_name), _clean(requester_contact)
     if not name and not contact:
         raise RequestError("no_identity")
-    if kind not in {k.value for k in RequestKind}:
+    if kind not in RequestKind.values():
         raise RequestError("kind")
     if received_on > today():
         raise RequestError("received_future")

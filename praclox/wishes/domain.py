@@ -8,16 +8,11 @@ from flask_babel import lazy_gettext as _l
 
 from praclox.domain import Demo, Domain, Nav, Section, roles
 from praclox.wishes import demo, models, privacy, services, views  # noqa: F401
-from praclox.wishes.forms import priority_labels
-from praclox.wishes.models import WishStatus
+from praclox.wishes.models import WishPriority, WishStatus
 
 
 def _office_section(office: Any) -> dict[str, Any]:
     return {"wishes": services.for_office(office.id)}
-
-
-def _priority_label(value: str) -> str:
-    return dict(priority_labels()).get(value, value)
 
 
 DOMAIN = Domain(
@@ -27,6 +22,6 @@ DOMAIN = Domain(
     sections=(Section("office_main", "wishes/_office_section.html", _office_section, roles("staff", "admin")),),
     privacy=privacy,
     demo=Demo(demo.generate, after=("offices",)),
-    template_globals={"wish_status_label": WishStatus.label_of, "wish_priority_label": _priority_label,
+    template_globals={"wish_status_label": WishStatus.label_of, "wish_priority_label": WishPriority.label_of,
                       "wish_status_choices": WishStatus.choices},
 )

@@ -9,18 +9,14 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from praclox.clock import today
 from praclox.forms import choices, long_text_field, optional_id, text_field
-from praclox.wishes.models import WishStatus
-
-
-def priority_labels() -> list[tuple[str, Any]]:
-    return [("high", _l("High")), ("normal", _l("Normal")), ("low", _l("Low"))]
+from praclox.wishes.models import WishPriority, WishStatus
 
 
 class WishForm(FlaskForm):
     title = text_field(_l("Title"), required=True, max_length=200)
     description = long_text_field(_l("Description"), max_length=5000)
     status = SelectField(_l("Status"), validators=[InputRequired()])
-    priority = SelectField(_l("Priority"), validators=[InputRequired()], default="normal")
+    priority = SelectField(_l("Priority"), validators=[InputRequired()], default=WishPriority.NORMAL)
     requested_on = DateField(_l("Requested on"), validators=[InputRequired(_l("Enter a valid date."))],
                              default=today)
     target_date = DateField(_l("Target date"), validators=[Optional()])
@@ -30,7 +26,7 @@ class WishForm(FlaskForm):
     def __init__(self, *args: Any, contacts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.status.choices = choices(WishStatus.choices())
-        self.priority.choices = choices(priority_labels())
+        self.priority.choices = choices(WishPriority.choices())
         self.requested_by_id.choices = choices([("", "—")] + [(c.id, c.full_name) for c in contacts])
 
     def validate_requested_on(self, field: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -21,14 +20,16 @@ class WishStatus(Vocabulary):
     DECLINED = "declined", _l("Declined")
 
 
-class WishPriority(enum.StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
+class WishPriority(Vocabulary):
+    """Declared from the highest down: the order of the form's choices and of a list sorted by priority."""
+
+    HIGH = "high", _l("High")
+    NORMAL = "normal", _l("Normal")
+    LOW = "low", _l("Low")
 
 
 STATUS_VALUES = WishStatus.values()
-PRIORITY_VALUES = tuple(p.value for p in WishPriority)
+PRIORITY_VALUES = WishPriority.values()
 #: the statuses a client sees in the client area
 OPEN_STATUSES = (WishStatus.NEW.value, WishStatus.PLANNED.value, WishStatus.IN_PROGRESS.value)
 
@@ -37,7 +38,7 @@ class Wish(TimestampMixin, Base):
     __tablename__ = "wishes"
     __table_args__ = (
         CheckConstraint(WishStatus.check("status"), name="status_known"),
-        CheckConstraint("priority IN ('low', 'normal', 'high')", name="priority_known"),
+        CheckConstraint(WishPriority.check("priority"), name="priority_known"),
         Index("ix_wishes_office_status", "office_id", "status"),
     )
 

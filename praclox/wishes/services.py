@@ -11,10 +11,10 @@ from praclox.audit.services import record as audit
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.offices.models import Contact, Office
-from praclox.wishes.models import OPEN_STATUSES, PRIORITY_VALUES, STATUS_VALUES, Wish, WishStatus
+from praclox.wishes.models import OPEN_STATUSES, PRIORITY_VALUES, STATUS_VALUES, Wish, WishPriority, WishStatus
 
 FIELDS = ("title", "description", "status", "priority", "requested_on", "target_date", "requested_by_id")
-_PRIORITY_ORDER = case({"high": 0, "normal": 1, "low": 2}, value=Wish.priority, else_=3)
+_PRIORITY_ORDER = case({p.value: n for n, p in enumerate(WishPriority)}, value=Wish.priority, else_=len(WishPriority))
 
 
 class WishError(ValueError):
