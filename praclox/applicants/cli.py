@@ -75,31 +75,39 @@ def report_command(fmt: str, as_of: str | None) -> None:
     if fmt == "csv":
         click.echo(write_csv(*csv_rows(report)), nl=False)
         return
-    click.echo(f"Retention report as of {report.as_of.isoformat()}")
-    click.echo(f"Overdue (should be gone): {len(report.overdue)}")
+    _say(_l("Retention report as of %(day)s", day=report.as_of.isoformat()))
+    _say(_l("Overdue (should be gone): %(num)d", num=len(report.overdue)))
     for item in report.overdue:
-        click.echo(f"  ALARM applicant #{item.applicant_id} ({item.vacancy_title}): due {item.due_on}, {item.rule}")
-    click.echo(f"Due in the next 30 days: {len(report.due_soon)}")
+        _say(_l("  ALARM applicant #%(id)s (%(title)s): due %(due)s, %(rule)s", id=item.applicant_id,
+                title=item.vacancy_title, due=item.due_on, rule=item.rule))
+    _say(_l("Due in the next 30 days: %(num)d", num=len(report.due_soon)))
     for item in report.due_soon:
-        click.echo(f"  applicant #{item.applicant_id} ({item.vacancy_title}): due {item.due_on}, {item.rule}")
-    click.echo(f"Purged in total: {report.purged_total}")
-    for month, per_rule in report.purged:
+        _say(_l("  applicant #%(id)s (%(title)s): due %(due)s, %(rule)s", id=item.applicant_id,
+                title=item.vacancy_title, due=item.due_on, rule=item.rule))
+    _say(_l("Purged in total: %(num)d", num=report.purged_total))
+    for month, per_rule in report.purged:  # the rules' own names, as in the CSV
         click.echo(f"  {month:%Y-%m}: " + ", ".join(f"{r}={n}" for r, n in per_rule.items() if n))
-    click.echo(f"Website registrations purged: {sum(row['total'] for row in report.registrations)}")
+    _say(_l("Website registrations purged: %(num)d", num=sum(row["total"] for row in report.registrations)))
     for row in report.registrations:
         click.echo(f"  {row['month']}: " + ", ".join(f"{k}={v}" for k, v in row.items() if k != "month" and v))
-    click.echo(f"Consents: {len(report.consents)}")
+    _say(_l("Consents: %(num)d", num=len(report.consents)))
     for c in report.consents:
-        state = f"withdrawn {c.withdrawn_on}" if c.withdrawn_on else f"expires {c.expires_on}"
-        click.echo(f"  applicant #{c.applicant_id} ({c.title}): given {c.given_on} by {c.method}, {state}")
-    click.echo(f"Legal holds: {len(report.holds)}")
+        state = (_l("withdrawn %(day)s", day=c.withdrawn_on) if c.withdrawn_on
+                 else _l("expires %(day)s", day=c.expires_on))
+        _say(_l("  applicant #%(id)s (%(title)s): given %(given)s by %(method)s, %(state)s", id=c.applicant_id,
+                title=c.title, given=c.given_on, method=c.method, state=for_cli(state)))
+    _say(_l("Legal holds: %(num)d", num=len(report.holds)))
     for h in report.holds:
-        click.echo(f"  applicant #{h.id} ({h.title}): {h.legal_hold_reason}")
-    click.echo(f"Open applications without activity: {len(report.stale)}")
-    click.echo("Last purge runs:")
-    for run, counts in report.runs:
-        dry = " (dry run)" if run.dry_run else ""
+        _say(_l("  applicant #%(id)s (%(title)s): %(reason)s", id=h.id, title=h.title, reason=h.legal_hold_reason))
+    _say(_l("Open applications without activity: %(num)d", num=len(report.stale)))
+    _say(_l("Last purge runs:"))
+    for run, counts in report.runs:  # "purged=" stays as it is: operators grep for it
+        dry = for_cli(_l(" (dry run)")) if run.dry_run else ""
         click.echo(f"  {run.started_at:%Y-%m-%d %H:%M} {run.outcome}{dry} purged={counts.get('purged', 0)}")
+
+
+def _say(text: object) -> None:
+    click.echo(for_cli(text))
 
 
 def _add_sweep() -> None:

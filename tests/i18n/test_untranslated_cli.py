@@ -38,7 +38,7 @@ def _commands(tmp_path):
             ["feed", "create", "nemand@praclox.nl", "--name", "telefoon"],
             ["registrations", "purge", "--dry-run"], ["registrations", "purge"], ["registrations", "purge", "--yes"],
             ["registrations", "send-newsletter", "--subject", "Nieuws", str(offices)],
-            ["retention", "purge", "--dry-run"], ["retention", "purge", "--yes"],
+            ["retention", "purge", "--dry-run"], ["retention", "purge", "--yes"], ["retention", "report"],
             ["backup", "create"], ["backup", "prune", "--dry-run"], ["backup", "prune"], ["privacy", "settle-disk"],
             ["search", "reindex"]]
 
