@@ -30,6 +30,23 @@ class RowError:
     #: a lazy string where it can be (``joined``): said in the language of whoever reads it
     reason: Any
 
+    def __post_init__(self) -> None:
+        if hasattr(self.reason, "__html__"):  # a lazy string: escaped on the page, it may quote the file
+            self.reason = _PlainText(self.reason)
+
+
+class _PlainText:
+    """Lazy text that a template escapes: flask_babel's LazyString declares itself safe HTML (``__html__``),
+    but a reason quotes the uploaded file (a date, a name), which must reach the page escaped."""
+
+    __slots__ = ("_said",)
+
+    def __init__(self, said: Any) -> None:
+        self._said = said
+
+    def __str__(self) -> str:
+        return str(self._said)
+
 
 def joined(reasons: Sequence[Any]) -> LazyString:
     """Several reasons for one line, "; "-separated, evaluated in the reader's language when shown."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from praclox.clock import today
@@ -15,7 +16,7 @@ from praclox.dates import occasions, services
 from praclox.dates.models import KIND_VALUES, PersonalDate
 from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE
-from praclox.importing import ImportRejected, RowError, read_table, valid_email
+from praclox.importing import ImportRejected, RowError, joined, read_table, valid_email
 from praclox.offices import services as office_services
 from praclox.offices.models import Contact, Office
 
@@ -54,16 +55,17 @@ def parse_date_text(text: str, *, on: date | None = None) -> tuple[int, int, int
     else:
         match = NO_YEAR.match(text)
         if not match:
-            raise DateTextError(f"'{text[:30]}' is not a date in the form YYYY-MM-DD or --MM-DD")
+            raise DateTextError(_l("'%(text)s' is not a date in the form YYYY-MM-DD or --MM-DD", text=text[:30]))
         month, day = (int(g) for g in match.groups())
         year = None
     if not occasions.is_valid(month, day, year):
-        raise DateTextError(f"'{text[:30]}' is not a real date")
+        raise DateTextError(_l("'%(text)s' is not a real date", text=text[:30]))
     if year is not None:
         if year < services.EARLIEST_YEAR:
-            raise DateTextError(f"'{text[:30]}': the year lies before {services.EARLIEST_YEAR}")
+            raise DateTextError(_l("'%(text)s': the year lies before %(year)d", text=text[:30],
+                                     year=services.EARLIEST_YEAR))
         if date(year, month, day) > (on or today()):
-            raise DateTextError(f"'{text[:30]}' lies in the future")
+            raise DateTextError(_l("'%(text)s' lies in the future", text=text[:30]))
     return month, day, year
 
 
@@ -111,25 +113,25 @@ class _Writer:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def _row_problems(row: dict[str, str], offices: dict[str, Office]) -> list[str]:
+def _row_problems(row: dict[str, str], offices: dict[str, Office]) -> list[Any]:
     if "__extra__" in row:
-        return ["more cells than columns"]
-    problems = [f"{name} is missing" for name in REQUIRED if not row.get(name)]
+        return [_l("more cells than columns")]
+    problems = [_l("%(column)s is missing", column=name) for name in REQUIRED if not row.get(name)]
     for name in COLUMNS:
         value = row.get(name, "")
         if len(value) > 100 and name != "office":
-            problems.append(f"{name} is longer than 100 characters")
+            problems.append(_l("%(column)s is longer than %(limit)d characters", column=name, limit=100))
         if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
-            problems.append(f"{name} contains control characters")
+            problems.append(_l("%(column)s contains control characters", column=name))
     if row.get("office") and row["office"].strip().lower() not in offices:
-        problems.append(f"no office named '{row['office'][:60]}'")
+        problems.append(_l("no office named '%(office)s'", office=row["office"][:60]))
     if row.get("kind") and row["kind"].strip().lower() not in KIND_VALUES:
-        problems.append("kind must be birthday, child_birthday or wedding")
+        problems.append(_l("kind must be birthday, child_birthday or wedding"))
     if row.get("date"):
         try:
             parse_date_text(row["date"])
         except DateTextError as exc:
-            problems.append(f"date {exc}")
+            problems.append(_l("date %(problem)s", problem=exc))
     return problems
 
 
@@ -142,7 +144,7 @@ def import_csv(raw: bytes, *, on_row: Callable[[int], None] | None = None) -> Im
     rows = read_table(raw, COLUMNS, REQUIRED, MAX_ROWS)
     names = {r["office"].strip().lower() for _, r in rows if r.get("office")}
     offices = {o.name.lower(): o for o in db.session.scalars(select(Office).where(func.lower(Office.name).in_(names)))}
-    errors = [RowError(line, "; ".join(p)) for line, row in rows if (p := _row_problems(row, offices))]
+    errors = [RowError(line, joined(p)) for line, row in rows if (p := _row_problems(row, offices))]
     if errors:
         raise ImportRejected(errors)
     writer = _Writer()
@@ -206,21 +208,22 @@ def parse_vcards(raw: bytes) -> list[Any]:
     import vobject
 
     if b"\x00" in raw:
-        raise ImportRejected([RowError(1, "the file contains NUL bytes; it is not a vCard file")])
+        raise ImportRejected([RowError(1, _l("the file contains NUL bytes; it is not a vCard file"))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     if "BEGIN:VCARD" not in text.upper():
-        raise ImportRejected([RowError(1, "the file contains no vCard (BEGIN:VCARD is missing)")])
+        raise ImportRejected([RowError(1, _l("the file contains no vCard (BEGIN:VCARD is missing)"))])
     try:
         cards = [c for c in vobject.readComponents(text, ignoreUnreadable=False) if c.name.upper() == "VCARD"]
     except Exception as exc:  # vobject raises several kinds of errors on broken input
         line = getattr(exc, "lineNumber", None) or 1
-        raise ImportRejected([RowError(int(line), f"the file is not a valid vCard file ({type(exc).__name__})")]
+        raise ImportRejected([RowError(int(line), _l("the file is not a valid vCard file (%(error)s)",
+                                                               error=type(exc).__name__))]
                              ) from exc
     if not cards:
-        raise ImportRejected([RowError(1, "the file contains no vCard")])
+        raise ImportRejected([RowError(1, _l("the file contains no vCard"))])
     return cards
 
 
@@ -232,21 +235,25 @@ def import_vcards(raw: bytes, default_office: Office) -> ImportResult:
     plan = []
     for number, card in enumerate(cards, start=1):
         first, last = _card_name(card)
-        label = f"card {number}" + (f" ({first} {last})".rstrip() if first or last else "")
+        label = (_l("card %(num)d (%(name)s)", num=number, name=f"{first} {last}".strip()) if first or last
+                 else _l("card %(num)d", num=number))
         dates = []
         for kind, prop in _card_dates(card):
             try:
                 dates.append((kind, *_date_of(prop)))
             except DateTextError as exc:
-                errors.append(RowError(number, f"{label}: {prop.name.upper()} {exc}"))
+                errors.append(RowError(number, _l("%(card)s: %(property)s %(problem)s", card=label,
+                                                  property=prop.name.upper(), problem=exc)))
         if not dates:
             plan.append(None)
             continue
         if not first or not last:
-            errors.append(RowError(number, f"{label}: a contact needs a first and a last name (N or FN)"))
+            errors.append(RowError(number, _l("%(card)s: a contact needs a first and a last name (N or FN)",
+                                              card=label)))
             continue
         if len(first) > 100 or len(last) > 100 or NOT_ONE_LINE.search(first + last):
-            errors.append(RowError(number, f"{label}: the name is too long or contains control characters"))
+            errors.append(RowError(number, _l("%(card)s: the name is too long or contains control characters",
+                                              card=label)))
             continue
         org = _text(card.org.value[0]) if "org" in card.contents and card.org.value else ""
         email = _text(card.email.value) if "email" in card.contents else ""

@@ -160,12 +160,12 @@ def test_vcard_upload_imports_birthdays_and_anniversaries(frozen, app, staff_cli
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("this is not a vcard", "not a valid vCard file"),
+    ("this is not a vcard", "geen geldig vCard-bestand"),
     ("BEGIN:VCARD\nVERSION:3.0\nN:X;Y;;;\nBDAY:1980-04-31\nEND:VCARD\n",
-     "BDAY &#39;1980-04-31&#39; is not a real date"),
-    ("BEGIN:VCARD\nVERSION:3.0\nN:X;Y;;;\nBDAY:2099-01-01\nEND:VCARD\n", "lies in the future"),
-    ("BEGIN:VCARD\nVERSION:3.0\nN:X;Y;;;\nBDAY:1980-01-01\nBEGIN:VCARD\n", "not a valid vCard file"),
-    ("BEGIN:VCARD\nVERSION:3.0\nBDAY:1980-01-01\nEND:VCARD\n", "needs a first and a last name"),
+     "BDAY &#39;1980-04-31&#39; is geen bestaande datum"),
+    ("BEGIN:VCARD\nVERSION:3.0\nN:X;Y;;;\nBDAY:2099-01-01\nEND:VCARD\n", "ligt in de toekomst"),
+    ("BEGIN:VCARD\nVERSION:3.0\nN:X;Y;;;\nBDAY:1980-01-01\nBEGIN:VCARD\n", "geen geldig vCard-bestand"),
+    ("BEGIN:VCARD\nVERSION:3.0\nBDAY:1980-01-01\nEND:VCARD\n", "heeft een voor- en een achternaam nodig"),
 ])
 def test_broken_vcards_save_nothing(frozen, app, staff_client, make_office, text, message):
     office = make_office()
@@ -178,7 +178,7 @@ def test_broken_vcards_save_nothing(frozen, app, staff_client, make_office, text
 
 def test_a_file_without_vcards(frozen, app, staff_client, make_office):
     response = upload(staff_client, make_office(), "hello, world\n")
-    assert response.status_code == 422 and b"the file contains no vCard" in response.data
+    assert response.status_code == 422 and "het bestand bevat geen vCard".encode() in response.data
 
 
 def test_date_text_parser():

@@ -30,6 +30,10 @@ def _commands(tmp_path):
     offices.write_text(OFFICES, encoding="utf-8")
     bad = tmp_path / "fout.csv"
     bad.write_text("office;kind\n;client\n", encoding="utf-8")
+    dates = tmp_path / "datums.csv"
+    dates.write_text("office;first_name;last_name;kind;date;person_name\n"
+                     "Kantoor Zonnedauw;Petra;Plompers;feest;2026-02-31;\nOnbekend;;Plompers;birthday;morgen;\n"
+                     "Kantoor Zonnedauw;Petra;Plompers;birthday;1066-01-01;\n", encoding="utf-8")
     return [["user", "create", "cli.user@praclox.nl", "--name", "Petra Plompers", "--role", "staff"],
             ["user", "deactivate", "cli.user@praclox.nl"], ["user", "deactivate", "nemand@praclox.nl"],
             ["import", "offices", str(offices)], ["import", "offices", str(bad)],
@@ -40,7 +44,7 @@ def _commands(tmp_path):
             ["registrations", "send-newsletter", "--subject", "Nieuws", str(offices)],
             ["retention", "purge", "--dry-run"], ["retention", "purge", "--yes"], ["retention", "report"],
             ["backup", "create"], ["backup", "prune", "--dry-run"], ["backup", "prune"], ["privacy", "settle-disk"],
-            ["search", "reindex"]]
+            ["search", "reindex"], ["import", "dates", str(dates)]]
 
 
 def test_cli_output_for_people_is_dutch_catalogue_text_when_the_operator_asks_for_dutch(app, dutch_cli, tmp_path):
