@@ -15,8 +15,6 @@ import pyotp
 import pytest
 from praclox_testsupport import TEST_PASSWORD, remember_secret
 
-from praclox.extensions import db
-
 sys.path.append(str(Path(__file__).resolve().parent.parent / "security"))
 from security_walk import ALL_ROLES, rules, seed_records, url_for_rule  # noqa: E402
 
@@ -32,16 +30,9 @@ SKIP = {"static", "bootstrap.static", "main.health", "feeds.calendar", "auth.two
 
 
 def _user_with_every_role(app, make_user):
-    from praclox.auth import totp
-    from praclox.auth.models import User
-
+    """A user with every role, enrolled for the second factor as the admin role requires (make_user does it)."""
     user = make_user(*ALL_ROLES, name="Alle Rollen")
-    with app.test_request_context():
-        factor = totp.start_enrolment(db.session.get(User, user.id))
-        factor.confirmed_at = factor.created_at
-        secret = remember_secret(factor.secret)
-        db.session.commit()
-    return user, secret
+    return user, remember_secret(user.totp_secret)
 
 
 def _pages(app, page) -> list[str]:
