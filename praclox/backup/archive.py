@@ -21,8 +21,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import InvalidToken
+from flask_babel import lazy_gettext as _l
 
 from praclox import crypto
 from praclox.backup import ledger, postgres
@@ -35,7 +37,12 @@ OVERLAP = timedelta(minutes=5)
 
 
 class BackupError(Exception):
-    """The backup cannot be made or restored; the message says why."""
+    """The backup cannot be made or restored; the message (a lazy string: the command prints it in the
+    operator's language) says why."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -55,14 +62,14 @@ FORMAT = 3
 def _member() -> str:
     dialect = db.engine.dialect.name
     if dialect not in MEMBERS:
-        raise BackupError(f"backups support SQLite and PostgreSQL, not {dialect}")
+        raise BackupError(_l("backups support SQLite and PostgreSQL, not %(kind)s", kind=dialect))
     return MEMBERS[dialect]
 
 
 def _sqlite_path() -> Path:
     database = db.engine.url.database
     if not database or database == ":memory:":
-        raise BackupError("the database is not a file")
+        raise BackupError(_l("the database is not a file"))
     return Path(database)
 
 
@@ -71,7 +78,7 @@ def _dump(target: Path) -> None:
         try:
             postgres.dump(db.engine.url, target)
         except postgres.ToolError as exc:
-            raise BackupError(str(exc)) from exc
+            raise BackupError(exc.message) from exc
         return
     with closing(sqlite3.connect(_sqlite_path())) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
@@ -85,7 +92,7 @@ def _load(source: Path) -> None:
         try:
             postgres.restore(db.engine.url, source)
         except postgres.ToolError as exc:
-            raise BackupError(f"{exc}; the database was left as it was") from exc
+            raise BackupError(_l("%(reason)s; the database was left as it was", reason=exc.message)) from exc
         return
     with closing(sqlite3.connect(source)) as copy, closing(sqlite3.connect(_sqlite_path())) as target:
         copy.backup(target)  # page by page into the live file: its WAL and mode stay consistent
@@ -129,7 +136,7 @@ def _open(path: Path) -> tarfile.TarFile:
     try:
         plain = crypto.decrypt(path.read_bytes())
     except (OSError, InvalidToken) as exc:
-        raise BackupError(f"{path} cannot be read with this installation's keys") from exc
+        raise BackupError(_l("%(file)s cannot be read with this installation's keys", file=path)) from exc
     return tarfile.open(fileobj=io.BytesIO(plain), mode="r")
 
 
@@ -140,12 +147,13 @@ def restore(path: Path) -> Restored:
     with _open(path) as archive, tempfile.TemporaryDirectory(prefix="praclox-restore-") as scratch:
         manifest = json.loads(archive.extractfile("manifest.json").read())  # type: ignore[union-attr]
         if manifest.get("format") != FORMAT:
-            raise BackupError(f"{path} was made by an older version (format {manifest.get('format')}): restore it "
-                              "with that version, then upgrade; nothing was changed")
+            made_by = manifest.get("format")
+            raise BackupError(_l("%(file)s was made by an older version (format %(format)s): restore it with that "
+                                 "version, then upgrade; nothing was changed", file=path, format=made_by))
         made_from = manifest.get("database", MEMBERS["sqlite"])
         if made_from != member:
-            raise BackupError(f"{path} holds a {_kind(made_from)} database and this installation runs on "
-                              f"{_kind(member)}; nothing was changed")
+            raise BackupError(_l("%(file)s holds a %(made)s database and this installation runs on %(kind)s; "
+                                 "nothing was changed", file=path, made=_kind(made_from), kind=_kind(member)))
         copy = Path(scratch) / member
         copy.write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
         _load(copy)

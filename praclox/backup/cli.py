@@ -22,7 +22,7 @@ def create_command() -> None:
     try:
         path = create()
     except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(for_cli(exc.message)) from exc
     click.echo(for_cli(_l("backup written: %(path)s", path=path)))
 
 
@@ -39,7 +39,7 @@ def restore_command(file: Path, yes: bool) -> None:
     try:
         done = restore(file)
     except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(for_cli(exc.message)) from exc
     click.echo(for_cli(_l("restored the backup of %(taken_at)s; re-applied %(entries)s (%(changes)s)",
                           taken_at=done.taken_at.isoformat(),
                           entries=lazy_ngettext("%(num)d erasure/purge ledger entry",

@@ -12,7 +12,9 @@ import os
 import shutil
 import subprocess  # nosec B404
 from pathlib import Path
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import URL
 
 #: a restore waits this long for a lock a running server holds, then fails instead of hanging
@@ -20,13 +22,18 @@ LOCK_TIMEOUT = "30s"
 
 
 class ToolError(Exception):
-    """pg_dump or pg_restore is missing or failed; the message says which and why."""
+    """pg_dump or pg_restore is missing or failed; the message (a lazy string) says which and why."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise ToolError(f"{name} is not installed; install the PostgreSQL client tools (Debian: postgresql-client)")
+        raise ToolError(_l("%(tool)s is not installed; install the PostgreSQL client tools (Debian: postgresql-client)",
+                          tool=name))
     return found
 
 
@@ -42,7 +49,7 @@ def _run(argv: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
     if done.returncode:
         reason = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
-        raise ToolError(f"{Path(argv[0]).name} failed: {reason}")
+        raise ToolError(_l("%(tool)s failed: %(reason)s", tool=Path(argv[0]).name, reason=reason))
 
 
 def dump(url: URL, target: Path) -> None:

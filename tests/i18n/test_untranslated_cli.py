@@ -34,6 +34,8 @@ def _commands(tmp_path):
     dates.write_text("office;first_name;last_name;kind;date;person_name\n"
                      "Kantoor Zonnedauw;Petra;Plompers;feest;2026-02-31;\nOnbekend;;Plompers;birthday;morgen;\n"
                      "Kantoor Zonnedauw;Petra;Plompers;birthday;1066-01-01;\n", encoding="utf-8")
+    stranger = tmp_path / "geen-backup.praclox-backup"
+    stranger.write_bytes(b"gAAAAAB-geen-fernet")
     return [["user", "create", "cli.user@praclox.nl", "--name", "Petra Plompers", "--role", "staff"],
             ["user", "deactivate", "cli.user@praclox.nl"], ["user", "deactivate", "nemand@praclox.nl"],
             ["import", "offices", str(offices)], ["import", "offices", str(bad)],
@@ -43,7 +45,8 @@ def _commands(tmp_path):
             ["registrations", "purge", "--dry-run"], ["registrations", "purge"], ["registrations", "purge", "--yes"],
             ["registrations", "send-newsletter", "--subject", "Nieuws", str(offices)],
             ["retention", "purge", "--dry-run"], ["retention", "purge", "--yes"], ["retention", "report"],
-            ["backup", "create"], ["backup", "prune", "--dry-run"], ["backup", "prune"], ["privacy", "settle-disk"],
+            ["backup", "create"], ["backup", "prune", "--dry-run"], ["backup", "prune"],
+            ["backup", "restore", str(stranger), "--yes"], ["privacy", "settle-disk"],
             ["search", "reindex"], ["import", "dates", str(dates)]]
 
 
