@@ -155,13 +155,19 @@ def test_dropping_the_old_key_before_rotating_is_refused(rotated_app, make_app):
 
 
 def test_two_rotations_never_run_at_once(rotated_app):
-    from praclox.jobs.services import acquire_lock
+    from praclox.jobs.services import acquire_lock, release_lock
 
     with rotated_app.app_context():
         assert acquire_lock("keys_rotate")
-    result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate"])
-    assert result.exit_code == 1 and "another key rotation is running" in result.output
-    assert not any(_readable_with(t, rotated_app.new_key) for t in _tokens(rotated_app)[:5])
+    try:
+        result = rotated_app.test_cli_runner().invoke(args=["keys", "rotate"])
+        assert result.exit_code == 1 and "another key rotation is running" in result.output
+        assert not any(_readable_with(t, rotated_app.new_key) for t in _tokens(rotated_app)[:5])
+    finally:
+        # the other process lets go (on PostgreSQL the lock lives as long as its connection: a leaked one
+        # would hold it for every later test of the run)
+        with rotated_app.app_context():
+            release_lock("keys_rotate")
 
 
 def test_a_key_rotation_reencrypts_contact_notes_too(app, app_config, make_app):
