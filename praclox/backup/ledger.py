@@ -30,6 +30,7 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session
 
 from praclox import crypto
+from praclox.backup.private_file import write_private
 from praclox.bulk import in_values
 from praclox.db import Base
 from praclox.extensions import db
@@ -187,13 +188,7 @@ def trim(before: datetime, *, dry_run: bool = False) -> int:
         kept = [line for line in lines if _committed_at(line) >= before]
         if dry_run or len(kept) == len(lines):
             return len(lines) - len(kept)
-        partial = path.with_name(f"{FILE_NAME}.partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(b"".join(line + b"\n" for line in kept))
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(path)
+        write_private(path, b"".join(line + b"\n" for line in kept))
         return len(lines) - len(kept)
 
 
