@@ -3,8 +3,9 @@
 A record matches when every word of the query is one of its words or the beginning of one; it scores the
 weight of the field each word was found in, three times over for a whole word. A page reads per kind only the
 best ids up to that page (for one word straight from the index's order: a word in 14,000 summaries reads 41
-index entries on the first page, not 14,000), and only the records shown are loaded, and only their summaries
-decrypted (for the snippet).
+index entries on the first page, not 14,000; several words that are all that common rank the newest
+``CANDIDATES`` records holding the rarest of them), and only the records shown are loaded, and only their
+summaries decrypted (for the snippet).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from praclox.search.index import BY_NAME, KINDS, Kind, index_key
 PAGE_SIZE = 20
 #: the last page a search reads to (each page reads every kind's best ``page × PAGE_SIZE + 1`` ids)
 MAX_PAGE = 25
+#: a query of several words ranks the records holding its rarest word, at most this many (the newest): a word
+#: in 14,000 summaries would otherwise have every one of its records grouped
+CANDIDATES = 2000
 #: characters of context either side of the word a snippet is cut around
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 140
 
@@ -55,19 +59,25 @@ class Found:
     more: bool
 
 
-def matching(kind: Kind, words: list[blind.QueryWord]) -> Select[Any]:
-    """Ids and scores of the records of ``kind`` holding every query word (a look-up by term, never a scan).
+def _terms_of(word: blind.QueryWord) -> list[int]:
+    return [t for t in (word.whole, word.prefix) if t is not None]
+
+
+def matching(kind: Kind, words: list[blind.QueryWord], within: list[int] | None = None) -> Select[Any]:
+    """Ids and scores of the records of ``kind`` holding every query word (a look-up by term, never a scan),
+    among the ids ``within`` when given.
 
     A word scores once per record: the weight of the best field it was found in, three times over when found
     whole rather than by its beginning; a record's score is the sum over the words."""
     terms = kind.terms
-    wanted = [t for w in words for t in (w.whole, w.prefix) if t is not None]
-    which = case(*((terms.term.in_([t for t in (w.whole, w.prefix) if t is not None]), i)
-                   for i, w in enumerate(words)))
+    wanted = [t for w in words for t in _terms_of(w)]
+    which = case(*((terms.term.in_(_terms_of(w)), i) for i, w in enumerate(words)))
     best = func.max(terms.weight * case((terms.term.in_([w.whole for w in words]), blind.WHOLE_WORD_FACTOR),
                                         else_=1))
-    per_word = (select(terms.record_id.label("record_id"), best.label("best")).where(terms.term.in_(wanted))
-                .group_by(terms.record_id, which).subquery())
+    stmt = select(terms.record_id.label("record_id"), best.label("best")).where(terms.term.in_(wanted))
+    if within is not None:
+        stmt = stmt.where(terms.record_id.in_(within))
+    per_word = stmt.group_by(terms.record_id, which).subquery()
     return (select(per_word.c.record_id, func.sum(per_word.c.best).label("score"))
             .group_by(per_word.c.record_id).having(func.count() == len(words)))
 
@@ -94,11 +104,29 @@ def _ranked_one_word(kind: Kind, word: blind.QueryWord, limit: int) -> list[tupl
     return sorted(((score, record_id) for record_id, score in best.items()), key=lambda f: (-f[0], -f[1]))[:limit]
 
 
+def _newest(kind: Kind, word: blind.QueryWord, cap: int) -> list[int]:
+    """Up to ``cap`` ids of the newest records holding ``word``, newest first: per term a short walk back
+    through the index, never every posting of a common word."""
+    terms = kind.terms
+    ids: set[int] = set()
+    for term in _terms_of(word):
+        ids.update(db.session.scalars(select(terms.record_id).where(terms.term == term)
+                                      .order_by(terms.record_id.desc()).limit(cap)))
+    return sorted(ids, reverse=True)[:cap]
+
+
 def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[int, int]]:
-    """The best ``limit`` (score, id) of ``kind`` for the query, best first."""
+    """The best ``limit`` (score, id) of ``kind`` for the query, best first.
+
+    Several words are ranked among the records holding the rarest of them: all of them when it is in at most
+    ``CANDIDATES`` records, else the newest ``CANDIDATES`` (then an older record holding every word of a query
+    of only very common words is not found: refine the query)."""
     if len(words) == 1:
         return _ranked_one_word(kind, words[0], limit)
-    stmt = matching(kind, words)
+    rarest = min((_newest(kind, word, CANDIDATES) for word in words), key=len)
+    if not rarest:
+        return []
+    stmt = matching(kind, words, rarest)
     stmt = stmt.order_by(stmt.selected_columns.score.desc(), stmt.selected_columns.record_id.desc()).limit(limit)
     return [(score, record_id) for record_id, score in db.session.execute(stmt)]
 

@@ -182,3 +182,22 @@ def test_a_common_word_is_paged_and_ranked_as_ranking_every_match_would(app, sta
             assert everything, kind.name
             for limit in (1, 3, 40):
                 assert services._ranked(kind, words, limit) == everything[:limit], kind.name
+
+
+def test_several_very_common_words_rank_the_newest_records_holding_the_rarest(staff_client, make_office,
+                                                                               monkeypatch):
+    from praclox.search import services
+
+    monkeypatch.setattr(services, "CANDIDATES", 3)
+    office_id = make_office("Drukke Praktijk")
+    for n in range(5):
+        _log(staff_client, office_id, f"Balans {n} en winstcijfers besproken")
+    _log(staff_client, office_id, "Balans zonder het andere woord")
+    _log(staff_client, office_id, "Oude zaak: balans, winstcijfers en de erfpacht")
+    for n in range(4):
+        _log(staff_client, office_id, f"Nieuwe balans {n} met winstcijfers")
+    common = _results(staff_client, "balans winstcijfers")  # both in more than 3 moments: the newest 3
+    assert common.count("<mark>") == 3 and all(f"<mark>balans</mark> {n} met" in common for n in (1, 2, 3))
+    rare = _results(staff_client, "balans erfpacht")  # one word in 1 moment: every match is found
+    assert rare.count("<mark>") == 1 and "Oude zaak" in rare
+    assert "Niets gevonden." in _results(staff_client, "balans onbekendwoord")
