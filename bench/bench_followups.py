@@ -1,9 +1,9 @@
 """Benchmark: the follow-up list, the activity timeline and the dashboard at issue 13's sizes (``make bench``).
 
-10,000 contacts, 50,000 contact moments, 20,000 follow-ups (half done), 3,000 congratulations, under gunicorn as
-in ``bench_pages.py`` (its clients and its ``/health`` ratio); PostgreSQL when 127.0.0.1:5432 answers, else
-SQLite. Targets: each list at least 1/5 of ``/health``'s requests per second, the dashboard at least 1/10; the
-office list is measured in the same run as a reference.
+10,000 contacts, 50,000 contact moments, 20,000 follow-ups (half done), 3,000 congratulations, under gunicorn
+(``bench/server.py``: the same clients and ``/health`` ratio as ``bench_pages.py``); PostgreSQL when
+127.0.0.1:5432 answers, else SQLite. Targets: each list at least 1/5 of ``/health``'s requests per second, the
+dashboard at least 1/10; the office list is measured in the same run as a reference.
 ``--strict`` exits 1 when a target is missed.
 """
 
@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import secrets
 import sys
-import tempfile
-from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench.bench_pages import CLIENTS, PASSWORD, SECONDS, throughput  # noqa: E402
 from bench.datasets import populate  # noqa: E402
-from bench.pgutil import pg_available, temporary_database  # noqa: E402
-from bench.server import gunicorn  # noqa: E402
+from bench.pgutil import pg_available  # noqa: E402
+from bench.server import PASSWORD, measure, served  # noqa: E402
 
 CONTACTS, MOMENTS, FOLLOW_UPS, CONGRATULATIONS, USERS = 10_000, 50_000, 20_000, 3_000, 20
 #: page -> the least fraction of /health's requests per second
@@ -87,26 +82,8 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
 
 
 def run(database: str) -> list[str]:
-    missed = []
-    with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="praclox-followups-")))
-        url = stack.enter_context(temporary_database()) if database == "PostgreSQL" else \
-            f"sqlite:///{tmp / 'followups.sqlite3'}"
-        env = {"PRACLOX_INSTANCE_PATH": str(tmp), "PRACLOX_DATABASE_URL": url,
-               "PRACLOX_SECRET_KEY": secrets.token_hex(16), "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-               "PRACLOX_INSECURE_COOKIES": "1", "PRACLOX_LOG_LEVEL": "WARNING"}
-        pages = prepare(env)
-        port = stack.enter_context(gunicorn(env, workers=4))
-        health = throughput(port, "/health", login=False)
-        print(f"{database}, gunicorn -w 4, {CLIENTS} clients x {SECONDS:.0f} s; /health {health:.0f} req/s")
-        for page, path in pages.items():
-            rate = throughput(port, path, login=True)
-            ratio, target = rate / health, TARGETS[page]
-            print(f"  {page:16} {rate:7.1f} req/s = 1/{health / rate:5.1f} of /health (target >= 1/{1 / target:.0f}: "
-                  f"{ratio / target:.2f}x of it)")
-            if ratio < target:
-                missed.append(page)
-    return missed
+    with served(database, prepare, "praclox-followups-") as (port, pages):
+        return measure(port, database, pages, TARGETS)
 
 
 def main() -> int:

@@ -14,26 +14,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
-import tempfile
-import threading
-import time
-from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.fernet import Fernet  # noqa: E402
-
 from bench.datasets import add_interactions, populate  # noqa: E402
-from bench.pgutil import pg_available, temporary_database  # noqa: E402
-from bench.server import Client, gunicorn  # noqa: E402
+from bench.pgutil import pg_available  # noqa: E402
+from bench.server import PASSWORD, measure, served  # noqa: E402
 
-SECONDS = float(os.environ.get("BENCH_PAGE_SECONDS", 8))
-CLIENTS = 4
-PASSWORD = "Kwartel-Vijver-9731-Gras"  # noqa: S105  (a throw-away account in a throw-away database)
 #: page -> the least fraction of /health's requests per second
 TARGETS = {"office list": 1 / 5, "office detail": 1 / 5, "search": 1 / 5, "search a word": 1 / 5,
            "search a name": 1 / 5, "dashboard": 1 / 10, "contact list": 1 / 5, "contact search": 1 / 5,
@@ -73,55 +63,9 @@ def prepare(env: dict[str, str], shape: str) -> dict[str, str]:
             "contact phone": f"/contacts/?q={quote('+31 ' + phone.lstrip('0'))}"}
 
 
-def throughput(port: int, path: str, login: bool) -> float:
-    """Requests per second of CLIENTS keep-alive clients on one path for SECONDS (every answer must be 200)."""
-    clients = [Client(port) for _ in range(CLIENTS)]
-    for client in clients:
-        if login:
-            client.login("bench@praclox.nl", PASSWORD)
-        assert client.get(path)[0] == 200, path  # noqa: S101
-    counts = [0] * CLIENTS
-    deadline = time.monotonic() + SECONDS
-
-    def loop(n: int) -> None:
-        while time.monotonic() < deadline:
-            status, _, _ = clients[n].get(path)
-            assert status == 200, (path, status)  # noqa: S101
-            counts[n] += 1
-
-    threads = [threading.Thread(target=loop, args=(n,)) for n in range(CLIENTS)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    for client in clients:
-        client.close()
-    return sum(counts) / elapsed
-
-
 def run(shape: str, database: str) -> list[str]:
-    missed = []
-    with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="praclox-pages-")))
-        url = stack.enter_context(temporary_database()) if database == "PostgreSQL" else \
-            f"sqlite:///{tmp / 'pages.sqlite3'}"
-        env = {"PRACLOX_INSTANCE_PATH": str(tmp), "PRACLOX_DATABASE_URL": url,
-               "PRACLOX_SECRET_KEY": secrets.token_hex(16), "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-               "PRACLOX_INSECURE_COOKIES": "1", "PRACLOX_LOG_LEVEL": "WARNING"}
-        pages = prepare(env, shape)
-        port = stack.enter_context(gunicorn(env, workers=4))
-        health = throughput(port, "/health", login=False)
-        print(f"[{shape}] {database}, gunicorn -w 4, {CLIENTS} clients x {SECONDS:.0f} s; /health {health:.0f} req/s")
-        for page, path in pages.items():
-            rate = throughput(port, path, login=True)
-            ratio, target = rate / health, TARGETS[page]
-            print(f"  {page:14} {rate:7.1f} req/s = 1/{health / rate:5.1f} of /health (target >= 1/{1 / target:.0f}: "
-                  f"{ratio / target:.2f}x of it)")
-            if ratio < target:
-                missed.append(f"{page} {shape}")
-    return missed
+    with served(database, lambda env: prepare(env, shape), "praclox-pages-") as (port, pages):
+        return [f"{page} {shape}" for page in measure(port, f"[{shape}] {database}", pages, TARGETS)]
 
 
 def main() -> int:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -22,6 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 _CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 _LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
+#: the page benchmarks' staff user (made by each script's prepare) and how they load a page
+PASSWORD = "Kwartel-Vijver-9731-Gras"  # noqa: S105  (a throw-away account in a throw-away database)
+SECONDS = float(os.environ.get("BENCH_PAGE_SECONDS", 8))
+CLIENTS = 4
 
 
 @contextmanager
@@ -111,3 +118,69 @@ class Client:
 
     def close(self) -> None:
         self.conn.close()
+
+
+@contextmanager
+def served(database: str, prepare: Callable[[dict[str, str]], dict[str, str]], prefix: str = "praclox-bench-"
+           ) -> Iterator[tuple[int, dict[str, str]]]:
+    """A throw-away instance (PostgreSQL database or SQLite file, fresh keys) filled by ``prepare(env)``, then
+    served by gunicorn -w 4; yields the port and the pages ``prepare`` returned (label -> path)."""
+    from cryptography.fernet import Fernet
+
+    from bench.pgutil import temporary_database
+
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+        url = stack.enter_context(temporary_database()) if database == "PostgreSQL" else \
+            f"sqlite:///{tmp / 'bench.sqlite3'}"
+        env = {"PRACLOX_INSTANCE_PATH": str(tmp), "PRACLOX_DATABASE_URL": url,
+               "PRACLOX_SECRET_KEY": secrets.token_hex(16), "PRACLOX_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+               "PRACLOX_INSECURE_COOKIES": "1", "PRACLOX_LOG_LEVEL": "WARNING"}
+        pages = prepare(env)
+        yield stack.enter_context(gunicorn(env, workers=4)), pages
+
+
+def throughput(port: int, path: str, login: bool) -> float:
+    """Requests per second of CLIENTS keep-alive clients on one path for SECONDS (every answer must be 200)."""
+    clients = [Client(port) for _ in range(CLIENTS)]
+    for client in clients:
+        if login:
+            client.login("bench@praclox.nl", PASSWORD)
+        assert client.get(path)[0] == 200, path  # noqa: S101
+    counts = [0] * CLIENTS
+    deadline = time.monotonic() + SECONDS
+
+    def loop(n: int) -> None:
+        while time.monotonic() < deadline:
+            status, _, _ = clients[n].get(path)
+            assert status == 200, (path, status)  # noqa: S101
+            counts[n] += 1
+
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(CLIENTS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    for client in clients:
+        client.close()
+    return sum(counts) / elapsed
+
+
+def measure(port: int, title: str, pages: dict[str, str], targets: dict[str, float]) -> list[str]:
+    """Each page's requests per second against ``/health``'s in the same run, printed; the labels that missed
+    their target (the least fraction of /health's rate)."""
+    health = throughput(port, "/health", login=False)
+    print(f"{title}, gunicorn -w 4, {CLIENTS} clients x {SECONDS:.0f} s; /health {health:.0f} req/s "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    width = max(map(len, pages))
+    missed = []
+    for page, path in pages.items():
+        rate = throughput(port, path, login=True)
+        ratio, target = rate / health, targets[page]
+        print(f"  {page:{width}} {rate:7.1f} req/s = 1/{health / rate:5.1f} of /health (target >= 1/{1 / target:.0f}: "
+              f"{ratio / target:.2f}x of it)")
+        if ratio < target:
+            missed.append(page)
+    return missed

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from praclox.offices.models import Contact, Office
+from praclox.offices.models import Contact, Office, OfficeKind
 
 #: export column -> (table, column) it shows; the processing register lists them (``export_files``), and a test
 #: checks each is declared
@@ -54,7 +54,7 @@ LABELS: dict[str, Any] = {
     "contact_id": _l("contact number"), "first_name": _l("first name"), "last_name": _l("last name"),
     "job_title": _l("job title"), "email": _l("e-mail"), "phone": _l("phone"), "mobile": _l("mobile"),
 }
-KIND_LABELS: dict[str, Any] = {"client": _l("Client"), "prospect": _l("Prospect")}
+KIND_LABELS: dict[str, Any] = dict(OfficeKind.choices())
 #: why a file holds a column that is no personal field (a personal field's purpose is the register's own)
 PURPOSES: dict[str, Any] = {
     "office_id": _l("The key by which an edited file updates this office when it is imported back."),

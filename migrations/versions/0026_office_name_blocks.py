@@ -1,8 +1,8 @@
 """offices.name_block: the first letters of the name as the duplicate check compares names, indexed, so one
 office's likely twins are one look-up; existing offices get theirs
 
-Revision ID: 0025_office_name_blocks
-Revises: 0024_audit_rows_merges
+Revision ID: 0026_office_name_blocks
+Revises: 0025_interactions_covering_index
 Create Date: 2026-12-07 15:00:00
 
 """
@@ -13,8 +13,8 @@ from praclox.offices.twins import name_block
 
 
 # revision identifiers, used by Alembic.
-revision = '0025_office_name_blocks'
-down_revision = '0024_audit_rows_merges'
+revision = '0026_office_name_blocks'
+down_revision = '0025_interactions_covering_index'
 branch_labels = None
 depends_on = None
 
