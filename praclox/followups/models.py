@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.db import Base, TimestampMixin, UTCDateTime
@@ -20,6 +20,11 @@ class FollowUp(TimestampMixin, Base):
         Index("ix_follow_ups_done_due", "done_at", "due_on"),
         # the timeline filtered by who completed
         Index("ix_follow_ups_done_by", "done_by_id", "done_at"),
+        # everyone's open or done follow-ups in the list's order (due date, id), a page read off the index
+        Index("ix_follow_ups_open_list", "due_on", "id", postgresql_where=text("done_at IS NULL"),
+              sqlite_where=text("done_at IS NULL")),
+        Index("ix_follow_ups_done_list", "due_on", "id", postgresql_where=text("done_at IS NOT NULL"),
+              sqlite_where=text("done_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

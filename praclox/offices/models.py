@@ -172,8 +172,9 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
-        # the activity timeline across offices: newest first, and per user
-        Index("ix_interactions_date", "occurred_on"),
+        # the activity timeline across offices: newest first (date, then id: no sort of a day's moments), and per
+        # user
+        Index("ix_interactions_date", "occurred_on", "id"),
         Index("ix_interactions_user_date", "logged_by_id", "occurred_on"),
         # the use analysis: moments per month by kind (read from the index alone), and per logging hour
         Index("ix_interactions_date_kind", "occurred_on", "kind"),
