@@ -19,6 +19,7 @@ from praclox.followups import services
 from praclox.followups.forms import FollowUpForm, ReassignForm
 from praclox.followups.models import FollowUp
 from praclox.forms import ConfirmForm
+from praclox.offices.listing import inactive_manager_count
 from praclox.offices.models import Office
 from praclox.paging import bounded_int, paginate
 from praclox.urls import safe_next
@@ -167,5 +168,5 @@ def orphaned() -> str | Response | tuple[str, int]:
             return redirect(url_for(".orphaned"))
     if request.method == "GET":
         form.ids.data = [f.id for f in page.items]
-    return render_template("followups/orphaned.html", page=page, form=form, today_date=today()), \
-        422 if form.errors else 200
+    return render_template("followups/orphaned.html", page=page, form=form, today_date=today(),
+                           orphaned_offices=inactive_manager_count()), 422 if form.errors else 200

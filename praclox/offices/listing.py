@@ -5,7 +5,8 @@ pages it, the bulk actions change it, the export writes it. The query-string arg
 
 ``q``       part of a name, city, e-mail, or a contact's name or e-mail
 ``kind``    ``client`` or ``prospect``
-``manager`` ``me`` (the actor's offices), ``none`` (no account manager) or a user id
+``manager`` ``me`` (the actor's offices), ``none`` (no account manager), ``inactive`` (a deactivated user's
+            offices, for an admin to hand over) or a user id
 ``tag``     a tag id; repeated, an office must carry every tag given
 ``stale``   ``1``: only offices without contact for longer than the setting ``offices.stale_months``
 ``sort``    ``name`` (default), ``city``, ``kind``, ``last_contact``, ``next_follow_up``, ``updated``
@@ -34,7 +35,7 @@ from praclox.settings import services as settings
 STALE_MONTHS = "offices.stale_months"
 
 SORT_KEYS = ("name", "city", "kind", "last_contact", "next_follow_up", "updated")
-MANAGER_WORDS = ("me", "none")
+MANAGER_WORDS = ("me", "none", "inactive")
 #: more tags than this in one filter is not a real question
 MAX_TAGS = 10
 MAX_ID = 2**31 - 1
@@ -136,6 +137,8 @@ def conditions(wanted: OfficeFilter, actor: Any) -> list[ColumnElement[bool]]:
         found.append(Office.account_manager_id == getattr(actor, "id", None))
     elif wanted.manager == "none":
         found.append(Office.account_manager_id.is_(None))
+    elif wanted.manager == "inactive":
+        found.append(Office.account_manager_id.in_(select(User.id).where(User.active.is_(False))))
     elif wanted.manager:
         found.append(Office.account_manager_id == int(wanted.manager))
     for tag_id in wanted.tags:
@@ -262,6 +265,11 @@ def tags_of(office_ids: list[int]) -> dict[int, list[Tag]]:
     for office_id, tag in rows:
         found.setdefault(office_id, []).append(tag)
     return found
+
+
+def inactive_manager_count() -> int:
+    """Offices whose account manager is deactivated: nobody looks after them until an admin hands them over."""
+    return selection_count(OfficeFilter(manager="inactive"), None)
 
 
 def manager_filter_choices() -> Select[tuple[User]]:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from praclox.audit.models import AuditEntry
+from praclox.auth.models import User
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.offices.models import Interaction, Office, Tag, office_tags
@@ -400,6 +401,35 @@ def test_bulk_with_ticked_rows_keeps_the_count_rule_and_needs_the_csrf_token(app
         [*data.items(multi=True), ("expected", "2"), ("csrf_token", "forged")]), follow_redirects=True)
     assert "alert-danger" in forged.get_data(as_text=True) or forged.status_code == 400
     assert [manager_of(app, i) for i in zwolle] == [None, None]
+
+
+def test_a_deactivated_users_offices_are_listed_for_the_admin_to_hand_over(app, admin_client, staff_client,
+                                                                           make_user, make_office):
+    gone = make_user("staff", name="Vertrokken Vera")
+    colleague = make_user("staff", name="Collega Carla")
+    hers = [make_office(f"Van Vera {n}", account_manager_id=gone.id) for n in range(2)]
+    kept = make_office("Van Carla", account_manager_id=colleague.id)
+    make_office("Van niemand")
+    assert "kantoren hebben een gedeactiveerde" not in admin_client.get("/follow-ups/orphaned").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, gone.id).active = False
+        db.session.commit()
+    # next to the follow-ups of deactivated users: how many offices, and the list that shows them
+    page = admin_client.get("/follow-ups/orphaned").get_data(as_text=True)
+    assert "2 kantoren hebben een gedeactiveerde accountmanager." in page
+    assert '/offices/?manager=inactive"' in page
+    names = ("Van Vera 0", "Van Vera 1", "Van Carla", "Van niemand")
+    listed = admin_client.get("/offices/?manager=inactive").get_data(as_text=True)
+    assert names_in(listed, names) == ["Van Vera 0", "Van Vera 1"]
+    assert '<option value="inactive" selected>Van gedeactiveerde gebruikers</option>' in listed
+    # handed over with the list's bulk action, each office audited
+    response = admin_client.post("/offices/bulk?manager=inactive", data={
+        "action": "manager", "account_manager_id": str(colleague.id), "expected": "2"}, follow_redirects=True)
+    assert "2 kantoren gewijzigd." in response.get_data(as_text=True)
+    assert [manager_of(app, i) for i in [*hers, kept]] == [colleague.id] * 3
+    assert all(office_audits(app, i)[-1] == ("update", "account_manager_id") for i in hers)
+    assert "gedeactiveerde accountmanager" not in admin_client.get("/follow-ups/orphaned").get_data(as_text=True)
+    assert names_in(staff_client.get("/offices/?manager=inactive").get_data(as_text=True), names) == []
 
 
 def test_the_shared_selection_function_reads_the_list_arguments(app, make_user, make_office, make_tag):
