@@ -7,12 +7,13 @@ A domain's importer reads its file with ``read_table``, collects a ``RowError`` 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import click
-from flask_babel import LazyString, lazy_ngettext
+from babel.lists import format_list
+from flask_babel import LazyString, get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from praclox.csvutil import CsvDecodeError, read_csv, restore
@@ -46,6 +47,12 @@ class _PlainText:
 
     def __str__(self) -> str:
         return str(self._said)
+
+
+def one_of(words: Callable[[], Iterable[Any]]) -> LazyString:
+    """What a cell may say, "a, b or c", in the reader's language when shown: ``one_of(lambda: OfficeKind.values())``
+    for codes, or the labels of a vocabulary."""
+    return LazyString(lambda: format_list([str(w) for w in words()], style="or", locale=get_locale() or "en"))
 
 
 def joined(reasons: Sequence[Any]) -> LazyString:

@@ -16,7 +16,7 @@ from praclox.dates import occasions, services
 from praclox.dates.models import KIND_VALUES, PersonalDate
 from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE
-from praclox.importing import ImportRejected, RowError, joined, read_table, valid_email
+from praclox.importing import ImportRejected, RowError, joined, one_of, read_table, valid_email
 from praclox.offices import services as office_services
 from praclox.offices.models import Contact, Office
 
@@ -126,7 +126,7 @@ def _row_problems(row: dict[str, str], offices: dict[str, Office]) -> list[Any]:
     if row.get("office") and row["office"].strip().lower() not in offices:
         problems.append(_l("no office named '%(office)s'", office=row["office"][:60]))
     if row.get("kind") and row["kind"].strip().lower() not in KIND_VALUES:
-        problems.append(_l("kind must be birthday, child_birthday or wedding"))
+        problems.append(_l("kind must be %(kinds)s", kinds=one_of(lambda: KIND_VALUES)))
     if row.get("date"):
         try:
             parse_date_text(row["date"])

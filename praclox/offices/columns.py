@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from praclox.offices.models import Contact, Office
+from praclox.offices.models import Contact, Office, OfficeKind
 
 #: export column -> (table, column) it shows; the processing-register test checks each is declared
 SOURCES: dict[str, tuple[str, str]] = {
@@ -52,7 +52,7 @@ LABELS: dict[str, Any] = {
     "contact_id": _l("contact number"), "first_name": _l("first name"), "last_name": _l("last name"),
     "job_title": _l("job title"), "email": _l("e-mail"), "phone": _l("phone"), "mobile": _l("mobile"),
 }
-KIND_LABELS: dict[str, Any] = {"client": _l("Client"), "prospect": _l("Prospect")}
+KIND_LABELS: dict[str, Any] = dict(OfficeKind.choices())
 LANGUAGES = ("nl", "en")
 
 

@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 
 from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE, PHONE
-from praclox.importing import ImportRejected, RowError, joined, read_table, valid_email
+from praclox.importing import ImportRejected, RowError, joined, one_of, read_table, valid_email
 from praclox.offices import services, twins
 from praclox.offices.columns import COLUMNS, CONTACT_ATTRIBUTES, OFFICE_ATTRIBUTES, aliases, kinds
 from praclox.offices.forms import POSTCODE
-from praclox.offices.models import Contact, Office
+from praclox.offices.models import Contact, Office, OfficeKind
 
 LIMITS = {"office": 200, "city": 100, "street": 200, "postcode": 10, "office_email": 254, "office_phone": 30,
           "website": 200, "first_name": 100, "last_name": 100, "job_title": 120, "email": 254, "phone": 30,
@@ -107,6 +107,10 @@ def _excel_repairs(row: dict[str, str]) -> dict[str, str]:
     return row
 
 
+#: the kinds a cell may name, as the reader reads them (the cell may also give the code)
+KINDS_ALLOWED = one_of(lambda: (str(kind.label).lower() for kind in OfficeKind))
+
+
 def _row_problems(row: dict[str, str], kind_names: dict[str, str]) -> list[Any]:
     """What is wrong with a row, as lazy strings: the web page and the command line each say it in their reader's
     language. Column names stay as the file has them."""
@@ -122,7 +126,7 @@ def _row_problems(row: dict[str, str], kind_names: dict[str, str]) -> list[Any]:
         if NOT_ONE_LINE.search(value):  # one-line fields: a line break could start a line in a mail
             problems.append(_l("%(column)s contains control characters", column=name))
     if row.get("kind") and row["kind"].lower() not in kind_names:
-        problems.append(_l("kind must be client or prospect"))
+        problems.append(_l("kind must be %(kinds)s", kinds=KINDS_ALLOWED))
     for name in ("office_email", "email"):
         if row.get(name) and not valid_email(row[name]):
             problems.append(_l("%(column)s is not a valid e-mail address", column=name))

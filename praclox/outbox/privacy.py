@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 
 from praclox.extensions import db
 from praclox.outbox.models import OutboxMail
-from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
+from praclox.outbox.services import SENT_RETENTION
+from praclox.privacy.registry import Hit, Identity, PersonalField, Retention, SubjectQuery
 
 DOMAIN = "outbox"
 _PURPOSE = _l("Sending the mails the CRM writes (confirmations, login links, notices, digests) with retries.")
 #: the period is a live setting, filled in with its unit by the register
-_RETENTION = _l("Until the mail is sent or given up, then deleted after %(outbox.sent_retention_days)s.")
+_RETENTION = Retention(_l("Until the mail is sent or given up, then deleted after %(period)s."), SENT_RETENTION)
 
 
 def _field(column: str, category: str, encrypted: bool = False) -> PersonalField:
@@ -69,7 +70,7 @@ def erase(hits: list[Hit]) -> dict[str, int]:
     return {"outbox_mails": len(rows)}
 
 
-#: copies of mails, kept at most ``outbox.sent_retention_days`` after sending: erasure deletes the mails to the
+#: copies of mails, kept at most ``SENT_RETENTION`` days after sending: erasure deletes the mails to the
 #: person's address; a digest to a colleague that names an erased contact is not searched and goes with its
 #: retention (its text is encrypted at rest meanwhile)
 NOT_FREE_TEXT: dict[str, tuple[str, ...]] = {"outbox_mails": ("subject", "body", "headers", "last_error")}

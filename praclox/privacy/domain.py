@@ -70,7 +70,8 @@ DOMAIN = Domain(
     demo=Demo(demo.add_requests),
     template_globals={"action_label": labels.action_label, "fields_label": labels.fields_label,
                       "field_label": labels.field_label, "table_label": labels.table_label,
-                      "value_label": labels.value_label, "privacy_hit_url": views_records.hit_url},
+                      "value_label": labels.value_label, "privacy_hit_url": views_records.hit_url,
+                      "request_status": models.RequestStatus, "request_kind_label": models.RequestKind.label_of},
     template_filters={"shown_value": labels.shown_value},
     setup=_setup,
 )

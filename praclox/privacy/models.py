@@ -25,6 +25,11 @@ class RequestStatus(Vocabulary):
     COMPLETED = "completed", _l("completed")
     REJECTED = "rejected", _l("rejected")
 
+    @property
+    def badge(self) -> str:
+        """The badge colour of the status on the request pages."""
+        return {"open": "primary", "completed": "success"}.get(self.value, "secondary")
+
 
 #: what an erased requester's name and contact are replaced by
 ERASED_MARKER = "[verwijderd]"

@@ -3,7 +3,6 @@ every domain declares."""
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from typing import Any
 
@@ -64,10 +63,6 @@ def translated(text: Any) -> str:
     return gettext(str(text)) if str(text) else ""
 
 
-#: a live setting in a declared retention sentence: ``%(retention.consent_months)s``
-_SETTING = re.compile(r"%\((\w+\.\w+)\)s")
-
-
 def period_text(key: str) -> str:
     """A setting's live value with its unit, from the key's ending: ``28 dagen``, ``1 maand``."""
     value = settings.get(key)
@@ -86,16 +81,16 @@ def period_text(key: str) -> str:
 def retention_text(item: PersonalField) -> str:
     """The retention as a sentence, with every setting it names filled in with its live value and unit.
 
-    A declaration gives either a sentence (``%(setting.key)s`` where a setting decides) or a bare setting key.
+    A declaration gives a ``Retention`` (a sentence naming the settings that decide), a bare setting key, or a
+    fixed sentence.
     """
     if isinstance(item.retention, Retention):
-        return translated(item.retention.sentence) % {"period": period_text(item.retention.setting)}
+        periods = {name: period_text(key) for name, key in item.retention.periods().items()}
+        return translated(item.retention.sentence) % periods
     text = str(item.retention)
     if text in settings.specs():
         return gettext("Kept for %(period)s, then deleted.", period=period_text(text))
-    sentence = translated(text)
-    keys = set(_SETTING.findall(sentence))
-    return sentence % {key: period_text(key) for key in keys} if keys else sentence
+    return translated(text)
 
 
 def category_text(category: str) -> str:

@@ -17,10 +17,17 @@ from praclox.domain import registry
 @dataclass(frozen=True)
 class Retention:
     """A retention sentence whose ``%(period)s`` is a live setting, named by its key constant:
-    ``Retention(_l("Deleted %(period)s after …"), REJECTED_DAYS)``; the register fills in value and unit."""
+    ``Retention(_l("Deleted %(period)s after …"), REJECTED_DAYS)``; the register fills in value and unit.
+    A sentence that names a second setting says which: ``more=(("unconfirmed", UNCONFIRMED_AFTER),)`` for
+    ``%(unconfirmed)s``."""
 
     sentence: Any
     setting: str
+    more: tuple[tuple[str, str], ...] = ()
+
+    def periods(self) -> dict[str, str]:
+        """Each placeholder of the sentence with the setting key that fills it."""
+        return {"period": self.setting, **dict(self.more)}
 
     def __str__(self) -> str:
         return str(self.sentence)

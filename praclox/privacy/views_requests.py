@@ -15,7 +15,7 @@ from praclox.extensions import db
 from praclox.forms import PHONE
 from praclox.privacy import requests, review
 from praclox.privacy.forms import CloseForm, ExtendForm, RequestForm
-from praclox.privacy.models import PrivacyRequest, RequestKind
+from praclox.privacy.models import PrivacyRequest
 from praclox.privacy.views import OFFICER, bp
 
 
@@ -43,7 +43,7 @@ def request_error(code: str) -> str:
 @roles_required(*OFFICER)
 def requests_index() -> str:
     return render_template("privacy/requests.html", items=requests.all_requests(), deadlines=requests.deadlines(),
-                           kinds=dict(RequestKind.choices()), erasures=requests.erasures(),
+                           erasures=requests.erasures(),
                            users=dict(db.session.execute(select(User.id, User.name)).all()))
 
 
@@ -72,7 +72,7 @@ def new_request() -> str | Response | tuple[str, int]:
 def _detail(item: PrivacyRequest, extend: ExtendForm | None = None, close: CloseForm | None = None,
             status: int = 200) -> tuple[str, int]:
     return render_template(
-        "privacy/request.html", item=item, kinds=dict(RequestKind.choices()), extend_form=extend or ExtendForm(),
+        "privacy/request.html", item=item, extend_form=extend or ExtendForm(),
         close_form=close or CloseForm(), search=_search_fields(item),
         review_items=review.open_items(request_id=item.id),
     ), status

@@ -14,14 +14,16 @@ from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.offices.privacy import matching_contacts
 from praclox.privacy.records import Correctable, RecordKind
-from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
+from praclox.privacy.registry import Hit, Identity, PersonalField, Retention, SubjectQuery
 from praclox.registrations.models import Registration, Status
+from praclox.registrations.retention import PURGE_AFTER, UNCONFIRMED_AFTER
 
 DOMAIN = "registrations"
 #: the periods are live settings, filled in with their units by the register (praclox/privacy/register.py)
-_RETENTION = _l("Until the registrant unsubscribes (and has no access to the client area) or the registration is "
-                "closed, then deleted after %(registrations.purge_after_days)s; a registration that is never "
-                "confirmed is deleted after %(registrations.unconfirmed_days)s.")
+_RETENTION = Retention(_l("Until the registrant unsubscribes (and has no access to the client area) or the "
+                          "registration is closed, then deleted after %(period)s; a registration that is never "
+                          "confirmed is deleted after %(unconfirmed)s."),
+                       PURGE_AFTER, more=(("unconfirmed", UNCONFIRMED_AFTER),))
 
 
 def _field(column: str, category: str, purpose: Any, basis: str = "consent") -> PersonalField:

@@ -78,7 +78,7 @@ def test_csv_with_bad_lines_imports_nothing_and_names_every_line(frozen, app, ru
     assert "line 3: date '1980-04-31' is not a real date" in out
     assert "line 4: date '2030-01-01' lies in the future" in out
     assert "line 5: no office named 'Onbekend BV'" in out
-    assert "line 6: kind must be birthday, child_birthday or wedding" in out
+    assert "line 6: kind must be birthday, child_birthday, or wedding" in out
     assert "line 7: date '14-05-1976' is not a date in the form YYYY-MM-DD or --MM-DD" in out
     assert "line 8: date '1981-02-29' is not a real date" in out
     assert "line 2" not in out

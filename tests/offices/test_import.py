@@ -56,7 +56,7 @@ def test_bad_file_is_rejected_whole_with_line_numbers(app, runner, tmp_path):
     result = runner.invoke(args=["import", "offices", str(path)])
     assert result.exit_code != 0
     assert "line 3: office name is missing" in result.output
-    assert "line 4: kind must be client or prospect; email is not a valid e-mail address" in result.output
+    assert "line 4: kind must be prospect or client; email is not a valid e-mail address" in result.output
     assert "nothing was imported" in result.output
     assert _counts(app) == (0, 0)
 

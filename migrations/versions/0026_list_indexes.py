@@ -1,7 +1,7 @@
 """list indexes: follow-ups open/done in the list's order, the timeline's contact moments by date and id
 
-Revision ID: 0025_list_indexes
-Revises: 0024_audit_rows_merges
+Revision ID: 0026_list_indexes
+Revises: 0025_interactions_covering_index
 Create Date: 2026-12-07 15:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0025_list_indexes'
-down_revision = '0024_audit_rows_merges'
+revision = '0026_list_indexes'
+down_revision = '0025_interactions_covering_index'
 branch_labels = None
 depends_on = None
 
