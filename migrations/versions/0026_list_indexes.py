@@ -1,4 +1,5 @@
-"""list indexes: follow-ups open/done in the list's order, the timeline's contact moments by date and id
+"""list indexes: follow-ups open/done in the list's order, open per office, done by date (partial, in place of
+(done_at, due_on), which SQLite without statistics took for "done_at IS NULL"); contact moments by date and id
 
 Revision ID: 0026_list_indexes
 Revises: 0025_interactions_covering_index
@@ -23,6 +24,12 @@ def upgrade():
         batch_op.create_index('ix_follow_ups_done_list', ['due_on', 'id'], unique=False,
                               postgresql_where=sa.text('done_at IS NOT NULL'),
                               sqlite_where=sa.text('done_at IS NOT NULL'))
+        batch_op.create_index('ix_follow_ups_office_open', ['office_id', 'due_on'], unique=False,
+                              postgresql_where=sa.text('done_at IS NULL'), sqlite_where=sa.text('done_at IS NULL'))
+        batch_op.create_index('ix_follow_ups_done_at', ['done_at', 'id'], unique=False,
+                              postgresql_where=sa.text('done_at IS NOT NULL'),
+                              sqlite_where=sa.text('done_at IS NOT NULL'))
+        batch_op.drop_index('ix_follow_ups_done_due')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
         batch_op.drop_index('ix_interactions_date')
         batch_op.create_index('ix_interactions_date', ['occurred_on', 'id'], unique=False)
@@ -33,5 +40,8 @@ def downgrade():
         batch_op.drop_index('ix_interactions_date')
         batch_op.create_index('ix_interactions_date', ['occurred_on'], unique=False)
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
+        batch_op.create_index('ix_follow_ups_done_due', ['done_at', 'due_on'], unique=False)
+        batch_op.drop_index('ix_follow_ups_done_at')
+        batch_op.drop_index('ix_follow_ups_office_open')
         batch_op.drop_index('ix_follow_ups_done_list')
         batch_op.drop_index('ix_follow_ups_open_list')

@@ -226,13 +226,11 @@ def next_follow_ups(office_ids: list[int]) -> dict[int, date]:
 
 def tag_counts(wanted: OfficeFilter, actor: Any) -> dict[int, int]:
     """Offices per tag id within the filtered selection, for every tag that has any there."""
-    selection = select(Office.id).where(*conditions(wanted, actor))
-    rows = db.session.execute(
-        select(office_tags.c.tag_id, func.count())
-        .where(office_tags.c.office_id.in_(selection))
-        .group_by(office_tags.c.tag_id)
-    )
-    return dict(rows.all())
+    stmt = select(office_tags.c.tag_id, func.count()).group_by(office_tags.c.tag_id)
+    where = conditions(wanted, actor)
+    if where:  # the whole list: every link counts, read from the (tag, office) index alone
+        stmt = stmt.where(office_tags.c.office_id.in_(select(Office.id).where(*where)))
+    return dict(db.session.execute(stmt).all())
 
 
 #: more ticked rows than this in one bulk action is not a page the list showed
