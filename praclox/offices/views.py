@@ -171,7 +171,7 @@ def _detail_page(office: Office, form: LogInteractionForm) -> str:
     """The office with one page of its history (``?page=``, newest first): only that page's summaries are
     read and decrypted."""
     history = paginate(services.history_keys(office), per_page=current_app.config["PAGE_SIZE"])
-    history.items = services.history_entries(history.items)
+    history.items = services.history_entries(office, history.items)
     editable = {i.id for i in history.items
                 if isinstance(i, Interaction) and services.may_edit_interaction(i, current_user)}
     return render_template(

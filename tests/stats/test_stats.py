@@ -187,7 +187,31 @@ def test_page_use_is_counted_per_endpoint_and_day_with_nobody_in_it(app, staff_c
     assert ("offices.index", 2) in rows and ("followups.index", 1) in rows
     assert columns == {"day", "endpoint", "count"}
     table = _table(staff_client.get("/stats/usage").get_data(as_text=True), "endpoints")
-    assert table["offices.index"] == ["2"]
+    assert table["Kantoren"] == ["2", "offices.index"]
+
+
+def test_page_use_names_each_page_by_its_title_in_the_readers_language_and_the_csv_adds_the_endpoint(
+        app, staff_client):
+    from praclox.clock import today
+    from praclox.stats import services
+
+    with app.test_request_context():
+        # a navigation link's page, a page by its template's title, a page titled by its record, no page at all
+        services.add_uses({(today(), "offices.index"): 9, (today(), "applicants.vacancies"): 7,
+                           (today(), "offices.detail"): 5, (today(), "gone.endpoint"): 3})
+        db.session.commit()
+    dutch = _table(staff_client.get("/stats/usage").get_data(as_text=True), "endpoints")
+    assert dutch == {"Kantoren": ["9", "offices.index"], "Vacatures": ["7", "applicants.vacancies"],
+                     "offices.detail": ["5", "offices.detail"], "gone.endpoint": ["3", "gone.endpoint"]}
+    rows = _csv(staff_client.get("/stats/usage/endpoints.csv"))
+    assert rows[0] == ["Pagina of actie", "Keer gebruikt", "Technische naam"]
+    assert rows[1:3] == [["Kantoren", "9", "offices.index"], ["Vacatures", "7", "applicants.vacancies"]]
+    staff_client.post("/language", data={"lang": "en", "next": "/stats/usage"})
+    english = _table(staff_client.get("/stats/usage").get_data(as_text=True), "endpoints")
+    assert english["Offices"] == ["9", "offices.index"] and english["Vacancies"] == ["7", "applicants.vacancies"]
+    assert english["gone.endpoint"] == ["3", "gone.endpoint"]
+    rows = _csv(staff_client.get("/stats/usage/endpoints.csv"))
+    assert rows[0] == ["Page or action", "Uses", "Endpoint"] and rows[1] == ["Offices", "9", "offices.index"]
 
 
 def test_old_page_use_counts_are_purged_after_the_retention(app):
