@@ -116,9 +116,12 @@ def _audit_support_pages() -> None:
     """Every page a support user opens goes into the audit trail, in a transaction of its own."""
     from flask_login import current_user
 
-    if not getattr(current_user, "is_authenticated", False) or not current_user.has_role("support"):
+    from praclox.auth.hooks import UNCHECKED
+
+    # the endpoint first: static files and health checks never load the user for this
+    if request.endpoint is None or request.endpoint in UNCHECKED:
         return
-    if request.endpoint in (None, "static", "bootstrap.static"):
+    if not getattr(current_user, "is_authenticated", False) or not current_user.has_role("support"):
         return
     record_id = next((v for v in (request.view_args or {}).values() if isinstance(v, int)), None)
     audit("view", None, record_type=f"page:{request.endpoint}"[:64], record_id=record_id,

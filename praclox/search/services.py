@@ -1,8 +1,11 @@
 """One search over offices, contacts and contact moments: index look-ups, ranked, with a snippet.
 
 A record matches when every word of the query is one of its words or the beginning of one; it scores the
-weight of the field each word was found in, three times over for a whole word. Only the records shown are
-loaded, and only their summaries are decrypted (for the snippet).
+weight of the field each word was found in, three times over for a whole word. A page reads per kind only the
+best ids up to that page (for one word straight from the index's order: a word in 14,000 summaries reads 41
+index entries on the first page, not 14,000; several words that are all that common rank the newest
+``CANDIDATES`` records holding the rarest of them), and only the records shown are loaded, and only their
+summaries decrypted (for the snippet).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from praclox.extensions import db
@@ -19,8 +22,13 @@ from praclox.offices.models import Contact, Interaction
 from praclox.search import blind
 from praclox.search.index import BY_NAME, KINDS, Kind, index_key
 
-#: records per kind a search reads before ranking them together
-PER_KIND = 30
+#: results on one page of the Search page; only these records are loaded (and their summaries decrypted)
+PAGE_SIZE = 20
+#: the last page a search reads to (each page reads every kind's best ``page × PAGE_SIZE + 1`` ids)
+MAX_PAGE = 25
+#: a query of several words ranks the records holding its rarest word, at most this many (the newest): a word
+#: in 14,000 summaries would otherwise have every one of its records grouped
+CANDIDATES = 2000
 #: characters of context either side of the word a snippet is cut around
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 140
 
@@ -42,16 +50,85 @@ class Result:
     snippet: Snippet | None
 
 
-def matching(kind: Kind, words: list[blind.QueryWord]) -> Select[Any]:
-    """Ids and scores of the records of ``kind`` holding every query word (a look-up by term, never a scan)."""
+@dataclass(frozen=True)
+class Found:
+    """One page of results, and whether a next page holds more."""
+
+    results: list[Result]
+    page: int
+    more: bool
+
+
+def _terms_of(word: blind.QueryWord) -> list[int]:
+    return [t for t in (word.whole, word.prefix) if t is not None]
+
+
+def matching(kind: Kind, words: list[blind.QueryWord], within: list[int] | None = None) -> Select[Any]:
+    """Ids and scores of the records of ``kind`` holding every query word (a look-up by term, never a scan),
+    among the ids ``within`` when given.
+
+    A word scores once per record: the weight of the best field it was found in, three times over when found
+    whole rather than by its beginning; a record's score is the sum over the words."""
     terms = kind.terms
-    wanted = [t for w in words for t in (w.whole, w.prefix) if t is not None]
-    which = case(*((terms.term.in_([t for t in (w.whole, w.prefix) if t is not None]), i)
-                   for i, w in enumerate(words)))
-    score = func.sum(terms.weight * case((terms.term.in_([w.whole for w in words]), blind.WHOLE_WORD_FACTOR),
-                                         else_=1))
-    return (select(terms.record_id, score.label("score")).where(terms.term.in_(wanted))
-            .group_by(terms.record_id).having(func.count(func.distinct(which)) == len(words)))
+    wanted = [t for w in words for t in _terms_of(w)]
+    which = case(*((terms.term.in_(_terms_of(w)), i) for i, w in enumerate(words)))
+    best = func.max(terms.weight * case((terms.term.in_([w.whole for w in words]), blind.WHOLE_WORD_FACTOR),
+                                        else_=1))
+    stmt = select(terms.record_id.label("record_id"), best.label("best")).where(terms.term.in_(wanted))
+    if within is not None:
+        stmt = stmt.where(terms.record_id.in_(within))
+    per_word = stmt.group_by(terms.record_id, which).subquery()
+    return (select(per_word.c.record_id, func.sum(per_word.c.best).label("score"))
+            .group_by(per_word.c.record_id).having(func.count() == len(words)))
+
+
+def _ranked_one_word(kind: Kind, word: blind.QueryWord, limit: int) -> list[tuple[int, int]]:
+    """The best ``limit`` (score, id) of one word, best first, read in the index's order: per term, the
+    records by weight and newest first, ``limit`` of them, never every record holding a common word. A
+    record's score is its better match (whole or by the beginning), so the best of both short lists are the
+    best of all."""
+    terms = kind.terms
+    weights = {w for _, w in kind.fields}
+    best: dict[int, int] = {}
+    for term, factor in ((word.whole, blind.WHOLE_WORD_FACTOR), (word.prefix, 1)):
+        if term is None:
+            continue
+        if len(weights) == 1:  # one weight (contact moments): the primary key's order (term, record) is the rank
+            stmt = select(terms.record_id, literal(next(iter(weights))))
+        else:
+            stmt = select(terms.record_id, terms.weight)
+        stmt = stmt.where(terms.term == term)
+        order = [terms.record_id.desc()] if len(weights) == 1 else [terms.weight.desc(), terms.record_id.desc()]
+        for record_id, weight in db.session.execute(stmt.order_by(*order).limit(limit)):
+            best[record_id] = max(best.get(record_id, 0), weight * factor)
+    return sorted(((score, record_id) for record_id, score in best.items()), key=lambda f: (-f[0], -f[1]))[:limit]
+
+
+def _newest(kind: Kind, word: blind.QueryWord, cap: int) -> list[int]:
+    """Up to ``cap`` ids of the newest records holding ``word``, newest first: per term a short walk back
+    through the index, never every posting of a common word."""
+    terms = kind.terms
+    ids: set[int] = set()
+    for term in _terms_of(word):
+        ids.update(db.session.scalars(select(terms.record_id).where(terms.term == term)
+                                      .order_by(terms.record_id.desc()).limit(cap)))
+    return sorted(ids, reverse=True)[:cap]
+
+
+def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[int, int]]:
+    """The best ``limit`` (score, id) of ``kind`` for the query, best first.
+
+    Several words are ranked among the records holding the rarest of them: all of them when it is in at most
+    ``CANDIDATES`` records, else the newest ``CANDIDATES`` (then an older record holding every word of a query
+    of only very common words is not found: refine the query)."""
+    if len(words) == 1:
+        return _ranked_one_word(kind, words[0], limit)
+    rarest = min((_newest(kind, word, CANDIDATES) for word in words), key=len)
+    if not rarest:
+        return []
+    stmt = matching(kind, words, rarest)
+    stmt = stmt.order_by(stmt.selected_columns.score.desc(), stmt.selected_columns.record_id.desc()).limit(limit)
+    return [(score, record_id) for record_id, score in db.session.execute(stmt)]
 
 
 def _words(query: str) -> list[blind.QueryWord]:
@@ -64,21 +141,20 @@ def index_usable() -> bool:
     return index_key() is not None
 
 
-def search(query: str) -> list[Result]:
-    """The best matches of every kind, ranked together (best first)."""
+def search(query: str, page: int = 1) -> Found:
+    """One page of the best matches of every kind, ranked together (best first)."""
+    page = min(max(page, 1), MAX_PAGE)
     words = _words(query)
     if not words:
-        return []
-    found: list[tuple[int, str, int]] = []
-    for kind in KINDS:
-        stmt = matching(kind, words)
-        stmt = stmt.order_by(stmt.selected_columns.score.desc(), kind.terms.record_id.desc()).limit(PER_KIND)
-        found.extend((score, kind.name, record_id) for record_id, score in db.session.execute(stmt))
+        return Found([], page, False)
+    upto = page * PAGE_SIZE
+    found = [(score, kind.name, record_id) for kind in KINDS for score, record_id in _ranked(kind, words, upto + 1)]
     found.sort(key=lambda f: (-f[0], f[1], -f[2]))
-    records = _load(found)
-    return [Result(name, records[name][record_id], score,
-                   _snippet(BY_NAME[name], records[name][record_id], words))
-            for score, name, record_id in found if record_id in records[name]]
+    shown = found[upto - PAGE_SIZE:upto]
+    records = _load(shown)
+    results = [Result(name, records[name][record_id], score, _snippet(BY_NAME[name], records[name][record_id], words))
+               for score, name, record_id in shown if record_id in records[name]]
+    return Found(results, page, len(found) > upto and page < MAX_PAGE)
 
 
 def _load(found: list[tuple[int, str, int]]) -> dict[str, dict[int, Any]]:
