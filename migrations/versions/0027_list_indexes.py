@@ -1,8 +1,8 @@
 """list indexes: follow-ups open/done in the list's order, open per office, done by date (partial, in place of
 (done_at, due_on), which SQLite without statistics took for "done_at IS NULL"); contact moments by date and id
 
-Revision ID: 0026_list_indexes
-Revises: 0025_interactions_covering_index
+Revision ID: 0027_list_indexes
+Revises: 0026_office_name_blocks
 Create Date: 2026-12-07 15:30:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0026_list_indexes'
-down_revision = '0025_interactions_covering_index'
+revision = '0027_list_indexes'
+down_revision = '0026_office_name_blocks'
 branch_labels = None
 depends_on = None
 
