@@ -188,9 +188,9 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
-        # the activity timeline across offices and the dashboard: newest first, then by id (SQLite keeps the id
-        # in every index, so this one gives that order without a sort), and per user
-        Index("ix_interactions_date", "occurred_on"),
+        # the activity timeline across offices and the dashboard: newest first, then by id (PostgreSQL needs the id
+        # in the index for that order without a sort; SQLite keeps it in every index anyway), and per user
+        Index("ix_interactions_date", "occurred_on", "id"),
         Index("ix_interactions_user_date", "logged_by_id", "occurred_on"),
         # the use analysis, read from the index alone: moments per day and kind, and per office and kind; also the
         # offices contacted since a day (the office list's "without contact" filter)
