@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, case, func, literal, select, union_all
+from sqlalchemy.orm import joinedload
 
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction
@@ -57,6 +57,8 @@ class Found:
     results: list[Result]
     page: int
     more: bool
+    #: False when the index was built with a key that is no longer configured (``praclox search reindex``)
+    usable: bool = True
 
 
 def _terms_of(word: blind.QueryWord) -> list[int]:
@@ -82,26 +84,27 @@ def matching(kind: Kind, words: list[blind.QueryWord], within: list[int] | None 
             .group_by(per_word.c.record_id).having(func.count() == len(words)))
 
 
-def _ranked_one_word(kind: Kind, word: blind.QueryWord, limit: int) -> list[tuple[int, int]]:
-    """The best ``limit`` (score, id) of one word, best first, read in the index's order: per term, the
-    records by weight and newest first, ``limit`` of them, never every record holding a common word. A
-    record's score is its better match (whole or by the beginning), so the best of both short lists are the
-    best of all."""
-    terms = kind.terms
-    weights = {w for _, w in kind.fields}
-    best: dict[int, int] = {}
-    for term, factor in ((word.whole, blind.WHOLE_WORD_FACTOR), (word.prefix, 1)):
-        if term is None:
-            continue
-        if len(weights) == 1:  # one weight (contact moments): the primary key's order (term, record) is the rank
-            stmt = select(terms.record_id, literal(next(iter(weights))))
-        else:
-            stmt = select(terms.record_id, terms.weight)
-        stmt = stmt.where(terms.term == term)
-        order = [terms.record_id.desc()] if len(weights) == 1 else [terms.weight.desc(), terms.record_id.desc()]
-        for record_id, weight in db.session.execute(stmt.order_by(*order).limit(limit)):
-            best[record_id] = max(best.get(record_id, 0), weight * factor)
-    return sorted(((score, record_id) for record_id, score in best.items()), key=lambda f: (-f[0], -f[1]))[:limit]
+def _ranked_one_word(kinds: tuple[Kind, ...], word: blind.QueryWord, limit: int) -> dict[str, list[tuple[int, int]]]:
+    """Per kind, the best ``limit`` (score, id) of one word, best first, in one statement: per kind and term
+    the records by weight and newest first, ``limit`` of them read in the index's order, never every record
+    holding a common word. A record's score is its better match (whole or by the beginning), so the best of
+    both short lists are the best of all."""
+    branches = []
+    for number, kind in enumerate(kinds):
+        terms, weights = kind.terms, {w for _, w in kind.fields}
+        one_weight = len(weights) == 1  # contact moments: the primary key's order (term, record) is the rank
+        weight = literal(next(iter(weights))) if one_weight else terms.weight
+        order = [terms.record_id.desc()] if one_weight else [terms.weight.desc(), terms.record_id.desc()]
+        for term, factor in ((word.whole, blind.WHOLE_WORD_FACTOR), (word.prefix, 1)):
+            if term is not None:
+                branch = select(literal(number).label("kind"), terms.record_id.label("record_id"),
+                                (weight * factor).label("score")).where(terms.term == term)
+                branches.append(select(branch.order_by(*order).limit(limit).subquery()))
+    best: list[dict[int, int]] = [{} for _ in kinds]
+    for number, record_id, score in db.session.execute(union_all(*branches)):
+        best[number][record_id] = max(best[number].get(record_id, 0), score)
+    return {kind.name: sorted(((score, record_id) for record_id, score in found.items()),
+                              key=lambda f: (-f[0], -f[1]))[:limit] for kind, found in zip(kinds, best, strict=True)}
 
 
 def _newest(kind: Kind, word: blind.QueryWord, cap: int) -> list[int]:
@@ -122,7 +125,7 @@ def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[
     ``CANDIDATES`` records, else the newest ``CANDIDATES`` (then an older record holding every word of a query
     of only very common words is not found: refine the query)."""
     if len(words) == 1:
-        return _ranked_one_word(kind, words[0], limit)
+        return _ranked_one_word((kind,), words[0], limit)[kind.name]
     rarest = min((_newest(kind, word, CANDIDATES) for word in words), key=len)
     if not rarest:
         return []
@@ -131,8 +134,7 @@ def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[
     return [(score, record_id) for record_id, score in db.session.execute(stmt)]
 
 
-def _words(query: str) -> list[blind.QueryWord]:
-    key = index_key()
+def _words(query: str, key: bytes | None) -> list[blind.QueryWord]:
     return [] if key is None else blind.query_words(key, query)
 
 
@@ -144,17 +146,22 @@ def index_usable() -> bool:
 def search(query: str, page: int = 1) -> Found:
     """One page of the best matches of every kind, ranked together (best first)."""
     page = min(max(page, 1), MAX_PAGE)
-    words = _words(query)
+    key = index_key()
+    words = _words(query, key)
     if not words:
-        return Found([], page, False)
+        return Found([], page, False, key is not None)
     upto = page * PAGE_SIZE
-    found = [(score, kind.name, record_id) for kind in KINDS for score, record_id in _ranked(kind, words, upto + 1)]
+    if len(words) == 1:
+        ranked = _ranked_one_word(KINDS, words[0], upto + 1)
+    else:
+        ranked = {kind.name: _ranked(kind, words, upto + 1) for kind in KINDS}
+    found = [(score, name, record_id) for name, best in ranked.items() for score, record_id in best]
     found.sort(key=lambda f: (-f[0], f[1], -f[2]))
     shown = found[upto - PAGE_SIZE:upto]
     records = _load(shown)
     results = [Result(name, records[name][record_id], score, _snippet(BY_NAME[name], records[name][record_id], words))
                for score, name, record_id in shown if record_id in records[name]]
-    return Found(results, page, len(found) > upto and page < MAX_PAGE)
+    return Found(results, page, len(found) > upto and page < MAX_PAGE, True)
 
 
 def _load(found: list[tuple[int, str, int]]) -> dict[str, dict[int, Any]]:
@@ -162,10 +169,10 @@ def _load(found: list[tuple[int, str, int]]) -> dict[str, dict[int, Any]]:
     for kind in KINDS:
         ids = [record_id for _, name, record_id in found if name == kind.name]
         stmt = select(kind.model).where(kind.model.id.in_(ids))
-        if kind.model is Contact:
-            stmt = stmt.options(selectinload(Contact.office))
+        if kind.model is Contact:  # the office (and a moment's contact) in the same statement
+            stmt = stmt.options(joinedload(Contact.office))
         elif kind.model is Interaction:
-            stmt = stmt.options(selectinload(Interaction.office), selectinload(Interaction.contact))
+            stmt = stmt.options(joinedload(Interaction.office), joinedload(Interaction.contact))
         loaded[kind.name] = {r.id: r for r in db.session.scalars(stmt)} if ids else {}
     return loaded
 
@@ -194,7 +201,7 @@ def _cut(text: str, start: int, end: int) -> Snippet:
 def office_ids(query: str) -> Select[Any] | None:
     """Offices found by the query directly or through one of their contacts (a subquery), or ``None`` when
     the query holds no word."""
-    words = _words(query)
+    words = _words(query, index_key())
     if not words:
         return None
     offices = matching(BY_NAME["office"], words).subquery()
@@ -205,7 +212,7 @@ def office_ids(query: str) -> Select[Any] | None:
 
 def contact_ids(query: str) -> Select[Any] | None:
     """Contacts the query finds (a subquery), or ``None`` when the query holds no word."""
-    words = _words(query)
+    words = _words(query, index_key())
     if not words:
         return None
     found = matching(BY_NAME["contact"], words).subquery()

@@ -18,5 +18,5 @@ MAX_QUERY = 100
 def index() -> str:
     query = request.args.get("q", "")[:MAX_QUERY]
     page = request.args.get("page", 1, type=int) or 1
-    found = services.search(query, page) if query.strip() else services.Found([], 1, False)
-    return render_template("search/index.html", q=query, found=found, usable=services.index_usable())
+    found = services.search(query, page) if query.strip() else services.Found([], 1, False, services.index_usable())
+    return render_template("search/index.html", q=query, found=found, usable=found.usable)

@@ -201,3 +201,35 @@ def test_several_very_common_words_rank_the_newest_records_holding_the_rarest(st
     rare = _results(staff_client, "balans erfpacht")  # one word in 1 moment: every match is found
     assert rare.count("<mark>") == 1 and "Oude zaak" in rare
     assert "Niets gevonden." in _results(staff_client, "balans onbekendwoord")
+
+
+def _search_statements(app, client, query: str) -> list[str]:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def on_execute(conn, cursor, statement, *args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get("/search/", query_string={"q": query}).status_code == 200
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+    every_page = ("SELECT users.", "SELECT user_sessions.", "SELECT settings.", "SELECT user_roles.")
+    return [s for s in statements if not s.startswith(every_page)]
+
+
+def test_a_one_word_search_is_one_ranking_statement_and_one_load_per_kind_shown(app, staff_client, make_office):
+    """However many records hold the word: the key's check, one statement ranking every kind, and the shown
+    records of each kind loaded with their office (and contact) in one statement."""
+    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
+    _log(staff_client, office_id, "Telling van de voorraad")
+    few = _search_statements(app, staff_client, "tel")
+    for n in range(30):
+        _log(staff_client, office_id, f"Telling {n}")
+    many = _search_statements(app, staff_client, "tel")
+    assert len(few) == len(many) == 5, many  # state, ranking, offices, contacts, moments
+    assert sum(" UNION ALL " in s for s in many) == 1
