@@ -44,9 +44,9 @@ def make_tag(app):
 
     def factory(name: str, group: str = "sector", offices: tuple[int, ...] = ()) -> int:
         with app.test_request_context():
-            tag = services.create_tag(name, group, None)
+            tag = services.create_tag(name, group, actor=None)
             for office_id in offices:
-                services.add_tag(select(Office.id).where(Office.id == office_id), tag, None)
+                services.add_tag(select(Office.id).where(Office.id == office_id), tag, actor=None)
             db.session.commit()
             return tag.id
 
