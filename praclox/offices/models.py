@@ -172,11 +172,14 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
-        # the activity timeline across offices: newest first, and per user
+        # the activity timeline across offices and the dashboard: newest first, then by id (SQLite keeps the id
+        # in every index, so this one gives that order without a sort), and per user
         Index("ix_interactions_date", "occurred_on"),
         Index("ix_interactions_user_date", "logged_by_id", "occurred_on"),
-        # the use analysis: moments per month by kind (read from the index alone), and per logging hour
-        Index("ix_interactions_date_kind", "occurred_on", "kind"),
+        # the use analysis, read from the index alone: moments per day and kind, and per office and kind; also the
+        # offices contacted since a day (the office list's "without contact" filter)
+        Index("ix_interactions_date_kind_office", "occurred_on", "kind", "office_id"),
+        # the use analysis: moments per logging hour
         Index("ix_interactions_created", "created_at"),
     )
 

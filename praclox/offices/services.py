@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Date, Select, delete, func, insert, literal, select, union_all, update
+from sqlalchemy.orm import selectinload
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User, UserRole
 from praclox.clock import today, zone
-from praclox.db import utcnow
+from praclox.db import UTCDateTime, utcnow
 from praclox.extensions import db
 from praclox.offices.models import (
     Contact,
@@ -221,12 +222,42 @@ def delete_interaction(interaction: Interaction, *, actor: User | None) -> None:
 # --- queries -----------------------------------------------------------------------------------
 
 
-def office_history(office: Office) -> list[Interaction | OfficeConversion]:
-    """The office's contact moments and its conversion to client, newest first."""
-    dated: list[tuple[date, datetime, Interaction | OfficeConversion]] = [
-        (i.occurred_on, i.created_at, i) for i in office.interactions]
-    dated += [(c.converted_at.astimezone(zone()).date(), c.converted_at, c) for c in office.conversions]
-    return [item for _day, _at, item in sorted(dated, key=lambda t: (t[0], t[1]), reverse=True)]
+def history_keys(office: Office) -> Select[tuple[int]]:
+    """The office's history newest first as one column for paging in SQL: a contact moment's id, or a
+    conversion's id negated. The conversions (a handful, nothing to decrypt) are read here and take part in
+    the sort as literal rows: their day is the local day of the moment, which only Python knows on both
+    databases. Ties keep the contact moment first."""
+    parts: list[Select[Any]] = [select(Interaction.id.label("key"), Interaction.occurred_on.label("day"),
+                                       Interaction.created_at.label("at"), literal(1).label("first"))
+                                .where(Interaction.office_id == office.id)]
+    for conversion_id, at in db.session.execute(
+            select(OfficeConversion.id, OfficeConversion.converted_at).where(OfficeConversion.office_id == office.id)):
+        parts.append(select(literal(-conversion_id).label("key"), literal(at.astimezone(zone()).date(), Date),
+                            literal(at, UTCDateTime), literal(0)))
+    rows = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    return select(rows.c.key).order_by(rows.c.day.desc(), rows.c.at.desc(), rows.c.first.desc(),
+                                       rows.c.key.desc())
+
+
+def history_count(office: Office) -> int:
+    """How many contact moments the office has (counted, not loaded)."""
+    return db.session.scalar(select(func.count()).where(Interaction.office_id == office.id)) or 0
+
+
+def history_entries(keys: list[int]) -> list[Interaction | OfficeConversion]:
+    """The records behind one page of ``history_keys``, in that order: only these summaries are decrypted."""
+    found: dict[int, Interaction | OfficeConversion] = {}
+    wanted = [key for key in keys if key > 0]
+    if wanted:
+        found.update((i.id, i) for i in db.session.scalars(
+            select(Interaction).where(Interaction.id.in_(wanted))
+            .options(selectinload(Interaction.contact), selectinload(Interaction.logged_by))))
+    converted = [-key for key in keys if key < 0]
+    if converted:
+        found.update((-c.id, c) for c in db.session.scalars(
+            select(OfficeConversion).where(OfficeConversion.id.in_(converted))
+            .options(selectinload(OfficeConversion.converted_by))))
+    return [found[key] for key in keys if key in found]
 
 
 def last_contact_subquery() -> Any:

@@ -156,11 +156,15 @@ def detail(office_id: int) -> str:
 
 
 def _detail_page(office: Office, form: LogInteractionForm) -> str:
-    editable = {i.id for i in office.interactions if services.may_edit_interaction(i, current_user)}
+    """The office with one page of its history (``?page=``, newest first): only that page's summaries are
+    read and decrypted."""
+    history = paginate(services.history_keys(office), per_page=current_app.config["PAGE_SIZE"])
+    history.items = services.history_entries(history.items)
+    editable = {i.id for i in history.items
+                if isinstance(i, Interaction) and services.may_edit_interaction(i, current_user)}
     return render_template(
         "offices/detail.html", office=office, interaction_form=form, confirm=ConfirmForm(),
-        last_contact=services.last_contact_date(office), history=services.office_history(office),
-        editable=editable,
+        last_contact=services.last_contact_date(office), history=history, editable=editable,
     )
 
 
@@ -199,7 +203,7 @@ def delete(office_id: int) -> str | Response:
         "offices/confirm_delete.html", form=form, what=office.name,
         detail=_("This deletes %(contacts)s and %(entries)s.",
                  contacts=ngettext("%(num)d contact", "%(num)d contacts", len(office.contacts)),
-                 entries=ngettext("%(num)d history entry", "%(num)d history entries", len(office.interactions))),
+                 entries=ngettext("%(num)d history entry", "%(num)d history entries", services.history_count(office))),
         cancel=url_for(".detail", office_id=office.id),
     )
 
@@ -299,7 +303,9 @@ def create_contact(office_id: int) -> str | Response | tuple[str, int]:
 def contact(office_id: int, contact_id: int) -> str:
     office = _office_or_404(office_id)
     person = _contact_or_404(office, contact_id)
-    history = [i for i in office.interactions if i.contact_id == person.id]
+    history = db.session.scalars(select(Interaction).where(Interaction.contact_id == person.id)
+                                 .options(selectinload(Interaction.logged_by))
+                                 .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())).all()
     return render_template(
         "offices/contact.html", office=office, contact=person, history=history,
         last_contact=services.contact_last_date(person), left_form=LeftForm(), confirm=ConfirmForm(),

@@ -118,6 +118,11 @@ def _segments(chart: Chart, i: int) -> list[tuple[int, float, str]]:
             for n, s in enumerate(chart.series) if _number(s.values[i]) > 0]
 
 
+def _n(value: float) -> str:
+    """A coordinate as the SVG gets it (formatted here once, not by a template filter per attribute)."""
+    return f"{value:.1f}"
+
+
 def _columns(chart: Chart) -> dict[str, Any]:
     left, top, bottom, height = 44, 8, 34, 220
     plot_w, plot_h = WIDTH - left - 8, height - top - bottom
@@ -132,12 +137,14 @@ def _columns(chart: Chart) -> dict[str, Any]:
         for n, value, title in parts:
             h = plot_h * value / top_value
             x = x0 + band * 0.15 + (0 if chart.stacked else n * width)
-            rects.append({"x": x, "y": base - h, "w": width, "h": h, "style": n % SERIES_STYLES, "title": title})
+            rects.append({"x": _n(x), "y": _n(base - h), "w": _n(width), "h": _n(h), "style": n % SERIES_STYLES,
+                          "title": title})
             if chart.stacked:
                 base -= h
         if i % every == 0:
-            labels.append({"x": x0 + band / 2, "y": height - bottom + 16, "text": category})
-    axis = [{"y": top + plot_h - plot_h * t / top_value, "text": _tick_label(t)} for t in ticks]
+            labels.append({"x": _n(x0 + band / 2), "y": _n(height - bottom + 16), "text": category})
+    axis = [{"y": _n(top + plot_h - plot_h * t / top_value), "ty": _n(top + plot_h - plot_h * t / top_value + 4),
+             "text": _tick_label(t)} for t in ticks]
     return {"width": WIDTH, "height": height, "left": left, "right": WIDTH - 8, "rects": rects,
             "labels": labels, "axis": axis, "anchor": "middle"}
 
@@ -155,12 +162,13 @@ def _rows(chart: Chart) -> dict[str, Any]:
         for n, value, title in _segments(chart, i):
             w = plot_w * value / top_value
             y = y0 if chart.stacked else y0 + n * thickness
-            rects.append({"x": x, "y": y, "w": w, "h": thickness, "style": n % SERIES_STYLES, "title": title})
+            rects.append({"x": _n(x), "y": _n(y), "w": _n(w), "h": _n(thickness), "style": n % SERIES_STYLES,
+                          "title": title})
             if chart.stacked:
                 x += w
-        labels.append({"x": left - 6, "y": y0 + per_row / 2 + 4, "text": category[:32]})
+        labels.append({"x": _n(left - 6), "y": _n(y0 + per_row / 2 + 4), "text": category[:32]})
     height = top + len(chart.categories) * (per_row + gap) + 24
-    axis = [{"x": left + plot_w * t / top_value, "y": height - 8, "text": _tick_label(t)} for t in ticks]
+    axis = [{"x": _n(left + plot_w * t / top_value), "y": height - 8, "text": _tick_label(t)} for t in ticks]
     return {"width": WIDTH, "height": height, "left": left, "bottom": height - 20, "rects": rects,
             "labels": labels, "axis": axis, "anchor": "end"}
 
@@ -174,9 +182,9 @@ def _heatmap(chart: Chart) -> dict[str, Any]:
         labels.append({"x": left - 6, "y": top + r * cell_h + 15, "text": series.label})
         for c, value in enumerate(series.values):
             level = math.ceil(4 * _number(value) / largest)
-            cells.append({"x": left + c * cell_w, "y": top + r * cell_h, "w": cell_w - 1, "h": cell_h - 1,
+            cells.append({"x": _n(left + c * cell_w), "y": _n(top + r * cell_h), "w": _n(cell_w - 1), "h": cell_h - 1,
                           "level": level, "title": f"{series.label} {chart.categories[c]}: {shown(value)}"})
-    hours = [{"x": left + c * cell_w + cell_w / 2, "y": top + 7 * cell_h + 14, "text": chart.categories[c]}
+    hours = [{"x": _n(left + c * cell_w + cell_w / 2), "y": top + 7 * cell_h + 14, "text": chart.categories[c]}
              for c in range(0, 24, 2)]
     return {"width": WIDTH, "height": top + 7 * cell_h + 22, "cells": cells, "labels": labels, "hours": hours}
 

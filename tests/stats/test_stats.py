@@ -239,6 +239,19 @@ def test_the_week_heatmap_counts_in_local_time_in_summer_and_winter(app, staff_c
     assert sum(int(v) for row in table.values() for v in row) == 2
 
 
+def test_the_week_heatmap_puts_a_moment_logged_on_the_hour_in_that_hour_of_the_local_day(
+        app, staff_client, make_office, log_moment):
+    office = make_office()
+    # Sunday 22:00:00 UTC in summer is Monday 00:00 local; Sunday 22:59:59 UTC in winter is still Sunday, 23h
+    for moment in ("2026-07-05 22:00:00+00:00", "2026-01-04 22:59:59+00:00"):
+        with time_machine.travel(moment, tick=False):
+            log_moment(office, "call", date.fromisoformat(moment[:10]))
+    table = _table(staff_client.get("/stats/contacts?from=2026-01&to=2026-07").get_data(as_text=True), "week")
+    assert table["00"] == ["1", "0", "0", "0", "0", "0", "0"]  # Monday first
+    assert table["23"] == ["0", "0", "0", "0", "0", "0", "1"]  # Sunday last
+    assert sum(int(v) for row in table.values() for v in row) == 2
+
+
 @pytest.fixture
 def managed_office(app, make_office, make_user):
     """``factory(name, manager=None, tag=None) -> office id``: an office with an account manager and a tag."""
