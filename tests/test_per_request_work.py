@@ -23,7 +23,9 @@ def _statements_of(app, client, path: str) -> tuple[list[str], int]:
     event.listen(engine, "before_cursor_execute", on_execute)
     event.listen(engine, "commit", on_commit)
     try:
-        assert client.get(path).status_code == 200
+        response = client.get(path)
+        response.close()  # a static file's answer holds the file open until then
+        assert response.status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
         event.remove(engine, "commit", on_commit)
@@ -36,7 +38,48 @@ def test_an_office_page_reads_the_user_and_the_settings_once_and_commits_nothing
     statements, commits = _statements_of(app, staff_client, f"/offices/{office_id}")
     assert commits == 0
     assert sum(s.startswith("SELECT users.") for s in statements) == 1
+    assert not any(s.startswith("SELECT user_roles.") for s in statements)  # the roles come with the user
     assert sum("FROM settings" in s for s in statements) <= 1
+
+
+def _log(client, office_id: int, n: int) -> None:
+    from praclox.offices.models import Contact
+
+    with client.application.app_context():
+        contact_id = db.session.scalar(db.select(Contact.id).where(Contact.office_id == office_id))
+    response = client.post(f"/offices/{office_id}/interactions", data={
+        "kind": "visit", "occurred_on": "2026-01-05", "contact_id": str(contact_id), "summary": f"Bezoek {n}"})
+    assert response.status_code == 302
+
+
+def test_an_office_page_costs_the_same_statements_with_a_long_history(app, staff_client, make_office):
+    """One page of the history is read, whatever its length; each moment's contact and kind need no statement."""
+    app.config["PAGE_SIZE"] = 5
+    office_id = make_office("Jansen Accountants", contacts=({"first_name": "Ann", "last_name": "Aa"},))
+    _log(staff_client, office_id, 0)
+    staff_client.get(f"/offices/{office_id}")
+    short, _ = _statements_of(app, staff_client, f"/offices/{office_id}")
+    for n in range(1, 12):
+        _log(staff_client, office_id, n)
+    staff_client.get(f"/offices/{office_id}")
+    long, _ = _statements_of(app, staff_client, f"/offices/{office_id}")
+    assert len(long) == len(short) <= 20, long
+
+
+def test_the_dashboard_costs_the_same_statements_however_many_offices_its_latest_moments_name(
+        app, staff_client, make_office):
+    """The latest contact moments come with their offices and contacts in one statement each, not one per line."""
+    first = make_office("Kantoor 0", contacts=({"first_name": "Ann", "last_name": "Aa"},))
+    _log(staff_client, first, 0)
+    staff_client.get("/")
+    one, _ = _statements_of(app, staff_client, "/")
+    for n in range(1, 8):
+        _log(staff_client, make_office(f"Kantoor {n}", contacts=({"first_name": "Bo", "last_name": f"B{n}"},)), n)
+    staff_client.get("/")
+    eight, _ = _statements_of(app, staff_client, "/")
+    page = staff_client.get("/").get_data(as_text=True)
+    assert all(f"Kantoor {n}" in page for n in range(8)) and "Bo B7" in page
+    assert len(eight) == len(one) <= 16, eight
 
 
 def test_a_setting_changed_in_a_request_is_read_back_changed(app):
@@ -52,3 +95,9 @@ def test_a_setting_changed_in_a_request_is_read_back_changed(app):
         services.set_value(key, new, actor=None)
         assert services.get(key) == new
         db.session.rollback()
+
+
+def test_a_logged_in_browsers_health_checks_and_static_files_touch_no_database(app, staff_client):
+    for path in ("/health", "/static/css/praclox.css"):
+        statements, commits = _statements_of(app, staff_client, path)
+        assert (statements, commits) == ([], 0), path

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from praclox.audit.services import record as audit
 from praclox.auth import sessions
@@ -36,7 +37,8 @@ def get_by_login_id(raw: object) -> User | None:
         uid, version = (int(part) for part in raw.split(":", 1))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    # with its roles in the same statement: every page asks for them (a second statement per request before)
+    user = db.session.get(User, uid, options=[joinedload(User.roles)])
     if user is None or not user.active or user.session_version != version:
         return None
     return user

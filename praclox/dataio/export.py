@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from praclox import phones
 from praclox.csvutil import FORMULA_START, write_csv
+from praclox.offices.columns import VCARD
 from praclox.offices.models import Contact
 
 #: the separator Excel expects by double-click: Dutch Windows lists use ";", English ones ","
@@ -89,26 +90,32 @@ def _tel(kind: str, number: str | None) -> str | None:
     return f'TEL;VALUE=text;TYPE="{kind}":{_escape(number)}'
 
 
+def _address(office: Any) -> list[str]:
+    if not (office.visit_street or office.visit_city):
+        return []
+    return ["ADR;TYPE=work:;;" + ";".join(_escape(v or "") for v in (
+        office.visit_street, office.visit_city, None, office.visit_postcode)) + ";"]
+
+
+#: how each declared property (``praclox.offices.columns.VCARD``) is written: a card holds exactly those
+_PROPERTIES: dict[str, Callable[[Contact], list[str]]] = {
+    "UID": lambda c: [f"UID:urn:uuid:{uuid.uuid5(UID_NAMESPACE, f'contact:{c.id}')}"],
+    "FN": lambda c: [f"FN:{_escape(c.full_name)}"],
+    "N": lambda c: [f"N:{_escape(c.last_name)};{_escape(c.first_name)};;;"],
+    "ORG": lambda c: [f"ORG:{_escape(c.office.name)}"],
+    "TITLE": lambda c: [f"TITLE:{_escape(c.job_title)}"] if c.job_title else [],
+    "EMAIL": lambda c: [f"EMAIL;TYPE=work:{_escape(c.email)}"] if c.email else [],
+    "TEL": lambda c: [t for t in (_tel("work,voice", c.phone), _tel("cell", c.mobile)) if t],
+    "ADR": lambda c: _address(c.office),
+}
+
+
 def contact_card(contact: Contact) -> str:
-    """A contact as phones and mail clients read it: name, office, job title, e-mail, numbers and the
-    office's visiting address. Minimised like the calendar feed: no personal dates, no names of children or
-    partners, no notes, nothing from the history."""
-    office = contact.office
-    lines = [
-        "BEGIN:VCARD", "VERSION:4.0", "KIND:individual",
-        f"UID:urn:uuid:{uuid.uuid5(UID_NAMESPACE, f'contact:{contact.id}')}",
-        f"FN:{_escape(contact.full_name)}",
-        f"N:{_escape(contact.last_name)};{_escape(contact.first_name)};;;",
-        f"ORG:{_escape(office.name)}",
-    ]
-    if contact.job_title:
-        lines.append(f"TITLE:{_escape(contact.job_title)}")
-    if contact.email:
-        lines.append(f"EMAIL;TYPE=work:{_escape(contact.email)}")
-    lines += [t for t in (_tel("work,voice", contact.phone), _tel("cell", contact.mobile)) if t]
-    if office.visit_street or office.visit_city:
-        lines.append("ADR;TYPE=work:;;" + ";".join(_escape(v or "") for v in (
-            office.visit_street, office.visit_city, None, office.visit_postcode)) + ";")
+    """A contact as phones and mail clients read it: the properties ``columns.VCARD`` declares (name, office,
+    job title, e-mail, numbers and the office's visiting address), which the processing register lists too."""
+    lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:individual"]
+    for name in VCARD:
+        lines += _PROPERTIES[name](contact)
     lines.append("END:VCARD")
     return "".join(_fold(line) + "\r\n" for line in lines)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from praclox.db import Base, TimestampMixin, UTCDateTime
@@ -16,10 +16,20 @@ class FollowUp(TimestampMixin, Base):
         # the dashboard and the default list: one owner's open follow-ups by due date
         Index("ix_follow_ups_owner_done_due", "owner_id", "done_at", "due_on"),
         Index("ix_follow_ups_office_due", "office_id", "due_on"),
-        # everyone's list by status and due date; the timeline's "done" entries, newest first
-        Index("ix_follow_ups_done_due", "done_at", "due_on"),
+        # the office list's next follow-up per office of a page: the first open one, off the index
+        Index("ix_follow_ups_office_open", "office_id", "due_on", postgresql_where=text("done_at IS NULL"),
+              sqlite_where=text("done_at IS NULL")),
+        # the timeline's "done" entries, newest first (partial: an index led by done_at made SQLite, without
+        # statistics, read every open follow-up for "done_at IS NULL" instead of using the office's index)
+        Index("ix_follow_ups_done_at", "done_at", "id", postgresql_where=text("done_at IS NOT NULL"),
+              sqlite_where=text("done_at IS NOT NULL")),
         # the timeline filtered by who completed
         Index("ix_follow_ups_done_by", "done_by_id", "done_at"),
+        # everyone's open or done follow-ups in the list's order (due date, id), a page read off the index
+        Index("ix_follow_ups_open_list", "due_on", "id", postgresql_where=text("done_at IS NULL"),
+              sqlite_where=text("done_at IS NULL")),
+        Index("ix_follow_ups_done_list", "due_on", "id", postgresql_where=text("done_at IS NOT NULL"),
+              sqlite_where=text("done_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -172,15 +172,19 @@ PERIODS: dict[str, tuple[int | None, int | None]] = {
 
 
 def search(filters: Filters, day: date) -> Select[tuple[FollowUp]]:
-    """Follow-ups narrowed by ``filters`` (owner, status, office, due-date period); earliest due first."""
-    stmt = select(FollowUp).options(*WITH_NAMES)
+    """Follow-ups narrowed by ``filters`` (owner, status, office, due-date period); earliest due first.
+
+    The owners are not loaded with the page: the list has loaded the active users for its filter already, and a
+    many-to-one finds those in the session without a query (a deactivated owner is read when shown)."""
+    stmt = select(FollowUp).options(selectinload(FollowUp.office), selectinload(FollowUp.contact))
     if filters.owner_id is not None:
         stmt = stmt.where(FollowUp.owner_id == filters.owner_id)
     if filters.office_id is not None:
         stmt = stmt.where(FollowUp.office_id == filters.office_id)
     if filters.office_name.strip():
-        stmt = stmt.join(Office, Office.id == FollowUp.office_id).where(
-            func.lower(Office.name).like(like_pattern(filters.office_name), escape="\\"))
+        # the matching offices as a set first: a join let the planner walk every open follow-up per office
+        stmt = stmt.where(FollowUp.office_id.in_(select(Office.id).where(
+            func.lower(Office.name).like(like_pattern(filters.office_name), escape="\\"))))
     if filters.status == "open":
         stmt = stmt.where(FollowUp.done_at.is_(None))
     elif filters.status == "done":

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint, roles_required
@@ -18,6 +19,7 @@ from praclox.followups import services
 from praclox.followups.forms import FollowUpForm, ReassignForm
 from praclox.followups.models import FollowUp
 from praclox.forms import ConfirmForm
+from praclox.offices.listing import inactive_manager_count
 from praclox.offices.models import Office
 from praclox.paging import bounded_int, paginate
 from praclox.urls import safe_next
@@ -27,7 +29,9 @@ bp.before_request(require_roles_for_blueprint("staff", "admin"))
 
 
 def _active_users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+    """Who may own a follow-up (by name); their roles are not needed here."""
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)
+                                   .options(lazyload(User.roles))))
 
 
 def _form(office: Office, follow_up: FollowUp | None = None) -> FollowUpForm:
@@ -88,11 +92,13 @@ def _filters() -> tuple[services.Filters, dict[str, object]]:
 @bp.route("/")
 def index() -> str:
     filters, args = _filters()
+    # the filter's users first: the page's owners among them are not loaded again (only deactivated ones are)
+    users = _active_users()
     page = paginate(services.search(filters, today()), current_app.config["PAGE_SIZE"])
     office = db.session.get(Office, filters.office_id) if filters.office_id else None
     links = {k: v for k, v in args.items() if v not in ("", None)}
     return render_template("followups/index.html", page=page, args=args, links=links, office=office,
-                           users=_active_users(), confirm=ConfirmForm(), today_date=today(),
+                           users=users, confirm=ConfirmForm(), today_date=today(),
                            orphaned=services.orphaned_count() if current_user.has_role("admin") else 0)
 
 
@@ -163,5 +169,5 @@ def orphaned() -> str | Response | tuple[str, int]:
             return redirect(url_for(".orphaned"))
     if request.method == "GET":
         form.ids.data = [f.id for f in page.items]
-    return render_template("followups/orphaned.html", page=page, form=form, today_date=today()), \
-        422 if form.errors else 200
+    return render_template("followups/orphaned.html", page=page, form=form, today_date=today(),
+                           orphaned_offices=inactive_manager_count()), 422 if form.errors else 200

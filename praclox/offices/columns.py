@@ -9,6 +9,7 @@ file update the records it came from instead of adding copies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import force_locale
@@ -16,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from praclox.offices.models import Contact, Office, OfficeKind
 
-#: export column -> (table, column) it shows; the processing-register test checks each is declared
+#: export column -> (table, column) it shows; the processing register lists them (``export_files``), and a test
+#: checks each is declared
 SOURCES: dict[str, tuple[str, str]] = {
     "office_id": ("offices", "id"),
     "office": ("offices", "name"),
@@ -53,6 +55,61 @@ LABELS: dict[str, Any] = {
     "job_title": _l("job title"), "email": _l("e-mail"), "phone": _l("phone"), "mobile": _l("mobile"),
 }
 KIND_LABELS: dict[str, Any] = dict(OfficeKind.choices())
+#: why a file holds a column that is no personal field (a personal field's purpose is the register's own)
+PURPOSES: dict[str, Any] = {
+    "office_id": _l("The key by which an edited file updates this office when it is imported back."),
+    "contact_id": _l("The key by which an edited file updates this contact when it is imported back."),
+    "kind": _l("Whether the office is a client or a prospect."),
+}
+
+#: the vCard 4.0 properties of a contact's card (``praclox.dataio.export.contact_card`` writes exactly these,
+#: in this order): property -> (label, the fields it shows). Minimised like the calendar feed: no personal
+#: dates, no names of children or partners, no notes, nothing from the history.
+VCARD: dict[str, tuple[Any, tuple[tuple[str, str], ...]]] = {
+    "UID": (_l("card number"), (("contacts", "id"),)),
+    "FN": (_l("full name"), (("contacts", "first_name"), ("contacts", "last_name"))),
+    "N": (_l("name"), (("contacts", "last_name"), ("contacts", "first_name"))),
+    "ORG": (_l("office"), (("offices", "name"),)),
+    "TITLE": (_l("job title"), (("contacts", "job_title"),)),
+    "EMAIL": (_l("e-mail"), (("contacts", "email"),)),
+    "TEL": (_l("phone and mobile"), (("contacts", "phone"), ("contacts", "mobile"))),
+    "ADR": (_l("visiting address"), (("offices", "visit_street"), ("offices", "visit_city"),
+                                     ("offices", "visit_postcode"))),
+}
+VCARD_PURPOSES: dict[str, Any] = {"UID": _l("Lets a phone update the card instead of adding a second one.")}
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One column of an export file (a vCard property), the fields it shows and, when it is no personal
+    field, why the file holds it."""
+
+    name: str
+    label: Any
+    sources: tuple[tuple[str, str], ...]
+    purpose: Any = None
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export as the processing register lists it: its formats, what it is for and its columns."""
+
+    title: Any
+    formats: Any
+    purpose: Any
+    columns: tuple[ExportColumn, ...]
+
+
+def export_files() -> list[ExportFile]:
+    """Every office export with its columns, from the declarations the export itself writes from."""
+    table = tuple(ExportColumn(c, LABELS[c], (SOURCES[c],), PURPOSES.get(c)) for c in COLUMNS)
+    cards = tuple(ExportColumn(p, label, sources, VCARD_PURPOSES.get(p)) for p, (label, sources) in VCARD.items())
+    return [
+        ExportFile(_l("Offices with their contacts"), _l("CSV and XLSX"),
+                   _l("Working on the office list in a spreadsheet, and importing the edited file back."), table),
+        ExportFile(_l("Contacts as address cards"), _l("vCard"),
+                   _l("Putting the contacts of offices in a phone or mail client."), cards),
+    ]
 LANGUAGES = ("nl", "en")
 
 

@@ -18,7 +18,7 @@ from praclox.offices import (
     twins,
     views,
 )
-from praclox.offices.models import Contact
+from praclox.offices.models import Contact, InteractionKind
 
 STAFF = roles("staff", "admin")
 _OFFICES = _l("Offices")
@@ -39,5 +39,6 @@ DOMAIN = Domain(
     privacy=privacy,
     watch_erased=(WatchErased(Contact),),
     demo=Demo(demo.step),
-    template_globals={"twin_reasons": twins.reasons_text, "import_change_label": importer.change_label},
+    template_globals={"twin_reasons": twins.reasons_text, "import_change_label": importer.change_label,
+                      "interaction_kind_label": InteractionKind.label_of},
 )

@@ -5,7 +5,8 @@ pages it, the bulk actions change it, the export writes it. The query-string arg
 
 ``q``       part of a name, city, e-mail, or a contact's name or e-mail
 ``kind``    ``client`` or ``prospect``
-``manager`` ``me`` (the actor's offices), ``none`` (no account manager) or a user id
+``manager`` ``me`` (the actor's offices), ``none`` (no account manager), ``inactive`` (a deactivated user's
+            offices, for an admin to hand over) or a user id
 ``tag``     a tag id; repeated, an office must carry every tag given
 ``stale``   ``1``: only offices without contact for longer than the setting ``offices.stale_months``
 ``sort``    ``name`` (default), ``city``, ``kind``, ``last_contact``, ``next_follow_up``, ``updated``
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 
 from praclox.auth.models import User
 from praclox.clock import add_months, today
@@ -34,7 +35,7 @@ from praclox.settings import services as settings
 STALE_MONTHS = "offices.stale_months"
 
 SORT_KEYS = ("name", "city", "kind", "last_contact", "next_follow_up", "updated")
-MANAGER_WORDS = ("me", "none")
+MANAGER_WORDS = ("me", "none", "inactive")
 #: more tags than this in one filter is not a real question
 MAX_TAGS = 10
 MAX_ID = 2**31 - 1
@@ -136,12 +137,14 @@ def conditions(wanted: OfficeFilter, actor: Any) -> list[ColumnElement[bool]]:
         found.append(Office.account_manager_id == getattr(actor, "id", None))
     elif wanted.manager == "none":
         found.append(Office.account_manager_id.is_(None))
+    elif wanted.manager == "inactive":
+        found.append(Office.account_manager_id.in_(select(User.id).where(User.active.is_(False))))
     elif wanted.manager:
         found.append(Office.account_manager_id == int(wanted.manager))
     for tag_id in wanted.tags:
         found.append(Office.id.in_(select(office_tags.c.office_id).where(office_tags.c.tag_id == tag_id)))
     if wanted.stale:
-        found.append(Office.id.in_(stale_office_ids()))
+        found.append(stale_condition())
     return found
 
 
@@ -171,20 +174,39 @@ def stale_cutoff(day: date | None = None) -> date:
     return add_months(day or today(), -int(settings.get(STALE_MONTHS)))
 
 
-def stale_office_ids(day: date | None = None) -> Select[tuple[int]]:
-    """Offices without a contact moment since the cutoff; one never contacted counts from its creation."""
+def stale_condition(day: date | None = None) -> ColumnElement[bool]:
+    """An office without a contact moment since the cutoff; one never contacted counts from its creation.
+
+    Two EXISTS probes per office on the (office, date) index of contact moments, not two sets of every contact
+    moment's office (``NOT IN`` over the history: 90 ms at 50,000 moments on PostgreSQL, per page)."""
     cutoff = stale_cutoff(day)
-    recent = select(Interaction.office_id).where(Interaction.occurred_on >= cutoff)
-    contacted = select(Interaction.office_id)
-    return select(Office.id).where(Office.id.not_in(recent), or_(
-        Office.id.in_(contacted), Office.created_at < datetime.combine(cutoff, time.min, tzinfo=UTC)))
+    recent = exists().where(Interaction.office_id == Office.id, Interaction.occurred_on >= cutoff)
+    contacted = exists().where(Interaction.office_id == Office.id)
+    return and_(~recent, or_(contacted, Office.created_at < _start_of(cutoff)))
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def stale_office_ids(day: date | None = None) -> Select[tuple[int]]:
+    """Offices without a contact moment since the cutoff (``stale_condition``)."""
+    return select(Office.id).where(stale_condition(day))
 
 
 def stale_among(office_ids: list[int]) -> set[int]:
-    """Which of these offices (one page) are flagged, in one query."""
+    """Which of these offices are flagged, in one query."""
     if not office_ids:
         return set()
     return set(db.session.scalars(stale_office_ids().where(Office.id.in_(office_ids))))
+
+
+def stale_of(offices: list[Office], last: Mapping[int, date]) -> set[int]:
+    """Which offices of a page are flagged, from their last contact dates the page has loaded anyway (no query):
+    the same rule as ``stale_condition``."""
+    cutoff = stale_cutoff()
+    return {o.id for o in offices
+            if (last[o.id] < cutoff if o.id in last else o.created_at < _start_of(cutoff))}
 
 
 # --- what one page shows next to each office ------------------------------------------------------
@@ -204,13 +226,24 @@ def next_follow_ups(office_ids: list[int]) -> dict[int, date]:
 
 def tag_counts(wanted: OfficeFilter, actor: Any) -> dict[int, int]:
     """Offices per tag id within the filtered selection, for every tag that has any there."""
-    selection = select(Office.id).where(*conditions(wanted, actor))
-    rows = db.session.execute(
-        select(office_tags.c.tag_id, func.count())
-        .where(office_tags.c.office_id.in_(selection))
-        .group_by(office_tags.c.tag_id)
-    )
-    return dict(rows.all())
+    stmt = select(office_tags.c.tag_id, func.count()).group_by(office_tags.c.tag_id)
+    where = conditions(wanted, actor)
+    if where:  # the whole list: every link counts, read from the (tag, office) index alone
+        stmt = stmt.where(office_tags.c.office_id.in_(select(Office.id).where(*where)))
+    return dict(db.session.execute(stmt).all())
+
+
+#: more ticked rows than this in one bulk action is not a page the list showed
+MAX_TICKED = 500
+
+
+def ticked_ids(raw: list[str]) -> list[int] | None:
+    """The office ids of the rows ticked for a bulk action (none: an empty list); None when any is unreadable or
+    there are more than MAX_TICKED."""
+    ids = [_as_id(value) for value in raw]
+    if len(ids) > MAX_TICKED or None in ids:
+        return None
+    return sorted(set(ids))  # type: ignore[arg-type]
 
 
 def selection_count(wanted: OfficeFilter, actor: Any) -> int:
@@ -230,6 +263,11 @@ def tags_of(office_ids: list[int]) -> dict[int, list[Tag]]:
     for office_id, tag in rows:
         found.setdefault(office_id, []).append(tag)
     return found
+
+
+def inactive_manager_count() -> int:
+    """Offices whose account manager is deactivated: nobody looks after them until an admin hands them over."""
+    return selection_count(OfficeFilter(manager="inactive"), None)
 
 
 def manager_filter_choices() -> Select[tuple[User]]:

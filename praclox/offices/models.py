@@ -66,6 +66,12 @@ class Tag(TimestampMixin, Base):
         return f"<Tag {self.id}>"
 
 
+def _name_block(name: str | None) -> str | None:
+    from praclox.offices.twins import name_block
+
+    return name_block(name)
+
+
 class Office(TimestampMixin, Base):
     __tablename__ = "offices"
     __table_args__ = (CheckConstraint(OfficeKind.check("kind"), name="kind_known"), NEVER_REUSE_IDS)
@@ -73,6 +79,11 @@ class Office(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default=OfficeKind.PROSPECT.value)
     name: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    #: the first letters of the name as the duplicate check compares names (``twins.name_block``), kept by
+    #: ``_keep_name_block`` (and filled for bulk inserts by its default): one office's likely twins are one
+    #: index look-up instead of a comparison with every office
+    name_block: Mapped[str | None] = mapped_column(String(8), index=True, default=lambda context: _name_block(
+        context.get_current_parameters().get("name")))
     visit_street: Mapped[str | None] = mapped_column(String(200))
     visit_postcode: Mapped[str | None] = mapped_column(String(10))
     visit_city: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -105,6 +116,11 @@ class Office(TimestampMixin, Base):
         back_populates="office", cascade="all, delete-orphan", passive_deletes=True,
         order_by="OfficeConversion.converted_at.desc()",
     )
+
+    @validates("name")
+    def _keep_name_block(self, _column: str, name: str) -> str:
+        self.name_block = _name_block(name)
+        return name
 
     @property
     def is_client(self) -> bool:
@@ -172,9 +188,9 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(InteractionKind.check("kind"), name="kind_known"),
         Index("ix_interactions_office_date", "office_id", "occurred_on"),
-        # the activity timeline across offices and the dashboard: newest first, then by id (SQLite keeps the id
-        # in every index, so this one gives that order without a sort), and per user
-        Index("ix_interactions_date", "occurred_on"),
+        # the activity timeline across offices and the dashboard: newest first, then by id (PostgreSQL needs the id
+        # in the index for that order without a sort; SQLite keeps it in every index anyway), and per user
+        Index("ix_interactions_date", "occurred_on", "id"),
         Index("ix_interactions_user_date", "logged_by_id", "occurred_on"),
         # the use analysis, read from the index alone: moments per day and kind, and per office and kind; also the
         # offices contacted since a day (the office list's "without contact" filter)

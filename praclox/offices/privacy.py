@@ -13,6 +13,7 @@ from praclox import phones
 from praclox.auth.models import User
 from praclox.db import like_pattern
 from praclox.extensions import db
+from praclox.offices.columns import export_files
 from praclox.offices.models import Contact, Interaction, Office
 from praclox.privacy.records import Correctable, RecordKind
 from praclox.privacy.registry import Hit, Identity, PersonalField, SubjectQuery
@@ -35,8 +36,8 @@ def _contact(column: str) -> PersonalField:
                          _CONTACT_RETENTION)
 
 
-OFFICE_COLUMNS = ("name", "visit_street", "visit_postcode", "visit_city", "postal_street", "postal_postcode",
-                  "postal_city", "phone", "email", "website", "kvk_number", "notes")
+OFFICE_COLUMNS = ("name", "name_block", "visit_street", "visit_postcode", "visit_city", "postal_street",
+                  "postal_postcode", "postal_city", "phone", "email", "website", "kvk_number", "notes")
 
 CONTACT_COLUMNS = ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on", "phone_key",
                    "mobile_key", "notes")
@@ -51,6 +52,9 @@ FIELDS: list[PersonalField] = [
     PersonalField("interactions", "summary", "client history", _HISTORY_PURPOSE, "legitimate interest",
                   _HISTORY_RETENTION, encrypted=True),
 ]
+
+#: the office exports and their columns, for the processing register (the same declarations the export uses)
+EXPORTS = export_files()
 
 #: a tag names a segment of offices (sector, size, region), never a person: the tag form says so
 NOT_PERSONAL = {"offices": ("kind", "became_client_at"), "interactions": ("kind", "edited_at"),

@@ -244,14 +244,15 @@ def history_count(office: Office) -> int:
     return db.session.scalar(select(func.count()).where(Interaction.office_id == office.id)) or 0
 
 
-def history_entries(keys: list[int]) -> list[Interaction | OfficeConversion]:
-    """The records behind one page of ``history_keys``, in that order: only these summaries are decrypted."""
+def history_entries(office: Office, keys: list[int]) -> list[Interaction | OfficeConversion]:
+    """The records behind one page of ``history_keys``, in that order: only these summaries are decrypted. Each
+    moment's contact is one of the office's (loaded once for the page, then found without a query)."""
+    office.contacts  # noqa: B018  (loaded here, so the moments' contacts need no statement of their own)
     found: dict[int, Interaction | OfficeConversion] = {}
     wanted = [key for key in keys if key > 0]
     if wanted:
         found.update((i.id, i) for i in db.session.scalars(
-            select(Interaction).where(Interaction.id.in_(wanted))
-            .options(selectinload(Interaction.contact), selectinload(Interaction.logged_by))))
+            select(Interaction).where(Interaction.id.in_(wanted)).options(selectinload(Interaction.logged_by))))
     converted = [-key for key in keys if key < 0]
     if converted:
         found.update((-c.id, c) for c in db.session.scalars(

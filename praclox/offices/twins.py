@@ -50,6 +50,13 @@ def normal_name(name: str | None) -> str:
     return " ".join(w for w in words if w not in NOISE)
 
 
+def name_block(name: str | None) -> str | None:
+    """The block a name is compared in: the first ``BLOCK`` letters of its normal form ("De Groot Techniek
+    B.V." and "Groot Techniek" both ``groo``). Stored with each office (``Office.name_block``) so one office's
+    name twins are one index look-up; ``None`` for a name of fillers only, which is compared with nothing."""
+    return normal_name(name)[:BLOCK] or None
+
+
 def normal_website(url: str | None) -> str:
     """The host of a web address without scheme, ``www.``, path or case: ``https://www.X.nl/`` -> ``x.nl``."""
     host = re.sub(r"^[a-z]+://", "", (url or "").strip().lower()).split("/")[0]
@@ -87,8 +94,8 @@ def office_twins(data: Mapping[str, Any], *, exclude_id: int | None = None, limi
     """Existing offices that look like ``data`` (an office's fields, e.g. a form's or an import row's).
 
     One query narrows the offices to candidates (the same e-mail or KvK number, the website's host in the
-    address, a phone number ending in the same digits, a name starting with the same letters and holding the
-    same numbers); the normal forms and rapidfuzz decide among those."""
+    address, a phone number ending in the same digits, a name in the same block as the duplicates page's
+    and holding the same numbers); the normal forms and rapidfuzz decide among those, as on that page."""
     email, kvk = normal_email(data.get("email")), (data.get("kvk_number") or "").strip()
     site, number, name = normal_website(data.get("website")), phones.normalise(data.get("phone")), normal_name(
         data.get("name"))
@@ -101,27 +108,29 @@ def office_twins(data: Mapping[str, Any], *, exclude_id: int | None = None, limi
         conditions.append(func.lower(Office.website).like(f"%{_escaped(site)}%", escape="\\"))
     if number:  # stored as typed: "…45 67" and "…4567" end alike, "…456-7" with one separator in between
         conditions.append(or_(Office.phone.like(f"%{number[-2:]}"), Office.phone.like(f"%{number[-2]}_{number[-1]}")))
-    if name:
-        prefix = (data.get("name") or "").strip().lower()[:BLOCK]
+    if name:  # the block the duplicates page compares this name in (``_name_blocks``), by its index
         same_numbers = [Office.name.like(f"%{n}%") for n in re.findall(r"\d+", name)]
-        conditions.append(and_(func.lower(Office.name).like(f"{_escaped(prefix)}%", escape="\\"), *same_numbers))
+        conditions.append(and_(Office.name_block == name[:BLOCK], *same_numbers))
     if not conditions:
         return []
-    stmt = select(Office).where(or_(*conditions))
+    stmt = select(Office.id, Office.name, Office.email, Office.kvk_number, Office.website, Office.phone).where(
+        or_(*conditions))
     if exclude_id is not None:
         stmt = stmt.where(Office.id != exclude_id)
-    found = []
-    for office in db.session.scalars(stmt.order_by(Office.id).limit(2000)):
+    found: dict[int, set[str]] = {}
+    for row in db.session.execute(stmt.order_by(Office.id).limit(2000)):
         reasons = {reason for reason, same in (
-            ("email", bool(email) and normal_email(office.email) == email),
-            ("kvk_number", bool(kvk) and office.kvk_number == kvk),
-            ("website", bool(site) and normal_website(office.website) == site),
-            ("phone", bool(number) and phones.normalise(office.phone) == number),
-            ("name", bool(name) and names_match(name, normal_name(office.name))),
+            ("email", bool(email) and normal_email(row.email) == email),
+            ("kvk_number", bool(kvk) and row.kvk_number == kvk),
+            ("website", bool(site) and normal_website(row.website) == site),
+            ("phone", bool(number) and phones.normalise(row.phone) == number),
+            ("name", bool(name) and names_match(name, normal_name(row.name))),
         ) if same}
         if reasons:
-            found.append(Pair(None, office, reasons))
-    return sorted(found, key=lambda pair: (-len(pair.reasons), pair.second.id))[:limit]
+            found[row.id] = reasons
+    shown = sorted(found, key=lambda oid: (-len(found[oid]), oid))[:limit]
+    offices = {o.id: o for o in db.session.scalars(select(Office).where(Office.id.in_(shown)))} if shown else {}
+    return [Pair(None, offices[oid], found[oid]) for oid in shown]
 
 
 def _escaped(text: str) -> str:

@@ -87,15 +87,17 @@ def _valid(form: OfficeForm) -> bool:
 @bp.route("/")
 def index() -> str:
     wanted = listing.OfficeFilter.from_args(request.args)
-    stmt = listing.office_query(wanted, current_user).options(selectinload(Office.account_manager))
-    page = paginate(stmt, per_page=current_app.config["PAGE_SIZE"])
+    # every account manager is among the filter's choices, loaded first: the page's offices find theirs in the
+    # session (a many-to-one by primary key), without a query of their own
+    managers = list(db.session.scalars(listing.manager_filter_choices()))
+    page = paginate(listing.office_query(wanted, current_user), per_page=current_app.config["PAGE_SIZE"])
     ids = [o.id for o in page.items]
     tags = {t.id: t for t in db.session.scalars(select(Tag).order_by(Tag.tag_group, Tag.name))}
-    managers = list(db.session.scalars(listing.manager_filter_choices()))
+    last = services.last_contact_dates(ids)
     return render_template(
-        "offices/index.html", page=page, f=wanted, q=wanted.q, last=services.last_contact_dates(ids),
+        "offices/index.html", page=page, f=wanted, q=wanted.q, last=last,
         matched=services.matched_contacts(ids, wanted.q), next_due=listing.next_follow_ups(ids),
-        stale=listing.stale_among(ids), stale_months=settings.get(listing.STALE_MONTHS),
+        stale=listing.stale_of(page.items, last), stale_months=settings.get(listing.STALE_MONTHS),
         office_tags=listing.tags_of(ids), tags=tags, tag_counts=listing.tag_counts(wanted, current_user),
         managers=managers, bulk=BulkForm(managers=managers, tags=list(tags.values()), expected=page.total),
         can_export="offices.export" in current_app.view_functions,
@@ -104,7 +106,8 @@ def index() -> str:
 
 @bp.route("/bulk", methods=["POST"])
 def bulk() -> Response:
-    """Change every office of the filtered list (the filter travels in the query string, as on the list)."""
+    """Change the ticked offices of the filtered list, or every office of it when none is ticked (the filter
+    travels in the query string, as on the list)."""
     wanted = listing.OfficeFilter.from_args(request.args)
     back = url_for(".index", **wanted.args())
     form = BulkForm(managers=list(db.session.scalars(services.account_managers())),
@@ -116,6 +119,15 @@ def bulk() -> Response:
         flash(_("The list changed since you saw it; nothing was changed. Check it and try again."), "warning")
         return redirect(back)
     selection = select(Office.id).where(*listing.conditions(wanted, current_user))
+    ticked = listing.ticked_ids(request.form.getlist("ids"))
+    if ticked is None:
+        flash(_("The ticked offices could not be read; nothing was changed."), "danger")
+        return redirect(back)
+    if ticked:  # the ticked rows only, each of which must be in the filtered list
+        selection = selection.where(Office.id.in_(ticked))
+        if len(db.session.scalars(selection).all()) != len(ticked):
+            flash(_("A ticked office is not in this list; nothing was changed. Check it and try again."), "danger")
+            return redirect(back)
     try:
         if form.action.data == "manager":
             changed = services.assign_account_manager(selection, form.account_manager_id.data, actor=current_user)
@@ -159,7 +171,7 @@ def _detail_page(office: Office, form: LogInteractionForm) -> str:
     """The office with one page of its history (``?page=``, newest first): only that page's summaries are
     read and decrypted."""
     history = paginate(services.history_keys(office), per_page=current_app.config["PAGE_SIZE"])
-    history.items = services.history_entries(history.items)
+    history.items = services.history_entries(office, history.items)
     editable = {i.id for i in history.items
                 if isinstance(i, Interaction) and services.may_edit_interaction(i, current_user)}
     return render_template(

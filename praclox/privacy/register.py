@@ -127,6 +127,23 @@ def rows() -> list[dict[str, Any]]:
     ]
 
 
+def exports() -> list[dict[str, Any]]:
+    """Per export file, its columns with the fields each shows and why the file holds it: the column's own
+    purpose when it is no personal field, else the purpose declared for its fields."""
+    from praclox.privacy.registry import all_exports
+
+    purposes: dict[tuple[str, str], str] = {(f.table, f.column): translated(f.purpose) for f in all_fields()}
+    return [
+        {"title": str(export.title), "formats": str(export.formats), "purpose": translated(export.purpose),
+         "columns": [{"name": c.name, "label": str(c.label),
+                      "fields": ", ".join(field_label(*source) for source in c.sources),
+                      "purpose": translated(c.purpose) if c.purpose is not None else " ".join(
+                          dict.fromkeys(purposes[s] for s in c.sources if s in purposes))}
+                     for c in export.columns]}
+        for export in all_exports()
+    ]
+
+
 def csv_rows() -> list[list[Any]]:
     return [[r["table"], r["column"], r["label"], r["category"], r["purpose"], r["legal_basis"], r["retention"],
              str(_l("yes")) if r["encrypted"] else str(_l("no")), r["visible_to"]] for r in rows()]

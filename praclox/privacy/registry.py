@@ -125,6 +125,12 @@ def all_fields() -> list[PersonalField]:
     return [f for module in domains().values() for f in module.FIELDS]
 
 
+def all_exports() -> list[Any]:
+    """The export files every domain declares in its privacy module's optional ``EXPORTS`` (``ExportFile``s of
+    ``praclox.offices.columns``: title, formats, purpose, columns with the fields they show)."""
+    return [e for module in domains().values() for e in getattr(module, "EXPORTS", [])]
+
+
 # --- what the register-completeness check accepts as not personal -------------------------------
 
 #: Columns of the foundation's tables that hold no personal data on their own. Everything else must be

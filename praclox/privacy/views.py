@@ -51,7 +51,8 @@ def public_officer() -> dict[str, str]:
 @bp.route("/register")
 @roles_required(*REGISTER_ROLES)
 def processing_register() -> str:
-    return render_template("privacy/register.html", rows=register.rows(), officer=officer())
+    return render_template("privacy/register.html", rows=register.rows(), exports=register.exports(),
+                           officer=officer())
 
 
 @bp.route("/register.csv")

@@ -1,8 +1,11 @@
 """One search over offices, contacts and contact moments: index look-ups, ranked, with a snippet.
 
 A record matches when every word of the query is one of its words or the beginning of one; it scores the
-weight of the field each word was found in, three times over for a whole word. Only the records shown are
-loaded, and only their summaries are decrypted (for the snippet).
+weight of the field each word was found in, three times over for a whole word. A page reads per kind only the
+best ids up to that page (for one word straight from the index's order: a word in 14,000 summaries reads 41
+index entries on the first page, not 14,000; several words that are all that common rank the newest
+``CANDIDATES`` records holding the rarest of them), and only the records shown are loaded, and only their
+summaries decrypted (for the snippet).
 """
 
 from __future__ import annotations
@@ -11,16 +14,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, case, func, literal, select, union_all
+from sqlalchemy.orm import joinedload
 
 from praclox.extensions import db
 from praclox.offices.models import Contact, Interaction
 from praclox.search import blind
 from praclox.search.index import BY_NAME, KINDS, Kind, index_key
 
-#: records per kind a search reads before ranking them together
-PER_KIND = 30
+#: results on one page of the Search page; only these records are loaded (and their summaries decrypted)
+PAGE_SIZE = 20
+#: the last page a search reads to (each page reads every kind's best ``page × PAGE_SIZE + 1`` ids)
+MAX_PAGE = 25
+#: a query of several words ranks the records holding its rarest word, at most this many (the newest): a word
+#: in 14,000 summaries would otherwise have every one of its records grouped
+CANDIDATES = 2000
 #: characters of context either side of the word a snippet is cut around
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 140
 
@@ -42,20 +50,91 @@ class Result:
     snippet: Snippet | None
 
 
-def matching(kind: Kind, words: list[blind.QueryWord]) -> Select[Any]:
-    """Ids and scores of the records of ``kind`` holding every query word (a look-up by term, never a scan)."""
+@dataclass(frozen=True)
+class Found:
+    """One page of results, and whether a next page holds more."""
+
+    results: list[Result]
+    page: int
+    more: bool
+    #: False when the index was built with a key that is no longer configured (``praclox search reindex``)
+    usable: bool = True
+
+
+def _terms_of(word: blind.QueryWord) -> list[int]:
+    return [t for t in (word.whole, word.prefix) if t is not None]
+
+
+def matching(kind: Kind, words: list[blind.QueryWord], within: list[int] | None = None) -> Select[Any]:
+    """Ids and scores of the records of ``kind`` holding every query word (a look-up by term, never a scan),
+    among the ids ``within`` when given.
+
+    A word scores once per record: the weight of the best field it was found in, three times over when found
+    whole rather than by its beginning; a record's score is the sum over the words."""
     terms = kind.terms
-    wanted = [t for w in words for t in (w.whole, w.prefix) if t is not None]
-    which = case(*((terms.term.in_([t for t in (w.whole, w.prefix) if t is not None]), i)
-                   for i, w in enumerate(words)))
-    score = func.sum(terms.weight * case((terms.term.in_([w.whole for w in words]), blind.WHOLE_WORD_FACTOR),
-                                         else_=1))
-    return (select(terms.record_id, score.label("score")).where(terms.term.in_(wanted))
-            .group_by(terms.record_id).having(func.count(func.distinct(which)) == len(words)))
+    wanted = [t for w in words for t in _terms_of(w)]
+    which = case(*((terms.term.in_(_terms_of(w)), i) for i, w in enumerate(words)))
+    best = func.max(terms.weight * case((terms.term.in_([w.whole for w in words]), blind.WHOLE_WORD_FACTOR),
+                                        else_=1))
+    stmt = select(terms.record_id.label("record_id"), best.label("best")).where(terms.term.in_(wanted))
+    if within is not None:
+        stmt = stmt.where(terms.record_id.in_(within))
+    per_word = stmt.group_by(terms.record_id, which).subquery()
+    return (select(per_word.c.record_id, func.sum(per_word.c.best).label("score"))
+            .group_by(per_word.c.record_id).having(func.count() == len(words)))
 
 
-def _words(query: str) -> list[blind.QueryWord]:
-    key = index_key()
+def _ranked_one_word(kinds: tuple[Kind, ...], word: blind.QueryWord, limit: int) -> dict[str, list[tuple[int, int]]]:
+    """Per kind, the best ``limit`` (score, id) of one word, best first, in one statement: per kind and term
+    the records by weight and newest first, ``limit`` of them read in the index's order, never every record
+    holding a common word. A record's score is its better match (whole or by the beginning), so the best of
+    both short lists are the best of all."""
+    branches = []
+    for number, kind in enumerate(kinds):
+        terms, weights = kind.terms, {w for _, w in kind.fields}
+        one_weight = len(weights) == 1  # contact moments: the primary key's order (term, record) is the rank
+        weight = literal(next(iter(weights))) if one_weight else terms.weight
+        order = [terms.record_id.desc()] if one_weight else [terms.weight.desc(), terms.record_id.desc()]
+        for term, factor in ((word.whole, blind.WHOLE_WORD_FACTOR), (word.prefix, 1)):
+            if term is not None:
+                branch = select(literal(number).label("kind"), terms.record_id.label("record_id"),
+                                (weight * factor).label("score")).where(terms.term == term)
+                branches.append(select(branch.order_by(*order).limit(limit).subquery()))
+    best: list[dict[int, int]] = [{} for _ in kinds]
+    for number, record_id, score in db.session.execute(union_all(*branches)):
+        best[number][record_id] = max(best[number].get(record_id, 0), score)
+    return {kind.name: sorted(((score, record_id) for record_id, score in found.items()),
+                              key=lambda f: (-f[0], -f[1]))[:limit] for kind, found in zip(kinds, best, strict=True)}
+
+
+def _newest(kind: Kind, word: blind.QueryWord, cap: int) -> list[int]:
+    """Up to ``cap`` ids of the newest records holding ``word``, newest first: per term a short walk back
+    through the index, never every posting of a common word."""
+    terms = kind.terms
+    ids: set[int] = set()
+    for term in _terms_of(word):
+        ids.update(db.session.scalars(select(terms.record_id).where(terms.term == term)
+                                      .order_by(terms.record_id.desc()).limit(cap)))
+    return sorted(ids, reverse=True)[:cap]
+
+
+def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[int, int]]:
+    """The best ``limit`` (score, id) of ``kind`` for the query, best first.
+
+    Several words are ranked among the records holding the rarest of them: all of them when it is in at most
+    ``CANDIDATES`` records, else the newest ``CANDIDATES`` (then an older record holding every word of a query
+    of only very common words is not found: refine the query)."""
+    if len(words) == 1:
+        return _ranked_one_word((kind,), words[0], limit)[kind.name]
+    rarest = min((_newest(kind, word, CANDIDATES) for word in words), key=len)
+    if not rarest:
+        return []
+    stmt = matching(kind, words, rarest)
+    stmt = stmt.order_by(stmt.selected_columns.score.desc(), stmt.selected_columns.record_id.desc()).limit(limit)
+    return [(score, record_id) for record_id, score in db.session.execute(stmt)]
+
+
+def _words(query: str, key: bytes | None) -> list[blind.QueryWord]:
     return [] if key is None else blind.query_words(key, query)
 
 
@@ -64,21 +143,25 @@ def index_usable() -> bool:
     return index_key() is not None
 
 
-def search(query: str) -> list[Result]:
-    """The best matches of every kind, ranked together (best first)."""
-    words = _words(query)
+def search(query: str, page: int = 1) -> Found:
+    """One page of the best matches of every kind, ranked together (best first)."""
+    page = min(max(page, 1), MAX_PAGE)
+    key = index_key()
+    words = _words(query, key)
     if not words:
-        return []
-    found: list[tuple[int, str, int]] = []
-    for kind in KINDS:
-        stmt = matching(kind, words)
-        stmt = stmt.order_by(stmt.selected_columns.score.desc(), kind.terms.record_id.desc()).limit(PER_KIND)
-        found.extend((score, kind.name, record_id) for record_id, score in db.session.execute(stmt))
+        return Found([], page, False, key is not None)
+    upto = page * PAGE_SIZE
+    if len(words) == 1:
+        ranked = _ranked_one_word(KINDS, words[0], upto + 1)
+    else:
+        ranked = {kind.name: _ranked(kind, words, upto + 1) for kind in KINDS}
+    found = [(score, name, record_id) for name, best in ranked.items() for score, record_id in best]
     found.sort(key=lambda f: (-f[0], f[1], -f[2]))
-    records = _load(found)
-    return [Result(name, records[name][record_id], score,
-                   _snippet(BY_NAME[name], records[name][record_id], words))
-            for score, name, record_id in found if record_id in records[name]]
+    shown = found[upto - PAGE_SIZE:upto]
+    records = _load(shown)
+    results = [Result(name, records[name][record_id], score, _snippet(BY_NAME[name], records[name][record_id], words))
+               for score, name, record_id in shown if record_id in records[name]]
+    return Found(results, page, len(found) > upto and page < MAX_PAGE, True)
 
 
 def _load(found: list[tuple[int, str, int]]) -> dict[str, dict[int, Any]]:
@@ -86,10 +169,10 @@ def _load(found: list[tuple[int, str, int]]) -> dict[str, dict[int, Any]]:
     for kind in KINDS:
         ids = [record_id for _, name, record_id in found if name == kind.name]
         stmt = select(kind.model).where(kind.model.id.in_(ids))
-        if kind.model is Contact:
-            stmt = stmt.options(selectinload(Contact.office))
+        if kind.model is Contact:  # the office (and a moment's contact) in the same statement
+            stmt = stmt.options(joinedload(Contact.office))
         elif kind.model is Interaction:
-            stmt = stmt.options(selectinload(Interaction.office), selectinload(Interaction.contact))
+            stmt = stmt.options(joinedload(Interaction.office), joinedload(Interaction.contact))
         loaded[kind.name] = {r.id: r for r in db.session.scalars(stmt)} if ids else {}
     return loaded
 
@@ -118,7 +201,7 @@ def _cut(text: str, start: int, end: int) -> Snippet:
 def office_ids(query: str) -> Select[Any] | None:
     """Offices found by the query directly or through one of their contacts (a subquery), or ``None`` when
     the query holds no word."""
-    words = _words(query)
+    words = _words(query, index_key())
     if not words:
         return None
     offices = matching(BY_NAME["office"], words).subquery()
@@ -129,7 +212,7 @@ def office_ids(query: str) -> Select[Any] | None:
 
 def contact_ids(query: str) -> Select[Any] | None:
     """Contacts the query finds (a subquery), or ``None`` when the query holds no word."""
-    words = _words(query)
+    words = _words(query, index_key())
     if not words:
         return None
     found = matching(BY_NAME["contact"], words).subquery()

@@ -17,5 +17,6 @@ MAX_QUERY = 100
 @bp.route("/")
 def index() -> str:
     query = request.args.get("q", "")[:MAX_QUERY]
-    results = services.search(query) if query.strip() else []
-    return render_template("search/index.html", q=query, results=results, usable=services.index_usable())
+    page = request.args.get("page", 1, type=int) or 1
+    found = services.search(query, page) if query.strip() else services.Found([], 1, False, services.index_usable())
+    return render_template("search/index.html", q=query, found=found, usable=found.usable)

@@ -30,7 +30,8 @@ class Small:
         return f"< {self.threshold}"
 
 
-Value = int | float | Small | None
+#: a number, a hidden small count, nothing, or (in an extra column only) a name shown beside the category
+Value = int | float | Small | str | None
 
 
 @dataclass

@@ -13,19 +13,21 @@ from praclox.stats.charts import ROWS, Chart, Series
 from praclox.stats.filters import Filters
 from praclox.stats.models import EndpointUse
 from praclox.stats.series import week_names
+from praclox.stats.titles import title_of
 
 TOP = 25
 
 
 def per_endpoint(filters: Filters) -> Chart:
-    """The most used pages and actions in the period."""
+    """The most used pages and actions in the period, by their page's title (and their endpoint beside it)."""
     total = func.sum(EndpointUse.count)
     rows = db.session.execute(
         select(EndpointUse.endpoint, total)
         .where(EndpointUse.day >= filters.start, EndpointUse.day < filters.end)
         .group_by(EndpointUse.endpoint).order_by(total.desc(), EndpointUse.endpoint).limit(TOP)).all()
-    return Chart("endpoints", _("Most used pages and actions"), _("Page or action"), [e for e, _n in rows],
-                 [Series(_("Uses"), [int(n) for _e, n in rows])], kind=ROWS)
+    return Chart("endpoints", _("Most used pages and actions"), _("Page or action"), [title_of(e) for e, _n in rows],
+                 [Series(_("Uses"), [int(n) for _e, n in rows])], kind=ROWS,
+                 columns=[Series(_("Endpoint"), [e for e, _n in rows])])
 
 
 def per_week(filters: Filters) -> Chart:

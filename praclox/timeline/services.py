@@ -119,28 +119,36 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(zone()).date()
 
 
-#: per kind: the model, what to load with it, and (day, office, user id) of a record
-_LOADERS: dict[str, tuple[Any, tuple[Any, ...], Callable[[Any], tuple[date, Office, int | None]]]] = {
-    "contact_moment": (Interaction, (selectinload(Interaction.office), selectinload(Interaction.contact)),
+_Describe = Callable[[Any], tuple[date, Office, int | None]]
+#: per kind: the model, what to load with it, its office's id, and (day, office, user id) of a record
+_LOADERS: dict[str, tuple[Any, tuple[Any, ...], Callable[[Any], int], _Describe]] = {
+    "contact_moment": (Interaction, (selectinload(Interaction.contact),), lambda i: i.office_id,
                        lambda i: (i.occurred_on, i.office, i.logged_by_id)),
-    "follow_up_done": (FollowUp, (selectinload(FollowUp.office),),
+    "follow_up_done": (FollowUp, (), lambda f: f.office_id,
                        lambda f: (_local_day(f.done_at), f.office, f.done_by_id)),
-    "congratulated": (Congratulation, (selectinload(Congratulation.personal_date).selectinload(PersonalDate.contact)
-                                       .selectinload(Contact.office),),
+    "congratulated": (Congratulation, (selectinload(Congratulation.personal_date).selectinload(PersonalDate.contact),),
+                      lambda c: c.personal_date.contact.office_id,
                       lambda c: (_local_day(c.created_at), c.personal_date.contact.office, c.by_id)),
-    "conversion": (OfficeConversion, (selectinload(OfficeConversion.office),),
+    "conversion": (OfficeConversion, (), lambda v: v.office_id,
                    lambda v: (_local_day(v.converted_at), v.office, v.converted_by_id)),
 }
 
 
 def entries(rows: list[tuple[str, int]]) -> list[Entry]:
-    """The records behind a page's rows, in the page's order: one query per kind."""
+    """The records behind a page's rows, in the page's order: one query per kind, and one for all their offices
+    (loaded first into the session, where each record's office is then found without a query)."""
     ids: dict[str, list[int]] = {}
     for kind, record_id in rows:
         ids.setdefault(kind, []).append(record_id)
+    records = {kind: list(db.session.scalars(select(_LOADERS[kind][0]).where(_LOADERS[kind][0].id.in_(wanted))
+                                             .options(*_LOADERS[kind][1])))
+               for kind, wanted in ids.items()}
+    office_ids = {_LOADERS[kind][2](record) for kind, found in records.items() for record in found}
+    offices = list(db.session.scalars(select(Office).where(Office.id.in_(office_ids)))) if office_ids else []
     found: dict[tuple[str, int], Entry] = {}
-    for kind, wanted in ids.items():
-        model, options, describe = _LOADERS[kind]
-        for record in db.session.scalars(select(model).where(model.id.in_(wanted)).options(*options)):
+    for kind, loaded in records.items():
+        describe = _LOADERS[kind][3]
+        for record in loaded:
             found[kind, record.id] = Entry(kind, record, *describe(record))
+    del offices  # held until every record has found its office in the session
     return [found[key] for key in rows if key in found]

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.auth.models import User
@@ -55,7 +56,7 @@ def index() -> tuple[str, int]:
     filters, args, errors = _filters()
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     rows, has_older = services.page_rows(filters, page, current_app.config["PAGE_SIZE"])
-    users = list(db.session.scalars(select(User).order_by(User.active.desc(), User.name)))
+    users = list(db.session.scalars(select(User).order_by(User.active.desc(), User.name).options(lazyload(User.roles))))
     return render_template(
         "timeline/index.html", entries=services.entries(rows), page=page, has_older=has_older, args=args,
         filters=filters, users=users, names={u.id: u.name for u in users}, errors=errors,

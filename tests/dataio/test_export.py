@@ -138,13 +138,26 @@ def test_unknown_format_or_office_is_not_found_and_not_audited(app, staff_client
 
 
 def test_export_columns_are_declared_in_the_processing_register(app):
-    from praclox.offices.columns import SOURCES
+    from praclox.offices.columns import SOURCES, VCARD
     from praclox.privacy.registry import all_fields, is_plainly_not_personal, not_personal_columns
 
     with app.app_context():
         declared = {(f.table, f.column) for f in all_fields()}
         exempt = not_personal_columns()
         tables = {t.name: t for t in db.metadata.sorted_tables}
-        for table, column in SOURCES.values():
+        for table, column in [*SOURCES.values(), *(s for _, sources in VCARD.values() for s in sources)]:
             assert ((table, column) in declared or column in exempt.get(table, set())
                     or is_plainly_not_personal(tables[table].c[column])), (table, column)
+
+
+def test_a_card_holds_exactly_the_properties_the_register_lists(app, staff_client, make_office):
+    from praclox.dataio.export import _PROPERTIES
+    from praclox.offices.columns import VCARD
+
+    assert list(_PROPERTIES) == list(VCARD)  # nothing written that is not declared, nothing declared unwritten
+    office = make_office("Kaart BV", visit_street="Kerkstraat 1", contacts=(
+        {"first_name": "Petra", "last_name": "Jansen", "job_title": "Directeur", "email": "petra@kaart.nl",
+         "phone": "030-1234567", "mobile": "06-12345678"},))
+    card = _export(staff_client, format="vcf", office=office).get_data(as_text=True)
+    written = [line.split(":")[0].split(";")[0] for line in card.split("\r\n") if line and not line.startswith(" ")]
+    assert [p for p in dict.fromkeys(written) if p not in ("BEGIN", "VERSION", "KIND", "END")] == list(VCARD)

@@ -1,6 +1,7 @@
-"""Browser journey through data in and out (issue 14): a consultant exports the office list to CSV, edits one
-office in the file as Excel saves it, imports it back (a dry run first) without duplicating anything, then
-merges the demo data's two "Bakker Makelaardij" offices. Fixtures: tests/praclox_browser.py."""
+"""Browser journey through data in and out (issue 14's "done when", in one journey): a consultant exports the
+office list to CSV, edits one office in the file as Excel saves it, imports it back (a dry run first) without
+duplicating anything, merges the demo data's two "Bakker Makelaardij" offices, and finds the contact moment the
+merge moved by a word of its summary, which is encrypted at rest. Fixtures: tests/praclox_browser.py."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import re
 
 import pytest
 from praclox_testsupport import TEST_PASSWORD
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 
 from praclox.extensions import db
-from praclox.offices.models import Contact, Office
+from praclox.offices.models import Contact, Interaction, Office
 
 pytestmark = pytest.mark.e2e
 
@@ -82,8 +83,17 @@ def test_export_edit_import_and_merge_two_demo_duplicates(app, runner, journey, 
     row = page.locator("table.duplicates tr", has_text="Bakker Makelaardij").first
     assert "zelfde e-mailadres" in row.inner_text()
     journey.shot("duplicates")
-    row.get_by_role("link", name="Vergelijken en samenvoegen").click()
-    page.wait_for_url("**/offices/merge/*/*")
+    merge_link = row.get_by_role("link", name="Vergelijken en samenvoegen")
+    kept, other = (int(n) for n in re.findall(r"\d+", merge_link.get_attribute("href")))
+    page.goto(f"/offices/{other}")  # a contact moment on the office that will be folded into the other
+    log = page.locator("form[action$='/interactions']")
+    log.locator("#summary").fill("Gesprek over de Zonnepanelensubsidie voor het kantoorpand.")
+    log.locator("#submit").click()
+    page.wait_for_url(f"**/offices/{other}")
+    page.goto("/offices/duplicates")
+    page.locator("table.duplicates tr", has_text="Bakker Makelaardij").first.get_by_role(
+        "link", name="Vergelijken en samenvoegen").click()
+    page.wait_for_url(f"**/offices/merge/{kept}/{other}")
     page.check("#keep-first")
     for field in page.locator("input[type=radio][name^=field_][value=second]").all():
         field.check()  # take every differing value from the second office
@@ -95,3 +105,19 @@ def test_export_edit_import_and_merge_two_demo_duplicates(app, runner, journey, 
         assert db.session.scalar(select(func.count()).select_from(Office).where(
             Office.name == "Bakker Makelaardij")) == 1
     assert _counts(app)[0] == before[0] - 1 and _counts(app)[1] == before[1]
+
+    page.get_by_role("link", name="Zoeken").first.click()
+    page.wait_for_url(re.compile(r".*/search/$"))
+    page.fill("input[name=q]", "zonnepanelen")
+    page.press("input[name=q]", "Enter")
+    result = page.locator(".search-results li").first
+    assert "Contactmoment" in result.inner_text() and "Bakker Makelaardij" in result.inner_text()
+    assert page.locator(".search-snippet mark").first.inner_text() == "Zonnepanelensubsidie"
+    journey.shot("search-moved-moment")
+    result.get_by_role("link", name="Bakker Makelaardij").click()
+    page.wait_for_url(re.compile(rf".*/offices/{kept}#interaction-\d+$"))  # moved to the kept office
+    assert page.get_by_text("Gesprek over de Zonnepanelensubsidie").is_visible()
+    with app.app_context():  # at rest the summary is a token, not the words the search found it by
+        stored = db.session.scalars(select(type_coerce(Interaction.summary, Text)).where(
+            Interaction.office_id == kept)).all()
+    assert stored and not any("onnepanelen" in token for token in stored)

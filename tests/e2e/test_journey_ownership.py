@@ -1,5 +1,6 @@
 """Ownership in the browser: filter the office list by a tag, give every office of the filter an account manager
-in one go (the button asks first), then find them under "My offices". Fixtures: tests/praclox_browser.py."""
+in one go (the button asks first), then find them under "My offices"; tick one row and tag only that office.
+Fixtures: tests/praclox_browser.py."""
 
 from __future__ import annotations
 
@@ -45,3 +46,32 @@ def test_tag_filter_then_bulk_assign_then_my_offices(app, journey, page, make_us
     page.wait_for_url("**manager=me**")
     rows = page.locator("tbody tr").all_inner_texts()
     assert len(rows) == 2 and all("Zorggroep" in row and "Anna Accountmanager" in row for row in rows)
+
+
+def test_tick_one_row_then_a_bulk_tag_changes_only_that_office(app, journey, page, make_user, make_office):
+    from praclox.extensions import db
+    from praclox.offices import services
+
+    user = make_user("staff", name="Anna Accountmanager")
+    for name in ("Kantoor Aa", "Kantoor Bee", "Kantoor Cee"):
+        make_office(name)
+    with app.test_request_context():
+        tag = services.create_tag("Groot", "size", actor=None)
+        db.session.commit()
+        tag_id = tag.id
+
+    journey.login(user.email, TEST_PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/offices/")
+    page.check("input[aria-label='Kantoor Bee aanvinken']")
+    page.click(".bulk-actions summary")
+    page.select_option("#action", "add_tag")
+    page.select_option("#tag_id", str(tag_id))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(".bulk-actions button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert "1 kantoor gewijzigd." in page.locator(".alert-success").inner_text()
+    rows = page.locator("tbody tr").all_inner_texts()
+    assert len(rows) == 3
+    tagged = [row for row in rows if "Groot" in row]
+    assert len(tagged) == 1 and "Kantoor Bee" in tagged[0]

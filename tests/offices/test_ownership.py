@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from praclox.audit.models import AuditEntry
+from praclox.auth.models import User
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.offices.models import Interaction, Office, Tag, office_tags
@@ -290,7 +291,7 @@ def test_bulk_assign_changes_only_the_filtered_offices_and_audits_each(app, staf
     zwolle = [make_office(f"Zwolle {n}", visit_city="Zwolle") for n in range(3)]
     other = make_office("Delft 1", visit_city="Delft", account_manager_id=staff_client.user.id)
     page = staff_client.get("/offices/?q=zwolle").get_data(as_text=True)
-    assert "Toepassen op 3 kantoren" in page
+    assert "Toepassen op de aangevinkte kantoren of op alle 3 kantoren" in page
     response = staff_client.post("/offices/bulk?q=zwolle", data={
         "action": "manager", "account_manager_id": str(colleague.id), "expected": "3"}, follow_redirects=True)
     assert "3 kantoren gewijzigd." in response.get_data(as_text=True)
@@ -343,6 +344,92 @@ def test_bulk_refuses_bad_input_and_changes_nothing(app, staff_client, make_user
     assert manager_of(app, office_id) == staff_client.user.id
     with app.app_context():
         assert db.session.execute(select(office_tags)).all() == []
+
+
+def test_bulk_changes_only_the_ticked_rows_when_any_are_ticked(app, staff_client, make_user, make_office, make_tag):
+    colleague = make_user("staff", name="Collega Carla")
+    zwolle = [make_office(f"Zwolle {n}", visit_city="Zwolle") for n in range(4)]
+    page = staff_client.get("/offices/?q=zwolle").get_data(as_text=True)
+    # a checkbox per row, belonging to the bulk form below the table (no script needed)
+    for office_id in zwolle:
+        assert f'name="ids" value="{office_id}" form="bulk-form"' in page
+    assert 'id="bulk-form"' in page
+    response = staff_client.post("/offices/bulk?q=zwolle", data=MultiDict([
+        ("action", "manager"), ("account_manager_id", str(colleague.id)), ("expected", "4"),
+        ("ids", str(zwolle[1])), ("ids", str(zwolle[3]))]), follow_redirects=True)
+    assert "2 kantoren gewijzigd." in response.get_data(as_text=True)
+    assert [manager_of(app, i) for i in zwolle] == [None, colleague.id, None, colleague.id]
+    assert office_audits(app, zwolle[1])[-1] == ("update", "account_manager_id")
+    assert office_audits(app, zwolle[0])[-1][0] == "create"
+    tag_id = make_tag("Groot", "size")
+    staff_client.post("/offices/bulk?q=zwolle", data=MultiDict([
+        ("action", "add_tag"), ("tag_id", str(tag_id)), ("expected", "4"), ("ids", str(zwolle[2]))]))
+    with app.app_context():
+        assert [r.office_id for r in db.session.execute(select(office_tags))] == [zwolle[2]]
+
+
+@pytest.mark.parametrize("ticked", ["other", "foreign", "missing", "abc", "0", "too many", "same twice and other"])
+def test_bulk_refuses_ticked_rows_outside_the_list_or_unreadable_and_changes_nothing(app, staff_client, make_user,
+                                                                                      make_office, ticked):
+    colleague = make_user("staff", name="Collega Carla")
+    zwolle = [make_office(f"Zwolle {n}", visit_city="Zwolle") for n in range(2)]
+    delft = make_office("Delft 1", visit_city="Delft")  # exists, but the filtered list leaves it out
+    ids = {"other": [zwolle[0], delft], "foreign": [delft], "missing": [zwolle[0], 99_999], "abc": [zwolle[0], "abc"],
+           "0": ["0"], "too many": [zwolle[0]] * 501, "same twice and other": [zwolle[0], zwolle[0], delft]}[ticked]
+    page = staff_client.post("/offices/bulk?q=zwolle", data=MultiDict(
+        [("action", "manager"), ("account_manager_id", str(colleague.id)), ("expected", "2")]
+        + [("ids", str(i)) for i in ids]), follow_redirects=True).get_data(as_text=True)
+    assert "alert-danger" in page
+    assert "er is niets gewijzigd" in page
+    assert [manager_of(app, i) for i in [*zwolle, delft]] == [None, None, None]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.fields == "account_manager_id")) == 0
+
+
+def test_bulk_with_ticked_rows_keeps_the_count_rule_and_needs_the_csrf_token(app, staff_client, make_user,
+                                                                              make_office):
+    colleague = make_user("staff", name="Collega Carla")
+    zwolle = [make_office(f"Zwolle {n}", visit_city="Zwolle") for n in range(2)]
+    data = MultiDict([("action", "manager"), ("account_manager_id", str(colleague.id)), ("ids", str(zwolle[0]))])
+    # the list grew since it was shown: refused although the ticked row is still in it
+    stale = staff_client.post("/offices/bulk?q=zwolle", data=MultiDict([*data.items(multi=True), ("expected", "1")]),
+                              follow_redirects=True).get_data(as_text=True)
+    assert "alert-warning" in stale
+    # a post without this session's token (another site's form): refused
+    forged = staff_client.post("/offices/bulk?q=zwolle", data=MultiDict(
+        [*data.items(multi=True), ("expected", "2"), ("csrf_token", "forged")]), follow_redirects=True)
+    assert "alert-danger" in forged.get_data(as_text=True) or forged.status_code == 400
+    assert [manager_of(app, i) for i in zwolle] == [None, None]
+
+
+def test_a_deactivated_users_offices_are_listed_for_the_admin_to_hand_over(app, admin_client, staff_client,
+                                                                           make_user, make_office):
+    gone = make_user("staff", name="Vertrokken Vera")
+    colleague = make_user("staff", name="Collega Carla")
+    hers = [make_office(f"Van Vera {n}", account_manager_id=gone.id) for n in range(2)]
+    kept = make_office("Van Carla", account_manager_id=colleague.id)
+    make_office("Van niemand")
+    assert "kantoren hebben een gedeactiveerde" not in admin_client.get("/follow-ups/orphaned").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, gone.id).active = False
+        db.session.commit()
+    # next to the follow-ups of deactivated users: how many offices, and the list that shows them
+    page = admin_client.get("/follow-ups/orphaned").get_data(as_text=True)
+    assert "2 kantoren hebben een gedeactiveerde accountmanager." in page
+    assert '/offices/?manager=inactive"' in page
+    names = ("Van Vera 0", "Van Vera 1", "Van Carla", "Van niemand")
+    listed = admin_client.get("/offices/?manager=inactive").get_data(as_text=True)
+    assert names_in(listed, names) == ["Van Vera 0", "Van Vera 1"]
+    assert '<option value="inactive" selected>Van gedeactiveerde gebruikers</option>' in listed
+    # handed over with the list's bulk action, each office audited
+    response = admin_client.post("/offices/bulk?manager=inactive", data={
+        "action": "manager", "account_manager_id": str(colleague.id), "expected": "2"}, follow_redirects=True)
+    assert "2 kantoren gewijzigd." in response.get_data(as_text=True)
+    assert [manager_of(app, i) for i in [*hers, kept]] == [colleague.id] * 3
+    assert all(office_audits(app, i)[-1] == ("update", "account_manager_id") for i in hers)
+    assert "gedeactiveerde accountmanager" not in admin_client.get("/follow-ups/orphaned").get_data(as_text=True)
+    assert names_in(staff_client.get("/offices/?manager=inactive").get_data(as_text=True), names) == []
 
 
 def test_the_shared_selection_function_reads_the_list_arguments(app, make_user, make_office, make_tag):

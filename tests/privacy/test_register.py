@@ -108,3 +108,26 @@ def test_the_statement_of_a_fresh_install_still_says_how_to_reach_the_privacy_of
     officer = client.get("/privacy").get_data(as_text=True).split("Functionaris Gegevensbescherming</h2>")[1]
     assert "Fenna Gegevens" in officer and "Postbus 12" in officer and "ter attentie van" not in officer
     assert app.config["SMTP_FROM"] not in officer
+
+
+def test_register_page_lists_each_exports_columns_with_their_purpose_in_dutch_and_english(app, login_as):
+    from praclox.offices.columns import COLUMNS, VCARD
+
+    client = login_as("privacy_officer")
+    page = client.get("/privacy-officer/register").get_data(as_text=True)
+    exports = page.split("<h2 class=\"h4 mt-4\">Exports</h2>")[1]
+    table, cards = exports.split("Contactpersonen als adreskaartjes", 1)
+    assert "Kantoren met hun contactpersonen <small class=\"text-body-secondary\">(CSV en XLSX)</small>" in table
+    for code in COLUMNS:  # every column the file holds, by the code the import reads too
+        assert f"<code class=\"small\">{code}</code>" in table
+    assert "kantoornummer" in table and "voornaam" in table
+    assert "De sleutel waarmee een bewerkt bestand bij het terug importeren dit kantoor bijwerkt." in table
+    assert "De juiste persoon bij een kantoor bereiken." in table  # a personal field: its declared purpose
+    assert "(vCard)" in cards and all(f"<code class=\"small\">{p}</code>" in cards for p in VCARD)
+    assert "telefoon en mobiel" in cards and "Kinderen" not in cards and "Notities" not in cards
+    client.post("/language", data={"lang": "en", "next": "/privacy-officer/register"})
+    english = client.get("/privacy-officer/register").get_data(as_text=True).split(">Exports</h2>")[1]
+    assert "Offices with their contacts" in english and "Contacts as address cards" in english
+    assert "office number" in english and "first name" in english and "phone and mobile" in english
+    assert "The key by which an edited file updates this office when it is imported back." in english
+    assert "Reaching the right person at an office." in english

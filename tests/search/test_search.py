@@ -137,7 +137,7 @@ def test_key_rotation_rebuilds_the_index_under_the_new_key(app, app_config, staf
         from praclox.search import services
 
         # until the rotation the index stays under the key that built it, for new records too
-        assert [r.kind for r in services.search("jaarafsluiting")] == ["interaction"]
+        assert [r.kind for r in services.search("jaarafsluiting").results] == ["interaction"]
     result = both.test_cli_runner().invoke(args=["keys", "rotate"])
     assert result.exit_code == 0, result.output
     assert "search_index: 2 values checked" in result.output
@@ -145,7 +145,91 @@ def test_key_rotation_rebuilds_the_index_under_the_new_key(app, app_config, staf
     assert after and not after & before
     only_new = make_app(ENCRYPTION_KEYS=new_key)
     with only_new.test_request_context():
-        assert [r.kind for r in services.search("jaarafsluiting")] == ["interaction"]
+        assert [r.kind for r in services.search("jaarafsluiting").results] == ["interaction"]
     with app.app_context():
         tokens = db.session.scalars(select(type_coerce(Interaction.summary, Text))).all()
     assert tokens and all(t.startswith("gAAAA") for t in tokens)
+
+
+def test_a_common_word_is_paged_and_ranked_as_ranking_every_match_would(app, staff_client, make_office):
+    """A one-word search reads per kind only the best ids up to the page, in the index's order; it shows what
+    ranking every match (the grouped query of a several-word search) shows."""
+    from praclox.search import blind, services
+    from praclox.search.index import KINDS, index_key
+
+    office_id = make_office("Zoekbaar Kantoor", notes="Jaarrekeningen en de jaarrekening", contacts=(
+        {"first_name": "Rik", "last_name": "Cijfers", "job_title": "Jaarrekeningspecialist"},))
+    make_office("Jaarrekening Partners")
+    for n in range(services.PAGE_SIZE + 5):  # whole words and longer words that begin with it
+        _log(staff_client, office_id, f"Moment {n}: de jaarrekening besproken" if n % 3 else f"Jaarrekeningen {n}")
+    first = staff_client.get("/search/?q=jaarrekening").get_data(as_text=True)
+    assert first.count('<li class="list-group-item">') == services.PAGE_SIZE
+    assert first.index("Jaarrekening Partners") < first.index("Zoekbaar Kantoor")  # a name above a note
+    assert "/search/?q=jaarrekening&amp;page=2" in first and 'rel="prev"' not in first
+    second = staff_client.get("/search/?q=jaarrekening&page=2").get_data(as_text=True)
+    assert second.count('<li class="list-group-item">') == 28 - services.PAGE_SIZE and 'rel="next"' not in second
+    assert "Rik Cijfers" in first + second
+    assert "<mark>Jaarrekeningen</mark> 0" in second  # found by the beginning of a word: ranked last
+    for bad in ("0", "-3", "x", "99999999999999999999"):  # any page number gives a page, never a 500
+        assert staff_client.get(f"/search/?q=jaarrekening&page={bad}").status_code == 200
+    with app.test_request_context():
+        words = blind.query_words(index_key(), "jaarrekening")
+        for kind in KINDS:
+            grouped = services.matching(kind, words)
+            grouped = grouped.order_by(grouped.selected_columns.score.desc(),
+                                       grouped.selected_columns.record_id.desc())
+            everything = [(score, record_id) for record_id, score in db.session.execute(grouped)]
+            assert everything, kind.name
+            for limit in (1, 3, 40):
+                assert services._ranked(kind, words, limit) == everything[:limit], kind.name
+
+
+def test_several_very_common_words_rank_the_newest_records_holding_the_rarest(staff_client, make_office,
+                                                                               monkeypatch):
+    from praclox.search import services
+
+    monkeypatch.setattr(services, "CANDIDATES", 3)
+    office_id = make_office("Drukke Praktijk")
+    for n in range(5):
+        _log(staff_client, office_id, f"Balans {n} en winstcijfers besproken")
+    _log(staff_client, office_id, "Balans zonder het andere woord")
+    _log(staff_client, office_id, "Oude zaak: balans, winstcijfers en de erfpacht")
+    for n in range(4):
+        _log(staff_client, office_id, f"Nieuwe balans {n} met winstcijfers")
+    common = _results(staff_client, "balans winstcijfers")  # both in more than 3 moments: the newest 3
+    assert common.count("<mark>") == 3 and all(f"<mark>balans</mark> {n} met" in common for n in (1, 2, 3))
+    rare = _results(staff_client, "balans erfpacht")  # one word in 1 moment: every match is found
+    assert rare.count("<mark>") == 1 and "Oude zaak" in rare
+    assert "Niets gevonden." in _results(staff_client, "balans onbekendwoord")
+
+
+def _search_statements(app, client, query: str) -> list[str]:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def on_execute(conn, cursor, statement, *args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get("/search/", query_string={"q": query}).status_code == 200
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+    every_page = ("SELECT users.", "SELECT user_sessions.", "SELECT settings.", "SELECT user_roles.")
+    return [s for s in statements if not s.startswith(every_page)]
+
+
+def test_a_one_word_search_is_one_ranking_statement_and_one_load_per_kind_shown(app, staff_client, make_office):
+    """However many records hold the word: the key's check, one statement ranking every kind, and the shown
+    records of each kind loaded with their office (and contact) in one statement."""
+    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
+    _log(staff_client, office_id, "Telling van de voorraad")
+    few = _search_statements(app, staff_client, "tel")
+    for n in range(30):
+        _log(staff_client, office_id, f"Telling {n}")
+    many = _search_statements(app, staff_client, "tel")
+    assert len(few) == len(many) == 5, many  # state, ranking, offices, contacts, moments
+    assert sum(" UNION ALL " in s for s in many) == 1

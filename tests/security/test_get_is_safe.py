@@ -23,6 +23,9 @@ MAY_CHANGE_ON_GET: dict[str, set[str]] = {
     **SESSION_TOUCH,  # the session's last-seen time, for the idle timeout
     # a calendar fetch: the cache validators and the time of the last fetch, which the unused-feed expiry needs
     "date_feeds": {"last_fetched_at", "etag", "etag_key"},
+    # the page-use counts (a number per endpoint and day, nobody in them): every answered request is counted, and
+    # a worker writes its tally about once a minute, on whichever request comes after the minute, GET included
+    "endpoint_uses": {"*"},
 }
 #: rows a GET may add: an audit entry that someone viewed a record (ASVS 8.3.5) changes no data
 #: and so is the entry that someone downloaded an export (the register, the audit trail as CSV)

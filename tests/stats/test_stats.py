@@ -94,6 +94,8 @@ def test_small_counts_of_applicants_show_as_less_than_five_on_the_page_and_in_th
     assert funnel["Developer"][0] == "&lt; 5" and funnel["Developer"][4] == "&lt; 5"  # new, rejected
     assert funnel["Tester"][0] == "6"
     assert _table(page, "reasons")["Other candidate chosen"] == ["&lt; 5"]
+    # the chart draws no bar for a hidden count, so its size does not give the number away either
+    assert "<title>Tester, Nieuw: 6</title>" in page and "<title>Developer, " not in page
     rows = _csv(client.get("/stats/recruitment/funnel.csv"))
     assert rows[0][0] == "Vacature" and ["Developer", "< 5", "0", "0", "0", "< 5", "0"] in rows
 
@@ -161,11 +163,18 @@ def test_who_sees_which_analysis(app, login_as):
 def test_every_page_renders_in_dutch_and_english(app, login_as):
     from praclox.stats.pages import PAGES
 
+    dutch = {"contacts": "Contactmomenten", "wishes": "Gevraagde diensten", "clients": "Klanten en prospects",
+             "followups": "Follow-ups", "website": "Websiteregistraties", "usage": "Gebruik van het CRM",
+             "recruitment": "Werving"}
+    english = {key: str(page.title) for key, page in PAGES.items()}
     client = login_as("admin")
-    for key in PAGES:
-        url = "/stats/recruitment" if key == "recruitment" else f"/stats/{key}"
-        assert client.get(url).status_code == 200, key
-    client.post("/language", data={"lang": "en", "next": "/stats/contacts"})
+    for titles in (dutch, english):
+        for key in PAGES:
+            url = "/stats/recruitment" if key == "recruitment" else f"/stats/{key}"
+            response = client.get(url)
+            assert response.status_code == 200, key
+            assert f'<h1 class="h3 mb-1">{titles[key]}</h1>' in response.get_data(as_text=True), (key, titles[key])
+        client.post("/language", data={"lang": "en", "next": "/stats/contacts"})
     page = client.get("/stats/contacts").get_data(as_text=True)
     assert "Contact moments per month, by kind" in page and "less than 1 month" in page
 
@@ -187,7 +196,31 @@ def test_page_use_is_counted_per_endpoint_and_day_with_nobody_in_it(app, staff_c
     assert ("offices.index", 2) in rows and ("followups.index", 1) in rows
     assert columns == {"day", "endpoint", "count"}
     table = _table(staff_client.get("/stats/usage").get_data(as_text=True), "endpoints")
-    assert table["offices.index"] == ["2"]
+    assert table["Kantoren"] == ["2", "offices.index"]
+
+
+def test_page_use_names_each_page_by_its_title_in_the_readers_language_and_the_csv_adds_the_endpoint(
+        app, staff_client):
+    from praclox.clock import today
+    from praclox.stats import services
+
+    with app.test_request_context():
+        # a navigation link's page, a page by its template's title, a page titled by its record, no page at all
+        services.add_uses({(today(), "offices.index"): 9, (today(), "applicants.vacancies"): 7,
+                           (today(), "offices.detail"): 5, (today(), "gone.endpoint"): 3})
+        db.session.commit()
+    dutch = _table(staff_client.get("/stats/usage").get_data(as_text=True), "endpoints")
+    assert dutch == {"Kantoren": ["9", "offices.index"], "Vacatures": ["7", "applicants.vacancies"],
+                     "offices.detail": ["5", "offices.detail"], "gone.endpoint": ["3", "gone.endpoint"]}
+    rows = _csv(staff_client.get("/stats/usage/endpoints.csv"))
+    assert rows[0] == ["Pagina of actie", "Keer gebruikt", "Technische naam"]
+    assert rows[1:3] == [["Kantoren", "9", "offices.index"], ["Vacatures", "7", "applicants.vacancies"]]
+    staff_client.post("/language", data={"lang": "en", "next": "/stats/usage"})
+    english = _table(staff_client.get("/stats/usage").get_data(as_text=True), "endpoints")
+    assert english["Offices"] == ["9", "offices.index"] and english["Vacancies"] == ["7", "applicants.vacancies"]
+    assert english["gone.endpoint"] == ["3", "gone.endpoint"]
+    rows = _csv(staff_client.get("/stats/usage/endpoints.csv"))
+    assert rows[0] == ["Page or action", "Uses", "Endpoint"] and rows[1] == ["Offices", "9", "offices.index"]
 
 
 def test_old_page_use_counts_are_purged_after_the_retention(app):
@@ -322,3 +355,51 @@ def test_wishes_are_counted_per_office_tag(app, staff_client, managed_office):
     page = staff_client.get("/stats/wishes").get_data(as_text=True)
     assert _table(page, "tags")["Zorg"][0] == "1"
     assert _table(page, "quarter_tags")["Zorg"] == ["0", "1"]  # last quarter, this quarter
+
+
+def test_follow_ups_count_per_owner_open_and_overdue_today_done_in_the_period_and_per_week(
+        app, login_as, make_office, make_user):
+    from praclox.followups import services
+    from praclox.offices.models import Office
+
+    owner = make_user("staff", name="Olga Opvolger")
+    office_id = make_office()
+    with time_machine.travel("2026-12-10 11:00:00+00:00", tick=False):  # a Thursday
+        with app.test_request_context():
+            office = db.session.get(Office, office_id)
+            made = {days: services.create(office, {"title": "Terugbellen", "owner_id": owner.id,
+                                                   "due_on": date(2026, 12, 10) + timedelta(days=days)}, actor=None)
+                    for days in (3, -2, -9, 1)}  # Sunday; Tuesday; Tuesday of last week; Friday, done today
+            services.complete(made[1], actor=None)
+            db.session.commit()
+        page = login_as("staff").get("/stats/followups").get_data(as_text=True)
+    assert _table(page, "owners")["Olga Opvolger"] == ["1", "2", "1"]  # open, overdue, done
+    weeks = _table(page, "weeks")
+    assert weeks["7 dec 2026"] == ["1", "0", "2"]  # done; due in an earlier week and open; due this week, open
+    assert weeks["30 nov 2026"] == ["0", "1", "0"]
+
+
+def test_website_registrations_confirmations_unsubscribes_and_the_list_size_per_month(
+        app, staff_client, make_registration):
+    from praclox.registrations import services
+    from praclox.registrations.models import Registration
+
+    ids = [make_registration(newsletter=True, newsletter_confirmed_at=datetime.now(UTC)) for _ in range(6)]
+    with app.test_request_context():
+        services.unsubscribe(db.session.get(Registration, ids[0]))
+        db.session.commit()
+    page = staff_client.get("/stats/website").get_data(as_text=True)
+    month = format_date(date.today(), "MMM yyyy", locale="nl")
+    assert _table(page, "registrations")[month] == ["6", "5", "&lt; 5"]  # registered, confirmed, unsubscribed
+    assert _table(page, "list")[month] == ["5"]
+
+
+def test_page_opens_are_summed_per_week_starting_on_monday(app, staff_client):
+    from praclox.stats import services
+
+    with app.test_request_context():
+        services.add_uses({(date(2026, 11, 30), "offices.index"): 2, (date(2026, 12, 6), "tags.index"): 3,
+                           (date(2026, 12, 7), "offices.index"): 4})
+        db.session.commit()
+    weeks = _table(staff_client.get("/stats/usage?from=2026-11&to=2026-12").get_data(as_text=True), "weeks")
+    assert weeks["30 nov 2026"] == ["5"] and weeks["7 dec 2026"] == ["4"] and weeks["23 nov 2026"] == ["0"]
