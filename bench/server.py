@@ -32,13 +32,15 @@ CLIENTS = 4
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 4, timeout: float = 60) -> Iterator[int]:
-    """Start ``gunicorn -w N wsgi:app`` on 127.0.0.1:0; yields the port; stops it (by its own pid) afterwards."""
+def gunicorn(env: dict[str, str], workers: int = 4, timeout: float = 60,
+             access_format: str = "%(m)s %(U)s %(s)s %(M)s") -> Iterator[int]:
+    """Start ``gunicorn -w N wsgi:app`` on 127.0.0.1:0; yields the port; stops it (by its own pid) afterwards.
+    The access log (``gunicorn.log`` in the instance folder) has one ``access_format`` line per request."""
     log_path = Path(env["PRACLOX_INSTANCE_PATH"]) / "gunicorn.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(  # noqa: S603
             [str(GUNICORN), "-w", str(workers), "-b", "127.0.0.1:0", "--access-logfile", "-",
-             "--access-logformat", "%(m)s %(U)s %(s)s %(M)s", "--error-logfile", "-", "wsgi:app"],
+             "--access-logformat", access_format, "--error-logfile", "-", "wsgi:app"],
             cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
         )
     try:

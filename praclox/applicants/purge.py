@@ -37,6 +37,7 @@ from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
 from praclox.backup import ledger
+from praclox.bulk import in_values
 from praclox.clock import check_not_ahead, today
 from praclox.extensions import db
 from praclox.files import store
@@ -103,8 +104,6 @@ def iter_due(until: date, *, batch_size: int = BATCH_SIZE) -> Iterator[list[DueI
 
     Only plain columns are read (never the encrypted notes), a batch at a time, so memory stays flat.
     """
-    from praclox.applicants.purge_batch import ids_in
-
     policy = Policy.current()
     # nobody can be due before the shortest period has passed since the decision
     cutoff = until - timedelta(days=min(policy.rejected_days, policy.hired_days))
@@ -127,7 +126,7 @@ def iter_due(until: date, *, batch_size: int = BATCH_SIZE) -> Iterator[list[DueI
         consents: dict[int, list[tuple[date, date | None]]] = {}
         for applicant_id, expires_on, withdrawn_on in db.session.execute(
             select(Consent.applicant_id, Consent.expires_on, Consent.withdrawn_on)
-            .where(ids_in(Consent.applicant_id, [r.id for r in rows]))
+            .where(in_values(Consent.applicant_id, [r.id for r in rows]))
         ):
             consents.setdefault(applicant_id, []).append((expires_on, withdrawn_on))
         batch = []

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sqlite3
 import tarfile
 import tempfile
@@ -28,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 
 from praclox import crypto
 from praclox.backup import ledger, postgres
+from praclox.backup.private_file import write_private
 from praclox.extensions import db
 
 SUFFIX = ".praclox-backup"
@@ -112,24 +112,13 @@ def create() -> Path:
             _add_bytes(archive, "manifest.json", manifest)
             archive.add(copy, member)
     name = f"praclox-{taken_at.strftime('%Y%m%dT%H%M%S%fZ')}{SUFFIX}"
-    return _write_private(ledger.backup_dir() / name, crypto.encrypt(buffer.getvalue()))
+    return write_private(ledger.backup_dir() / name, crypto.encrypt(buffer.getvalue()))  # complete or absent
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
     archive.addfile(info, io.BytesIO(data))
-
-
-def _write_private(path: Path, data: bytes) -> Path:
-    partial = path.with_suffix(".partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.rename(path)  # a backup file is complete or absent
-    return path
 
 
 def _open(path: Path) -> tarfile.TarFile:

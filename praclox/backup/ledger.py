@@ -24,10 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, event, select, text
+from sqlalchemy import Integer, bindparam, event, literal_column, select, text
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session
 
 from praclox import crypto
+from praclox.backup.private_file import write_private
+from praclox.bulk import in_values
 from praclox.db import Base
 from praclox.extensions import db
 
@@ -103,16 +107,17 @@ def table_column(table: str, column: str) -> str:
     return column
 
 
-#: ids per SELECT: a purge notes thousands, SQLite takes a bounded number of parameters
-CHUNK = 500
+#: ids per SELECT (one parameter each, see praclox/bulk.py): a purge notes thousands
+CHUNK = 5000
 
 
 def _rows(session: Session, table: str, ids: Iterable[int], columns: str = "*") -> dict[int, dict[str, Any]]:
-    sql = text(f"SELECT {columns} FROM {table_name(table)} WHERE id IN :ids")  # noqa: S608  # nosec B608
-    sql = sql.bindparams(bindparam("ids", expanding=True))
+    # raw columns (no types attached), so encrypted values are read as the ciphertext they are
+    query = select(literal_column(columns)).select_from(sql_table(table_name(table)))
     ordered, found = sorted(ids), {}
     for start in range(0, len(ordered), CHUNK):
-        for row in session.execute(sql, {"ids": ordered[start:start + CHUNK]}).mappings():
+        chunk = query.where(in_values(sql_column("id", Integer), ordered[start:start + CHUNK]))
+        for row in session.execute(chunk).mappings():
             found[row["id"]] = {k: _tag(v) for k, v in row.items()}
     return found
 
@@ -183,13 +188,7 @@ def trim(before: datetime, *, dry_run: bool = False) -> int:
         kept = [line for line in lines if _committed_at(line) >= before]
         if dry_run or len(kept) == len(lines):
             return len(lines) - len(kept)
-        partial = path.with_name(f"{FILE_NAME}.partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(b"".join(line + b"\n" for line in kept))
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(path)
+        write_private(path, b"".join(line + b"\n" for line in kept))
         return len(lines) - len(kept)
 
 

@@ -49,9 +49,10 @@ def calendar(token: str) -> Response:
         return _not_found()
     st = feeds.state(feed)
     if feed.etag and feed.etag_key == st.key and _not_modified(feed.etag, st.last_modified):
+        headers = _headers(feed.etag, st.last_modified)  # before the commit, which would load the feed again
         feeds.note_fetch(feed)
         db.session.commit()
-        return _vary(Response(status=304, headers=_headers(feed.etag, st.last_modified)))
+        return _vary(Response(status=304, headers=headers))
     entry = _body(feed, st)
     if (feed.etag, feed.etag_key) != (entry.etag, st.key):
         feed.etag, feed.etag_key = entry.etag, st.key

@@ -117,7 +117,7 @@ def lookup(token: str) -> Feed | None:
     feed = db.session.scalar(select(Feed).where(Feed.token_hash == hash_token(token)))
     if feed is None or feed.revoked_at is not None or is_expired(feed):
         return None
-    if not may_see_personal_dates(db.session.get(User, feed.user_id)):
+    if not may_see_personal_dates(feed.user):  # kept on the feed: state() reads it again
         return None
     return feed
 
@@ -141,7 +141,7 @@ class FeedState:
 
 
 def state(feed: Feed) -> FeedState:
-    user = db.session.get(User, feed.user_id)
+    user = feed.user
     locale = locale_of(user) if user else current_app.config["DEFAULT_LOCALE"]
     day = today()
     cutoff = services.cutoff_age()

@@ -26,6 +26,7 @@ from praclox.dates.models import (
     PersonalDate,
 )
 from praclox.extensions import db
+from praclox.followups.models import FollowUp
 from praclox.offices.models import Contact, Office
 
 DATE_FIELDS = ("kind", "month", "day", "year", "person_name", "gender", "leap_rule", "notes")
@@ -70,6 +71,10 @@ def calendar_changed_at() -> datetime:
 def _touches_calendar(session: Session) -> bool:
     watched = (PersonalDate, Contact)
     if any(isinstance(obj, watched) for obj in chain(session.new, session.deleted)):
+        return True
+    # follow-ups show in feeds that include them; one deleted (or taken by its office's deletion, which the
+    # database cascades) is in no row's updated_at, so without this Last-Modified would not move
+    if any(isinstance(obj, (Office, FollowUp)) for obj in session.deleted):
         return True
     return any(isinstance(obj, watched) and session.is_modified(obj) for obj in session.dirty)
 

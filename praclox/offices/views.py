@@ -232,13 +232,12 @@ def log_interaction(office_id: int) -> str | Response | tuple[str, int]:
         if form.follow_up.data:
             follow_up = followups.after_interaction(interaction, form.follow_up_on.data, form.follow_up_title.data,
                                                     actor=current_user)
+        # the message before the commit: after it, the user (for the language) and the office would be loaded again
+        message = _("Contact moment logged; follow-up planned for %(day)s.", day=format_date(follow_up.due_on)) \
+            if form.follow_up.data else _("Contact moment logged.")
         db.session.commit()
-        if form.follow_up.data:
-            flash(_("Contact moment logged; follow-up planned for %(day)s.", day=format_date(follow_up.due_on)),
-                  "success")
-        else:
-            flash(_("Contact moment logged."), "success")
-        return redirect(url_for(".detail", office_id=office.id))
+        flash(message, "success")
+        return redirect(url_for(".detail", office_id=office_id))
     return _detail_page(office, form), 422
 
 

@@ -232,14 +232,35 @@ def require_keys(app: Flask) -> None:
 
 
 def _holds_encrypted_data(app: Flask) -> bool:
+    """Whether any encrypted column holds a value or any file store (``stored_files``) a file."""
     with app.app_context():
-        present = set(inspect(db.engine).get_table_names())
         try:
-            return any(_samples(table, column) for table, column in encrypted_columns() if table.name in present)
-        except SQLAlchemyError:  # a column not migrated yet: an installation from before encryption
-            return False
+            return _holds_values() or _holds_files(app)
         finally:
             db.session.remove()
+
+
+def _holds_values() -> bool:
+    present = set(inspect(db.engine).get_table_names())
+    try:
+        return any(_samples(table, column) for table, column in encrypted_columns() if table.name in present)
+    except SQLAlchemyError:  # a column not migrated yet: an installation from before encryption
+        db.session.rollback()
+        return False
+
+
+def _holds_files(app: Flask) -> bool:
+    """Each file store's checker, handed a key that reads nothing, still counts the files it looked at."""
+    from cryptography.fernet import Fernet
+
+    nothing = MultiFernet([Fernet(Fernet.generate_key())])
+    for checker in registry(app).file_checkers:
+        try:
+            if checker(nothing, sample=True).get("checked"):
+                return True
+        except SQLAlchemyError:  # a store not migrated yet
+            db.session.rollback()
+    return False
 
 
 def _refuse(what: str) -> None:

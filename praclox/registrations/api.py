@@ -146,7 +146,7 @@ def create_registration() -> tuple[Response, int]:
         # into the outbox with the registration (one commit); the scheduler mails it, so the answer's timing
         # tells nothing, and concurrent posts of one address share one confirmation key
         mailing.send_confirmation(registration)
+    key_id = key.id  # read before the commit, which would load the key again
     db.session.commit()
-    response = jsonify({"status": "accepted"})
-    log.info("registration accepted via API key %d", key.id)
-    return response, 202
+    log.info("registration accepted via API key %d", key_id)
+    return jsonify({"status": "accepted"}), 202

@@ -55,8 +55,11 @@ def _state_check(connection: Any) -> str | None:
 def index_key(connection: Any = None) -> bytes | None:
     """The key the stored index was built with: the newest key while nothing is indexed yet, ``None`` when no
     configured key built it (the index must be rebuilt: ``praclox search reindex``)."""
+    return _key_for(_state_check(connection if connection is not None else db.session))
+
+
+def _key_for(check: str | None) -> bytes | None:
     keys = derived_keys(blind.purpose())
-    check = _state_check(connection if connection is not None else db.session)
     if check is None:
         return keys[0]
     return next((key for key in keys if blind.key_check(key) == check), None)
@@ -104,11 +107,13 @@ def _after_flush(session: Session, _context: Any) -> None:
     if not any(pending.values()):
         return
     connection = session.connection()
-    key = index_key(connection)
+    check = _state_check(connection)
+    key = _key_for(check)
     if key is None:
         log.warning("search index built with a key no longer configured: run `praclox search reindex`")
         return
-    _claim(connection, key)
+    if check is None:  # a write per flush only until the index names its key (two statements fewer per save)
+        _claim(connection, key)
     for kind, records in pending.items():
         if records:
             _write(connection, kind, key, records)

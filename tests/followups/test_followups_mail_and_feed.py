@@ -136,3 +136,20 @@ def test_turning_follow_ups_off_in_the_feed_settings_removes_them_and_is_audited
     staff_client.post(f"/dates/account/feeds/{feed_id}",
                       data={f"feed{feed_id}-kinds": ["birthday"], f"feed{feed_id}-include_follow_ups": "y"})
     assert len(_follow_up_events(client, token)[0]) == 4
+
+
+def test_a_follow_up_deleted_with_its_office_moves_the_feeds_last_modified_too(
+        frozen, app, staff_client, client, make_office, make_follow_up):
+    """A calendar client that revalidates by date alone (If-Modified-Since) must get the feed without it."""
+    office_id = make_office("Kantoor Zonder Contacten")  # no contact: nothing of the dates domain goes with it
+    follow_up = make_follow_up(office_id, staff_client.user.id, "Terugbellen", TODAY)
+    token = _new_feed(staff_client, include_follow_ups="y")
+    events, before = _follow_up_events(client, token)
+    assert f"praclox-follow-up-{follow_up}@crm.test" in events
+
+    frozen.shift(60)  # within the session's idle limit
+    assert staff_client.post(f"/offices/{office_id}/delete", data={"confirm": "yes"}).headers["Location"] == "/offices/"
+    by_date = client.get(f"/feeds/{token}.ics", headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert by_date.status_code == 200 and b"Terugbellen" not in by_date.data
+    assert by_date.headers["ETag"] != before.headers["ETag"]
+    assert by_date.last_modified > before.last_modified

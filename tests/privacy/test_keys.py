@@ -186,3 +186,16 @@ def test_a_key_rotation_reencrypts_contact_notes_too(app, app_config, make_app):
         assert db.session.scalars(select(Contact.notes)).one() == "Belt na tienen."
         rotated = db.session.scalars(select(AuditEntry).filter_by(action="key_rotation")).one().fields
         assert "contacts.notes" in rotated.split(",")
+
+
+def test_a_database_holding_only_stored_files_gets_no_new_key_either(app, app_config, make_app):
+    from praclox.files import store
+
+    with app.app_context():
+        assert keys.count_encrypted() == 0  # no encrypted column value: only the file below is encrypted
+        store.put(b"%PDF-1.4 a CV, encrypted with the lost key")
+        db.session.commit()
+    lost = make_app(ENCRYPTION_KEYS="")
+    result = lost.test_cli_runner().invoke(args=["keys", "init"])
+    assert result.exit_code == 1 and "already holds encrypted data" in result.output, result.output
+    assert not (Path(app_config["INSTANCE_PATH"]) / "encryption_keys").exists()
