@@ -183,7 +183,9 @@ def _snippet(kind: Kind, record: Any, words: list[blind.QueryWord]) -> Snippet |
     for field, _weight in kind.fields:
         text = getattr(record, field) or ""
         for found in re.finditer(r"[^\W_]+", text):
-            if any(word.startswith(wanted) for word in blind.words(found.group())):
+            word = found.group()  # a plain ASCII word needs only its case folded, not the full normalisation
+            if (word.casefold().startswith(wanted) if word.isascii()
+                    else any(w.startswith(wanted) for w in blind.words(word))):
                 return _cut(text, found.start(), found.end())
     return None
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import gettext
+from jinja2 import TemplateNotFound
 
 from praclox.domain import registry
 
@@ -37,7 +38,11 @@ def _template_title(app: Flask, view: Any) -> str | None:
     loader = app.jinja_env.loader
     if loader is None:
         return None
-    found = _PLAIN_TITLE.search(loader.get_source(app.jinja_env, templates.pop())[0])
+    try:
+        template = loader.get_source(app.jinja_env, templates.pop())[0]
+    except TemplateNotFound:  # a name in a comment or a string that is no template: no title from it
+        return None
+    found = _PLAIN_TITLE.search(template)
     return (found.group(1) or found.group(2)) if found else None
 
 
