@@ -168,7 +168,7 @@ def bench_report() -> float:
                       secrets.token_hex(16), WTF_CSRF_ENABLED=False, TWO_FACTOR_ROLES=())
         with app.app_context():
             db.create_all()
-            users.create_user("fg@praclox.nl", "FG", ("privacy_officer",), "bench password 1234567")
+            users.create_user("fg@praclox.nl", "FG", ("privacy_officer",), "bench password 1234567", actor=None)
             base = date(2026, 6, 1)
             db.session.execute(db.insert(Tombstone), [
                 {"public_id": secrets.token_hex(8), "vacancy_title": f"Vacancy {n % 40}",

@@ -64,9 +64,9 @@ def prepare(shape: str, tmp: Path) -> dict[str, str]:
     with app.app_context():
         db.create_all()
         populate(db, shape, contacts=CONTACTS, dates=DATES)
-        user, _ = users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD)
+        user, _ = users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD, actor=None)
         db.session.commit()
-        _, token = feeds.create_feed(user, "bench")
+        _, token = feeds.create_feed(user, "bench", actor=None)
         db.session.commit()
         db.engine.dispose()
     env["token"] = token

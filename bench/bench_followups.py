@@ -64,8 +64,9 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
     with app.app_context():
         db.create_all()
         populate(db, "seeded", contacts=CONTACTS, dates=CONGRATULATIONS * 2)
-        me, _password = users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD)
-        others = [users.create_user(f"collega{n}@praclox.nl", f"Collega {n}", ("staff",))[0].id for n in range(USERS)]
+        me, _password = users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD, actor=None)
+        others = [users.create_user(f"collega{n}@praclox.nl", f"Collega {n}", ("staff",),
+                                    actor=None)[0].id for n in range(USERS)]
         db.session.flush()
         _history(db, [me.id, *others], CONTACTS // 4, CONTACTS, random.Random(13))  # noqa: S311
         db.session.commit()

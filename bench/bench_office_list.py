@@ -100,7 +100,7 @@ def run(database_url: str | None, label: str) -> list[tuple[str, float, float]]:
         })
         with app.app_context():
             db.create_all()
-            user, _ = users.create_user("bench@praclox.nl", "Bench", ("staff", "admin"), PASSWORD)
+            user, _ = users.create_user("bench@praclox.nl", "Bench", ("staff", "admin"), PASSWORD, actor=None)
             db.session.commit()
             user_id = user.id
             populate(db, user_id)

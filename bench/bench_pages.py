@@ -49,7 +49,7 @@ def prepare(env: dict[str, str], shape: str) -> dict[str, str]:
             populate(db, "shaped", contacts=10_000, dates=25_000)
         add_interactions(db, shape, count=MOMENTS)
         rebuild(batch_size=2000)
-        users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD)
+        users.create_user("bench@praclox.nl", "Bench", ("staff",), PASSWORD, actor=None)
         db.session.commit()
         office = db.session.scalars(db.select(Office.id).order_by(Office.id).offset(7)).first()
         last = db.session.scalars(db.select(Contact.last_name).order_by(Contact.id).offset(9)).first()

@@ -162,9 +162,9 @@ def prepare(url: str, tmp: Path) -> object:
     with app.app_context():
         db.create_all()
         populate(db, "seeded", contacts=10_000, dates=1)
-        staff = [users.create_user(f"staff{n}@praclox.nl", f"Medewerker {n}", ("staff",), PASSWORD)[0].id
+        staff = [users.create_user(f"staff{n}@praclox.nl", f"Medewerker {n}", ("staff",), PASSWORD, actor=None)[0].id
                  for n in range(10)]
-        users.create_user("bench@praclox.nl", "Bench", ("staff", "recruiter"), PASSWORD)
+        users.create_user("bench@praclox.nl", "Bench", ("staff", "recruiter"), PASSWORD, actor=None)
         db.session.commit()
         _offices(db, staff)
         _activity(db, rng, staff)

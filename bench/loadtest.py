@@ -77,11 +77,11 @@ def prepare(env: dict[str, str]) -> dict[str, Any]:
         result = app.test_cli_runner().invoke(args=["demo-data", "--offices", str(OFFICES), "--seed", "16"])
         if result.exit_code:
             raise SystemExit(result.output)
-        staff = [users.create_user(f"staff{n}@praclox.nl", f"Staff {n}", ("staff",), PASSWORD)[0]
+        staff = [users.create_user(f"staff{n}@praclox.nl", f"Staff {n}", ("staff",), PASSWORD, actor=None)[0]
                  for n in range(USERS)]
-        admin = users.create_user("loadadmin@praclox.nl", "Load Admin", ("admin",), PASSWORD)[0]
+        admin = users.create_user("loadadmin@praclox.nl", "Load Admin", ("admin",), PASSWORD, actor=None)[0]
         db.session.commit()
-        tokens = [feeds.create_feed(staff[n % len(staff)], f"feed {n}")[1] for n in range(FEEDS)]
+        tokens = [feeds.create_feed(staff[n % len(staff)], f"feed {n}", actor=None)[1] for n in range(FEEDS)]
         keys = [create_api_key(f"load {n}", actor=admin)[1] for n in range(KEYS)]
         db.session.commit()
         office_ids = list(db.session.scalars(db.select(Office.id)))

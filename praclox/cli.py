@@ -60,7 +60,7 @@ def setup(demo: bool) -> None:
         ctx.invoke(demo_data, count=40, seed=None)
     if not db.session.scalar(select(func.count()).select_from(User)):
         email = os.environ.get("PRACLOX_ADMIN_EMAIL", "admin@praclox.nl")
-        user, password = users.create_user(email, "Beheerder", [r for r in ROLE_VALUES if r != "support"])
+        user, password = users.create_user(email, "Beheerder", [r for r in ROLE_VALUES if r != "support"], actor=None)
         db.session.commit()
         click.secho("\n  " + for_cli(_l("An administrator account was created (all roles):")), bold=True)
         click.secho("    " + for_cli(_l("e-mail:   %(email)s", email=user.email)), fg="green")

@@ -158,7 +158,7 @@ def make_user(app: Flask) -> Callable[..., Any]:
             user, _ = services.create_user(
                 remember_secret(email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl"),
                 remember_secret(name or f"Test User {n}"), roles or ("staff",), TEST_PASSWORD,
-            )
+            actor=None)
             user.active = active
             db.session.commit()
             enrol = totp.is_required(user) if second_factor is None else second_factor
@@ -208,11 +208,11 @@ def make_office(app: Flask) -> Callable[..., int]:
 
     def factory(name: str = "Jansen Accountants", contacts: tuple[dict[str, Any], ...] = (), **fields: Any) -> int:
         with app.test_request_context():
-            office = services.create_office({"name": name, "visit_city": "Utrecht", **fields})
+            office = services.create_office({"name": name, "visit_city": "Utrecht", **fields}, actor=None)
             for data in contacts:
                 for key in ("first_name", "last_name", "email", "phone"):
                     remember_secret(data.get(key))
-                services.create_contact(office, data)
+                services.create_contact(office, data, actor=None)
             db.session.commit()
             return office.id
 

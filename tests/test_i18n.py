@@ -67,7 +67,7 @@ def test_counts_read_as_dutch_plurals(app, login_as):
     officer = login_as("privacy_officer")
     with app.test_request_context():
         requests.create_request(requester_name="Een Verzoeker", requester_contact="een@verzoek.nl", kind="access",
-                                received_on=date(2026, 1, 2))
+                                received_on=date(2026, 1, 2), actor=None)
         from praclox.extensions import db
 
         db.session.commit()

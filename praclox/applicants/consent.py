@@ -16,6 +16,7 @@ from praclox import mail
 from praclox.applicants import services
 from praclox.applicants.models import Applicant, Consent, ConsentLink
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.clock import add_months, now, today
 from praclox.extensions import db
 from praclox.settings import services as settings
@@ -67,7 +68,7 @@ def withdraw_link(applicant: Applicant) -> str:
     return _link("consent.withdraw", _serializer().dumps({"a": applicant.id, "p": "withdraw"}))
 
 
-def send_request(applicant: Applicant, *, renewal: bool = False) -> None:
+def send_request(applicant: Applicant, *, renewal: bool = False, actor: User | None) -> None:
     """E-mail the applicant a consent request; raises ApplicantError("email"), MailNotConfigured or MailFailed.
 
     The caller commits after a successful send (the link's nonce is part of the transaction).
@@ -83,7 +84,7 @@ def send_request(applicant: Applicant, *, renewal: bool = False) -> None:
             "May we keep your application for future vacancies?")
         body = render_template("applicants/mail/consent_request.txt", **context)
     mail.queue_mail(applicant.email, subject, body, kind="applicants.consent")
-    audit("update", applicant, fields=["consent_request"])
+    audit("update", applicant, fields=["consent_request"], actor=actor)
 
 
 def peek(token: str) -> Applicant:
@@ -110,7 +111,7 @@ def give_by_link(token: str) -> Consent:
     link.used_at = now()
     evidence = (f"Given through the signed e-mail link (request {link.nonce[:8]}, sent "
                 f"{link.sent_at:%Y-%m-%d %H:%M} UTC), confirmed {link.used_at:%Y-%m-%d %H:%M} UTC.")
-    return services.record_consent(applicant, given_on=today(), method="email", evidence=evidence)
+    return services.record_consent(applicant, given_on=today(), method="email", evidence=evidence, actor=None)
 
 
 def withdraw_target(token: str) -> Applicant:
@@ -125,7 +126,7 @@ def withdraw_by_link(token: str) -> int:
     """Withdraw every consent the applicant holds; returns how many. The caller commits."""
     applicant = withdraw_target(token)
     day = today()
-    return sum(services.withdraw_consent(c, day) for c in applicant.consents if c.withdrawn_on is None)
+    return sum(services.withdraw_consent(c, day, actor=None) for c in applicant.consents if c.withdrawn_on is None)
 
 
 def send_renewal_requests(as_of: date | None = None) -> dict[str, int]:
@@ -139,7 +140,7 @@ def send_renewal_requests(as_of: date | None = None) -> dict[str, int]:
     counts = {"asked": 0, "no_email": 0, "failed": 0}
     for consent in consents:
         try:
-            send_request(consent.applicant, renewal=True)
+            send_request(consent.applicant, renewal=True, actor=None)
         except services.ApplicantError:
             counts["no_email"] += 1
             consent.renewal_requested_on = as_of  # nothing to send to; do not try every day

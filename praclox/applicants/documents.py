@@ -5,6 +5,7 @@ from __future__ import annotations
 from praclox.applicants.models import DOCUMENT_KINDS, Applicant, Document, FileType
 from praclox.applicants.services import ApplicantError
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.files import checks, store
@@ -27,7 +28,7 @@ def check_upload(filename: str, data: bytes) -> str:
         raise DocumentRejected(exc.code) from exc
 
 
-def store_document(applicant: Applicant, *, filename: str, data: bytes, kind: str) -> Document:
+def store_document(applicant: Applicant, *, filename: str, data: bytes, kind: str, actor: User | None) -> Document:
     """Check, encrypt and store an upload; the row and its file are flushed together, the caller commits."""
     if kind not in DOCUMENT_KINDS:
         raise DocumentRejected("kind")
@@ -40,7 +41,7 @@ def store_document(applicant: Applicant, *, filename: str, data: bytes, kind: st
     db.session.add(document)
     applicant.last_activity_on = today()
     db.session.flush()
-    audit("create", document, fields=["kind", "original_name", "content"])
+    audit("create", document, fields=["kind", "original_name", "content"], actor=actor)
     return document
 
 
@@ -49,9 +50,9 @@ def read_document(document: Document) -> bytes:
     return store.read(document.stored_name)
 
 
-def delete_document(document: Document) -> None:
+def delete_document(document: Document, *, actor: User | None) -> None:
     """Remove a document and its stored file in the current transaction (the caller commits)."""
-    audit("delete", document)
+    audit("delete", document, actor=actor)
     name = document.stored_name
     db.session.delete(document)
     db.session.flush()

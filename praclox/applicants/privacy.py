@@ -15,6 +15,7 @@ from praclox.applicants.documents import read_document
 from praclox.applicants.models import Applicant
 from praclox.applicants.purge import purge_applicant
 from praclox.applicants.services import CONSENT_MONTHS, REJECTED_DAYS
+from praclox.auth.models import User
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.privacy.records import Correctable, RecordKind
@@ -126,7 +127,7 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Purge these applicants now (tombstone rule ``erasure_request``), unless under a legal hold.
 
     The caller commits; the document files go in the same transaction.
@@ -139,7 +140,7 @@ def erase(hits: list[Hit]) -> dict[str, int]:
         if applicant.legal_hold:
             counts["held"] += 1
             continue
-        purge_applicant(applicant.id, "erasure_request", today(), recheck=False)
+        purge_applicant(applicant.id, "erasure_request", today(), recheck=False, actor=actor)
         db.session.expunge(applicant)
         counts["applicants"] += 1
     return counts
@@ -160,10 +161,10 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
 }
 
 
-def _save(applicant: Applicant, changes: dict[str, Any]) -> list[str]:
+def _save(applicant: Applicant, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     from praclox.applicants import services
 
-    return services.update_applicant(applicant, changes)
+    return services.update_applicant(applicant, changes, actor=actor)
 
 
 #: the recruiter's notes and the source are free text that may name someone else too

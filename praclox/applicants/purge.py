@@ -35,6 +35,7 @@ from praclox.applicants.models import (
 )
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.backup import ledger
 from praclox.bulk import in_values
 from praclox.clock import check_not_ahead, today
@@ -171,8 +172,8 @@ class NoLongerDue(Exception):
 
 
 def purge_applicant(
-    applicant_id: int, rule: str, purged_on: date, *, recheck: bool = True, policy: Policy | None = None
-) -> list[str]:
+    applicant_id: int, rule: str, purged_on: date, *, recheck: bool = True, policy: Policy | None = None,
+actor: User | None) -> list[str]:
     """Delete everything about one applicant, the stored files too, and leave a tombstone; returns the names of
     the stored files removed.
 
@@ -215,7 +216,7 @@ def purge_applicant(
     })
     ledger.note_added("applicant_tombstones", [inserted.inserted_primary_key[0]])
     audit("purge", None, record_type="applicant_tombstones", record_id=inserted.inserted_primary_key[0],
-          fields=[rule])
+          fields=[rule], actor=actor)
     return files
 
 

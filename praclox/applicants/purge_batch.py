@@ -33,7 +33,6 @@ from praclox.applicants.purge import (
     purge_applicant,
 )
 from praclox.audit.models import AuditEntry
-from praclox.audit.services import _current_actor_id
 from praclox.backup import ledger
 from praclox.bulk import in_values
 from praclox.clock import today
@@ -169,9 +168,11 @@ def _tombstones(due: list[tuple[int, str, Any]], as_of: date) -> None:
     # the real day of the purge, whatever day the rule was asked about
     added = list(connection.scalars(insert(tombstones).from_select(
         ["public_id", "vacancy_title", "decided_on", "purged_on", "rule"], source).returning(tombstones.c.id)))
+    # their audit entries in one statement; the batch purge is the job's or the command's, a system action: no
+    # actor (praclox/README.md)
     connection.execute(insert(AuditEntry.__table__).from_select(
         ["actor_id", "action", "record_type", "record_id", "fields", "at"],
-        select(literal(_current_actor_id(), Integer), literal("purge"), literal(tombstones.name), tombstones.c.id,
+        select(literal(None, Integer), literal("purge"), literal(tombstones.name), tombstones.c.id,
                tombstones.c.rule, literal(utcnow(), UTCDateTime()))
         .where(in_values(tombstones.c.id, added)),
     ))
@@ -183,7 +184,7 @@ def _one_by_one(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so
     for item in batch:
         savepoint = db.session.begin_nested()
         try:
-            files = purge_applicant(item.applicant_id, item.rule, as_of, policy=policy)
+            files = purge_applicant(item.applicant_id, item.rule, as_of, policy=policy, actor=None)
             savepoint.commit()
         except AlreadyGone:
             savepoint.rollback()

@@ -31,7 +31,8 @@ def toggle_subscription(user: Any) -> bool:
         db.session.add(ReportSubscription(user_id=user.id))
     else:
         db.session.delete(found)
-    audit("update", None, record_type="retention_report_subscriptions", record_id=user.id, fields=["subscribed"])
+    audit("update", None, record_type="retention_report_subscriptions", record_id=user.id, fields=["subscribed"],
+          actor=user)
     db.session.flush()
     return found is None
 

@@ -25,6 +25,7 @@ from praclox.applicants.models import (
     Vacancy,
 )
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.clock import add_months, today
 from praclox.db import like_pattern
 from praclox.extensions import db
@@ -51,25 +52,25 @@ class ApplicantError(ValueError):
 # --- vacancies and rejection reasons ----------------------------------------------------------
 
 
-def create_vacancy(title: str, is_open: bool = True) -> Vacancy:
+def create_vacancy(title: str, is_open: bool = True, *, actor: User | None) -> Vacancy:
     """Open a vacancy."""
     vacancy = Vacancy(title=title.strip(), is_open=is_open)
     db.session.add(vacancy)
     db.session.flush()
-    audit("create", vacancy, fields=["title", "is_open"])
+    audit("create", vacancy, fields=["title", "is_open"], actor=actor)
     return vacancy
 
 
-def update_vacancy(vacancy: Vacancy, title: str, is_open: bool) -> None:
+def update_vacancy(vacancy: Vacancy, title: str, is_open: bool, *, actor: User | None) -> None:
     """Rename a vacancy or open / close it."""
     changed = [name for name, value in (("title", title.strip()), ("is_open", is_open))
                if getattr(vacancy, name) != value]
     vacancy.title, vacancy.is_open = title.strip(), is_open
     if changed:
-        audit("update", vacancy, fields=changed)
+        audit("update", vacancy, fields=changed, actor=actor)
 
 
-def create_reason(label: str) -> RejectionReason:
+def create_reason(label: str, *, actor: User | None) -> RejectionReason:
     """Add a rejection reason to the list recruiters choose from."""
     label = label.strip()
     if db.session.scalar(select(RejectionReason).where(func.lower(RejectionReason.label) == label.lower())):
@@ -77,15 +78,15 @@ def create_reason(label: str) -> RejectionReason:
     reason = RejectionReason(label=label)
     db.session.add(reason)
     db.session.flush()
-    audit("create", reason, fields=["label"])
+    audit("create", reason, fields=["label"], actor=actor)
     return reason
 
 
-def set_reason_active(reason: RejectionReason, active: bool) -> None:
+def set_reason_active(reason: RejectionReason, active: bool, *, actor: User | None) -> None:
     """Hide a reason from new rejections (the history keeps it) or show it again."""
     if reason.active != active:
         reason.active = active
-        audit("update", reason, fields=["active"])
+        audit("update", reason, fields=["active"], actor=actor)
 
 
 # --- applicants ---------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def _check_vacancy(vacancy_id: Any) -> None:
         raise ApplicantError("vacancy")
 
 
-def create_applicant(data: Mapping[str, Any]) -> Applicant:
+def create_applicant(data: Mapping[str, Any], *, actor: User | None) -> Applicant:
     """Register an application; it starts as new, with its first history entry."""
     values = _clean(data)
     _check_vacancy(values.get("vacancy_id"))
@@ -119,12 +120,12 @@ def create_applicant(data: Mapping[str, Any]) -> Applicant:
     db.session.add(applicant)
     db.session.flush()
     db.session.add(StatusChange(applicant_id=applicant.id, from_status=None, to_status=Status.NEW.value,
-                                by_id=_actor_id()))
-    audit("create", applicant, fields=[f for f in APPLICANT_FIELDS if getattr(applicant, f) is not None])
+                                by_id=getattr(actor, "id", None)))
+    audit("create", applicant, fields=[f for f in APPLICANT_FIELDS if getattr(applicant, f) is not None], actor=actor)
     return applicant
 
 
-def update_applicant(applicant: Applicant, data: Mapping[str, Any]) -> list[str]:
+def update_applicant(applicant: Applicant, data: Mapping[str, Any], *, actor: User | None) -> list[str]:
     """Change an applicant's details; returns the names of the changed fields."""
     values = _clean(data)
     if "vacancy_id" in values:
@@ -140,13 +141,13 @@ def update_applicant(applicant: Applicant, data: Mapping[str, Any]) -> list[str]
             changed.append(name)
     if changed:
         applicant.last_activity_on = today()
-        audit("update", applicant, fields=changed)
+        audit("update", applicant, fields=changed, actor=actor)
     return changed
 
 
 def change_status(
     applicant: Applicant, to_status: str, *, decided_on: date | None = None,
-    reason: RejectionReason | None = None, actor: Any = None,
+    reason: RejectionReason | None = None, actor: User | None,
 ) -> StatusChange:
     """Move an applicant along the pipeline; a hire, rejection or withdrawal needs its decision date."""
     if to_status not in STATUS_VALUES or to_status not in TRANSITIONS[applicant.status]:
@@ -166,27 +167,27 @@ def change_status(
         reason = None
     change = StatusChange(
         applicant_id=applicant.id, from_status=applicant.status, to_status=to_status, decided_on=decided_on,
-        reason_id=reason.id if reason else None, by_id=getattr(actor, "id", None) or _actor_id(),
+        reason_id=reason.id if reason else None, by_id=getattr(actor, "id", None),
     )
     db.session.add(change)
     applicant.status, applicant.decided_on = to_status, decided_on
     applicant.last_activity_on = today()
     db.session.flush()
-    audit("update", applicant, fields=["status", "decided_on"])
+    audit("update", applicant, fields=["status", "decided_on"], actor=actor)
     return change
 
 
-def set_legal_hold(applicant: Applicant, reason: str | None) -> None:
+def set_legal_hold(applicant: Applicant, reason: str | None, *, actor: User | None) -> None:
     """Place a legal hold (with a reason) that stops the purge, or lift it with ``None``."""
     reason = (reason or "").strip() or None
     applicant.legal_hold, applicant.legal_hold_reason = reason is not None, reason
-    audit("update", applicant, fields=["legal_hold", "legal_hold_reason"])
+    audit("update", applicant, fields=["legal_hold", "legal_hold_reason"], actor=actor)
 
 
 # --- consent ------------------------------------------------------------------------------------
 
 
-def record_consent(applicant: Applicant, *, given_on: date, method: str, evidence: str) -> Consent:
+def record_consent(applicant: Applicant, *, given_on: date, method: str, evidence: str, actor: User | None) -> Consent:
     """Record consent to keep the data for future vacancies; it expires after the configured months."""
     if method not in CONSENT_METHODS:
         raise ApplicantError("method")
@@ -201,16 +202,16 @@ def record_consent(applicant: Applicant, *, given_on: date, method: str, evidenc
     db.session.add(consent)
     applicant.last_activity_on = today()
     db.session.flush()
-    audit("create", consent, fields=["given_on", "method", "evidence", "expires_on"])
+    audit("create", consent, fields=["given_on", "method", "evidence", "expires_on"], actor=actor)
     return consent
 
 
-def withdraw_consent(consent: Consent, on: date | None = None) -> bool:
+def withdraw_consent(consent: Consent, on: date | None = None, *, actor: User | None) -> bool:
     """Withdraw a consent; the next purge run removes the applicant. False if it was already withdrawn."""
     if consent.withdrawn_on is not None:
         return False
     consent.withdrawn_on = on or today()
-    audit("update", consent, fields=["withdrawn_on"])
+    audit("update", consent, fields=["withdrawn_on"], actor=actor)
     return True
 
 
@@ -234,9 +235,3 @@ def applicant_search(query: str = "", status: str = "", vacancy_id: int | None =
     if vacancy_id:
         stmt = stmt.where(Applicant.vacancy_id == vacancy_id)
     return stmt.order_by(Applicant.applied_on.desc(), Applicant.id.desc())
-
-
-def _actor_id() -> int | None:
-    from praclox.audit.services import _current_actor_id
-
-    return _current_actor_id()

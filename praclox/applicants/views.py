@@ -108,7 +108,8 @@ def create() -> str | Response | tuple[str, int]:
     form = ApplicantForm(vacancies=_vacancies())
     if form.validate_on_submit():
         try:
-            applicant = services.create_applicant({n: getattr(form, n).data for n in services.APPLICANT_FIELDS})
+            applicant = services.create_applicant({n: getattr(form, n).data for n in services.APPLICANT_FIELDS},
+                                                  actor=current_user)
         except services.ApplicantError as exc:
             db.session.rollback()
             flash(error_message(exc.code), "danger")
@@ -122,7 +123,7 @@ def create() -> str | Response | tuple[str, int]:
 @bp.route("/<int:applicant_id>")
 def detail(applicant_id: int) -> tuple[str, int]:
     applicant = _applicant_or_404(applicant_id)
-    audit("view", applicant)
+    audit("view", applicant, actor=current_user)
     db.session.commit()
     return _detail(applicant)
 
@@ -133,7 +134,8 @@ def edit(applicant_id: int) -> str | Response | tuple[str, int]:
     form = ApplicantForm(obj=applicant, vacancies=_vacancies())
     if form.validate_on_submit():
         try:
-            services.update_applicant(applicant, {n: getattr(form, n).data for n in services.APPLICANT_FIELDS})
+            services.update_applicant(applicant, {n: getattr(form, n).data for n in services.APPLICANT_FIELDS},
+                                      actor=current_user)
         except services.ApplicantError as exc:
             db.session.rollback()
             flash(error_message(exc.code), "danger")
@@ -172,7 +174,8 @@ def upload(applicant_id: int) -> Response | tuple[str, int]:
         return _detail(applicant, 422, document_form=form)
     data = form.file.data.read(documents.MAX_BYTES + 1)
     try:
-        documents.store_document(applicant, filename=form.file.data.filename or "", data=data, kind=form.kind.data)
+        documents.store_document(applicant, filename=form.file.data.filename or "", data=data, kind=form.kind.data,
+                                 actor=current_user)
     except services.ApplicantError as exc:
         db.session.rollback()
         flash(error_message(exc.code), "danger")
@@ -193,7 +196,7 @@ def _document_or_404(applicant: Applicant, document_id: int) -> Document:
 def download(applicant_id: int, document_id: int) -> Response:
     document = _document_or_404(_applicant_or_404(applicant_id), document_id)
     data = documents.read_document(document)
-    audit("view", document)
+    audit("view", document, actor=current_user)
     db.session.commit()
     mimetypes = {"pdf": "application/pdf", "odt": "application/vnd.oasis.opendocument.text",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -208,7 +211,7 @@ def delete_document(applicant_id: int, document_id: int) -> Response:
     applicant = _applicant_or_404(applicant_id)
     document = _document_or_404(applicant, document_id)
     if FlaskForm().validate_on_submit():
-        documents.delete_document(document)
+        documents.delete_document(document, actor=current_user)
         db.session.commit()
         flash(_("Document deleted."), "success")
     return redirect(url_for(".detail", applicant_id=applicant.id))
@@ -222,7 +225,7 @@ def record_consent(applicant_id: int) -> Response | tuple[str, int]:
         return _detail(applicant, 422, consent_form=form)
     try:
         services.record_consent(applicant, given_on=form.given_on.data, method=form.method.data,
-                                evidence=form.evidence.data)
+                                evidence=form.evidence.data, actor=current_user)
     except services.ApplicantError as exc:
         db.session.rollback()
         flash(error_message(exc.code), "danger")
@@ -238,7 +241,7 @@ def withdraw_consent(applicant_id: int, consent_id: int) -> Response:
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.applicant_id != applicant.id:
         abort(404)
-    if FlaskForm().validate_on_submit() and services.withdraw_consent(consent):
+    if FlaskForm().validate_on_submit() and services.withdraw_consent(consent, actor=current_user):
         db.session.commit()
         flash(_("Consent withdrawn; the data is purged at the next run."), "success")
     return redirect(url_for(".detail", applicant_id=applicant.id))
@@ -250,7 +253,7 @@ def request_consent(applicant_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        consent_links.send_request(applicant)
+        consent_links.send_request(applicant, actor=current_user)
     except services.ApplicantError as exc:
         db.session.rollback()
         flash(error_message(exc.code), "danger")
@@ -268,7 +271,7 @@ def legal_hold(applicant_id: int) -> Response | tuple[str, int]:
     form = HoldForm()
     if not form.validate_on_submit():
         return _detail(applicant, 422, hold_form=form)
-    services.set_legal_hold(applicant, form.reason.data)
+    services.set_legal_hold(applicant, form.reason.data, actor=current_user)
     db.session.commit()
     flash(_("Legal hold placed.") if applicant.legal_hold else _("Legal hold lifted."), "success")
     return redirect(url_for(".detail", applicant_id=applicant.id))

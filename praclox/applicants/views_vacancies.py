@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -20,7 +21,7 @@ from praclox.extensions import db
 def vacancies() -> str | Response | tuple[str, int]:
     form = VacancyForm()
     if form.validate_on_submit():
-        services.create_vacancy(form.title.data, form.is_open.data)
+        services.create_vacancy(form.title.data, form.is_open.data, actor=current_user)
         db.session.commit()
         flash(_("Vacancy added."), "success")
         return redirect(url_for(".vacancies"))
@@ -35,7 +36,7 @@ def edit_vacancy(vacancy_id: int) -> str | Response | tuple[str, int]:
     vacancy = db.get_or_404(Vacancy, vacancy_id)
     form = VacancyForm(obj=vacancy)
     if form.validate_on_submit():
-        services.update_vacancy(vacancy, form.title.data, form.is_open.data)
+        services.update_vacancy(vacancy, form.title.data, form.is_open.data, actor=current_user)
         db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for(".vacancies"))
@@ -49,7 +50,7 @@ def reasons() -> str | Response | tuple[str, int]:
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            services.create_reason(form.label.data)
+            services.create_reason(form.label.data, actor=current_user)
         except services.ApplicantError as exc:
             db.session.rollback()
             flash(error_message(exc.code), "danger")
@@ -68,6 +69,6 @@ def reasons() -> str | Response | tuple[str, int]:
 def toggle_reason(reason_id: int) -> Response:
     reason = db.get_or_404(RejectionReason, reason_id)
     if FlaskForm().validate_on_submit():
-        services.set_reason_active(reason, not reason.active)
+        services.set_reason_active(reason, not reason.active, actor=current_user)
         db.session.commit()
     return redirect(url_for(".reasons"))

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from praclox.attachments.models import Attachment
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.files import store
 from praclox.offices.privacy import contact_identity, contact_key, matching_contacts
@@ -68,7 +69,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     ]}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Delete the attachments and their stored files (the caller commits; the disk is settled after)."""
     from praclox.attachments import services
 
@@ -76,6 +77,6 @@ def erase(hits: list[Hit]) -> dict[str, int]:
     for hit in hits:
         attachment = db.session.get(Attachment, hit.record_id) if hit.domain == DOMAIN else None
         if attachment is not None:  # the contact's deletion may have taken it already
-            services.delete(attachment, None)
+            services.delete(attachment, actor=None)
             erased += 1
     return {"attachments": erased}

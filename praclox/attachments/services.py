@@ -13,7 +13,9 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from praclox.attachments.models import FILE_TYPES, Attachment, AttachmentKind
+from praclox.audit.models import AuditEntry
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.files import checks, store
 from praclox.offices.models import Contact, Office
@@ -29,7 +31,7 @@ class AttachmentError(ValueError):
 
 
 def upload(office: Office, contact: Contact | None, *, filename: str, data: bytes, kind: str,
-           actor: Any) -> Attachment:
+           actor: User | None) -> Attachment:
     """Check an upload by its content, encrypt it into the store and attach it; flushed, the caller commits."""
     if kind not in AttachmentKind.values():
         raise AttachmentError("kind")
@@ -49,14 +51,14 @@ def upload(office: Office, contact: Contact | None, *, filename: str, data: byte
     return attachment
 
 
-def read(attachment: Attachment, actor: Any) -> bytes:
+def read(attachment: Attachment, *, actor: User | None) -> bytes:
     """The decrypted bytes, for a download (audited as a view in the caller's transaction)."""
     data = store.read(attachment.stored_name)
     audit("view", attachment, actor=actor)
     return data
 
 
-def delete(attachment: Attachment, actor: Any) -> None:
+def delete(attachment: Attachment, *, actor: User | None) -> None:
     """Remove an attachment and its stored file in the current transaction (the caller commits)."""
     audit("delete", attachment, actor=actor)
     db.session.delete(attachment)  # its stored file goes in the same flush (``_going_with``)
@@ -82,14 +84,25 @@ def _going_with(session: Session, ctx: Any, instances: Any) -> None:
     contacts = [c.id for c in session.deleted if isinstance(c, Contact) and c.id is not None]
     with session.no_autoflush:
         if offices or contacts:
+            actor = _deleted_by(session, {"offices": set(offices), "contacts": set(contacts)})
             for attachment in session.scalars(select(Attachment).where(
                     Attachment.office_id.in_(offices) | Attachment.contact_id.in_(contacts))):
                 if attachment not in session.deleted:
-                    audit("delete", attachment)
+                    audit("delete", attachment, actor=actor)
                     session.delete(attachment)
         for attachment in [a for a in session.deleted if isinstance(a, Attachment)]:
             if attachment.file not in session.deleted:
                 session.delete(attachment.file)
+
+
+def _deleted_by(session: Session, ids: dict[str, set[int]]) -> User | None:
+    """Who deleted (or merged away) the office or contact, from the audit entry its service wrote in this
+    transaction: a flush listener is handed no user. ``None``: a system action."""
+    for entry in session.new:
+        if (isinstance(entry, AuditEntry) and entry.action in ("delete", "merge")
+                and {entry.record_id, entry.merged_id} & ids.get(entry.record_type or "", set())):
+            return session.get(User, entry.actor_id) if entry.actor_id is not None else None
+    return None
 
 
 def setup(app: Any) -> None:

@@ -91,7 +91,7 @@ def _attachment_or_404(office_id: int, attachment_id: int) -> Attachment:
 @bp.route("/<int:office_id>/attachments/<int:attachment_id>")
 def download(office_id: int, attachment_id: int) -> Response:
     attachment = _attachment_or_404(office_id, attachment_id)
-    data = services.read(attachment, current_user)
+    data = services.read(attachment, actor=current_user)
     db.session.commit()
     # always a download, never shown inline: an image or PDF is opened by the user's own program
     return send_file(io.BytesIO(data), mimetype=mimetype(attachment.file_type), as_attachment=True,
@@ -103,7 +103,7 @@ def delete(office_id: int, attachment_id: int) -> Response:
     attachment = _attachment_or_404(office_id, attachment_id)
     back = _back(attachment.office, attachment.contact)
     if ConfirmForm().validate_on_submit():
-        services.delete(attachment, current_user)
+        services.delete(attachment, actor=current_user)
         db.session.commit()
         flash(_("Attachment deleted."), "success")
     return redirect(back)

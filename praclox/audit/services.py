@@ -5,20 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import has_request_context
 from sqlalchemy import delete
 
 from praclox.audit.models import ACTIONS, AuditEntry
+from praclox.auth.models import User
 from praclox.backup import ledger
 from praclox.extensions import db
-
-
-def _current_actor_id() -> int | None:
-    if not has_request_context():
-        return None
-    from flask_login import current_user
-
-    return current_user.id if getattr(current_user, "is_authenticated", False) else None
 
 
 def record_type_of(obj: Any) -> str:
@@ -29,21 +21,24 @@ def record(
     action: str,
     obj: Any | None,
     *,
+    actor: User | None,
     fields: Iterable[str] = (),
-    actor: Any | None = None,
     record_type: str | None = None,
     record_id: int | None = None,
     row_count: int | None = None,
     merged_id: int | None = None,
 ) -> AuditEntry:
-    """Add an audit entry to the current transaction (the caller commits)."""
+    """Add an audit entry to the current transaction (the caller commits).
+
+    ``actor`` is always given: the signed-in user the service was handed, or ``None`` for a system action (a job,
+    a command run by the operator, a visitor of a public page or the API). Nothing is read from the request."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if obj is not None:
         record_type = record_type or record_type_of(obj)
         record_id = record_id if record_id is not None else getattr(obj, "id", None)
     entry = AuditEntry(
-        actor_id=actor.id if actor is not None else _current_actor_id(),
+        actor_id=actor.id if actor is not None else None,
         action=action,
         record_type=record_type,
         record_id=record_id,

@@ -27,7 +27,7 @@ def create(email: str, name: str, roles: tuple[str, ...]) -> None:
         "Password", hide_input=True, confirmation_prompt=True
     )
     try:
-        user, _ = services.create_user(email, name, roles, password)
+        user, _ = services.create_user(email, name, roles, password, actor=None)
     except services.UserError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -55,7 +55,7 @@ def deactivate(email: str) -> None:
     user = services.get_by_email(email)
     if user is None:
         raise click.ClickException(for_cli(_l("no user with e-mail %(email)s", email=email)))
-    services.deactivate(user)
+    services.deactivate(user, actor=None)
     db.session.commit()
     click.echo(for_cli(_l("Deactivated %(email)s.", email=user.email)))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -79,24 +78,15 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {"users": rows} if rows else {}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Delete the accounts; audit entries they made keep no link to them. Never one's own account."""
-    acting = _acting_user_id()
     users = [u for h in hits if (u := db.session.get(User, h.record_id)) is not None]
-    if acting is not None and any(u.id == acting for u in users):
+    if actor is not None and any(u.id == actor.id for u in users):
         raise ErasureRefused(_("You cannot erase your own account."))
     for user in users:
         db.session.delete(user)
     db.session.flush()
     return {"users": len(users)}
-
-
-def _acting_user_id() -> int | None:
-    if not has_request_context():
-        return None
-    from flask_login import current_user
-
-    return current_user.id if getattr(current_user, "is_authenticated", False) else None
 
 
 #: the privacy officer sees the account from a hit; an administrator corrects it (it is also a login)

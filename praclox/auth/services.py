@@ -45,7 +45,7 @@ def get_by_login_id(raw: object) -> User | None:
 
 
 def create_user(
-    email: str, name: str, roles: Iterable[str], password: str | None = None, *, actor: User | None = None
+    email: str, name: str, roles: Iterable[str], password: str | None = None, *, actor: User | None
 ) -> tuple[User, str | None]:
     """Create a user. Without a password, a one-time password is generated and returned."""
     email = normalise_email(email)
@@ -123,7 +123,7 @@ def change_password(user: User, current: str, new: str) -> None:
     audit("update", user, fields=["password"], actor=user)
 
 
-def set_password(user: User, new: str, *, actor: User | None = None) -> None:
+def set_password(user: User, new: str, *, actor: User | None) -> None:
     """Set a password without the current one (admin CLI); ends every session."""
     problem = password_problem(new, email=user.email, name=user.name)
     if problem:
@@ -134,7 +134,7 @@ def set_password(user: User, new: str, *, actor: User | None = None) -> None:
     audit("update", user, fields=["password"], actor=actor)
 
 
-def update_user(user: User, *, name: str, roles: Iterable[str], active: bool, actor: User) -> list[str]:
+def update_user(user: User, *, name: str, roles: Iterable[str], active: bool, actor: User | None) -> list[str]:
     """Change name, roles and active flag; returns the changed field names."""
     roles = set(roles)
     if not roles or roles - set(ROLE_VALUES):
@@ -163,7 +163,7 @@ def update_user(user: User, *, name: str, roles: Iterable[str], active: bool, ac
     return changed
 
 
-def deactivate(user: User, *, actor: User | None = None) -> None:
+def deactivate(user: User, *, actor: User | None) -> None:
     """Deactivate a user; their sessions stop at the next request."""
     user.active = False
     user.session_version += 1

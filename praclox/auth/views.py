@@ -172,7 +172,7 @@ def logout() -> Response:
         sessions.end_all(user)
         from praclox.audit.services import record
 
-        record("logout", user)
+        record("logout", user, actor=user)
         db.session.commit()
         logout_user()
         session.clear()

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Column, update
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.db import utcnow
 from praclox.extensions import db
 from praclox.offices.models import Contact, Office
@@ -61,7 +62,7 @@ def _take(kept: Any, other: Any, fields: tuple[str, ...], choices: Mapping[str, 
     return taken
 
 
-def merge_offices(kept: Office, other: Office, choices: Mapping[str, str], *, actor: Any) -> dict[str, int]:
+def merge_offices(kept: Office, other: Office, choices: Mapping[str, str], *, actor: User | None) -> dict[str, int]:
     """Fold ``other`` into ``kept``: the fields whose choice is ``"other"`` come from it, its contacts, history
     and everything else linked to it move over, and it is deleted. One audit entry. The caller commits."""
     if kept.id == other.id:
@@ -83,7 +84,7 @@ def merge_offices(kept: Office, other: Office, choices: Mapping[str, str], *, ac
     return moved
 
 
-def merge_contacts(kept: Contact, other: Contact, choices: Mapping[str, str], *, actor: Any) -> dict[str, int]:
+def merge_contacts(kept: Contact, other: Contact, choices: Mapping[str, str], *, actor: User | None) -> dict[str, int]:
     """Fold contact ``other`` into ``kept`` (the kept one's office stays): chosen fields, then their history,
     dates, follow-ups, wishes and registration move over and ``other`` is deleted. One audit entry."""
     if kept.id == other.id:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.offices.columns import SOURCES
 
 
-def record_export(actor: Any, *, fmt: str, rows: int, office_id: int | None = None) -> None:
+def record_export(*, fmt: str, rows: int, office_id: int | None = None, actor: User | None) -> None:
     """Audit an office export: who, which columns (by name, never a value), how many rows, and the office
     when it held one. The caller commits before handing out the file."""
     columns = [key for key, (_table, column) in SOURCES.items() if column != "id"]

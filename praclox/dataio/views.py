@@ -62,7 +62,7 @@ def export_offices() -> Response:
             body = export.csv_bytes(header(), rows, str(get_locale() or "nl"))
         else:
             body = export.xlsx_bytes(header(), rows, _("Offices"))
-    services.record_export(current_user, fmt=fmt, rows=count, office_id=office_id)
+    services.record_export(fmt=fmt, rows=count, office_id=office_id, actor=current_user)
     db.session.commit()
     return _download(body, fmt, "contacts" if fmt == "vcf" else "offices")
 

@@ -33,7 +33,7 @@ def import_dates(file: Path) -> None:
     try:
         raw = file.read_bytes()
         with progress(for_cli(_l("Importing dates, row by row")), count_rows(raw)) as bar:
-            result = importer.import_csv(raw, on_row=bar.advance)
+            result = importer.import_csv(raw, actor=None, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc
@@ -58,7 +58,8 @@ def create_feed(email: str, name: str, kinds: tuple[str, ...], child_names: bool
     if not user.active:
         raise click.ClickException(for_cli(_l("this user is deactivated")))
     try:
-        _feed, token = feeds.create_feed(user, name, kinds=kinds or KIND_VALUES, show_child_names=child_names)
+        _feed, token = feeds.create_feed(user, name, kinds=kinds or KIND_VALUES, show_child_names=child_names,
+                                         actor=None)
     except feeds.FeedError as exc:
         raise click.ClickException(for_cli(_l("invalid %(what)s", what=exc))) from exc
     db.session.commit()

@@ -42,7 +42,7 @@ def feed_url(token: str) -> str:
 
 
 def create_feed(user: User, name: str, *, kinds: Iterable[str] = KIND_VALUES, show_child_names: bool = False,
-                include_follow_ups: bool = False, actor: Any = None) -> tuple[Feed, str]:
+                include_follow_ups: bool = False, actor: User | None) -> tuple[Feed, str]:
     """A new feed for ``user``; returns it with its token, which is not stored and cannot be shown again."""
     name = (name or "").strip()
     if not name or len(name) > 60 or any(ord(c) < 32 for c in name):
@@ -61,7 +61,7 @@ def create_feed(user: User, name: str, *, kinds: Iterable[str] = KIND_VALUES, sh
 
 
 def update_feed(feed: Feed, *, kinds: Iterable[str], show_child_names: bool, include_follow_ups: bool = False,
-                actor: Any = None) -> None:
+                actor: User | None) -> None:
     kinds = [k for k in KIND_VALUES if k in set(kinds)]
     if not kinds:
         raise FeedError("kinds")
@@ -75,7 +75,7 @@ def update_feed(feed: Feed, *, kinds: Iterable[str], show_child_names: bool, inc
         audit("update", feed, fields=changed, actor=actor)
 
 
-def revoke_feed(feed: Feed, actor: Any = None) -> None:
+def revoke_feed(feed: Feed, *, actor: User | None) -> None:
     if feed.revoked_at is None:
         feed.revoked_at = now()
         audit("update", feed, fields=["revoked_at"], actor=actor)

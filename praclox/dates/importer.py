@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from praclox.auth.models import User
 from praclox.clock import today
 from praclox.dates import occasions, services
 from praclox.dates.models import KIND_VALUES, PersonalDate
@@ -72,7 +73,8 @@ def parse_date_text(text: str, *, on: date | None = None) -> tuple[int, int, int
 class _Writer:
     """Finds or creates contacts and adds dates, skipping dates that are already there."""
 
-    def __init__(self) -> None:
+    def __init__(self, actor: User | None) -> None:
+        self.actor = actor
         self.result = ImportResult()
         self.contacts: dict[tuple[int, str, str], Contact] = {}
 
@@ -85,7 +87,8 @@ class _Writer:
                                       func.lower(Contact.last_name) == key[2]).order_by(Contact.id).limit(1)
             )
         if found is None:
-            found = office_services.create_contact(office, {"first_name": first, "last_name": last, **(extra or {})})
+            found = office_services.create_contact(office, {"first_name": first, "last_name": last, **(extra or {})},
+                                                   actor=self.actor)
             self.result.contacts += 1
         self.contacts[key] = found
         return found
@@ -106,7 +109,7 @@ class _Writer:
             self.result.skipped += 1
             return
         services.create_date(contact, {"kind": kind, "month": month, "day": day, "year": year,
-                                       "person_name": person_name})
+                                       "person_name": person_name}, actor=self.actor)
         self.result.dates += 1
 
 
@@ -135,7 +138,7 @@ def _row_problems(row: dict[str, str], offices: dict[str, Office]) -> list[Any]:
     return problems
 
 
-def import_csv(raw: bytes, *, on_row: Callable[[int], None] | None = None) -> ImportResult:
+def import_csv(raw: bytes, *, actor: User | None, on_row: Callable[[int], None] | None = None) -> ImportResult:
     """Import ``office, first_name, last_name, kind, date, person_name`` rows. The caller commits.
 
     Offices must exist; contacts are found by name within the office or created. Raises ImportRejected with
@@ -147,7 +150,7 @@ def import_csv(raw: bytes, *, on_row: Callable[[int], None] | None = None) -> Im
     errors = [RowError(line, joined(p)) for line, row in rows if (p := _row_problems(row, offices))]
     if errors:
         raise ImportRejected(errors)
-    writer = _Writer()
+    writer = _Writer(actor)
     for _line, row in rows:
         if on_row is not None:  # the command's progress
             on_row(1)
@@ -227,7 +230,7 @@ def parse_vcards(raw: bytes) -> list[Any]:
     return cards
 
 
-def import_vcards(raw: bytes, default_office: Office) -> ImportResult:
+def import_vcards(raw: bytes, default_office: Office, *, actor: User | None) -> ImportResult:
     """Import contacts with BDAY / ANNIVERSARY / X-ANNIVERSARY dates; each card goes to the office named in
     its ORG when there is one, else to ``default_office``. All cards or none. The caller commits."""
     cards = parse_vcards(raw)
@@ -260,7 +263,7 @@ def import_vcards(raw: bytes, default_office: Office) -> ImportResult:
         plan.append((first, last, org, email, dates))
     if errors:
         raise ImportRejected(errors)
-    writer = _Writer()
+    writer = _Writer(actor)
     for item in plan:
         if item is None:
             writer.result.no_dates += 1

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox.audit.services import forget_record
+from praclox.auth.models import User
 from praclox.dates.models import Congratulation, DateKind, PersonalDate
 from praclox.extensions import db
 from praclox.offices.models import Contact
@@ -110,7 +111,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {"personal_dates": out, "date_congratulations": marks}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     ids = [h.record_id for h in hits if h.domain == DOMAIN and h.record_type == _DATES]
     if not ids:
         return {"personal_dates": 0, "congratulations": 0}
@@ -134,10 +135,10 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
 }
 
 
-def _save(item: PersonalDate, changes: dict[str, Any]) -> list[str]:
+def _save(item: PersonalDate, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     from praclox.dates import services
 
-    return services.update_date(item, changes)
+    return services.update_date(item, changes, actor=actor)
 
 
 RECORDS = [

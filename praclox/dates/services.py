@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.clock import now, today
 from praclox.dates import occasions
 from praclox.dates.models import (
@@ -136,27 +137,27 @@ def validate(data: Mapping[str, Any], *, on: date | None = None) -> dict[str, An
 # --- writes --------------------------------------------------------------------------------------
 
 
-def create_date(contact: Contact, data: Mapping[str, Any]) -> PersonalDate:
+def create_date(contact: Contact, data: Mapping[str, Any], *, actor: User | None) -> PersonalDate:
     clean = validate(data)
     item = PersonalDate(contact=contact, contact_id=contact.id, version=0, **clean)
     db.session.add(item)
     db.session.flush()
-    audit("create", item, fields=[f for f in DATE_FIELDS if getattr(item, f) not in (None, "")])
+    audit("create", item, fields=[f for f in DATE_FIELDS if getattr(item, f) not in (None, "")], actor=actor)
     return item
 
 
-def update_date(item: PersonalDate, data: Mapping[str, Any]) -> list[str]:
+def update_date(item: PersonalDate, data: Mapping[str, Any], *, actor: User | None) -> list[str]:
     clean = validate({**{f: getattr(item, f) for f in DATE_FIELDS}, **data})
     changed = [name for name, value in clean.items() if getattr(item, name) != value]
     for name in changed:
         setattr(item, name, clean[name])
     if changed:
         item.version += 1
-        audit("update", item, fields=changed)
+        audit("update", item, fields=changed, actor=actor)
     return changed
 
 
-def end_date(item: PersonalDate, reason: str, ended_on: date | None = None) -> None:
+def end_date(item: PersonalDate, reason: str, ended_on: date | None = None, *, actor: User | None) -> None:
     """End a date: it stops appearing anywhere; the reason is kept."""
     if reason not in EndReason.values():
         raise DateError("reason")
@@ -167,26 +168,26 @@ def end_date(item: PersonalDate, reason: str, ended_on: date | None = None) -> N
         raise DateError("already")
     item.ended_on, item.end_reason = ended_on, reason
     item.version += 1
-    audit("update", item, fields=["ended_on", "end_reason"])
+    audit("update", item, fields=["ended_on", "end_reason"], actor=actor)
 
 
-def restore_date(item: PersonalDate) -> None:
+def restore_date(item: PersonalDate, *, actor: User | None) -> None:
     """Undo an ending (a mistake)."""
     if item.ended_on is None:
         return
     item.ended_on, item.end_reason = None, None
     item.version += 1
-    audit("update", item, fields=["ended_on", "end_reason"])
+    audit("update", item, fields=["ended_on", "end_reason"], actor=actor)
 
 
-def delete_date(item: PersonalDate) -> None:
-    audit("delete", item)
+def delete_date(item: PersonalDate, *, actor: User | None) -> None:
+    audit("delete", item, actor=actor)
     db.session.delete(item)
     db.session.flush()
 
 
 def end_dates_of_contact(contact: Contact, reason: str = EndReason.LEFT_OFFICE.value,
-                         ended_on: date | None = None) -> int:
+                         ended_on: date | None = None, *, actor: User | None) -> int:
     """End every running date of a contact (the contact left the office, or died)."""
     ended_on = ended_on or today()
     items = db.session.scalars(
@@ -195,14 +196,14 @@ def end_dates_of_contact(contact: Contact, reason: str = EndReason.LEFT_OFFICE.v
     for item in items:
         item.ended_on, item.end_reason = min(ended_on, today()), reason
         item.version += 1
-        audit("update", item, fields=["ended_on", "end_reason"])
+        audit("update", item, fields=["ended_on", "end_reason"], actor=actor)
     if items:
         bump_stamp()
     return len(items)
 
 
-def on_contact_left(contact: Contact, **_: Any) -> None:
-    end_dates_of_contact(contact, EndReason.LEFT_OFFICE.value, contact.left_on)
+def on_contact_left(contact: Contact, *, actor: User | None, **_: Any) -> None:
+    end_dates_of_contact(contact, EndReason.LEFT_OFFICE.value, contact.left_on, actor=actor)
 
 
 def on_contact_deleting(contact: Contact, **_: Any) -> None:
@@ -210,7 +211,9 @@ def on_contact_deleting(contact: Contact, **_: Any) -> None:
     bump_stamp()
 
 
-def mark_congratulated(item: PersonalDate, occurrence_year: int, half: bool, how: str, by: Any) -> Congratulation:
+def mark_congratulated(
+    item: PersonalDate, occurrence_year: int, half: bool, how: str, *, actor: User | None
+) -> Congratulation:
     """Mark one occurrence as done; a second mark for the same occurrence returns the first."""
     if how not in {h.value for h in CongratulationHow}:
         raise DateError("how")
@@ -224,7 +227,7 @@ def mark_congratulated(item: PersonalDate, occurrence_year: int, half: bool, how
     if existing is not None:
         return existing
     mark = Congratulation(personal_date_id=item.id, occurrence_year=occurrence_year, half=bool(half), how=how,
-                          by_id=getattr(by, "id", None))
+                          by_id=getattr(actor, "id", None))
     try:
         with db.session.begin_nested():  # a colleague may mark the same occurrence at the same moment
             db.session.add(mark)
@@ -236,12 +239,12 @@ def mark_congratulated(item: PersonalDate, occurrence_year: int, half: bool, how
                 Congratulation.half.is_(bool(half)),
             )
         ).one()
-    audit("create", mark, fields=["occurrence_year", "how"])
+    audit("create", mark, fields=["occurrence_year", "how"], actor=actor)
     return mark
 
 
-def unmark_congratulated(mark: Congratulation) -> None:
-    audit("delete", mark)
+def unmark_congratulated(mark: Congratulation, *, actor: User | None) -> None:
+    audit("delete", mark, actor=actor)
     db.session.delete(mark)
     db.session.flush()
 

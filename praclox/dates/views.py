@@ -74,7 +74,7 @@ def create(contact_id: int) -> str | Response | tuple[str, int]:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
-            services.create_date(contact, _form_data(form))
+            services.create_date(contact, _form_data(form), actor=current_user)
         except services.DateError as exc:
             db.session.rollback()
             form.day.errors = [*form.day.errors, error_message(exc.code)]
@@ -93,7 +93,7 @@ def edit(date_id: int) -> str | Response | tuple[str, int]:
         form.day.data, form.month.data = str(item.day), str(item.month)
     if form.validate_on_submit():
         try:
-            services.update_date(item, _form_data(form))
+            services.update_date(item, _form_data(form), actor=current_user)
         except services.DateError as exc:
             db.session.rollback()
             form.day.errors = [*form.day.errors, error_message(exc.code)]
@@ -114,7 +114,7 @@ def end(date_id: int) -> str | Response | tuple[str, int]:
         form.ended_on.data = today()
     if form.validate_on_submit():
         try:
-            services.end_date(item, form.reason.data, form.ended_on.data)
+            services.end_date(item, form.reason.data, form.ended_on.data, actor=current_user)
         except services.DateError as exc:
             db.session.rollback()
             flash(error_message(exc.code), "warning")
@@ -131,7 +131,7 @@ def end(date_id: int) -> str | Response | tuple[str, int]:
 def restore(date_id: int) -> Response:
     item = _date_or_404(date_id)
     if ConfirmForm().validate_on_submit():
-        services.restore_date(item)
+        services.restore_date(item, actor=current_user)
         db.session.commit()
         flash(_("The date runs again."), "success")
     return redirect(_contact_url(item.contact))
@@ -143,7 +143,7 @@ def delete(date_id: int) -> str | Response:
     contact = item.contact
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.delete_date(item)
+        services.delete_date(item, actor=current_user)
         db.session.commit()
         flash(_("Date deleted."), "success")
         return redirect(_contact_url(contact))
@@ -161,7 +161,7 @@ def congratulate(date_id: int) -> Response:
     target = safe_next(form.next.data, url_for("main.index"))
     if form.validate_on_submit():
         try:
-            services.mark_congratulated(item, form.year.data, form.half.data == "1", form.how.data, current_user)
+            services.mark_congratulated(item, form.year.data, form.half.data == "1", form.how.data, actor=current_user)
         except services.DateError as exc:
             db.session.rollback()
             flash(error_message(exc.code), "warning")
@@ -178,7 +178,7 @@ def uncongratulate(mark_id: int) -> Response:
     mark = db.get_or_404(Congratulation, mark_id)
     target = safe_next(request.form.get("next"), url_for("main.index"))
     if ConfirmForm().validate_on_submit():
-        services.unmark_congratulated(mark)
+        services.unmark_congratulated(mark, actor=current_user)
         db.session.commit()
         flash(_("Congratulation mark removed."), "success")
     return redirect(target)
@@ -330,7 +330,7 @@ def import_vcard() -> str | Response | tuple[str, int]:
         if office is None:
             abort(404)
         try:
-            result = importer.import_vcards(raw, office)
+            result = importer.import_vcards(raw, office, actor=current_user)
         except importer.ImportRejected as exc:
             db.session.rollback()
             errors = exc.errors

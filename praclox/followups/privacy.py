@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.followups.models import FollowUp
 from praclox.offices.privacy import contact_identity, contact_key, matching_contacts
@@ -59,7 +60,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     ]}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Remove the contact link; the free text is redacted by the mentions step."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     if not ids:
@@ -68,11 +69,11 @@ def erase(hits: list[Hit]) -> dict[str, int]:
     return {"follow_up_contact_links": result.rowcount or 0}
 
 
-def _save(follow_up: FollowUp, changes: dict[str, Any]) -> list[str]:
+def _save(follow_up: FollowUp, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     """A correction goes through the same service (and checks) as a colleague's edit."""
     from praclox.followups import services
 
-    return services.update(follow_up, {**{f: getattr(follow_up, f) for f in services.FIELDS}, **changes}, None)
+    return services.update(follow_up, {**{f: getattr(follow_up, f) for f in services.FIELDS}, **changes}, actor=actor)
 
 
 RECORDS = [

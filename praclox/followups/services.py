@@ -59,7 +59,7 @@ def _assign(follow_up: FollowUp, data: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def create(office: Office, data: Mapping[str, Any], actor: User | None) -> FollowUp:
+def create(office: Office, data: Mapping[str, Any], *, actor: User | None) -> FollowUp:
     """Add a follow-up for an office; ``data`` holds FIELDS (owner_id: who does it)."""
     _check(office, data)
     follow_up = FollowUp(office_id=office.id)
@@ -70,7 +70,7 @@ def create(office: Office, data: Mapping[str, Any], actor: User | None) -> Follo
     return follow_up
 
 
-def update(follow_up: FollowUp, data: Mapping[str, Any], actor: User | None) -> list[str]:
+def update(follow_up: FollowUp, data: Mapping[str, Any], *, actor: User | None) -> list[str]:
     """Change a follow-up's fields; returns the changed field names (audited by name, not value)."""
     _check(follow_up.office, data)
     changed = _assign(follow_up, data)
@@ -80,7 +80,7 @@ def update(follow_up: FollowUp, data: Mapping[str, Any], actor: User | None) -> 
     return changed
 
 
-def complete(follow_up: FollowUp, actor: User | None) -> bool:
+def complete(follow_up: FollowUp, *, actor: User | None) -> bool:
     """Mark as done by ``actor`` now; False when it was done already (a second click changes nothing)."""
     if not follow_up.is_open:
         return False
@@ -91,7 +91,7 @@ def complete(follow_up: FollowUp, actor: User | None) -> bool:
     return True
 
 
-def reopen(follow_up: FollowUp, actor: User | None) -> bool:
+def reopen(follow_up: FollowUp, *, actor: User | None) -> bool:
     """Open a done follow-up again; False when it was open."""
     if follow_up.is_open:
         return False
@@ -102,7 +102,7 @@ def reopen(follow_up: FollowUp, actor: User | None) -> bool:
     return True
 
 
-def reassign(follow_up: FollowUp, owner: User, actor: User | None) -> bool:
+def reassign(follow_up: FollowUp, owner: User, *, actor: User | None) -> bool:
     """Give the follow-up to another (active) user; False when they own it already."""
     if not owner.active:
         raise FollowUpError("owner_id")
@@ -114,7 +114,7 @@ def reassign(follow_up: FollowUp, owner: User, actor: User | None) -> bool:
     return True
 
 
-def reassign_many(ids: list[int], owner: User, actor: User | None) -> int:
+def reassign_many(ids: list[int], owner: User, *, actor: User | None) -> int:
     """Give the open follow-ups ``ids`` of deactivated users to ``owner``; each is audited. Returns how many moved.
 
     Only orphaned work moves here: an id of an active user's or a done follow-up is skipped, so a stale page
@@ -124,7 +124,7 @@ def reassign_many(ids: list[int], owner: User, actor: User | None) -> int:
         raise FollowUpError("owner_id")
     moved = 0
     for follow_up in db.session.scalars(orphaned().where(FollowUp.id.in_(ids))):
-        moved += reassign(follow_up, owner, actor)
+        moved += reassign(follow_up, owner, actor=actor)
     return moved
 
 
@@ -139,13 +139,13 @@ def orphaned_count() -> int:
     return db.session.scalar(select(func.count()).select_from(orphaned().order_by(None).subquery())) or 0
 
 
-def after_interaction(interaction: Interaction, due_on: date, title: str | None, actor: User) -> FollowUp:
+def after_interaction(interaction: Interaction, due_on: date, title: str | None, *, actor: User | None) -> FollowUp:
     """The follow-up ticked on the contact-moment form: the actor's, about the same office and contact."""
     return create(interaction.office, {"title": title or _("Call back"), "due_on": due_on, "owner_id": actor.id,
-                                       "contact_id": interaction.contact_id}, actor)
+                                       "contact_id": interaction.contact_id}, actor=actor)
 
 
-def delete(follow_up: FollowUp, actor: User | None) -> None:
+def delete(follow_up: FollowUp, *, actor: User | None) -> None:
     """Delete a follow-up for good."""
     audit("delete", follow_up, actor=actor)
     db.session.delete(follow_up)

@@ -53,9 +53,9 @@ def _save(form: FollowUpForm, office: Office, follow_up: FollowUp | None) -> boo
         return False
     try:
         if follow_up is None:
-            services.create(office, _data(form), current_user)
+            services.create(office, _data(form), actor=current_user)
         else:
-            services.update(follow_up, _data(form), current_user)
+            services.update(follow_up, _data(form), actor=current_user)
     except services.FollowUpError as exc:
         db.session.rollback()
         field = getattr(form, str(exc), form.title)
@@ -129,7 +129,8 @@ def _state_change(follow_up_id: int, done: bool) -> Response:
     follow_up = db.get_or_404(FollowUp, follow_up_id)
     target = safe_next(request.form.get("next"), url_for("followups.index"))
     if ConfirmForm().validate_on_submit():
-        changed = services.complete(follow_up, current_user) if done else services.reopen(follow_up, current_user)
+        change = services.complete if done else services.reopen
+        changed = change(follow_up, actor=current_user)
         db.session.commit()
         if changed:
             flash(_("Follow-up done.") if done else _("Follow-up reopened."), "success")
@@ -157,7 +158,7 @@ def orphaned() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         owner = db.session.get(User, form.owner_id.data)
         try:
-            moved = services.reassign_many(form.ids.data, owner, current_user)
+            moved = services.reassign_many(form.ids.data, owner, actor=current_user)
         except services.FollowUpError:
             db.session.rollback()
             form.owner_id.errors = [*form.owner_id.errors, _("This value is not allowed here.")]

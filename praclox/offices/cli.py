@@ -34,7 +34,7 @@ def import_offices(file: Path, update: bool, dry_run: bool, allow_duplicates: bo
     raw = file.read_bytes()
     try:
         with progress(for_cli(_l("Importing offices, row by row")), count_rows(raw)) as bar:
-            result = importer.import_offices(raw, update=update, on_row=bar.advance)
+            result = importer.import_offices(raw, update=update, actor=None, on_row=bar.advance)
     except importer.ImportRejected as exc:
         db.session.rollback()
         raise cli_rejected(exc) from exc

@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.forms import NOT_ONE_LINE, PHONE
 from praclox.importing import ImportRejected, RowError, joined, one_of, read_table, valid_email
@@ -189,8 +190,9 @@ def _contact_data(row: dict[str, str]) -> dict[str, Any]:
 
 
 class _Run:
-    def __init__(self, update: bool, result: ImportResult) -> None:
+    def __init__(self, update: bool, result: ImportResult, actor: User | None) -> None:
         self.update = update
+        self.actor = actor
         self.result = result
         self.by_name: dict[str, Office] = {}
         self.created: set[int] = set()
@@ -208,12 +210,12 @@ class _Run:
             for pair in twins.office_twins(data):
                 if pair.second.id not in self.created:
                     self.result.warnings.append(TwinWarning(line, row["office"], pair.second, pair.ordered_reasons))
-            office = services.create_office({"kind": "prospect", **data})
+            office = services.create_office({"kind": "prospect", **data}, actor=self.actor)
             self.created.add(office.id)
             self.result.offices += 1
             self.result.changes.append(Change(line, "office", "create", office.name))
         elif self.update and office.id not in self.created:
-            changed = services.update_office(office, data)
+            changed = services.update_office(office, data, actor=self.actor)
             if changed:
                 self.result.updated_offices += 1
                 self.result.changes.append(Change(line, "office", "update", office.name, changed))
@@ -228,11 +230,11 @@ class _Run:
         else:
             existing = _existing_contact(office, row)
         if existing is None:
-            contact = services.create_contact(office, _contact_data(row))
+            contact = services.create_contact(office, _contact_data(row), actor=self.actor)
             self.result.contacts += 1
             self.result.changes.append(Change(line, "contact", "create", contact.full_name))
         elif self.update:
-            changed = services.update_contact(existing, _contact_data(row))
+            changed = services.update_contact(existing, _contact_data(row), actor=self.actor)
             if changed:
                 self.result.updated_contacts += 1
                 self.result.changes.append(Change(line, "contact", "update", existing.full_name, changed))
@@ -240,7 +242,7 @@ class _Run:
             self.result.skipped += 1
 
 
-def import_offices(raw: bytes, *, update: bool = False,
+def import_offices(raw: bytes, *, update: bool = False, actor: User | None,
                    on_row: Callable[[int], None] | None = None) -> ImportResult:
     """Import a CSV or XLSX file; offices matched by ``office_id`` or name (case-insensitive), contacts by
     ``contact_id``, name or e-mail. With ``update`` matched records take the file's values.
@@ -249,18 +251,18 @@ def import_offices(raw: bytes, *, update: bool = False,
     run). New offices that look like existing ones are listed in ``warnings``.
     """
     result = ImportResult()
-    for _line in import_rows(validate(raw), result, update=update):
+    for _line in import_rows(validate(raw), result, update=update, actor=actor):
         if on_row is not None:
             on_row(1)
     return result
 
 
 def import_rows(rows: list[tuple[int, dict[str, str]]], result: ImportResult, *,
-                update: bool = False) -> Iterator[int]:
+                update: bool = False, actor: User | None) -> Iterator[int]:
     """Import rows that ``validate`` passed, counting into ``result``; yields each row's line as it comes to it
     (the web import shows its progress from that). The caller commits once, after the last row (or rolls
     back: a dry run, or new offices in ``result.warnings`` the user did not allow)."""
-    run = _Run(update, result)
+    run = _Run(update, result, actor)
     for line, row in rows:
         yield line
         office = run.office(line, row)

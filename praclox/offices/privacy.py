@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from praclox import phones
+from praclox.auth.models import User
 from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.offices.columns import export_files
@@ -159,7 +160,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Delete the contacts (their dates go with them through ``contact_deleting``) and clear an office's
     e-mail or phone that is the person's. Their names in free text (the history included) are redacted by
     ``praclox.privacy.mentions`` afterwards."""
@@ -170,14 +171,14 @@ def erase(hits: list[Hit]) -> dict[str, int]:
         if hit.record_type == "contacts":
             contact = db.session.get(Contact, hit.record_id)
             if contact is not None:
-                services.delete_contact(contact)
+                services.delete_contact(contact, actor=actor)
                 counts["contacts"] += 1
         elif hit.record_type == "offices":
             office = db.session.get(Office, hit.record_id)
             if office is None:
                 continue
             fields = [f for f in ("email", "phone") if hit.extra.get(f)]
-            services.update_office(office, dict.fromkeys(fields))
+            services.update_office(office, dict.fromkeys(fields), actor=actor)
             counts["office_fields"] += len(fields)
     db.session.flush()
     return counts
@@ -186,22 +187,22 @@ def erase(hits: list[Hit]) -> dict[str, int]:
 # --- what the privacy officer opens from a hit, and the free text the search reads ------------------
 
 
-def _save_office(office: Office, changes: dict[str, Any]) -> list[str]:
+def _save_office(office: Office, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     from praclox.offices import services
 
-    return services.update_office(office, changes)
+    return services.update_office(office, changes, actor=actor)
 
 
-def _save_contact(contact: Contact, changes: dict[str, Any]) -> list[str]:
+def _save_contact(contact: Contact, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     from praclox.offices import services
 
-    return services.update_contact(contact, changes)
+    return services.update_contact(contact, changes, actor=actor)
 
 
-def _save_interaction(item: Interaction, changes: dict[str, Any]) -> list[str]:
+def _save_interaction(item: Interaction, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     from praclox.offices import services
 
-    return services.update_summary(item, changes["summary"]) if "summary" in changes else []
+    return services.update_summary(item, changes["summary"], actor=actor) if "summary" in changes else []
 
 
 def _describe_interaction(item: Interaction) -> str:

@@ -53,7 +53,7 @@ def _assign(obj: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> list[
     return changed
 
 
-def create_office(data: Mapping[str, Any]) -> Office:
+def create_office(data: Mapping[str, Any], *, actor: User | None) -> Office:
     """Create an office (a prospect unless ``kind`` says client)."""
     check_account_manager(data)
     office = Office(kind=data.get("kind") or OfficeKind.PROSPECT.value)
@@ -62,32 +62,32 @@ def create_office(data: Mapping[str, Any]) -> Office:
         office.became_client_at = utcnow()
     db.session.add(office)
     db.session.flush()
-    audit("create", office, fields=[f for f in OFFICE_FIELDS if getattr(office, f) is not None])
+    audit("create", office, fields=[f for f in OFFICE_FIELDS if getattr(office, f) is not None], actor=actor)
     return office
 
 
-def update_office(office: Office, data: Mapping[str, Any], actor: Any = None) -> list[str]:
+def update_office(office: Office, data: Mapping[str, Any], *, actor: User | None) -> list[str]:
     check_account_manager(data, office.account_manager_id)
     was_client = office.is_client
     changed = _assign(office, data, OFFICE_FIELDS)
     if not was_client and office.is_client:
-        _became_client(office, actor)
+        _became_client(office, actor=actor)
     if changed:
         audit("update", office, fields=changed, actor=actor)
     return changed
 
 
-def convert_to_client(office: Office, actor: Any = None) -> bool:
+def convert_to_client(office: Office, *, actor: User | None) -> bool:
     """Turn a prospect into a client; contacts and history stay as they are, the conversion joins them."""
     if office.is_client:
         return False
     office.kind = OfficeKind.CLIENT.value
-    _became_client(office, actor)
+    _became_client(office, actor=actor)
     audit("update", office, fields=["kind"], actor=actor)
     return True
 
 
-def _became_client(office: Office, actor: Any) -> None:
+def _became_client(office: Office, *, actor: User | None) -> None:
     """A prospect became a client (converted, or its kind changed on the form): an entry in its history."""
     office.became_client_at = utcnow()
     conversion = OfficeConversion(office=office, converted_at=office.became_client_at,
@@ -97,32 +97,32 @@ def _became_client(office: Office, actor: Any) -> None:
     audit("create", conversion, fields=["converted_at"], actor=actor)
 
 
-def delete_office(office: Office) -> None:
+def delete_office(office: Office, *, actor: User | None) -> None:
     """Delete an office with its contacts and history."""
     for contact in list(office.contacts):
-        contact_deleting.send(contact)
-    audit("delete", office)
+        contact_deleting.send(contact, actor=actor)
+    audit("delete", office, actor=actor)
     db.session.delete(office)
     db.session.flush()
 
 
-def create_contact(office: Office, data: Mapping[str, Any]) -> Contact:
+def create_contact(office: Office, data: Mapping[str, Any], *, actor: User | None) -> Contact:
     contact = Contact(office=office)
     _assign(contact, data, CONTACT_FIELDS)
     db.session.add(contact)
     db.session.flush()
-    audit("create", contact, fields=[f for f in CONTACT_FIELDS if getattr(contact, f) is not None])
+    audit("create", contact, fields=[f for f in CONTACT_FIELDS if getattr(contact, f) is not None], actor=actor)
     return contact
 
 
-def update_contact(contact: Contact, data: Mapping[str, Any]) -> list[str]:
+def update_contact(contact: Contact, data: Mapping[str, Any], *, actor: User | None) -> list[str]:
     changed = _assign(contact, data, CONTACT_FIELDS)
     if changed:
-        audit("update", contact, fields=changed)
+        audit("update", contact, fields=changed, actor=actor)
     return changed
 
 
-def mark_left(contact: Contact, left_on: date) -> None:
+def mark_left(contact: Contact, left_on: date, *, actor: User | None) -> None:
     """Record that a contact left the office: inactive, flagged for review, dates ended."""
     if left_on > today():
         raise OfficeError("future")
@@ -131,27 +131,27 @@ def mark_left(contact: Contact, left_on: date) -> None:
     contact.active = False
     contact.left_on = left_on
     contact.needs_review = True
-    audit("update", contact, fields=["active", "left_on"])
-    contact_left.send(contact)
+    audit("update", contact, fields=["active", "left_on"], actor=actor)
+    contact_left.send(contact, actor=actor)
 
 
-def reactivate(contact: Contact) -> None:
+def reactivate(contact: Contact, *, actor: User | None) -> None:
     """Undo "left the office" (a mistake, or they came back)."""
     contact.active = True
     contact.left_on = None
     contact.needs_review = False
-    audit("update", contact, fields=["active", "left_on"])
+    audit("update", contact, fields=["active", "left_on"], actor=actor)
 
 
-def delete_contact(contact: Contact) -> None:
-    contact_deleting.send(contact)
-    audit("delete", contact)
+def delete_contact(contact: Contact, *, actor: User | None) -> None:
+    contact_deleting.send(contact, actor=actor)
+    audit("delete", contact, actor=actor)
     db.session.delete(contact)
     db.session.flush()
 
 
 def log_interaction(
-    office: Office, *, kind: str, occurred_on: date, summary: str, contact: Contact | None, logged_by: Any
+    office: Office, *, kind: str, occurred_on: date, summary: str, contact: Contact | None, actor: User | None
 ) -> Interaction:
     """Log a call, meeting, visit or e-mail with an office (and optionally one of its contacts)."""
     if kind not in {k.value for k in InteractionKind}:
@@ -162,12 +162,12 @@ def log_interaction(
         raise OfficeError("future")
     interaction = Interaction(
         office=office, contact=contact, kind=kind, occurred_on=occurred_on, summary=summary.strip(),
-        logged_by_id=getattr(logged_by, "id", None),
+        logged_by_id=getattr(actor, "id", None),
     )
     db.session.add(interaction)
     office.updated_at = utcnow()
     db.session.flush()
-    audit("create", interaction, fields=["kind", "occurred_on", "summary", "contact_id"])
+    audit("create", interaction, fields=["kind", "occurred_on", "summary", "contact_id"], actor=actor)
     return interaction
 
 
@@ -176,7 +176,7 @@ def may_edit_interaction(interaction: Interaction, user: Any) -> bool:
     return user.has_role("admin") or (interaction.logged_by_id is not None and interaction.logged_by_id == user.id)
 
 
-def edit_interaction(interaction: Interaction, data: Mapping[str, Any], actor: Any) -> list[str]:
+def edit_interaction(interaction: Interaction, data: Mapping[str, Any], *, actor: User | None) -> list[str]:
     """Change a logged contact moment (kind, day, summary, contact); the entry then shows as edited.
 
     The caller checks ``may_edit_interaction``. Returns the changed field names (audited by name, not value)."""
@@ -191,10 +191,10 @@ def edit_interaction(interaction: Interaction, data: Mapping[str, Any], actor: A
         contact = db.session.get(Contact, contact_id)
         if contact is None or contact.office_id != interaction.office_id:
             raise OfficeError("contact")
-    return _save_edit(interaction, _assign(interaction, data, INTERACTION_FIELDS), actor)
+    return _save_edit(interaction, _assign(interaction, data, INTERACTION_FIELDS), actor=actor)
 
 
-def update_summary(interaction: Interaction, summary: str, actor: Any = None) -> list[str]:
+def update_summary(interaction: Interaction, summary: str, *, actor: User | None) -> list[str]:
     """Correct what an interaction's summary says (the privacy officer removes or fixes a person's data)."""
     summary = (summary or "").strip()
     if not summary:
@@ -202,10 +202,10 @@ def update_summary(interaction: Interaction, summary: str, actor: Any = None) ->
     if summary == interaction.summary:
         return []
     interaction.summary = summary
-    return _save_edit(interaction, ["summary"], actor)
+    return _save_edit(interaction, ["summary"], actor=actor)
 
 
-def _save_edit(interaction: Interaction, changed: list[str], actor: Any) -> list[str]:
+def _save_edit(interaction: Interaction, changed: list[str], *, actor: User | None) -> list[str]:
     if changed:
         interaction.edited_at = utcnow()
         audit("update", interaction, fields=changed, actor=actor)
@@ -213,8 +213,8 @@ def _save_edit(interaction: Interaction, changed: list[str], actor: Any) -> list
     return changed
 
 
-def delete_interaction(interaction: Interaction) -> None:
-    audit("delete", interaction)
+def delete_interaction(interaction: Interaction, *, actor: User | None) -> None:
+    audit("delete", interaction, actor=actor)
     db.session.delete(interaction)
     db.session.flush()
 
@@ -326,11 +326,11 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), BULK_CHUNK):
         yield ids[start:start + BULK_CHUNK]
 
-def _audit_offices(ids: list[int], field: str, actor: User | None) -> None:
+def _audit_offices(ids: list[int], field: str, *, actor: User | None) -> None:
     for office_id in ids:
         audit("update", None, fields=[field], actor=actor, record_type="offices", record_id=office_id)
 
-def assign_account_manager(offices: Select[tuple[int]], manager_id: int | None, actor: User | None) -> int:
+def assign_account_manager(offices: Select[tuple[int]], manager_id: int | None, *, actor: User | None) -> int:
     """Give every office ``offices`` selects (a SELECT of ids) this account manager (None: nobody).
 
     Returns how many offices changed; each change is audited on its office.
@@ -340,29 +340,29 @@ def assign_account_manager(offices: Select[tuple[int]], manager_id: int | None, 
     for chunk in _chunks(ids):
         db.session.execute(update(Office).where(Office.id.in_(chunk)).values(account_manager_id=manager_id),
                            execution_options={"synchronize_session": False})
-    _audit_offices(ids, "account_manager_id", actor)
+    _audit_offices(ids, "account_manager_id", actor=actor)
     db.session.flush()
     return len(ids)
 
 def _tagged(tag: Tag) -> Select[tuple[int]]:
     return select(office_tags.c.office_id).where(office_tags.c.tag_id == tag.id)
 
-def add_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int:
+def add_tag(offices: Select[tuple[int]], tag: Tag, *, actor: User | None) -> int:
     """Put ``tag`` on every office ``offices`` selects that lacks it; returns how many got it (audited)."""
     ids = list(db.session.scalars(offices.where(Office.id.not_in(_tagged(tag)))))
     for chunk in _chunks(ids):
         db.session.execute(insert(office_tags), [{"office_id": i, "tag_id": tag.id} for i in chunk])
-    _audit_offices(ids, "tags", actor)
+    _audit_offices(ids, "tags", actor=actor)
     db.session.flush()
     return len(ids)
 
-def remove_tag(offices: Select[tuple[int]], tag: Tag, actor: User | None) -> int:
+def remove_tag(offices: Select[tuple[int]], tag: Tag, *, actor: User | None) -> int:
     """Take ``tag`` off every office ``offices`` selects; returns how many lost it (audited)."""
     ids = list(db.session.scalars(offices.where(Office.id.in_(_tagged(tag)))))
     for chunk in _chunks(ids):
         db.session.execute(delete(office_tags).where(office_tags.c.tag_id == tag.id,
                                                      office_tags.c.office_id.in_(chunk)))
-    _audit_offices(ids, "tags", actor)
+    _audit_offices(ids, "tags", actor=actor)
     db.session.flush()
     return len(ids)
 
@@ -380,7 +380,7 @@ def tag_named(name: str) -> Tag | None:
     """The tag of this name, whatever its case."""
     return db.session.scalar(select(Tag).where(func.lower(Tag.name) == _tag_name(name).lower()))
 
-def create_tag(name: str, group: str, actor: User | None) -> Tag:
+def create_tag(name: str, group: str, *, actor: User | None) -> Tag:
     """Add a tag to the list (the admin's list, or a free tag: group ``free``); a name is unique in any case."""
     name = _tag_name(name)
     if group not in TagGroup.values():
@@ -393,7 +393,7 @@ def create_tag(name: str, group: str, actor: User | None) -> Tag:
     audit("create", tag, fields=["name", "tag_group"], actor=actor)
     return tag
 
-def update_tag(tag: Tag, name: str, group: str, actor: User | None) -> list[str]:
+def update_tag(tag: Tag, name: str, group: str, *, actor: User | None) -> list[str]:
     """Rename a tag or move it to another group; the offices keep it."""
     name = _tag_name(name)
     if group not in TagGroup.values():
@@ -409,19 +409,19 @@ def update_tag(tag: Tag, name: str, group: str, actor: User | None) -> list[str]
     db.session.flush()
     return changed
 
-def delete_tag(tag: Tag, actor: User | None) -> int:
+def delete_tag(tag: Tag, *, actor: User | None) -> int:
     """Delete a tag from the list and from every office carrying it; returns how many offices lost it."""
-    count = remove_tag(select(Office.id), tag, actor)
+    count = remove_tag(select(Office.id), tag, actor=actor)
     audit("delete", tag, actor=actor)
     db.session.delete(tag)
     db.session.flush()
     return count
 
-def free_tag(name: str, actor: User) -> Tag:
+def free_tag(name: str, *, actor: User | None) -> Tag:
     """The tag a colleague typed: the existing one of that name, else a new free tag when they may add one."""
     found = tag_named(name)
     if found is not None:
         return found
     if not (actor.has_role("admin") or settings.get(FREE_TAGS)):
         raise OfficeError("tag")
-    return create_tag(name, TagGroup.FREE.value, actor)
+    return create_tag(name, TagGroup.FREE.value, actor=actor)

@@ -60,9 +60,9 @@ def add_to_office(office_id: int) -> Response:
         flash_errors(form)
         return redirect(back)
     try:
-        tag = (services.free_tag(form.name.data, current_user) if (form.name.data or "").strip()
+        tag = (services.free_tag(form.name.data, actor=current_user) if (form.name.data or "").strip()
                else db.get_or_404(Tag, form.tag_id.data))
-        added = services.add_tag(services.one_office(office), tag, current_user)
+        added = services.add_tag(services.one_office(office), tag, actor=current_user)
     except services.OfficeError as exc:
         db.session.rollback()
         flash(_refusal(exc), "danger")
@@ -77,7 +77,7 @@ def add_to_office(office_id: int) -> Response:
 def remove_from_office(office_id: int, tag_id: int) -> Response:
     office = db.get_or_404(Office, office_id)
     tag = db.get_or_404(Tag, tag_id)
-    if ConfirmForm().validate_on_submit() and services.remove_tag(services.one_office(office), tag, current_user):
+    if ConfirmForm().validate_on_submit() and services.remove_tag(services.one_office(office), tag, actor=current_user):
         db.session.commit()
         flash(_("Tag %(name)s removed.", name=tag.name), "success")
     return redirect(url_for("offices.detail", office_id=office.id))
@@ -90,7 +90,7 @@ def index() -> str | Response | tuple[str, int]:
     form = TagForm()
     if form.validate_on_submit():
         try:
-            tag = services.create_tag(form.name.data, form.tag_group.data, current_user)
+            tag = services.create_tag(form.name.data, form.tag_group.data, actor=current_user)
         except services.OfficeError as exc:
             db.session.rollback()
             form.name.errors = [_refusal(exc)]
@@ -110,7 +110,7 @@ def edit(tag_id: int) -> str | Response | tuple[str, int]:
     form = TagForm(obj=tag)
     if form.validate_on_submit():
         try:
-            services.update_tag(tag, form.name.data, form.tag_group.data, current_user)
+            services.update_tag(tag, form.name.data, form.tag_group.data, actor=current_user)
         except services.OfficeError as exc:
             db.session.rollback()
             form.name.errors = [_refusal(exc)]
@@ -127,7 +127,7 @@ def delete(tag_id: int) -> Response:
     tag = db.get_or_404(Tag, tag_id)
     if ConfirmForm().validate_on_submit():
         name = tag.name
-        count = services.delete_tag(tag, current_user)
+        count = services.delete_tag(tag, actor=current_user)
         db.session.commit()
         flash(ngettext("Tag %(name)s deleted; %(num)d office no longer carries it.",
                        "Tag %(name)s deleted; %(num)d offices no longer carry it.", count, name=name), "success")

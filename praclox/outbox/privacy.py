@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.outbox.models import OutboxMail
 from praclox.outbox.services import SENT_RETENTION
@@ -60,7 +61,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     } for r in rows]} if ids else {}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Delete the mails hit: a queued mail to an erased person is never sent."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     rows = db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))).all()

@@ -102,7 +102,8 @@ def rotate(batch_size: int) -> None:
     except JobLocked as exc:
         busy = _l("another key rotation is running; try again when it has finished")
         raise click.ClickException(for_cli(busy)) from exc
-    record("key_rotation", None, record_type="encryption_keys", fields=sorted(report.columns) + sorted(report.files))
+    record("key_rotation", None, record_type="encryption_keys", fields=sorted(report.columns) + sorted(report.files),
+           actor=None)  # an operator's command: no user of the CRM
     db.session.commit()
     for name, count in {**report.columns, **report.files}.items():
         click.echo(for_cli(lazy_ngettext("%(name)s: %(num)d value checked", "%(name)s: %(num)d values checked",

@@ -20,4 +20,4 @@ def add_requests(run: DemoRun) -> None:
     rng = run.rng
     for name, contact, kind, days_ago in DEMO_REQUESTS:
         requests.create_request(requester_name=name, requester_contact=contact, kind=kind,
-                                received_on=today() - timedelta(days=days_ago + rng.randint(0, 1)))
+                                received_on=today() - timedelta(days=days_ago + rng.randint(0, 1)), actor=None)

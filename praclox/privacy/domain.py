@@ -14,6 +14,7 @@ from praclox.privacy import (  # noqa: F401
     cli,
     dashboard,
     demo,
+    hooks,
     labels,
     models,
     privacy,
@@ -31,7 +32,7 @@ _PRIVACY = _l("Privacy")
 
 
 def _setup(app: Flask) -> None:
-    support.init_app(app)
+    hooks.init_app(app)
 
 
 DOMAIN = Domain(

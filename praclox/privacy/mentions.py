@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.phones import text_pattern
 from praclox.privacy.models import ERASED_MARKER
@@ -182,7 +183,9 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {"mentions": rows}
 
 
-def erase(hits: list[Hit], identity: Identity, loose: str | None = None) -> tuple[dict[str, int], list[Hit]]:
+def erase(
+    hits: list[Hit], identity: Identity, loose: str | None = None, *, actor: User | None
+) -> tuple[dict[str, int], list[Hit]]:
     """Redact the certain mentions through each domain's service; return the counts and the hits left for
     the privacy officer to decide (possible mentions, and texts a service would not take back redacted).
     Records already removed by a domain's erasure are skipped."""
@@ -195,7 +198,7 @@ def erase(hits: list[Hit], identity: Identity, loose: str | None = None) -> tupl
         record = db.session.get(kind.model, hit.record_id) if kind else None
         if kind is None or record is None:
             continue
-        if hit.extra.get("level") == CERTAIN and _redact_record(kind, record, hit.extra["columns"], n):
+        if hit.extra.get("level") == CERTAIN and _redact_record(kind, record, hit.extra["columns"], n, actor=actor):
             counts["redacted"] += 1
         scopes = scopes_of(kind, record)
         if any((t := getattr(record, c)) and classify(t, scopes, n) for c in hit.extra["columns"]):
@@ -205,17 +208,17 @@ def erase(hits: list[Hit], identity: Identity, loose: str | None = None) -> tupl
     return counts, undecided
 
 
-def _redact_record(kind: RecordKind, record: Any, columns: list[str], n: Needles) -> bool:
+def _redact_record(kind: RecordKind, record: Any, columns: list[str], n: Needles, *, actor: User | None) -> bool:
     changes = {c: redact(getattr(record, c), n) for c in columns if getattr(record, c)}
     changes = {c: v for c, v in changes.items() if v != getattr(record, c)}
     if not changes or kind.save is None or not all(_fits(kind, c, v) for c, v in changes.items()):
         return False  # the officer decides instead (the marker can make a full column overflow)
     try:
-        changed = kind.save(record, changes)
+        changed = kind.save(record, changes, actor=actor)
     except ValueError:
         # the domain's service checks before it writes: nothing changed, the officer decides instead
         return False
-    audit("redact", record, fields=changed)
+    audit("redact", record, fields=changed, actor=actor)
     return True
 
 

@@ -28,7 +28,7 @@ class RequestStatus(Vocabulary):
     @property
     def badge(self) -> str:
         """The badge colour of the status on the request pages."""
-        return {"open": "primary", "completed": "success"}.get(self.value, "secondary")
+        return {RequestStatus.OPEN: "primary", RequestStatus.COMPLETED: "success"}.get(self, "secondary")
 
 
 #: what an erased requester's name and contact are replaced by

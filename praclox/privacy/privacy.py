@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from praclox.auth.models import User
 from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.privacy.models import AUDIT_RETENTION_KEY, ERASED_MARKER, PrivacyRequest
@@ -79,7 +80,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {"privacy_requests": rows} if rows else {}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Keep the request as proof, without who made it."""
     count = 0
     for hit in hits:

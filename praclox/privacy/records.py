@@ -39,8 +39,9 @@ class RecordKind:
     free_text: tuple[str, ...] = ()
     #: what the privacy officer may correct; empty: the page only shows the record
     fields: tuple[Correctable, ...] = ()
-    #: the domain's service function that writes a correction: ``save(record, {field: value}) -> changed``
-    save: Callable[[Any, dict[str, Any]], list[str]] | None = None
+    #: the domain's service function that writes a correction: ``save(record, {field: value}, actor=user)
+    #: -> changed``
+    save: Callable[..., list[str]] | None = None
     #: columns that place the record near a person: {"office_id": "office", "contact_id": "contact", ...}
     scopes: dict[str, str] = field(default_factory=dict)
     #: who else may edit this kind of record, named on the page (e.g. "an administrator")

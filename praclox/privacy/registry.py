@@ -110,8 +110,9 @@ class DomainPrivacy(Protocol):
         """Everything held for these hits (values included), as JSON-ready data."""
         ...
 
-    def erase(self, hits: list[Hit]) -> dict[str, int]:
-        """Remove or neutralise the person's data; return counts per kind. The caller commits."""
+    def erase(self, hits: list[Hit], *, actor: Any) -> dict[str, int]:
+        """Remove or neutralise the person's data as ``actor`` (the privacy officer, or None for a system
+        action); return counts per kind. The caller commits."""
         ...
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.clock import add_months, today
 from praclox.extensions import db
 from praclox.privacy.models import PrivacyRequest, RequestKind, RequestStatus, ReviewItem, Tombstone
@@ -28,7 +29,7 @@ def _clean(value: Any) -> str | None:
 
 def create_request(
     *, requester_name: str | None, requester_contact: str | None, kind: str, received_on: date,
-    due_on: date | None = None, actor: Any = None,
+    due_on: date | None = None, actor: User | None,
 ) -> PrivacyRequest:
     """Register a request; the deadline is one month after receipt unless an earlier date is given."""
     name, contact = _clean(requester_name), _clean(requester_contact)
@@ -53,7 +54,7 @@ def create_request(
     return item
 
 
-def extend_request(item: PrivacyRequest, reason: str, *, actor: Any = None) -> None:
+def extend_request(item: PrivacyRequest, reason: str, *, actor: User | None) -> None:
     """Extend the deadline by two months, once, with the reason the requester is told."""
     reason = (reason or "").strip()
     if not item.is_open:
@@ -68,7 +69,7 @@ def extend_request(item: PrivacyRequest, reason: str, *, actor: Any = None) -> N
 
 
 def close_request(
-    item: PrivacyRequest, *, status: str, outcome: str | None, actor: Any = None, on: date | None = None
+    item: PrivacyRequest, *, status: str, outcome: str | None, actor: User | None, on: date | None = None
 ) -> None:
     """Mark a request completed (or rejected, e.g. identity not proven) with what was done."""
     if not item.is_open:

@@ -7,11 +7,10 @@ request the erasure answers stays open until every item is resolved, and then co
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.db import utcnow
 from praclox.extensions import db
 from praclox.privacy.models import PrivacyRequest, ReviewItem, Tombstone
@@ -48,7 +47,7 @@ def items_of(tombstone_id: int) -> list[ReviewItem]:
     return list(db.session.scalars(stmt))
 
 
-def resolve(item: ReviewItem, resolution: str, *, actor: Any = None) -> bool:
+def resolve(item: ReviewItem, resolution: str, *, actor: User | None) -> bool:
     """Mark an item done; completes the erasure's request when it was the last open one. False when the
     item was already resolved (nothing changes)."""
     if resolution not in RESOLUTIONS:
@@ -59,17 +58,17 @@ def resolve(item: ReviewItem, resolution: str, *, actor: Any = None) -> bool:
     item.resolved_by_id = getattr(actor, "id", None)
     audit("review", item, fields=[resolution], actor=actor)
     db.session.flush()
-    _complete_request(item, actor)
+    _complete_request(item, actor=actor)
     return True
 
 
-def resolve_record(record_type: str, record_id: int, *, actor: Any = None) -> int:
+def resolve_record(record_type: str, record_id: int, *, actor: User | None) -> int:
     """The officer corrected this record: every open item about it is done."""
     items = open_items(record=(record_type, record_id))
     return sum(resolve(item, "corrected", actor=actor) for item in items)
 
 
-def _complete_request(item: ReviewItem, actor: Any) -> None:
+def _complete_request(item: ReviewItem, *, actor: User | None) -> None:
     request = db.session.get(PrivacyRequest, item.request_id) if item.request_id else None
     if request is None or not request.is_open or open_items(request_id=request.id):
         return

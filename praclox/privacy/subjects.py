@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from praclox.audit.services import forget_record
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.backup import ledger
 from praclox.clock import now
 from praclox.extensions import db
@@ -156,7 +157,7 @@ def _by_domain(hits: list[Hit]) -> dict[str, list[Hit]]:
     return grouped
 
 
-def export_person(found: Person, *, actor: Any = None) -> dict[str, Any]:
+def export_person(found: Person, *, actor: User | None) -> dict[str, Any]:
     """Everything held about the person, per domain, with the declaration of every field (art. 15, 20)."""
     registered: dict[str, Any] = {**domains(), mentions.DOMAIN: mentions}
     data = {name: registered[name].export(hits) for name, hits in sorted(_by_domain(found.hits).items())}
@@ -183,7 +184,7 @@ def _describe(item: PersonalField) -> dict[str, Any]:
             "stored_in": item.stored_in}
 
 
-def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | None = None) -> Tombstone:
+def erase_person(found: Person, *, actor: User | None, request: PrivacyRequest | None = None) -> Tombstone:
     """Erase the person in every domain, forget their audit entries, keep a tombstone and a suppression
     entry. Irreversible; the caller commits (and then calls ``compact_storage``)."""
     registered = domains()
@@ -191,9 +192,9 @@ def erase_person(found: Person, *, actor: Any = None, request: PrivacyRequest | 
     grouped = _by_domain(found.hits)
     named = grouped.pop(mentions.DOMAIN, [])
     for name, hits in sorted(grouped.items()):
-        counts[name] = registered[name].erase(hits)
+        counts[name] = registered[name].erase(hits, actor=actor)
     # free text last: records a domain removed are skipped, the rest is redacted or left to the officer
-    counts[mentions.DOMAIN], undecided = mentions.erase(named, found.identity, found.loose)
+    counts[mentions.DOMAIN], undecided = mentions.erase(named, found.identity, found.loose, actor=actor)
     forgotten = 0
     for hit in found.hits:
         if not hit.extra.get("keep_audit"):

@@ -10,7 +10,6 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -40,11 +39,7 @@ def scopes() -> dict[str, SupportScope]:
 OFFICES_SCOPE = SupportScope("offices", _l("Offices, contacts and their history (read only)"), ("offices.",))
 
 
-def init_app(app: Flask) -> None:
-    app.before_request(_audit_support_pages)
-
-
-def grant(user: User, *, hours: int, reason: str, scope: str, actor: Any = None) -> SupportGrant:
+def grant(user: User, *, hours: int, reason: str, scope: str, actor: User | None) -> SupportGrant:
     """Give a support user read access to ``scope`` for ``hours`` hours, starting now."""
     reason = (reason or "").strip()
     if not user.has_role("support") or not user.active:
@@ -64,7 +59,7 @@ def grant(user: User, *, hours: int, reason: str, scope: str, actor: Any = None)
     return item
 
 
-def revoke(item: SupportGrant, *, actor: Any = None) -> bool:
+def revoke(item: SupportGrant, *, actor: User | None) -> bool:
     """End a grant now (an admin), or at expiry (the scheduler)."""
     if item.revoked_at is not None:
         return False
@@ -79,7 +74,7 @@ def expire_job() -> dict[str, int]:
         select(SupportGrant).where(SupportGrant.revoked_at.is_(None), SupportGrant.expires_at <= now())
     ).all()
     for item in due:
-        revoke(item)
+        revoke(item, actor=None)
     db.session.commit()
     return {"revoked": len(due)}
 
@@ -112,21 +107,12 @@ def allows(user: Any, endpoint: str | None, method: str) -> bool:
     return False
 
 
-def _audit_support_pages() -> None:
-    """Every page a support user opens goes into the audit trail, in a transaction of its own."""
-    from flask_login import current_user
-
-    from praclox.auth.hooks import UNCHECKED
-
-    # the endpoint first: static files and health checks never load the user for this
-    if request.endpoint is None or request.endpoint in UNCHECKED:
-        return
-    if not getattr(current_user, "is_authenticated", False) or not current_user.has_role("support"):
-        return
-    record_id = next((v for v in (request.view_args or {}).values() if isinstance(v, int)), None)
-    audit("view", None, record_type=f"page:{request.endpoint}"[:64], record_id=record_id,
-          fields=[request.method.lower()])
-    db.session.commit()
+def record_page(endpoint: str, view_args: dict[str, Any], method: str, *, actor: User) -> None:
+    """A page a support user opened, into the audit trail (with the first number in its address); the caller
+    commits."""
+    record_id = next((v for v in view_args.values() if isinstance(v, int)), None)
+    audit("view", None, record_type=f"page:{endpoint}"[:64], record_id=record_id, fields=[method.lower()],
+          actor=actor)
 
 
 def overview(limit: int = 200) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template
+from flask_login import current_user
 
 from praclox import csvutil
 from praclox.auth.access import roles_required
@@ -60,7 +61,7 @@ def register_csv() -> Response:
     from praclox.audit.services import record
     from praclox.extensions import db
 
-    record("export", None, record_type="processing_register")
+    record("export", None, record_type="processing_register", actor=current_user)
     db.session.commit()
     header = [str(h) for h in register.HEADER]
     return csv_response(write_csv(header, register.csv_rows()), "processing-register.csv")

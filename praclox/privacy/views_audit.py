@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -92,7 +93,7 @@ def audit_csv() -> Response | tuple[str, int]:
     if errors:
         return _("Some filters are not valid."), 422
     body = write_csv(audit_trail.csv_header(), audit_trail.csv_rows(flt))
-    record("export", None, record_type="audit_entries")
+    record("export", None, record_type="audit_entries", actor=current_user)
     db.session.commit()
     return csv_response(body, "audit-trail.csv")
 

@@ -85,7 +85,7 @@ def record(record_type: str, record_id: int) -> tuple[str, int] | Response:
     if not form.validate_on_submit():
         return _page(kind, found, form, 422 if form.is_submitted() else 200)
     try:
-        changed = kind.save(found, {item.name: form[item.name].data for item in kind.fields})
+        changed = kind.save(found, {item.name: form[item.name].data for item in kind.fields}, actor=current_user)
     except ValueError:
         db.session.rollback()
         form.form_errors.append(_("The record's own rules refuse this value; nothing was changed."))

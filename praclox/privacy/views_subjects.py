@@ -21,7 +21,7 @@ from praclox.extensions import db
 from praclox.forms import choices
 from praclox.privacy import review, subjects
 from praclox.privacy.forms import EraseForm, SubjectForm, SubjectSearchForm
-from praclox.privacy.models import PrivacyRequest, RequestStatus
+from praclox.privacy.models import PrivacyRequest, RequestKind, RequestStatus
 from praclox.privacy.registry import ErasureRefused, SubjectQuery
 from praclox.privacy.views import OFFICER, bp
 
@@ -98,7 +98,7 @@ def subject_export() -> Response | tuple[str, int]:
 
 def _open_requests() -> list[PrivacyRequest]:
     stmt = select(PrivacyRequest).where(PrivacyRequest.status == RequestStatus.OPEN.value,
-                                        PrivacyRequest.kind == "erasure")
+                                        PrivacyRequest.kind == RequestKind.ERASURE.value)
     return list(db.session.scalars(stmt.order_by(PrivacyRequest.due_on)))
 
 

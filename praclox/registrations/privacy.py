@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import delete, func, or_, select
 
 from praclox.audit.services import forget_record
+from praclox.auth.models import User
 from praclox.db import like_pattern
 from praclox.extensions import db
 from praclox.offices.privacy import matching_contacts
@@ -91,7 +91,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {"registrations": [{name: _value(getattr(r, name)) for name in EXPORTED} for r in rows]}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Delete the registrations hit, with their audit entries."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     if not ids:
@@ -114,12 +114,12 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
 _KEPT = ("name", "email", "office_id", "contact_id", "client_access", "newsletter", "status")
 
 
-def _save(registration: Registration, changes: dict[str, Any]) -> list[str]:
+def _save(registration: Registration, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     """Through the staff edit's service: a new address loses its confirmation there, as it should."""
     from praclox.registrations import services
 
     data = {**{f: getattr(registration, f) for f in _KEPT}, **changes}
-    changed, _due = services.update_by_staff(registration, data, actor=current_user)
+    changed, _due = services.update_by_staff(registration, data, actor=actor)
     return changed
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.db import utcnow
 from praclox.extensions import db
 from praclox.offices.models import Contact, Office
@@ -82,7 +83,7 @@ def register(data: Submitted, *, source: str) -> tuple[Registration, bool]:
         _set_status(existing, Status.PENDING.value)
         if data.newsletter:
             _opt_in(existing, data.evidence, source)
-        audit("update", existing, fields=["status", "name", "client_access", "newsletter"])
+        audit("update", existing, fields=["status", "name", "client_access", "newsletter"], actor=None)
         return existing, True
     if existing is None:
         registration = Registration(
@@ -93,7 +94,7 @@ def register(data: Submitted, *, source: str) -> tuple[Registration, bool]:
         if data.newsletter:
             _opt_in(registration, data.evidence, source)
         db.session.flush()
-        audit("create", registration, fields=_filled(registration))
+        audit("create", registration, fields=_filled(registration), actor=None)
         return registration, True
     if data.newsletter and not existing.on_list:
         fields = []
@@ -103,7 +104,7 @@ def register(data: Submitted, *, source: str) -> tuple[Registration, bool]:
         if existing.status == Status.UNSUBSCRIBED.value and _set_status(existing, Status.PENDING.value):
             fields.append("status")
         if fields:
-            audit("update", existing, fields=fields)
+            audit("update", existing, fields=fields, actor=None)
         return existing, True
     return existing, existing.status == Status.PENDING.value
 
@@ -120,7 +121,7 @@ def _opt_in(registration: Registration, evidence: str | None, source: str) -> No
     registration.newsletter_evidence = (f"{source}: {evidence}" if evidence else source)[:600]
 
 
-def create_by_staff(data: Mapping[str, Any], *, actor: Any) -> tuple[Registration, bool]:
+def create_by_staff(data: Mapping[str, Any], *, actor: User | None) -> tuple[Registration, bool]:
     """Staff add a registration by hand; a newsletter request still needs the person's confirmation."""
     if get_by_email(data["email"]) is not None:
         raise RegistrationError("email_taken")
@@ -137,7 +138,9 @@ def create_by_staff(data: Mapping[str, Any], *, actor: Any) -> tuple[Registratio
     return registration, due and registration.newsletter
 
 
-def update_by_staff(registration: Registration, data: Mapping[str, Any], *, actor: Any) -> tuple[list[str], bool]:
+def update_by_staff(
+    registration: Registration, data: Mapping[str, Any], *, actor: User | None
+) -> tuple[list[str], bool]:
     """Change a registration; returns the changed fields and whether a confirmation mail is due.
 
     A new address or a new newsletter request loses the old confirmation. Staff can end the newsletter
@@ -175,7 +178,7 @@ def update_by_staff(registration: Registration, data: Mapping[str, Any], *, acto
     if {"client_access", "office_id", "status", "email"} & set(changed):
         registration.client_session_version += 1
     if changed:
-        audit("update", registration, fields=changed)
+        audit("update", registration, fields=changed, actor=actor)
     db.session.flush()
     due = registration.newsletter and registration.newsletter_confirmed_at is None and (
         "email" in changed or "newsletter" in changed)
@@ -215,7 +218,7 @@ def unsubscribe(registration: Registration) -> bool:
     return True
 
 
-def close(registration: Registration, *, actor: Any = None) -> None:
+def close(registration: Registration, *, actor: User | None) -> None:
     """Close the account: off the list, out of the client area, purged after the retention period."""
     registration.newsletter = False
     registration.newsletter_confirmed_at = None
@@ -274,7 +277,7 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def create_api_key(name: str, *, actor: Any) -> tuple[ApiKey, str]:
+def create_api_key(name: str, *, actor: User | None) -> tuple[ApiKey, str]:
     """Create a key; the plain key is returned this once and only its hash is stored."""
     plain = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
     key = ApiKey(name=name.strip(), key_hash=hash_key(plain), prefix=plain[:10],
@@ -285,7 +288,7 @@ def create_api_key(name: str, *, actor: Any) -> tuple[ApiKey, str]:
     return key, plain
 
 
-def revoke_api_key(key: ApiKey, *, actor: Any) -> bool:
+def revoke_api_key(key: ApiKey, *, actor: User | None) -> bool:
     """Revoke a key at once; False when it was revoked already."""
     if key.revoked_at is not None:
         return False

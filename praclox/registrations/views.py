@@ -124,7 +124,7 @@ def export() -> Response:
              mailing.unsubscribe_url(r)) for r in services.confirmed_list()]
     from praclox.audit.services import record
 
-    record("export", None, record_type="registrations", fields=["email", "name"])
+    record("export", None, record_type="registrations", fields=["email", "name"], actor=current_user)
     db.session.commit()
     body = write_csv([_("e-mail address"), _("name"), _("confirmed on"), _("unsubscribe link")], rows)
     filename = f"newsletter-{today().isoformat()}.csv"

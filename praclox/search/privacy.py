@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from praclox.auth.models import User
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 
 _PURPOSE = _l("Finding offices, contacts and contact moments by a word, without keeping the words readable.")
@@ -36,6 +37,6 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Nothing of its own: the terms go with the erased records and are rewritten with the redacted text."""
     return {}

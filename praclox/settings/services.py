@@ -8,6 +8,7 @@ from flask import g
 from sqlalchemy import select
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.domain import SettingSpec, registry
 from praclox.extensions import db
 from praclox.settings.models import Setting
@@ -63,7 +64,7 @@ def get(key: str) -> Any:
         return spec.default
 
 
-def set_value(key: str, raw: Any, *, actor: Any = None) -> Any:
+def set_value(key: str, raw: Any, *, actor: User | None) -> Any:
     """Validate and store one setting; the caller commits."""
     spec = specs().get(key)
     if spec is None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from praclox.auth.models import User
 from praclox.privacy.registry import Hit, PersonalField, SubjectQuery
 from praclox.stats.services import RETENTION_KEY
 
@@ -34,6 +35,6 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     return {}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     del hits
     return {}

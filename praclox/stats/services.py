@@ -13,6 +13,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.clock import add_months, today
 from praclox.extensions import db
 from praclox.settings import services as settings
@@ -35,7 +36,7 @@ def add_uses(counts: Mapping[tuple[date, str], int]) -> int:
     return len(rows)
 
 
-def purge_uses(as_of: date | None = None, *, actor: object = None) -> int:
+def purge_uses(as_of: date | None = None, *, actor: User | None) -> int:
     """Delete the page-use counts older than the retention setting (months); the caller commits."""
     cutoff = add_months((as_of or today()).replace(day=1), -int(settings.get(RETENTION_KEY)))
     removed = db.session.execute(delete(EndpointUse).where(EndpointUse.day < cutoff)).rowcount or 0
@@ -46,6 +47,6 @@ def purge_uses(as_of: date | None = None, *, actor: object = None) -> int:
 
 def purge_job() -> dict[str, int]:
     """The scheduled purge: one transaction."""
-    removed = purge_uses()
+    removed = purge_uses(actor=None)
     db.session.commit()
     return {"purged": removed}

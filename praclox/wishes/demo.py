@@ -34,6 +34,6 @@ def generate(run: DemoRun) -> int:
                 "title": title, "status": rng.choice(STATUS_VALUES), "priority": rng.choice(PRIORITY_VALUES),
                 "requested_on": requested_on, "requested_by_id": contact.id if contact else None,
                 "target_date": requested_on + timedelta(days=rng.randint(30, 240)) if rng.random() < 0.4 else None,
-            })
+            }, actor=None)
             added += 1
     return added

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from praclox.auth.models import User
 from praclox.extensions import db
 from praclox.offices.privacy import contact_identity, contact_key, matching_contacts
 from praclox.privacy.records import Correctable, RecordKind
@@ -50,7 +51,7 @@ def export(hits: list[Hit]) -> dict[str, Any]:
     ]}
 
 
-def erase(hits: list[Hit]) -> dict[str, int]:
+def erase(hits: list[Hit], *, actor: User | None) -> dict[str, int]:
     """Remove the person as requester; the wish stays with the office."""
     ids = [h.record_id for h in hits if h.domain == DOMAIN]
     if not ids:
@@ -65,11 +66,11 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
 }
 
 
-def _save(wish: Wish, changes: dict[str, Any]) -> list[str]:
+def _save(wish: Wish, changes: dict[str, Any], *, actor: User | None) -> list[str]:
     """A correction goes through the same service (and checks) as a colleague's edit."""
     from praclox.wishes import services
 
-    return services.update_wish(wish, {**{f: getattr(wish, f) for f in services.FIELDS}, **changes})
+    return services.update_wish(wish, {**{f: getattr(wish, f) for f in services.FIELDS}, **changes}, actor=actor)
 
 
 #: the title and description are the office's words, but they may name a person: the subject search reads them

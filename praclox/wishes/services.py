@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, case, select
 
 from praclox.audit.services import record as audit
+from praclox.auth.models import User
 from praclox.clock import today
 from praclox.extensions import db
 from praclox.offices.models import Contact, Office
@@ -50,30 +51,30 @@ def _assign(wish: Wish, data: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def create_wish(office: Office, data: Mapping[str, Any]) -> Wish:
+def create_wish(office: Office, data: Mapping[str, Any], *, actor: User | None) -> Wish:
     """Add a wish to an office."""
     _check(office, data)
     wish = Wish(office_id=office.id)
     _assign(wish, data)
     db.session.add(wish)
     db.session.flush()
-    audit("create", wish, fields=[f for f in (*FIELDS, "done_on") if getattr(wish, f) is not None])
+    audit("create", wish, fields=[f for f in (*FIELDS, "done_on") if getattr(wish, f) is not None], actor=actor)
     return wish
 
 
-def update_wish(wish: Wish, data: Mapping[str, Any]) -> list[str]:
+def update_wish(wish: Wish, data: Mapping[str, Any], *, actor: User | None) -> list[str]:
     """Change a wish; returns the changed field names."""
     _check(wish.office, data)
     changed = _assign(wish, data)
     if changed:
-        audit("update", wish, fields=changed)
+        audit("update", wish, fields=changed, actor=actor)
     db.session.flush()
     return changed
 
 
-def delete_wish(wish: Wish) -> None:
+def delete_wish(wish: Wish, *, actor: User | None) -> None:
     """Delete a wish for good."""
-    audit("delete", wish)
+    audit("delete", wish, actor=actor)
     db.session.delete(wish)
     db.session.flush()
 

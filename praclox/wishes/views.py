@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from praclox.auth.access import require_roles_for_blueprint
@@ -47,7 +48,7 @@ def create(office_id: int) -> str | Response | tuple[str, int]:
     form = _form(office)
     if form.validate_on_submit():
         try:
-            services.create_wish(office, _data(form))
+            services.create_wish(office, _data(form), actor=current_user)
         except services.WishError as exc:
             db.session.rollback()
             _refused(form, str(exc))
@@ -64,7 +65,7 @@ def edit(wish_id: int) -> str | Response | tuple[str, int]:
     form = _form(wish.office, obj=wish)
     if form.validate_on_submit():
         try:
-            services.update_wish(wish, _data(form))
+            services.update_wish(wish, _data(form), actor=current_user)
         except services.WishError as exc:
             db.session.rollback()
             _refused(form, str(exc))
@@ -83,7 +84,7 @@ def delete(wish_id: int) -> Response:
     wish = db.get_or_404(Wish, wish_id)
     office_id = wish.office_id
     if ConfirmForm().validate_on_submit():
-        services.delete_wish(wish)
+        services.delete_wish(wish, actor=current_user)
         db.session.commit()
         flash(_("Wish deleted."), "success")
     return redirect(url_for("offices.detail", office_id=office_id) + "#wishes")

@@ -45,7 +45,7 @@ def make_vacancy(app: Flask) -> Callable[..., int]:
 
     def factory(title: str = "Python developer", is_open: bool = True) -> int:
         with app.test_request_context():
-            vacancy = services.create_vacancy(title, is_open)
+            vacancy = services.create_vacancy(title, is_open, actor=None)
             db.session.commit()
             return vacancy.id
 
@@ -58,7 +58,7 @@ def make_reason(app: Flask) -> Callable[..., int]:
 
     def factory(label: str = "Other candidate fitted better") -> int:
         with app.test_request_context():
-            reason = services.create_reason(label)
+            reason = services.create_reason(label, actor=None)
             db.session.commit()
             return reason.id
 
@@ -81,16 +81,16 @@ def make_applicant(app: Flask, make_vacancy: Callable[..., int]) -> Callable[...
             applicant = services.create_applicant({
                 "name": name, "email": email, "vacancy_id": vacancy_ids[0],
                 "applied_on": applied_on or decided_on, **fields,
-            })
+            }, actor=None)
             if status != "new":
                 if status == "rejected":
-                    reason = db.session.query(RejectionReason).first() or services.create_reason("No match")
+                    reason = db.session.query(RejectionReason).first() or services.create_reason("No match", actor=None)
                 else:
                     reason = None
                 path = {"hired": ["conversation", "offer", "hired"], "offer": ["conversation", "offer"],
                         "conversation": ["conversation"]}.get(status, [status])
                 for step in path:
-                    services.change_status(applicant, step, decided_on=decided_on, reason=reason)
+                    services.change_status(applicant, step, decided_on=decided_on, reason=reason, actor=None)
             db.session.commit()
             assert db.session.get(Applicant, applicant.id).status == status
             return applicant.id

@@ -107,7 +107,7 @@ def test_renewal_is_asked_once_a_month_before_expiry(app, make_applicant, smtp_s
         applicant_id = make_applicant(status="rejected", decided_on=SENT.date())
         with app.test_request_context():
             services.record_consent(db.session.get(Applicant, applicant_id), given_on=SENT.date(), method="phone",
-                                    evidence="Agreed by phone")
+                                    evidence="Agreed by phone", actor=None)
             db.session.commit()
     with time_machine.travel(datetime(2027, 2, 28, 9, tzinfo=TZ), tick=False), app.test_request_context():
         assert consent.send_renewal_requests()["asked"] == 0

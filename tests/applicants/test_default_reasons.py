@@ -25,15 +25,16 @@ def test_a_fresh_install_has_reasons_and_a_recruiter_rejects_with_one(tmp_path):
             reasons = db.session.scalars(db.select(RejectionReason).order_by(RejectionReason.id)).all()
             assert len(reasons) >= 3 and all(r.active for r in reasons)
             reason_id = reasons[0].id
-            users.create_user("werver@praclox.nl", "Wendy Werver", ["recruiter"], TEST_PASSWORD)
-            admin, _ = users.create_user("beheer@praclox.nl", "Bert Beheer", ["admin"], TEST_PASSWORD)
+            users.create_user("werver@praclox.nl", "Wendy Werver", ["recruiter"], TEST_PASSWORD, actor=None)
+            admin, _ = users.create_user("beheer@praclox.nl", "Bert Beheer", ["admin"], TEST_PASSWORD, actor=None)
             db.session.commit()
             admin_id = admin.id
         enrol_second_factor(app, admin_id)  # an administrator works with a second factor
         with app.test_request_context():
-            vacancy = services.create_vacancy("Ontwikkelaar")
+            vacancy = services.create_vacancy("Ontwikkelaar", actor=None)
             applicant = services.create_applicant({"name": "Sam Sollicitant", "email": "sam@voorbeeld.nl",
-                                                   "vacancy_id": vacancy.id, "applied_on": date(2026, 11, 2)})
+                                                   "vacancy_id": vacancy.id, "applied_on": date(2026, 11, 2)},
+                                                  actor=None)
             db.session.commit()
             applicant_id = applicant.id
         recruiter = app.test_client()

@@ -37,13 +37,13 @@ def test_purged_applicant_leaves_no_byte_in_tables_files_database_or_wal(app, ma
     with app.test_request_context():
         applicant = db.session.get(Applicant, applicant_id)
         documents.store_document(applicant, filename=f"{marker}-cv.pdf", data=pdf_bytes(f"CV of {marker}"),
-                                 kind="cv")
+                                 kind="cv", actor=None)
         services.record_consent(applicant, given_on=DECIDED, method="phone", evidence=f"{marker} said yes",
-                                )
+                                actor=None)
         consent = applicant.consents[0]
-        services.withdraw_consent(consent, DECIDED + timedelta(days=1))
+        services.withdraw_consent(consent, DECIDED + timedelta(days=1), actor=None)
         give_link(applicant)
-        audit("view", applicant)
+        audit("view", applicant, actor=None)
         db.session.commit()
         stored = db.session.scalar(select(Document.stored_name))
         ciphertexts = [
@@ -90,7 +90,7 @@ def test_the_downloaded_document_is_the_uploaded_one_and_is_encrypted_on_disk(ap
     data = pdf_bytes("Plain CV text 12345")
     with app.test_request_context():
         document = documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf",
-                                            data=data, kind="cv")
+                                            data=data, kind="cv", actor=None)
         db.session.commit()
         stored = document.stored_name
         assert documents.read_document(document) == data

@@ -31,7 +31,8 @@ def test_find_export_and_erase_an_applicant(app, make_applicant):
     make_applicant("Someone Else", email="else@example.nl")
     data = pdf_bytes("Fleur's CV")
     with app.test_request_context():
-        documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf", data=data, kind="cv")
+        documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf", data=data, kind="cv",
+                                 actor=None)
         db.session.commit()
         module = domains()["applicants"]
         hits = module.find(SubjectQuery(email="FLEUR@example.nl"))
@@ -41,7 +42,7 @@ def test_find_export_and_erase_an_applicant(app, make_applicant):
         exported = tables["applicants"][0]
         assert exported["notes"] == "Good interview" and exported["name"] == "Fleur Jansen"
         assert base64.b64decode(tables["applicant_documents"][0]["content"]) == data
-        counts = module.erase(hits)
+        counts = module.erase(hits, actor=None)
         db.session.commit()
         assert counts["applicants"] == 1
         assert db.session.get(Applicant, applicant_id) is None
@@ -54,14 +55,14 @@ def test_erased_document_files_go_with_the_commit_and_stay_after_a_rollback(app,
     applicant_id = make_applicant()
     with app.test_request_context():
         documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf", data=pdf_bytes(),
-                                 kind="cv")
+                                 kind="cv", actor=None)
         db.session.commit()
         module = domains()["applicants"]
-        module.erase(module.find(SubjectQuery(name="Sanne")))
+        module.erase(module.find(SubjectQuery(name="Sanne")), actor=None)
         assert len(stored_names(app)) == 1  # another connection still sees it: not committed
         db.session.rollback()
         assert len(stored_names(app)) == 1
         assert db.session.get(Applicant, applicant_id) is not None
-        module.erase(module.find(SubjectQuery(name="Sanne")))
+        module.erase(module.find(SubjectQuery(name="Sanne")), actor=None)
         db.session.commit()
     assert stored_names(app) == set()

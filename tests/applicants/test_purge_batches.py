@@ -22,7 +22,7 @@ def _with_document(app, make_applicant, name: str) -> tuple[int, str]:
     applicant_id = make_applicant(name, status="rejected", decided_on=DECIDED)
     with app.test_request_context():
         applicant = db.session.get(Applicant, applicant_id)
-        documents.store_document(applicant, filename="cv.pdf", data=pdf_bytes(), kind="cv")
+        documents.store_document(applicant, filename="cv.pdf", data=pdf_bytes(), kind="cv", actor=None)
         db.session.commit()
         stored = db.session.scalar(select(Document.stored_name).where(Document.applicant_id == applicant_id))
         return applicant_id, stored

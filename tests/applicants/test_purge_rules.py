@@ -73,9 +73,10 @@ def test_applicants_in_the_pipeline_are_never_purged_however_old(app, make_appli
 def _consent(app, applicant_id: int, given_on: date, withdrawn_on: date | None = None) -> None:
     with app.test_request_context():
         applicant = db.session.get(Applicant, applicant_id)
-        consent = services.record_consent(applicant, given_on=given_on, method="phone", evidence="Said yes by phone")
+        consent = services.record_consent(applicant, given_on=given_on, method="phone", evidence="Said yes by phone",
+                                          actor=None)
         if withdrawn_on:
-            services.withdraw_consent(consent, withdrawn_on)
+            services.withdraw_consent(consent, withdrawn_on, actor=None)
         db.session.commit()
 
 
@@ -103,7 +104,7 @@ def test_withdrawal_purges_at_the_next_daily_run(app, make_applicant):
     with at(withdrawn, hour=15):
         with app.test_request_context():
             consent = db.session.scalar(select(Consent))
-            services.withdraw_consent(consent)
+            services.withdraw_consent(consent, actor=None)
             db.session.commit()
     with at(withdrawn + timedelta(days=1)):  # 02:30 the next morning: within 24 hours
         run(app)
@@ -155,13 +156,13 @@ def test_legal_hold_stops_the_purge_until_lifted(app, make_applicant):
     with at(DECIDED):
         applicant_id = make_applicant(status="rejected", decided_on=DECIDED)
         with app.test_request_context():
-            services.set_legal_hold(db.session.get(Applicant, applicant_id), "Dispute about the procedure")
+            services.set_legal_hold(db.session.get(Applicant, applicant_id), "Dispute about the procedure", actor=None)
             db.session.commit()
     with at(DECIDED + timedelta(days=90)):
         run(app)
         assert exists(app, applicant_id)
         with app.test_request_context():
-            services.set_legal_hold(db.session.get(Applicant, applicant_id), None)
+            services.set_legal_hold(db.session.get(Applicant, applicant_id), None, actor=None)
             db.session.commit()
         run(app)
     assert not exists(app, applicant_id)
@@ -235,7 +236,7 @@ def test_decision_date_in_the_future_is_refused(app, make_applicant):
         with app.test_request_context():
             applicant = db.session.get(Applicant, applicant_id)
             with pytest.raises(services.ApplicantError) as caught:
-                services.change_status(applicant, "withdrawn", decided_on=DECIDED + timedelta(days=1))
+                services.change_status(applicant, "withdrawn", decided_on=DECIDED + timedelta(days=1), actor=None)
             assert caught.value.code == "future"
             db.session.rollback()
             assert db.session.get(Applicant, applicant_id).status == "new"
@@ -247,9 +248,9 @@ def test_an_applicant_put_on_hold_after_the_batch_was_read_is_not_purged(app, ma
     as_of = DECIDED + timedelta(days=28)
     with app.test_request_context():
         [batch] = list(purge.iter_due(as_of))
-        services.set_legal_hold(db.session.get(Applicant, applicant_id), "Late dispute")
+        services.set_legal_hold(db.session.get(Applicant, applicant_id), "Late dispute", actor=None)
         db.session.commit()
         with pytest.raises(purge.NoLongerDue):
-            purge.purge_applicant(batch[0].applicant_id, batch[0].rule, as_of)
+            purge.purge_applicant(batch[0].applicant_id, batch[0].rule, as_of, actor=None)
         db.session.rollback()
     assert exists(app, applicant_id)

@@ -18,7 +18,7 @@ def _document(app, applicant_id: int) -> int:
 
     with app.test_request_context():
         document = documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf",
-                                            data=pdf_bytes(), kind="cv")
+                                            data=pdf_bytes(), kind="cv", actor=None)
         db.session.commit()
         return document.id
 

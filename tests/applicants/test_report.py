@@ -38,13 +38,13 @@ def scene(app, make_applicant, at_today):
     }
     with app.test_request_context():
         services.record_consent(db.session.get(Applicant, ids["consent"]), given_on=TODAY - timedelta(days=59),
-                                method="form", evidence="Ticked the box")
-        services.set_legal_hold(db.session.get(Applicant, ids["hold"]), "=HYPERLINK(\"http://evil\")")
+                                method="form", evidence="Ticked the box", actor=None)
+        services.set_legal_hold(db.session.get(Applicant, ids["hold"]), "=HYPERLINK(\"http://evil\")", actor=None)
         db.session.get(Applicant, ids["stale"]).last_activity_on = TODAY - timedelta(days=200)
         db.session.commit()
         # purged 50 days ago: the tombstone carries the real day of the purge, so travel there
         with time_machine.travel(datetime(2026, 5, 20, 11, 0, tzinfo=TZ) - timedelta(days=50), tick=False):
-            purge_one = purge.purge_applicant(ids["purged"], "hired", TODAY - timedelta(days=50))
+            purge_one = purge.purge_applicant(ids["purged"], "hired", TODAY - timedelta(days=50), actor=None)
             db.session.commit()
         assert purge_one == []
     return ids

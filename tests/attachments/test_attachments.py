@@ -157,7 +157,7 @@ def test_a_contact_attachment_shows_on_the_contact_and_the_office_and_goes_with_
     with app.test_request_context():
         from praclox.offices import services
 
-        services.delete_contact(db.session.get(Contact, contact_id))
+        services.delete_contact(db.session.get(Contact, contact_id), actor=None)
         db.session.commit()
     assert attachments(app) == [] and stored_names(app) == set()
 
@@ -183,6 +183,6 @@ def test_deleting_an_office_takes_its_attachments_and_their_files(app, login_as,
         from praclox.offices import services
         from praclox.offices.models import Office
 
-        services.delete_office(db.session.get(Office, office_id))
+        services.delete_office(db.session.get(Office, office_id), actor=None)
         db.session.commit()
     assert attachments(app) == [] and stored_names(app) == set()

@@ -198,8 +198,8 @@ def test_unknown_address_and_wrong_password_take_about_the_same_time(app, make_u
     from praclox.settings import services as settings
 
     with app.test_request_context():
-        settings.set_value("auth.lockout_address_failures", 200)
-        settings.set_value("auth.lockout_account_failures", 20)
+        settings.set_value("auth.lockout_address_failures", 200, actor=None)
+        settings.set_value("auth.lockout_account_failures", 20, actor=None)
         db.session.commit()
     app.config.pop("ARGON2_TIME_COST")
     app.config.pop("ARGON2_MEMORY_COST")  # the real cost, so that hashing dominates as in production

@@ -49,7 +49,7 @@ def test_deactivated_users_session_stops_at_the_next_request(app, client, make_u
     with app.app_context():
         from praclox.auth.services import deactivate
 
-        deactivate(db.session.get(User, user.id))
+        deactivate(db.session.get(User, user.id), actor=None)
         db.session.commit()
     assert client.get("/offices/").status_code == 302
     assert login(client, user.email).status_code == 200  # and cannot log in again
@@ -96,7 +96,7 @@ def test_one_time_password_forces_a_password_change_first(app, client):
     with app.app_context():
         from praclox.auth.services import create_user
 
-        user, one_time = create_user("nieuw@praclox.nl", "Nieuwe Collega", ["staff"])
+        user, one_time = create_user("nieuw@praclox.nl", "Nieuwe Collega", ["staff"], actor=None)
         db.session.commit()
     assert login(client, "nieuw@praclox.nl", one_time).status_code == 302
     response = client.get("/offices/")

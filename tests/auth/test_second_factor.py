@@ -61,7 +61,7 @@ def test_a_setting_requires_it_for_everyone(app, make_user):
     from praclox.settings import services as settings
 
     with app.test_request_context():
-        settings.set_value(totp.FOR_ALL, True)
+        settings.set_value(totp.FOR_ALL, True, actor=None)
         db.session.commit()
     client = login_client(app, make_user("staff", second_factor=False))
     assert client.get("/offices/").headers["Location"] == "/account/two-factor"
@@ -72,7 +72,7 @@ def test_the_first_admin_changes_the_one_time_password_then_enrols(app):
 
     with app.app_context():
         user, one_time = services.create_user(remember_secret("first-admin@praclox.nl"), "Eerste Beheerder",
-                                              ["admin", "staff"])
+                                              ["admin", "staff"], actor=None)
         db.session.commit()
     remember_secret(one_time)
     client = app.test_client()

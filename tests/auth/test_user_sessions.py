@@ -101,7 +101,7 @@ def test_twelve_hours_end_the_session_however_active(app, make_user):
 def test_the_idle_timeout_is_a_setting(app, make_user, ctx):
     from praclox.settings import services as settings
 
-    settings.set_value("auth.session_idle_minutes", 10)
+    settings.set_value("auth.session_idle_minutes", 10, actor=None)
     db.session.commit()
     user = make_user("staff")
     with time_machine.travel(START, tick=False) as traveller:

@@ -215,7 +215,7 @@ def test_deleting_the_office_ends_the_session(app, client_login, make_office):
         from praclox.offices import services as offices
         from praclox.offices.models import Office
 
-        offices.delete_office(db.session.get(Office, office_id))
+        offices.delete_office(db.session.get(Office, office_id), actor=None)
         db.session.commit()
     assert c.get("/client/").status_code == 302
 

@@ -111,9 +111,10 @@ def test_vcard_is_version_4_of_active_contacts_without_dates_or_notes(app, staff
         from praclox.offices import services
 
         petra = db.session.scalar(select(Contact).where(Contact.first_name == "Petra"))
-        services.mark_left(db.session.scalar(select(Contact).where(Contact.first_name == "Oud")), date(2026, 1, 1))
+        services.mark_left(db.session.scalar(select(Contact).where(Contact.first_name == "Oud")), date(2026, 1, 1),
+                           actor=None)
         dates.create_date(petra, {"kind": "child_birthday", "day": 3, "month": 4, "year": 2015,
-                                  "person_name": "Sientje"})
+                                  "person_name": "Sientje"}, actor=None)
         db.session.commit()
     response = _export(staff_client, format="vcf", office=office_id)
     assert response.status_code == 200 and response.mimetype == "text/vcard"

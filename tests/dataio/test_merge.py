@@ -65,20 +65,20 @@ def _linked_office(app, name, contact, **fields):
     from praclox.wishes import services as wishes
 
     with app.test_request_context():
-        office = services.create_office({"name": name, **fields})
-        person = services.create_contact(office, contact)
+        office = services.create_office({"name": name, **fields}, actor=None)
+        person = services.create_contact(office, contact, actor=None)
         services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary="Gebeld",
-                                 contact=person, logged_by=None)
+                                 contact=person, actor=None)
         from praclox.auth.models import User
 
         owner = db.session.scalars(select(User)).first()
         followups.create(office, {"title": "Terugbellen", "due_on": date(2026, 2, 1), "owner_id": owner.id,
-                                  "contact_id": person.id}, None)
+                                  "contact_id": person.id}, actor=None)
         wishes.create_wish(office, {"title": "Portaal", "status": "new", "priority": "normal",
                                     "requested_on": date(2026, 1, 6),
-                                    "requested_by_id": person.id})
-        birthday = dates.create_date(person, {"kind": "birthday", "day": 3, "month": 4, "year": 1980})
-        dates.mark_congratulated(birthday, 2025, False, "card", None)
+                                    "requested_by_id": person.id}, actor=None)
+        birthday = dates.create_date(person, {"kind": "birthday", "day": 3, "month": 4, "year": 1980}, actor=None)
+        dates.mark_congratulated(birthday, 2025, False, "card", actor=None)
         db.session.commit()
         return office.id, person.id
 
@@ -124,7 +124,7 @@ def test_merging_two_contacts_of_one_office_keeps_history_dates_and_wishes(app, 
 
     office_id, kept = _linked_office(app, "Groot Techniek", PETRA)
     with app.test_request_context():
-        other = services.create_contact(db.session.get(Office, office_id), PETRA_AGAIN).id
+        other = services.create_contact(db.session.get(Office, office_id), PETRA_AGAIN, actor=None).id
         db.session.commit()
     candidates = staff_client.get("/offices/duplicates?what=contacts").get_data(as_text=True)
     assert f"/offices/contacts/merge/{kept}/{other}" in candidates
@@ -149,7 +149,7 @@ def test_merge_is_refused_while_a_privacy_request_is_open_about_either_record(ap
     second = make_office("Jansen Accountants BV")
     with app.test_request_context():
         requests.create_request(requester_name=None, requester_contact="+31 6 1234 5678", kind="access",
-                                received_on=date(2026, 1, 2))
+                                received_on=date(2026, 1, 2), actor=None)
         db.session.commit()
     assert "Er loopt een privacyverzoek" in staff_client.get(f"/offices/merge/{first}/{second}").get_data(as_text=True)
     before = _audit_count(app)

@@ -21,7 +21,7 @@ def make_contact(app, make_office) -> Callable[..., int]:
             if office_id is None:
                 office_id = make_office(name=f"Kantoor {next(counter)}")
             office = db.session.get(Office, office_id)
-            contact = services.create_contact(office, {"first_name": first, "last_name": last, **fields})
+            contact = services.create_contact(office, {"first_name": first, "last_name": last, **fields}, actor=None)
             db.session.commit()
             return contact.id
 
@@ -38,7 +38,8 @@ def make_date(app) -> Callable[..., int]:
                 **fields: Any) -> int:
         with app.test_request_context():
             contact = db.session.get(Contact, contact_id)
-            item = services.create_date(contact, {"kind": kind, "month": month, "day": day, "year": year, **fields})
+            item = services.create_date(contact, {"kind": kind, "month": month, "day": day, "year": year, **fields},
+                                        actor=None)
             db.session.commit()
             return item.id
 

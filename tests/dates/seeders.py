@@ -19,12 +19,12 @@ def seed_walk(app: Flask) -> None:
 
     with app.test_request_context():
         contact = walk_contact()
-        services.create_date(contact, {"kind": "birthday", "month": 3, "day": 14, "year": 1976})
+        services.create_date(contact, {"kind": "birthday", "month": 3, "day": 14, "year": 1976}, actor=None)
         services.create_date(contact, {"kind": "child_birthday", "month": 7, "day": 2, "year": 2012,
-                                       "person_name": "Wanda", "gender": "f"})
-        wedding = services.create_date(contact, {"kind": "wedding", "month": 9, "day": 21, "year": 2004})
-        services.mark_congratulated(wedding, 2025, False, "card", None)
-        owner, _password = auth_services.create_user("feed.owner@walk.test", "Feed Owner", ["staff"])
+                                       "person_name": "Wanda", "gender": "f"}, actor=None)
+        wedding = services.create_date(contact, {"kind": "wedding", "month": 9, "day": 21, "year": 2004}, actor=None)
+        services.mark_congratulated(wedding, 2025, False, "card", actor=None)
+        owner, _password = auth_services.create_user("feed.owner@walk.test", "Feed Owner", ["staff"], actor=None)
         db.session.flush()
         feeds.create_feed(owner, "Walk feed", kinds=["birthday", "wedding"], show_child_names=False, actor=None)
         db.session.commit()
@@ -39,10 +39,10 @@ def seed_subject(app: Flask, person: Subject) -> list[str]:
     with app.test_request_context():
         contact = db.session.get(Contact, contact_id_of(person))
         services.create_date(contact, {"kind": "birthday", "month": 3, "day": 14, "year": 1976,
-                                       "notes": f"Loves orchids from {person.last_name}shop"})
+                                       "notes": f"Loves orchids from {person.last_name}shop"}, actor=None)
         services.create_date(contact, {"kind": "child_birthday", "month": 7, "day": 2, "year": 2012,
-                                       "person_name": child, "gender": "f"})
-        wedding = services.create_date(contact, {"kind": "wedding", "month": 9, "day": 21, "year": 2004})
-        services.mark_congratulated(wedding, 2025, False, "card", None)
+                                       "person_name": child, "gender": "f"}, actor=None)
+        wedding = services.create_date(contact, {"kind": "wedding", "month": 9, "day": 21, "year": 2004}, actor=None)
+        services.mark_congratulated(wedding, 2025, False, "card", actor=None)
         db.session.commit()
     return [child, f"Loves orchids from {person.last_name}shop"]

@@ -98,7 +98,7 @@ def test_the_dashboard_shows_an_office_rename_and_a_new_date_at_once(frozen, app
     assert "Drukke Zaak" in staff_client.get("/").data.decode()
     frozen.shift(1)
     with app.test_request_context():
-        office_services.update_office(db.session.scalar(db.select(Office)), {"name": "Stille Zaak"})
+        office_services.update_office(db.session.scalar(db.select(Office)), {"name": "Stille Zaak"}, actor=None)
         db.session.commit()
     make_date(make_contact("Nieuw", "Persoon"), "birthday", 11, 24, 1980)
     html = staff_client.get("/").data.decode()

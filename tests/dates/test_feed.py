@@ -30,7 +30,7 @@ def new_feed(app, feed_user):
     def factory(name="telefoon", **kw):
         with app.test_request_context():
             user = db.session.get(User, feed_user.id)
-            feed, token = feeds.create_feed(user, name, **kw)
+            feed, token = feeds.create_feed(user, name, **kw, actor=None)
             db.session.commit()
             return feed.id, token
 
@@ -161,8 +161,8 @@ def test_ended_dates_and_left_contacts_disappear(app, client, new_feed, make_con
     _, token = new_feed()
     assert len(list(parse(fetch(client, token)).walk("VEVENT"))) == 6
     with app.test_request_context():
-        services.end_date(db.session.get(PersonalDate, date_a), "deceased")
-        office_services.mark_left(db.session.get(Contact, b), date(2026, 11, 1))
+        services.end_date(db.session.get(PersonalDate, date_a), "deceased", actor=None)
+        office_services.mark_left(db.session.get(Contact, b), date(2026, 11, 1), actor=None)
         db.session.commit()
         ended = db.session.get(PersonalDate, date_a)
         assert ended.end_reason == "deceased"
@@ -180,7 +180,7 @@ def test_uids_are_stable_and_sequence_moves_forward_on_edit(app, client, new_fee
     first = {str(e["uid"]): e for e in parse(fetch(client, token)).walk("VEVENT")}
     frozen.shift(timedelta(minutes=3))
     with app.test_request_context():
-        services.update_date(db.session.get(PersonalDate, item), {"day": 6})
+        services.update_date(db.session.get(PersonalDate, item), {"day": 6}, actor=None)
         db.session.commit()
     second = {str(e["uid"]): e for e in parse(fetch(client, token)).walk("VEVENT")}
     assert set(first) == set(second)
@@ -205,7 +205,7 @@ def test_etag_304_and_last_modified_move_with_every_change_including_deletions(
     assert fetch(client, token, **{"If-None-Match": '"something-else"'}).status_code == 200
     frozen.shift(timedelta(seconds=1))
     with app.test_request_context():
-        services.delete_date(db.session.get(PersonalDate, item))
+        services.delete_date(db.session.get(PersonalDate, item), actor=None)
         db.session.commit()
     after = fetch(client, token, **{"If-None-Match": etag})
     assert after.status_code == 200 and after.headers["ETag"] != etag
@@ -222,7 +222,7 @@ def test_a_contact_rename_changes_the_feed(app, client, new_feed, make_contact, 
     _, token = new_feed()
     etag = fetch(client, token).headers["ETag"]
     with app.test_request_context():
-        office_services.update_contact(db.session.get(Contact, contact), {"last_name": "Zwaan"})
+        office_services.update_contact(db.session.get(Contact, contact), {"last_name": "Zwaan"}, actor=None)
         db.session.commit()
     response = fetch(client, token, **{"If-None-Match": etag})
     assert response.status_code == 200 and b"Anna Zwaan" in response.data
@@ -254,7 +254,7 @@ def test_unknown_revoked_expired_and_deactivated_all_get_the_same_404(
     _, expired = new_feed("expired")
     _, live = new_feed("live")
     with app.test_request_context():
-        feeds.revoke_feed(db.session.get(Feed, revoked_id))
+        feeds.revoke_feed(db.session.get(Feed, revoked_id), actor=None)
         db.session.commit()
     assert fetch(client, live).status_code == 200
     frozen.shift(timedelta(days=100))

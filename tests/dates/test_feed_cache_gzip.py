@@ -35,7 +35,7 @@ def token(app, make_user, make_contact, make_date):
     make_date(contact, "wedding", 3, 3, 2001, person_name="Renée")
     user = make_user("staff", email="feeder@praclox.nl")
     with app.test_request_context():
-        _, secret = feeds.create_feed(db.session.get(User, user.id), "telefoon")
+        _, secret = feeds.create_feed(db.session.get(User, user.id), "telefoon", actor=None)
         db.session.commit()
     return secret
 
@@ -80,7 +80,7 @@ def test_a_changed_name_is_in_the_next_answer_even_without_a_validator(app, clie
     frozen.shift(timedelta(seconds=1))
     with app.test_request_context():
         contact = db.session.scalar(db.select(Contact))
-        office_services.update_contact(contact, {"last_name": "Zwaan"})
+        office_services.update_contact(contact, {"last_name": "Zwaan"}, actor=None)
         db.session.commit()
     for headers in ({}, {"Accept-Encoding": "gzip"}, {"If-None-Match": first.headers["ETag"]}):
         response = fetch(client, token, **headers)
@@ -98,7 +98,7 @@ def test_a_body_built_from_an_older_calendar_leaves_the_memory_when_a_newer_one_
     from praclox.offices.models import Contact
 
     with app.test_request_context():
-        _, other = feeds.create_feed(db.session.get(User, make_user("staff").id), "laptop")
+        _, other = feeds.create_feed(db.session.get(User, make_user("staff").id), "laptop", actor=None)
         db.session.commit()
     fetch(client, token), fetch(client, other)
     with app.app_context():

@@ -24,7 +24,7 @@ def owner_with_feed(app, make_user, make_contact, make_date):
     user = make_user("staff", email="feed-owner@praclox.nl")
     make_date(make_contact("Jan", "Jansen"), "birthday", 5, 5, 1980)
     with app.test_request_context():
-        feed, token = feeds.create_feed(db.session.get(User, user.id), "telefoon")
+        feed, token = feeds.create_feed(db.session.get(User, user.id), "telefoon", actor=None)
         reminders.set_frequency(user.id, "daily")
         db.session.commit()
         return user, feed.id, token

@@ -48,10 +48,10 @@ def test_ended_dates_appear_nowhere_and_keep_their_reason(app, make_contact, mak
     item = make_date(make_contact("Anna", "Aal"), "wedding", 5, 5, 2000)
     assert len(entries(app, date(2026, 5, 1), date(2026, 5, 31))) == 1
     with app.test_request_context():
-        services.end_date(db.session.get(PersonalDate, item), "marriage_ended", date(2026, 1, 1))
+        services.end_date(db.session.get(PersonalDate, item), "marriage_ended", date(2026, 1, 1), actor=None)
         db.session.commit()
         with pytest.raises(services.DateError):
-            services.end_date(db.session.get(PersonalDate, item), "deceased")
+            services.end_date(db.session.get(PersonalDate, item), "deceased", actor=None)
     assert entries(app, date(2026, 5, 1), date(2026, 5, 31)) == []
 
 
@@ -61,7 +61,7 @@ def test_child_cut_off_setting(app, admin_client, make_contact, make_date):
     with app.test_request_context():
         from praclox.settings.services import set_value
 
-        set_value("dates.child_cutoff_age", "18")
+        set_value("dates.child_cutoff_age", "18", actor=None)
         db.session.commit()
     assert entries(app, date(2026, 5, 1), date(2026, 5, 31)) == []
     assert len(entries(app, date(2018, 5, 1), date(2018, 5, 31))) == 1

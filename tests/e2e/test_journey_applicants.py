@@ -25,7 +25,7 @@ def test_a_rejected_applicant_is_purged_after_the_retention_period_and_shows_in_
     from praclox.applicants import services
 
     with app.test_request_context():
-        services.create_reason("Andere kandidaat paste beter")
+        services.create_reason("Andere kandidaat paste beter", actor=None)
         db.session.commit()
     recruiter = make_user("recruiter", name="Rita Recruiter")
     officer = make_user("privacy_officer", name="Piet Privacy")

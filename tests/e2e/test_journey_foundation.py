@@ -20,7 +20,8 @@ def test_the_first_admin_changes_the_password_then_enrols_the_second_factor(app,
     from praclox.auth.models import ROLE_VALUES
 
     with app.app_context():
-        user, one_time = services.create_user(remember_secret("first.admin@praclox.nl"), "Beheerder", ROLE_VALUES)
+        user, one_time = services.create_user(remember_secret("first.admin@praclox.nl"), "Beheerder", ROLE_VALUES,
+                                              actor=None)
         db.session.commit()
     remember_secret(one_time)
 

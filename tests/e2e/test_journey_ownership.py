@@ -21,8 +21,8 @@ def test_tag_filter_then_bulk_assign_then_my_offices(app, journey, page, make_us
     zorg = [make_office(f"Zorggroep {n}") for n in (1, 2)]
     make_office("Bouwbedrijf Ter Zijde")
     with app.test_request_context():
-        tag = services.create_tag("Zorg", "sector", None)
-        services.add_tag(select(Office.id).where(Office.id.in_(zorg)), tag, None)
+        tag = services.create_tag("Zorg", "sector", actor=None)
+        services.add_tag(select(Office.id).where(Office.id.in_(zorg)), tag, actor=None)
         db.session.commit()
         tag_id = tag.id
 
@@ -56,7 +56,7 @@ def test_tick_one_row_then_a_bulk_tag_changes_only_that_office(app, journey, pag
     for name in ("Kantoor Aa", "Kantoor Bee", "Kantoor Cee"):
         make_office(name)
     with app.test_request_context():
-        tag = services.create_tag("Groot", "size", None)
+        tag = services.create_tag("Groot", "size", actor=None)
         db.session.commit()
         tag_id = tag.id
 

@@ -21,9 +21,9 @@ def _contact_on_file(app) -> str:
 
     email = remember_secret("wilhelmina.inzage@voorbeeld.nl")
     with app.test_request_context():
-        office = services.create_office({"name": "Administratiekantoor Inzicht", "visit_city": "Deventer"})
+        office = services.create_office({"name": "Administratiekantoor Inzicht", "visit_city": "Deventer"}, actor=None)
         services.create_contact(office, {"first_name": remember_secret("Wilhelmina"),
-                                         "last_name": remember_secret("Inzage"), "email": email})
+                                         "last_name": remember_secret("Inzage"), "email": email}, actor=None)
         db.session.commit()
     return email
 

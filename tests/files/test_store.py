@@ -21,7 +21,7 @@ from tests.files.support import stored_names, stored_token
 def _upload(app, applicant_id: int, data: bytes) -> str:
     with app.test_request_context():
         document = documents.store_document(db.session.get(Applicant, applicant_id), filename="cv.pdf", data=data,
-                                            kind="cv")
+                                            kind="cv", actor=None)
         db.session.commit()
         return document.stored_name
 

@@ -16,7 +16,7 @@ AFTER = ("offices",)
 def _owner() -> object:
     from praclox.auth import services as auth_services
 
-    owner, _password = auth_services.create_user("follow.owner@walk.test", "Follow Owner", ["staff"])
+    owner, _password = auth_services.create_user("follow.owner@walk.test", "Follow Owner", ["staff"], actor=None)
     return owner
 
 
@@ -30,10 +30,10 @@ def seed_walk(app: Flask) -> None:
         contact = walk_contact()
         owner = _owner()
         services.create(contact.office, {"title": "Walk follow-up", "due_on": date(2026, 1, 9),
-                                         "owner_id": owner.id, "contact_id": contact.id}, None)
-        gone, _password = auth_services.create_user("follow.gone@walk.test", "Follow Gone", ["staff"])
+                                         "owner_id": owner.id, "contact_id": contact.id}, actor=None)
+        gone, _password = auth_services.create_user("follow.gone@walk.test", "Follow Gone", ["staff"], actor=None)
         services.create(contact.office, {"title": "Walk orphan", "due_on": date(2026, 1, 10),
-                                         "owner_id": gone.id}, None)
+                                         "owner_id": gone.id}, actor=None)
         gone.active = False
         db.session.commit()
 
@@ -48,6 +48,6 @@ def seed_subject(app: Flask, person: Subject) -> list[str]:
         owner = _owner()
         services.create(contact.office, {
             "title": f"Call {person.full_name} back", "description": f"{person.first_name} asked about VAT",
-            "due_on": date(2026, 1, 12), "owner_id": owner.id, "contact_id": contact.id}, None)
+            "due_on": date(2026, 1, 12), "owner_id": owner.id, "contact_id": contact.id}, actor=None)
         db.session.commit()
     return []

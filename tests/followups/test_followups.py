@@ -188,9 +188,9 @@ def test_reassign_service_moves_the_work_to_an_active_user_only(app, make_user, 
         row = db.session.get(FollowUp, follow_up_id)
         actor = db.session.get(User, first.id)
         with pytest.raises(services.FollowUpError):
-            services.reassign(row, db.session.get(User, gone.id), actor)
-        assert services.reassign(row, db.session.get(User, second.id), actor) is True
-        assert services.reassign(row, db.session.get(User, second.id), actor) is False
+            services.reassign(row, db.session.get(User, gone.id), actor=actor)
+        assert services.reassign(row, db.session.get(User, second.id), actor=actor) is True
+        assert services.reassign(row, db.session.get(User, second.id), actor=actor) is False
         db.session.commit()
     assert audits(app, follow_up_id) == [("update", "owner_id", first.id)]
 
@@ -210,7 +210,7 @@ def test_deleting_the_contact_keeps_the_follow_up(app, staff_client, make_office
     office_id = make_office(contacts=({"first_name": "Ann", "last_name": "A"},))
     follow_up_id = make_follow_up(office_id, staff_client.user.id, contact_id=1)
     with app.test_request_context():
-        offices.delete_contact(db.session.get(Contact, 1))
+        offices.delete_contact(db.session.get(Contact, 1), actor=None)
         db.session.commit()
         assert db.session.get(FollowUp, follow_up_id).contact_id is None
 
@@ -227,6 +227,6 @@ def test_privacy_finds_exports_and_unlinks_the_contact(app, staff_client, make_o
         hits = module.find(SubjectQuery(email="ANN@aa.nl"))
         assert [h.record_id for h in hits] == [about_ann]
         assert module.export(hits)["follow_ups"][0]["title"] == "Ann terugbellen"
-        assert module.erase(hits) == {"follow_up_contact_links": 1}
+        assert module.erase(hits, actor=None) == {"follow_up_contact_links": 1}
         db.session.commit()
         assert db.session.get(FollowUp, about_ann).contact_id is None and count(app) == 2

@@ -28,12 +28,13 @@ def seed_walk(app: Flask) -> None:
     for value in WALK_CONTACT.values():
         remember_secret(value)
     with app.test_request_context():
-        office = services.create_office({"name": "Walk Office", "visit_city": "Utrecht"})
-        contact = services.create_contact(office, {**WALK_CONTACT, "notes": "walk notes"})
+        office = services.create_office({"name": "Walk Office", "visit_city": "Utrecht"}, actor=None)
+        contact = services.create_contact(office, {**WALK_CONTACT, "notes": "walk notes"}, actor=None)
         services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary="walked",
-                                 contact=contact, logged_by=None)
-        services.convert_to_client(office)
-        services.add_tag(services.one_office(office), services.create_tag("Walk sector", "sector", None), None)
+                                 contact=contact, actor=None)
+        services.convert_to_client(office, actor=None)
+        services.add_tag(services.one_office(office), services.create_tag("Walk sector", "sector", actor=None),
+                         actor=None)
         db.session.commit()
 
 
@@ -48,14 +49,14 @@ def seed_subject(app: Flask, person: Subject) -> list[str]:
     from praclox.offices import services
 
     with app.test_request_context():
-        office = services.create_office({"name": "Kantoor De Linde", "visit_city": "Zeist"})
+        office = services.create_office({"name": "Kantoor De Linde", "visit_city": "Zeist"}, actor=None)
         contact = services.create_contact(office, {
             "first_name": person.first_name, "last_name": person.last_name, "job_title": "Controller",
             "email": person.email, "phone": person.phone,
-            "notes": f"{person.first_name} prefers a call before ten"})
-        services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), contact=contact, logged_by=None,
+            "notes": f"{person.first_name} prefers a call before ten"}, actor=None)
+        services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), contact=contact, actor=None,
                                  summary=f"Called {person.full_name} about the annual report")
-        services.log_interaction(office, kind="visit", occurred_on=date(2026, 1, 6), contact=None, logged_by=None,
+        services.log_interaction(office, kind="visit", occurred_on=date(2026, 1, 6), contact=None, actor=None,
                                  summary=f"Visit; {person.last_name} was ill, spoke to the director")
         db.session.commit()
     return [person.first_name, person.last_name, person.email, person.phone, "Controller"]

@@ -77,8 +77,8 @@ def test_the_list_filters_by_an_office_tag(app, staff_client, contacts):
     from praclox.offices.models import Office
 
     with app.test_request_context():
-        tag = services.create_tag("Zorgsector", "sector", None)
-        services.add_tag(select(Office.id).where(Office.name == "Pieters Advies"), tag, None)
+        tag = services.create_tag("Zorgsector", "sector", actor=None)
+        services.add_tag(select(Office.id).where(Office.name == "Pieters Advies"), tag, actor=None)
         db.session.commit()
         tag_id = tag.id
     page = staff_client.get("/contacts/")

@@ -45,9 +45,9 @@ def make_tag(app):
 
     def factory(name: str, group: str = "sector", offices: tuple[int, ...] = ()) -> int:
         with app.test_request_context():
-            tag = services.create_tag(name, group, None)
+            tag = services.create_tag(name, group, actor=None)
             for office_id in offices:
-                services.add_tag(select(Office.id).where(Office.id == office_id), tag, None)
+                services.add_tag(select(Office.id).where(Office.id == office_id), tag, actor=None)
             db.session.commit()
             return tag.id
 
@@ -464,3 +464,16 @@ def test_demo_offices_get_a_sector_size_and_region_and_most_an_account_manager(a
         assert {o.account_manager_id for o in offices} == {staff.id, None} or {
             o.account_manager_id for o in offices} == {staff.id}
         assert db.session.scalar(select(func.count()).select_from(Tag)) <= 7 + 3 + 4
+
+
+def test_the_office_list_counted_from_its_filter_pages_every_sort_alike(app, staff_client, make_office, log_contact):
+    ids = [make_office(f"Kantoor {n}", visit_city="Zwolle") for n in range(3)]
+    make_office("Elders", visit_city="Delft")
+    log_contact(ids[1], today() - timedelta(days=3))
+    for sort in ("name", "last_contact", "next_follow_up"):
+        # past the end is the last page, counted as the filter counts
+        page = staff_client.get(f"/offices/?q=zwolle&sort={sort}&page=99").get_data(as_text=True)
+        assert "3 kantoren" in page
+        assert names_in(page, ("Kantoor 0", "Kantoor 1", "Kantoor 2", "Elders"))[0] == (
+            "Kantoor 1" if sort == "last_contact" else "Kantoor 0")
+        assert "Elders" not in names_in(page, ("Elders",))

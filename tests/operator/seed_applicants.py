@@ -22,14 +22,14 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
 def main(count: int, documents: bool) -> None:
     app = create_app()
     with app.test_request_context():
-        vacancy = services.create_vacancy("Operator test vacancy")
+        vacancy = services.create_vacancy("Operator test vacancy", actor=None)
         decided = today() - timedelta(days=60)
         for number in range(count):
             applicant = Applicant(vacancy=vacancy, name=f"Seeded applicant {number}", applied_on=decided,
                                   status="rejected", decided_on=decided, last_activity_on=decided)
             db.session.add(applicant)
             if documents:
-                store_document(applicant, filename="cv.pdf", data=PDF, kind="cv")
+                store_document(applicant, filename="cv.pdf", data=PDF, kind="cv", actor=None)
             if number % 500 == 499:
                 db.session.commit()
         db.session.commit()

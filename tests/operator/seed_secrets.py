@@ -26,18 +26,19 @@ def main() -> None:
 
     app = create_app()
     with app.test_request_context():
-        staff, _ = users.create_user("gerda.opsmans@praclox.nl", "Gerda Opsmans", ["staff"], PASSWORD)
-        office = offices.create_office({"name": "Opsmans Accountants", "visit_city": "Zwolle", "kind": "client"})
+        staff, _ = users.create_user("gerda.opsmans@praclox.nl", "Gerda Opsmans", ["staff"], PASSWORD, actor=None)
+        office = offices.create_office({"name": "Opsmans Accountants", "visit_city": "Zwolle", "kind": "client"},
+                                       actor=None)
         contact = offices.create_contact(office, {"first_name": "Theodora", "last_name": "Loggerhuis",
-                                                  "email": "theodora.loggerhuis@klant.nl"})
+                                                  "email": "theodora.loggerhuis@klant.nl"}, actor=None)
         registration, _due = registrations.create_by_staff(
             {"name": "Theodora Loggerhuis", "email": "theodora.loggerhuis@klant.nl", "newsletter": True,
              "office_id": office.id, "contact_id": contact.id, "client_access": True}, actor=None)
         _key, api_key = registrations.create_api_key("Website", actor=None)
         _feed, feed_token = feeds.create_feed(staff, "Ops feed", actor=None)
-        vacancy = applicants.create_vacancy("Ops vacancy")
+        vacancy = applicants.create_vacancy("Ops vacancy", actor=None)
         applicant = applicants.create_applicant({"name": "Barend Sollicitantius", "email": "barend.s@mail.nl",
-                                                 "vacancy_id": vacancy.id, "applied_on": date(2026, 1, 5)})
+                                                 "vacancy_id": vacancy.id, "applied_on": date(2026, 1, 5)}, actor=None)
         secrets = {
             "staff_email": staff.email, "staff_password": PASSWORD, "api_key": api_key,
             # one single-use login link per server under test

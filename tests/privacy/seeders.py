@@ -23,7 +23,7 @@ def seed_walk(app: Flask) -> None:
     with app.test_request_context():
         for kind in ("access", "erasure"):
             requests.create_request(requester_name="Walter Walkerson", requester_contact="walter@walk.test",
-                                    kind=kind, received_on=date(2026, 1, 2))
+                                    kind=kind, received_on=date(2026, 1, 2), actor=None)
         tombstone = Tombstone(counts="{}")
         db.session.add(tombstone)
         db.session.flush()
@@ -38,6 +38,6 @@ def seed_subject(app: Flask, person: Subject) -> list[str]:
 
     with app.test_request_context():
         requests.create_request(requester_name=person.full_name, requester_contact=person.email, kind="erasure",
-                                received_on=date(2026, 1, 2))
+                                received_on=date(2026, 1, 2), actor=None)
         db.session.commit()
     return [person.full_name, person.email]

@@ -31,7 +31,7 @@ def request_id(app) -> int:
 
     with app.test_request_context():
         item = requests.create_request(requester_name="Els", requester_contact=None, kind="access",
-                                       received_on=date(2026, 1, 5))
+                                       received_on=date(2026, 1, 5), actor=None)
         db.session.commit()
         return item.id
 
@@ -61,7 +61,7 @@ def test_a_support_grant_never_opens_the_privacy_pages(app, login_as, request_id
 
     client = login_as("support")
     with app.test_request_context():
-        support.grant(db.session.get(User, client.user.id), hours=2, reason="help", scope="offices")
+        support.grant(db.session.get(User, client.user.id), hours=2, reason="help", scope="offices", actor=None)
         db.session.commit()
     assert client.get("/offices/").status_code == 200
     for template, allowed in PAGES.items():

@@ -81,7 +81,7 @@ def test_purge_job_removes_entries_older_than_the_retention_setting(app, runner)
     with app.app_context():
         for moment in (datetime(2023, 12, 1, tzinfo=UTC), datetime(2024, 2, 1, tzinfo=UTC),
                        datetime(2025, 12, 1, tzinfo=UTC)):
-            record("update", None, record_type="offices", record_id=1).at = moment
+            record("update", None, record_type="offices", record_id=1, actor=None).at = moment
         db.session.commit()
     with time_machine.travel(datetime(2026, 1, 15, 3, tzinfo=UTC)):
         dry = runner.invoke(args=["privacy", "purge-audit", "--dry-run"])
@@ -91,7 +91,7 @@ def test_purge_job_removes_entries_older_than_the_retention_setting(app, runner)
         with app.app_context():
             from praclox.settings import services
 
-            services.set_value("privacy.audit_retention_months", "12")
+            services.set_value("privacy.audit_retention_months", "12", actor=None)
             db.session.commit()
         assert '"removed": 1' in run_job(app, "audit_purge").counts
         assert '"removed": 0' in run_job(app, "audit_purge").counts  # idempotent

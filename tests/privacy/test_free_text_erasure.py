@@ -45,23 +45,23 @@ def _seed(app: Flask) -> dict[str, int]:
     from praclox.wishes import services as wishes
 
     with app.test_request_context():
-        own = services.create_office({"name": "Kantoor Eigen", "visit_city": "Utrecht"})
+        own = services.create_office({"name": "Kantoor Eigen", "visit_city": "Utrecht"}, actor=None)
         contact = services.create_contact(own, {"first_name": FIRST, "last_name": LAST, "email": EMAIL,
-                                                "phone": PHONE})
-        services.log_interaction(own, kind="call", occurred_on=date(2026, 1, 5), contact=contact, logged_by=None,
+                                                "phone": PHONE}, actor=None)
+        services.log_interaction(own, kind="call", occurred_on=date(2026, 1, 5), contact=contact, actor=None,
                                  summary=f"Spoke to {FIRST} about the invoice")
-        services.log_interaction(own, kind="call", occurred_on=date(2026, 1, 6), contact=None, logged_by=None,
+        services.log_interaction(own, kind="call", occurred_on=date(2026, 1, 6), contact=None, actor=None,
                                  summary="Terugbellen op 06-33334444 na de vakantie")
         other = services.create_office({"name": "Ander Kantoor", "visit_city": "Zeist",
-                                        "notes": f"Aangebracht door {FIRST} {LAST} ({EMAIL})"})
-        services.log_interaction(other, kind="meeting", occurred_on=date(2026, 1, 7), contact=None, logged_by=None,
+                                        "notes": f"Aangebracht door {FIRST} {LAST} ({EMAIL})"}, actor=None)
+        services.log_interaction(other, kind="meeting", occurred_on=date(2026, 1, 7), contact=None, actor=None,
                                  summary=f"Lunch; {LAST} was er ook, tel (06) 3333 4444")
         wish = wishes.create_wish(other, {
             "title": f"Koppeling, gevraagd door {FIRST} {LAST}", "status": "new", "priority": "normal",
             "requested_on": date(2026, 1, 8),
-            "description": f"Mail {EMAIL.upper()} of bel 0031 6 33334444 als het klaar is"})
+            "description": f"Mail {EMAIL.upper()} of bel 0031 6 33334444 als het klaar is"}, actor=None)
         request = requests.create_request(requester_name=f"{FIRST} {LAST}", requester_contact=EMAIL,
-                                          kind="erasure", received_on=date(2026, 1, 9))
+                                          kind="erasure", received_on=date(2026, 1, 9), actor=None)
         db.session.commit()
         return {"own": own.id, "other": other.id, "wish": wish.id, "contact": contact.id, "request": request.id}
 
@@ -141,8 +141,9 @@ def test_a_surname_alone_elsewhere_is_left_to_the_officer_and_the_request_waits_
 
     ids = _seed(app)
     with app.test_request_context():
-        third = services.create_office({"name": "Derde Kantoor", "notes": f"Mevrouw {LAST} belde over de offerte"})
-        fourth = services.create_office({"name": "Vierde Kantoor", "notes": f"De familie {LAST} uit Gouda"})
+        third = services.create_office({"name": "Derde Kantoor", "notes": f"Mevrouw {LAST} belde over de offerte"},
+                                       actor=None)
+        fourth = services.create_office({"name": "Vierde Kantoor", "notes": f"De familie {LAST} uit Gouda"}, actor=None)
         db.session.commit()
         third_id, fourth_id = third.id, fourth.id
     client = login_as("privacy_officer")
@@ -198,8 +199,8 @@ def test_a_common_surname_is_counted_not_listed_but_an_initial_with_it_is_listed
     _seed(app)
     with app.test_request_context():
         for n in range(11):
-            services.create_office({"name": f"Familiekantoor {n}", "notes": f"Oprichter: de heer {LAST}"})
-        initialled = services.create_office({"name": "Kantoor Initiaal", "notes": f"Contact: M. {LAST}"})
+            services.create_office({"name": f"Familiekantoor {n}", "notes": f"Oprichter: de heer {LAST}"}, actor=None)
+        initialled = services.create_office({"name": "Kantoor Initiaal", "notes": f"Contact: M. {LAST}"}, actor=None)
         db.session.commit()
         initialled_id = initialled.id
     page = _search(login_as("privacy_officer"), email=EMAIL)
@@ -213,7 +214,7 @@ def test_a_one_word_name_found_only_in_free_text_is_possible_and_exported_with_t
     from praclox.offices import services
 
     with app.test_request_context():
-        services.create_office({"name": "Kantoor Los", "notes": "Afspraak met Grietje Bosveldt gepland"})
+        services.create_office({"name": "Kantoor Los", "notes": "Afspraak met Grietje Bosveldt gepland"}, actor=None)
         db.session.commit()
     client = login_as("privacy_officer")
     page = _search(client, name="Bosveldt")
@@ -231,9 +232,9 @@ def test_an_application_under_a_private_address_is_found_through_the_name_on_the
 
     _seed(app)
     with app.test_request_context():
-        vacancy = services.create_vacancy("Assistent")
+        vacancy = services.create_vacancy("Assistent", actor=None)
         services.create_applicant({"name": f"{FIRST} {LAST}", "email": remember_secret("mz.prive@voorbeeld.nl"),
-                                   "vacancy_id": vacancy.id, "applied_on": date(2026, 1, 3)})
+                                   "vacancy_id": vacancy.id, "applied_on": date(2026, 1, 3)}, actor=None)
         db.session.commit()
     page = _search(login_as("privacy_officer"), email=EMAIL)
     assert "Sollicitant voor Assistent" in page
@@ -254,7 +255,7 @@ def test_a_wish_the_person_asked_for_that_also_names_them_loses_both_link_and_na
         contact = db.session.get(Contact, ids["contact"])
         wish = services.create_wish(contact.office, {"title": f"Rapport zoals {FIRST} het wil", "status": "new",
                                                      "priority": "normal", "requested_on": date(2026, 1, 8),
-                                                     "requested_by_id": contact.id})
+                                                     "requested_by_id": contact.id}, actor=None)
         db.session.commit()
         wish_id = wish.id
     client = login_as("privacy_officer")

@@ -22,10 +22,10 @@ def _log(app, office_name: str, summaries: list[str]) -> None:
     from praclox.offices import services
 
     with app.test_request_context():
-        office = services.create_office({"name": office_name})
+        office = services.create_office({"name": office_name}, actor=None)
         for text in summaries:
             services.log_interaction(office, kind="call", occurred_on=date(2026, 1, 5), summary=text, contact=None,
-                                     logged_by=None)
+                                     actor=None)
         db.session.commit()
 
 
@@ -174,8 +174,9 @@ def test_a_key_rotation_reencrypts_contact_notes_too(app, app_config, make_app):
     from praclox.offices import services
 
     with app.test_request_context():
-        office = services.create_office({"name": "Notitie BV"})
-        services.create_contact(office, {"first_name": "Nora", "last_name": "Noot", "notes": "Belt na tienen."})
+        office = services.create_office({"name": "Notitie BV"}, actor=None)
+        services.create_contact(office, {"first_name": "Nora", "last_name": "Noot", "notes": "Belt na tienen."},
+                                actor=None)
         db.session.commit()
     new_key = Fernet.generate_key().decode()
     rotating = make_app(ENCRYPTION_KEYS=f"{new_key},{app_config['ENCRYPTION_KEYS']}")

@@ -64,7 +64,7 @@ def test_a_wish_is_corrected_through_its_own_service_and_keeps_its_status(app, l
 
         wish = services.create_wish(db.session.get(Office, office_id), {
             "title": "Rapport voor Gerrit Gerritsma", "status": "planned", "priority": "high",
-            "requested_on": date(2026, 1, 8)})
+            "requested_on": date(2026, 1, 8)}, actor=None)
         db.session.commit()
         wish_id = wish.id
     officer = login_as("privacy_officer")
@@ -105,7 +105,7 @@ def test_a_service_rule_refuses_a_correction_with_a_clear_error(app, login_as, m
     office_id = make_office("Kantoor Historie")
     with app.test_request_context():
         item = services.log_interaction(db.session.get(Office, office_id), kind="call", occurred_on=date(2026, 1, 5),
-                                        summary="Gebeld", contact=None, logged_by=None)
+                                        summary="Gebeld", contact=None, actor=None)
         db.session.commit()
         item_id = item.id
     response = login_as("privacy_officer").post(f"/privacy-officer/records/interactions/{item_id}",

@@ -66,7 +66,7 @@ def test_html_in_a_requester_name_is_shown_as_text(app, login_as):
 def _request(app, **kw) -> int:
     with app.test_request_context():
         item = requests.create_request(requester_name="Bram", requester_contact=None, kind="access",
-                                       received_on=kw.pop("received_on", date(2026, 1, 5)), **kw)
+                                       received_on=kw.pop("received_on", date(2026, 1, 5)), **kw, actor=None)
         db.session.commit()
         return item.id
 
@@ -125,7 +125,7 @@ def test_demo_data_brings_requests_with_deadlines_to_show(app, runner):
 def test_a_rectification_is_closed_only_with_a_note_of_what_was_rectified(app, login_as):
     with app.test_request_context():
         item = requests.create_request(requester_name="Cor", requester_contact=None, kind="rectification",
-                                       received_on=date(2026, 1, 5))
+                                       received_on=date(2026, 1, 5), actor=None)
         db.session.commit()
         request_id = item.id
     client = login_as("privacy_officer")

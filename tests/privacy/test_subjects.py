@@ -138,7 +138,7 @@ def _staff_feed(app: Flask, make_user: Any) -> str:
 
     user = make_user("staff", email="calendar.reader@praclox.nl")
     with app.test_request_context():
-        _feed, token = feeds.create_feed(db.session.get(User, user.id), "telefoon")
+        _feed, token = feeds.create_feed(db.session.get(User, user.id), "telefoon", actor=None)
         db.session.commit()
     return token
 
@@ -254,7 +254,7 @@ def test_an_import_of_an_erased_address_is_counted_as_a_warning(app, login_as, s
     login_as("privacy_officer").post("/privacy-officer/subjects/erase", data=_person_form(person, confirm="y"))
     rows = f"office,first_name,last_name,email\nNieuw BV,Q,Z,{person.email}\n".encode()
     with app.app_context():
-        importer.import_offices(rows)
+        importer.import_offices(rows, actor=None)
         db.session.commit()
         assert g.privacy_suppressed == 1
 
@@ -312,8 +312,8 @@ def test_a_mention_in_another_offices_history_is_found_by_name_and_scrubbed_with
 
     person, _unique = seeded
     with app.test_request_context():
-        other = services.create_office({"name": "Ander Kantoor"})
-        services.log_interaction(other, kind="meeting", occurred_on=date(2026, 1, 7), contact=None, logged_by=None,
+        other = services.create_office({"name": "Ander Kantoor"}, actor=None)
+        services.log_interaction(other, kind="meeting", occurred_on=date(2026, 1, 7), contact=None, actor=None,
                                  summary=f"Met {person.full_name.upper()} at a conference")
         db.session.commit()
     client = login_as("privacy_officer")

@@ -142,7 +142,7 @@ def test_the_reminder_digest_and_the_consent_request_keep_stored_names_on_one_li
         db.session.add(applicant)
         db.session.commit()
         reminders.send_digests(day)
-        consent.send_request(applicant)
+        consent.send_request(applicant, actor=None)
         db.session.commit()
     assert len(smtp_server.delivered()) == 2
     for message in smtp_server.delivered():

@@ -30,7 +30,7 @@ def test_find_export_and_erase_a_registrant(app, make_registration):
         db.session.commit()
     make_registration(email="other@example.nl", name="Other")
     with app.test_request_context():
-        record("update", db.session.get(Registration, registration_id), fields=["name"])
+        record("update", db.session.get(Registration, registration_id), fields=["name"], actor=None)
         db.session.commit()
         module = domains()["registrations"]
         hits = module.find(SubjectQuery(email="ANNA@example.nl"))
@@ -39,7 +39,7 @@ def test_find_export_and_erase_a_registrant(app, make_registration):
         assert module.find(SubjectQuery(phone="0612345678")) == []
         exported = module.export(hits)["registrations"][0]
         assert exported["email"] == "anna@example.nl" and exported["newsletter_evidence"] == "api: key 'Website'"
-        assert module.erase(hits) == {"registrations": 1}
+        assert module.erase(hits, actor=None) == {"registrations": 1}
         db.session.commit()
         assert [r.email for r in db.session.scalars(select(Registration))] == ["other@example.nl"]
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.record_type == "registrations",

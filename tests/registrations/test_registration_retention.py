@@ -52,8 +52,8 @@ def test_unsubscribed_without_access_closed_and_unconfirmed_are_purged_thirty_da
 
 def test_the_periods_are_settings(app, population):
     with app.app_context():
-        settings.set_value(retention.PURGE_AFTER, 60)
-        settings.set_value(retention.UNCONFIRMED_AFTER, 10)
+        settings.set_value(retention.PURGE_AFTER, 60, actor=None)
+        settings.set_value(retention.UNCONFIRMED_AFTER, 10, actor=None)
         db.session.commit()
         counts = retention.purge(date(2026, 1, 31))
     assert counts == {"unsubscribed": 0, "closed": 0, "unconfirmed": 1}

@@ -69,7 +69,7 @@ def test_an_edited_summary_is_found_by_its_new_words_only(app, staff_client, mak
     _log(staff_client, office_id, "Eerste versie over vrachtwagens")
     with app.test_request_context():
         item = db.session.scalars(select(Interaction)).one()
-        services.update_summary(item, "Tweede versie over fietsen")
+        services.update_summary(item, "Tweede versie over fietsen", actor=None)
         db.session.commit()
     assert "Niets gevonden." in _results(staff_client, "vrachtwagens")
     assert "<mark>fietsen</mark>" in _results(staff_client, "fietsen")
@@ -82,7 +82,7 @@ def test_a_deleted_contact_leaves_no_term(app, staff_client, make_office):
     make_office("Weg BV", contacts=({"first_name": "Truus", "last_name": "Zoekers"},))
     assert "Truus Zoekers" in _results(staff_client, "zoekers")
     with app.test_request_context():
-        services.delete_contact(db.session.scalars(select(Contact)).one())
+        services.delete_contact(db.session.scalars(select(Contact)).one(), actor=None)
         db.session.commit()
         assert db.session.scalar(select(db.func.count()).select_from(ContactTerm)) == 0
     assert "Niets gevonden." in _results(staff_client, "zoekers")

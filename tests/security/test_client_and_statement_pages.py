@@ -24,7 +24,8 @@ def test_the_client_area_pages_are_not_stored_and_carry_no_inline_code(app, clie
     office_id = make_office("Klant Kopgroep", kind="client")
     with app.test_request_context():
         wish = services.create_wish(db.session.get(Office, office_id), {
-            "title": "Koppeling met de bank", "status": "new", "priority": "normal", "requested_on": date(2026, 3, 1)})
+            "title": "Koppeling met de bank", "status": "new", "priority": "normal", "requested_on": date(2026, 3, 1),
+        }, actor=None)
         db.session.commit()
         wish_id = wish.id
     signed_in = client_login(office_id=office_id)

@@ -52,7 +52,7 @@ def moments(app, make_office):
         for n in range(12):
             services.log_interaction(db.session.get(Office, office_ids[n % 3]), kind=("call", "visit")[n % 2],
                                      occurred_on=date.today() - timedelta(days=n * 9), summary="Gebeld",
-                                     contact=None, logged_by=None)
+                                     contact=None, actor=None)
         db.session.commit()
 
 

@@ -39,7 +39,7 @@ def log_moment(app, make_office):
     def factory(office_id: int, kind: str, day: date) -> None:
         with app.test_request_context():
             services.log_interaction(db.session.get(Office, office_id), kind=kind, occurred_on=day,
-                                     summary="Spoke about the invoice", contact=None, logged_by=None)
+                                     summary="Spoke about the invoice", contact=None, actor=None)
             db.session.commit()
 
     return factory
@@ -51,13 +51,13 @@ def applicants(app):
 
     def factory(title: str, count: int, *, rejected: int = 0) -> None:
         with app.test_request_context():
-            vacancy = services.create_vacancy(title)
-            reason = services.create_reason("Other candidate chosen") if rejected else None
+            vacancy = services.create_vacancy(title, actor=None)
+            reason = services.create_reason("Other candidate chosen", actor=None) if rejected else None
             for n in range(count):
                 applicant = services.create_applicant({"vacancy_id": vacancy.id, "name": f"Applicant {n}",
-                                                       "applied_on": date.today() - timedelta(days=20)})
+                                                       "applied_on": date.today() - timedelta(days=20)}, actor=None)
                 if n < rejected:
-                    services.change_status(applicant, "rejected", reason=reason)
+                    services.change_status(applicant, "rejected", reason=reason, actor=None)
             db.session.commit()
 
     return factory
@@ -125,7 +125,7 @@ def test_averages_use_a_decimal_comma_in_dutch_csv(app, staff_client, make_offic
         office = db.session.get(Office, office_id)
         for days in (2, 3):
             services.create_wish(office, {"title": "Export", "status": "done", "priority": "normal",
-                                          "requested_on": date.today() - timedelta(days=days)})
+                                          "requested_on": date.today() - timedelta(days=days)}, actor=None)
         db.session.commit()
     rows = _csv(staff_client.get("/stats/wishes/done.csv"))
     assert rows[-1][1:] == ["2,5", "2"]
@@ -253,7 +253,7 @@ def test_a_conversion_counts_in_its_quarter_with_the_days_since_the_first_contac
     office_id = make_office("Prospect BV")
     log_moment(office_id, "call", date.today() - timedelta(days=10))
     with app.test_request_context():
-        services.convert_to_client(db.session.get(Office, office_id))
+        services.convert_to_client(db.session.get(Office, office_id), actor=None)
         db.session.commit()
     today = date.today()
     quarter = f"{today.year} K{(today.month - 1) // 3 + 1}"
@@ -297,10 +297,10 @@ def managed_office(app, make_office, make_user):
             office = db.session.get(Office, office_id)
             if manager is not None:
                 services.update_office(office, {"name": name, "visit_city": "Utrecht",
-                                                "account_manager_id": manager.id})
+                                                "account_manager_id": manager.id}, actor=None)
             if tag is not None:
-                found = services.tag_named(tag) or services.create_tag(tag, "sector", None)
-                services.add_tag(services.one_office(office), found, None)
+                found = services.tag_named(tag) or services.create_tag(tag, "sector", actor=None)
+                services.add_tag(services.one_office(office), found, actor=None)
             db.session.commit()
         return office_id
 
@@ -350,7 +350,7 @@ def test_wishes_are_counted_per_office_tag(app, staff_client, managed_office):
     with app.test_request_context():
         office = db.session.get(Office, office_id)
         services.create_wish(office, {"title": "Koppeling", "status": "new", "priority": "high",
-                                      "requested_on": date.today()})
+                                      "requested_on": date.today()}, actor=None)
         db.session.commit()
     page = staff_client.get("/stats/wishes").get_data(as_text=True)
     assert _table(page, "tags")["Zorg"][0] == "1"
@@ -368,9 +368,9 @@ def test_follow_ups_count_per_owner_open_and_overdue_today_done_in_the_period_an
         with app.test_request_context():
             office = db.session.get(Office, office_id)
             made = {days: services.create(office, {"title": "Terugbellen", "owner_id": owner.id,
-                                                   "due_on": date(2026, 12, 10) + timedelta(days=days)}, None)
+                                                   "due_on": date(2026, 12, 10) + timedelta(days=days)}, actor=None)
                     for days in (3, -2, -9, 1)}  # Sunday; Tuesday; Tuesday of last week; Friday, done today
-            services.complete(made[1], None)
+            services.complete(made[1], actor=None)
             db.session.commit()
         page = login_as("staff").get("/stats/followups").get_data(as_text=True)
     assert _table(page, "owners")["Olga Opvolger"] == ["1", "2", "1"]  # open, overdue, done

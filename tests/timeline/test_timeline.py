@@ -42,12 +42,12 @@ def history(app, frozen, staff_client, login_as, make_office):
     with app.test_request_context():
         office = db.session.get(Office, jansen)
         task = followups.create(office, {"title": "Offerte sturen", "due_on": NOW.date(),
-                                         "owner_id": staff_client.user.id}, None)
+                                         "owner_id": staff_client.user.id}, actor=None)
         birthday = dates.create_date(db.session.get(Contact, 1), {"kind": "birthday", "month": 11, "day": 20,
-                                                                   "year": 1970})
+                                                                   "year": 1970}, actor=None)
         # the colleague congratulated on the day itself, three days ago
         with time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=UTC), tick=False):
-            dates.mark_congratulated(birthday, 2026, False, "card", db.session.get(User, colleague.user.id))
+            dates.mark_congratulated(birthday, 2026, False, "card", actor=db.session.get(User, colleague.user.id))
         db.session.commit()
         task_id = task.id
     assert colleague.post(f"/offices/{pieters}/convert").status_code == 302
@@ -114,7 +114,7 @@ def test_the_timeline_is_paged_in_sql(app, frozen, staff_client, make_office):
         office = db.session.get(Office, office_id)
         for n in range(size + 2):
             services.log_interaction(office, kind="call", occurred_on=datetime(2026, 1, 1 + n % 28).date(),
-                                     summary=f"Gesprek-{n:03d}", contact=None, logged_by=None)
+                                     summary=f"Gesprek-{n:03d}", contact=None, actor=None)
         db.session.commit()
         ids = list(db.session.scalars(select(services.Interaction.id)))
     first = staff_client.get("/timeline/").get_data(as_text=True)

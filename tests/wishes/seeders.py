@@ -21,7 +21,8 @@ def seed_walk(app: Flask) -> None:
     with app.test_request_context():
         contact = walk_contact()
         services.create_wish(contact.office, {"title": "Walk wish", "status": "new", "priority": "normal",
-                                              "requested_on": date(2026, 1, 8), "requested_by_id": contact.id})
+                                              "requested_on": date(2026, 1, 8), "requested_by_id": contact.id},
+                             actor=None)
         db.session.commit()
 
 
@@ -34,6 +35,6 @@ def seed_subject(app: Flask, person: Subject) -> list[str]:
         contact = db.session.get(Contact, contact_id_of(person))
         services.create_wish(contact.office, {"title": "Export to the accounting package", "status": "new",
                                               "priority": "normal", "requested_on": date(2026, 1, 8),
-                                              "requested_by_id": contact.id})
+                                              "requested_by_id": contact.id}, actor=None)
         db.session.commit()
     return []
