@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
@@ -90,10 +91,17 @@ def register(data: Submitted, *, source: str) -> tuple[Registration, bool]:
             name=data.name.strip(), email=normalise_email(data.email), source=source,
             status=Status.PENDING.value, status_changed_at=utcnow(),
         )
-        db.session.add(registration)
         if data.newsletter:
             _opt_in(registration, data.evidence, source)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(registration)
+        except IntegrityError:
+            # a concurrent request registered the same address between our look-up and our insert (the unique
+            # e-mail refused ours): that registration is the one, so answer as for a known address
+            if get_by_email(data.email) is None:
+                raise
+            return register(data, source=source)
         audit("create", registration, fields=_filled(registration), actor=None)
         return registration, True
     if data.newsletter and not existing.on_list:

@@ -136,3 +136,24 @@ def test_a_get_on_the_api_is_not_allowed(client):
 def test_the_api_needs_no_csrf_token(app_config, api_key, app):
     response = post(app.test_client(csrf_token=False), {"name": "A", "email": "a@example.nl"}, api_key)
     assert response.status_code == 202
+
+
+def test_a_registration_that_loses_the_race_for_a_new_address_is_answered_like_a_known_one(
+        app, client, api_key, monkeypatch):
+    # two website posts of one new address at once: the other request commits between this one's look-up and
+    # its insert (seen as a 500 for one of eight concurrent posts under gunicorn on PostgreSQL)
+    body = {"name": "Samen Tegelijk", "email": "samen@example.org"}
+    assert post(client, body, api_key).status_code == 202
+    looked_up = services.get_by_email
+    calls = []
+
+    def not_yet_committed_at_first(email):
+        calls.append(email)
+        return None if len(calls) == 1 else looked_up(email)
+
+    monkeypatch.setattr(services, "get_by_email", not_yet_committed_at_first)
+    response = post(client, body, api_key)
+    assert response.status_code == 202 and response.get_json() == {"status": "accepted"}
+    assert count(app) == 1 and len(calls) >= 2
+    with app.app_context():
+        assert db.session.scalar(select(Registration)).name == "Samen Tegelijk"
