@@ -82,6 +82,49 @@ def test_the_dashboard_costs_the_same_statements_however_many_offices_its_latest
     assert len(eight) == len(one) <= 16, eight
 
 
+def _follow_ups(app, owner_id: int, office_id: int, contact_id: int | None, per_day: int) -> None:
+    from datetime import timedelta
+
+    from praclox.clock import today
+    from praclox.followups.models import FollowUp
+
+    with app.app_context():
+        for offset in (-3, -1, 0, 2, 6, 7):  # overdue twice, today, this week twice, and one after the week
+            for n in range(per_day):
+                db.session.add(FollowUp(office_id=office_id, contact_id=contact_id if n % 2 else None,
+                                        owner_id=owner_id, title=f"Taak {offset}/{n}",
+                                        due_on=today() + timedelta(days=offset)))
+        db.session.commit()
+
+
+def test_the_dashboard_costs_the_same_statements_with_no_follow_ups_or_many(app, staff_client, make_office):
+    """The follow-ups panel is one statement whatever it shows: three groups, each ranked and counted in SQL,
+    with the offices' and contacts' names joined in (it was a count and a page per group and a look-up for the
+    names: 3 statements with nothing to show, 15 with something in each group)."""
+    from praclox.offices.models import Contact
+
+    office_id = make_office("Kantoor Taken", contacts=({"first_name": "Cor", "last_name": "Taak"},))
+    with app.app_context():
+        contact_id = db.session.scalar(db.select(Contact.id).where(Contact.office_id == office_id))
+    staff_client.get("/")
+    none, _ = _statements_of(app, staff_client, "/")
+    _follow_ups(app, staff_client.user.id, office_id, contact_id, per_day=7)
+    staff_client.get("/")
+    many, _ = _statements_of(app, staff_client, "/")
+    assert len(many) == len(none), many
+    assert sum("FROM follow_ups" in s for s in many) == 1, many
+    page = staff_client.get("/").get_data(as_text=True)
+    groups = {css: page.split(f'follow-ups-{css}">', 1)[1].split("</ul>", 1)[0] for css in ("overdue", "today", "week")}
+    # ten of the fourteen overdue (earliest first) and of the fourteen this week; the seven of today
+    assert [groups[css].count('action="/follow-ups/') for css in groups] == [10, 7, 10]
+    assert "Taak -3/0" in groups["overdue"] and "Taak -1/2" in groups["overdue"] and "Taak -1/3" not in page
+    assert "Taak 6/2" in groups["week"] and "Taak 6/3" not in page and "Taak 7/" not in page  # after the week
+    assert "Cor Taak" in groups["today"] and "Kantoor Taken" in groups["week"]
+    assert '<a href="/follow-ups/?period=overdue">en nog 4</a>' in groups["overdue"]
+    assert '<a href="/follow-ups/?period=week">en nog 4</a>' in groups["week"]
+    assert "?period=today" not in groups["today"]
+
+
 def test_a_setting_changed_in_a_request_is_read_back_changed(app):
     from praclox.settings import services
 

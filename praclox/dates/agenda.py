@@ -11,11 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from praclox.dates import occasions, services
-from praclox.extensions import db
-from praclox.offices.models import Office
 
 #: the part shown in full: today and the next seven days
 WEEK_DAYS = 7
@@ -63,13 +60,14 @@ def _days(day: date, end: date) -> tuple[tuple[object, ...], dict[date, list[ser
     """The window's occurrences by day (without marks), kept in this worker for as long as nothing they show
     has changed; callers never change the kept lists.
 
-    The key is cheap (the calendar stamp moves with every date or contact change, deletions included; the
-    newest office change covers office names); one entry per window, so a changed calendar replaces the old
-    one instead of keeping names around. Congratulation marks are read fresh on every request.
+    The key is one primary-key read: the calendar stamp moves with every date or contact change, deletions
+    included, and with an office's new name (``services.install_listeners``). It did include the newest change
+    of any office, but logging a contact moment changes its office, so every logged call made every worker
+    compute the window again. One entry per window, so a changed calendar replaces the old one instead of
+    keeping names around. Congratulation marks are read fresh on every request.
     """
     store = current_app.extensions.setdefault("praclox_agenda_cache", {})
-    offices_changed = db.session.scalar(select(func.max(Office.updated_at)))
-    key = (day, end, services.calendar_changed_at(), offices_changed, services.cutoff_age())
+    key = (day, end, services.calendar_changed_at(), services.cutoff_age())
     found = store.get((day, end))
     if found is not None and found[0] == key:
         return key, found[1]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, event, false, or_, select
+from sqlalchemy import and_, event, false, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,11 @@ def _touches_calendar(session: Session) -> bool:
     # database cascades) is in no row's updated_at, so without this Last-Modified would not move
     if any(isinstance(obj, (Office, FollowUp)) for obj in session.deleted):
         return True
-    return any(isinstance(obj, watched) and session.is_modified(obj) for obj in session.dirty)
+    # an office's name shows beside its contacts' dates on the dashboard (its other changes do not: logging a
+    # contact moment touches the office's updated_at, and must not make every worker rebuild the agenda)
+    return any((isinstance(obj, watched) and session.is_modified(obj))
+               or (isinstance(obj, Office) and inspect(obj).attrs.name.history.has_changes())
+               for obj in session.dirty)
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -88,7 +92,8 @@ _listening = False
 
 
 def install_listeners() -> None:
-    """Any change to a date or a contact (names show in titles) moves the stamp, deletions included."""
+    """Any change to a date or a contact (names show in titles) moves the stamp, deletions included, and so
+    does a renamed office (the dashboard's agenda shows office names)."""
     global _listening
     if not _listening:
         event.listen(Session, "before_flush", _before_flush)

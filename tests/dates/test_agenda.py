@@ -125,3 +125,87 @@ def test_the_kept_panel_carries_each_sessions_own_token_and_its_forms_work(froze
     data = {**dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(0))), "how": "call"}
     assert second.post(form.group(1), data=data).status_code == 302
     assert "gefeliciteerd: telefoon" in first.get("/").data.decode()  # the mark renders the panel again
+
+
+def _dates_panel(client) -> str:
+    return client.get("/").data.decode().split("Verjaardagen en jubilea", 1)[1]
+
+
+def _statements_of(app, client, path: str) -> list[str]:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def on_execute(conn, cursor, statement, *args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    return statements
+
+
+def test_an_edited_date_shows_on_the_next_request(frozen, app, staff_client, busy, make_contact, make_date):
+    """The kept agenda is never served after an edit: the edit moves the calendar stamp, the key of the kept
+    window, in the same transaction."""
+    item = make_date(make_contact("Verschoven", "Verjaardag"), "birthday", 12, 20, 1980)  # beyond the window
+    assert "Verschoven Verjaardag" not in staff_client.get("/").data.decode()
+    response = staff_client.post(f"/dates/{item}/edit", data={"kind": "birthday", "day": "23", "month": "11",
+                                                              "year": "1980", "leap_rule": "feb28"})
+    assert response.status_code == 302
+    today = _between(_dates_panel(staff_client), "Vandaag", "Deze week")
+    assert "Verschoven Verjaardag" in today
+
+
+def test_a_renamed_contact_shows_on_the_next_request(frozen, app, staff_client, busy):
+    from praclox.offices.models import Contact
+
+    assert "Anna Aal" in staff_client.get("/").data.decode()
+    with app.app_context():
+        contact = db.session.scalar(db.select(Contact).where(Contact.first_name == "Anna"))
+        office_id, contact_id = contact.office_id, contact.id
+    page = staff_client.get(f"/offices/{office_id}/contacts/{contact_id}/edit").data.decode()
+    assert 'name="first_name"' in page
+    response = staff_client.post(f"/offices/{office_id}/contacts/{contact_id}/edit",
+                                 data={"first_name": "Annemarie", "last_name": "Aal"})
+    assert response.status_code == 302
+    today = _between(_dates_panel(staff_client), "Vandaag", "Deze week")
+    assert "Annemarie Aal" in today and "Anna Aal" not in today
+
+
+def test_logging_a_contact_moment_does_not_make_the_dashboard_read_the_dates_again(frozen, app, staff_client, busy):
+    """The window (every date of the next 30 days, expanded into occurrences) is kept per worker while the
+    calendar stamp stands. Logging a contact moment changes its office's updated_at, which was part of the
+    key: every logged call made every worker read and expand the window again (the load test logs a call
+    every second or so)."""
+    from praclox.offices.models import Contact
+
+    staff_client.get("/")
+    kept = _statements_of(app, staff_client, "/")
+    assert not any("FROM personal_dates" in s for s in kept), kept
+    with app.app_context():
+        contact = db.session.scalar(db.select(Contact).where(Contact.first_name == "Bart"))
+        office_id, contact_id = contact.office_id, contact.id
+    frozen.shift(60)  # the moment's office gets a later updated_at than its creation
+    response = staff_client.post(f"/offices/{office_id}/interactions", data={
+        "kind": "call", "occurred_on": "2026-11-23", "contact_id": str(contact_id), "summary": "Gebeld"})
+    assert response.status_code == 302
+    after = _statements_of(app, staff_client, "/")
+    assert not any("FROM personal_dates" in s for s in after), after
+    assert len(after) == len(kept)
+    page = staff_client.get("/").data.decode()
+    assert "Zeger Zwaan" in _between(page.split("Verjaardagen en jubilea", 1)[1], "Vandaag", "Deze week")
+    assert "Bart Bos" in page  # in the latest contact moments as well as in the week
+
+
+def test_the_dashboard_reads_the_kept_agenda_with_two_statements(frozen, app, staff_client, busy):
+    """The calendar stamp (the key, one primary-key read) and the shown entries' congratulation marks."""
+    staff_client.get("/")
+    statements = _statements_of(app, staff_client, "/")
+    dates = [s for s in statements if "date_" in s or "personal_dates" in s]
+    assert len(dates) == 2, dates
+    assert not any("max(offices.updated_at)" in s.lower() for s in statements)
