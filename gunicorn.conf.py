@@ -43,3 +43,13 @@ def on_starting(server):  # noqa: ARG001  (gunicorn's hook signature)
     finally:
         with app.app_context():
             db.engine.dispose()  # the workers open their own connections
+
+
+def post_worker_init(worker):
+    """Each worker, once it has loaded the app and before its first request: compile the templates, load the
+    catalogues and keep today's dashboard agenda (``praclox.warmup``), so no visitor waits for that."""
+    from praclox.warmup import warm
+
+    spent = warm(worker.wsgi)
+    worker.log.info("warmed in %.0f ms (%s)", sum(spent.values()),
+                    ", ".join(f"{part} {ms:.0f} ms" for part, ms in spent.items()))

@@ -29,9 +29,7 @@ def panel_html(ag: agenda.Agenda) -> Markup:
     marks shown, the language or the address the app is served under; each request fills in its own CSRF
     token. At 10,000 contacts the panel is 60 lines with forms for today and 500 for the week: rendering it
     was most of the dashboard's time (bench/README.md)."""
-    marks = tuple((e.row.id, e.occ.year, e.occ.half, e.mark.id, e.mark.how, e.mark.by_id)
-                  for d in (ag.today, *ag.week, *ag.later) for e in d.entries if e.mark)
-    key = (ag.key, marks, str(get_locale()), request.script_root)
+    key = (ag.key, ag.marks, str(get_locale()), request.script_root)
     store = current_app.extensions.setdefault("praclox_agenda_html", {})
     found = store.get(key)
     if found is None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
+from praclox.bulk import in_values
 from praclox.clock import now, today
 from praclox.dates import occasions
 from praclox.dates.models import (
@@ -388,3 +389,26 @@ def with_congratulations(pairs: list[tuple[DateRow, occasions.Occurrence]]) -> l
         )
         marks = {(m.personal_date_id, m.occurrence_year, m.half): m for m in found}
     return [Entry(row, occ, marks.get((row.id, occ.year, occ.half))) for row, occ in pairs]
+
+
+def marks_in(which: Any, years: Iterable[int], wanted: Mapping[tuple[int, int, bool], object]
+             ) -> dict[tuple[int, int, bool], Congratulation]:
+    """The congratulation marks of the ``wanted`` occurrences ((date id, year, half)); ``which`` is the dates'
+    condition (``marks_condition``), built once for a kept agenda."""
+    found = db.session.scalars(
+        select(Congratulation).where(which, Congratulation.occurrence_year.in_(sorted(years)))
+    )
+    marks = {}
+    for mark in found:
+        key = (mark.personal_date_id, mark.occurrence_year, mark.half)
+        if key in wanted:
+            marks[key] = mark
+    return marks
+
+
+def marks_condition(date_ids: Iterable[int]) -> Any:
+    """The marks of these dates, as one bound parameter (``praclox.bulk.in_values``): the dashboard shows some
+    560 entries at 10,000 contacts, and expanding an IN of as many placeholders (and the driver converting the
+    query text) was a third of the dashboard's own CPU time. Joining the window's dates instead cost the
+    database 4-17 ms of index probes on PostgreSQL."""
+    return in_values(Congratulation.personal_date_id, sorted(set(date_ids)))

@@ -29,15 +29,17 @@ def recent_context() -> dict[str, Any]:
     # no contact moment since the cut-off: one index look-up per prospect, not every office's last contact
     recent_contact = select(Interaction.id).where(Interaction.office_id == Office.id,
                                                   Interaction.occurred_on >= cutoff)
+    # the lines show names only: no other column is read (a contact's notes would be decrypted for nothing)
     stale = db.session.scalars(
-        select(Office)
+        select(Office).options(load_only(Office.name))
         .where(Office.kind == OfficeKind.PROSPECT, ~recent_contact.exists())
         .where(Office.created_at < _as_datetime(cutoff))
         .order_by(Office.name)
         .limit(10)
     ).all()
     left = db.session.scalars(
-        select(Contact).where(Contact.needs_review.is_(True)).order_by(Contact.left_on.desc()).limit(10)
+        select(Contact).options(load_only(Contact.office_id, Contact.first_name, Contact.last_name, Contact.left_on))
+        .where(Contact.needs_review.is_(True)).order_by(Contact.left_on.desc()).limit(10)
     ).all()
     return {"recent": recent, "stale_prospects": stale, "left_contacts": left}
 

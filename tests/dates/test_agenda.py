@@ -127,6 +127,11 @@ def test_the_kept_panel_carries_each_sessions_own_token_and_its_forms_work(froze
     assert "gefeliciteerd: telefoon" in first.get("/").data.decode()  # the mark renders the panel again
 
 
+def _reads_the_window(statement: str) -> bool:
+    """The agenda's window query (every running date of the next 30 days with its contact and office)."""
+    return "FROM personal_dates JOIN contacts" in statement
+
+
 def _dates_panel(client) -> str:
     return client.get("/").data.decode().split("Verjaardagen en jubilea", 1)[1]
 
@@ -186,7 +191,7 @@ def test_logging_a_contact_moment_does_not_make_the_dashboard_read_the_dates_aga
 
     staff_client.get("/")
     kept = _statements_of(app, staff_client, "/")
-    assert not any("FROM personal_dates" in s for s in kept), kept
+    assert not any(_reads_the_window(s) for s in kept), kept
     with app.app_context():
         contact = db.session.scalar(db.select(Contact).where(Contact.first_name == "Bart"))
         office_id, contact_id = contact.office_id, contact.id
@@ -195,7 +200,7 @@ def test_logging_a_contact_moment_does_not_make_the_dashboard_read_the_dates_aga
         "kind": "call", "occurred_on": "2026-11-23", "contact_id": str(contact_id), "summary": "Gebeld"})
     assert response.status_code == 302
     after = _statements_of(app, staff_client, "/")
-    assert not any("FROM personal_dates" in s for s in after), after
+    assert not any(_reads_the_window(s) for s in after), after
     assert len(after) == len(kept)
     page = staff_client.get("/").data.decode()
     assert "Zeger Zwaan" in _between(page.split("Verjaardagen en jubilea", 1)[1], "Vandaag", "Deze week")
@@ -209,3 +214,49 @@ def test_the_dashboard_reads_the_kept_agenda_with_two_statements(frozen, app, st
     dates = [s for s in statements if "date_" in s or "personal_dates" in s]
     assert len(dates) == 2, dates
     assert not any("max(offices.updated_at)" in s.lower() for s in statements)
+
+
+def test_a_warmed_worker_serves_its_first_dashboard_from_what_it_built(frozen, app, make_app, make_user, busy):
+    """gunicorn's post_worker_init warms each worker (praclox/warmup.py): its first dashboard neither reads nor
+    expands the dates, compiles no template and shows the same agenda as a worker that built it on demand."""
+    from praclox_testsupport import log_in
+
+    from praclox.warmup import warm
+
+    user = make_user("staff")
+    worker = make_app()
+    spent = warm(worker)
+    assert set(spent) == {"templates", "catalogues", "agenda"}
+    compiled = set(worker.jinja_env.cache.keys()) if worker.jinja_env.cache is not None else set()
+    assert any("main/dashboard.html" in str(key) for key in compiled)
+    client = worker.test_client()
+    assert log_in(client, user.email).status_code == 302
+    first = _statements_of(worker, client, "/")
+    assert not any(_reads_the_window(s) for s in first), first
+    page = client.get("/").data.decode().split("Verjaardagen en jubilea", 1)[1]
+    assert _between(page, "Vandaag", "Deze week").index("Zeger Zwaan") < page.index("Anna Aal")
+    assert "Xander Xu" in page and "Carla Cox" not in page
+
+
+def test_a_mark_on_a_week_line_shows_and_goes_without_changing_the_kept_agenda(frozen, app, staff_client, busy):
+    """Marks are read on every request and laid over the kept days by copying only the marked day: a mark on
+    Wednesday's line shows ✓, its removal takes it away again, and the page is then the page from before."""
+    from praclox.dates import services
+    from praclox.dates.models import PersonalDate
+    from praclox.offices.models import Contact
+
+    before = _between(_dates_panel(staff_client), "Deze week", "Komende 30 dagen")
+    assert "text-success" not in before
+    with app.test_request_context():
+        item = db.session.scalar(db.select(PersonalDate).join(Contact).where(Contact.first_name == "Bart"))
+        services.mark_congratulated(item, 2026, False, "card", actor=None)
+        db.session.commit()
+    week = _between(_dates_panel(staff_client), "Deze week", "Komende 30 dagen")
+    line = week.split("Bart Bos", 1)[0].rsplit("<li", 1)[1]
+    assert "text-success" in line and week.count("text-success") == 1
+    with app.test_request_context():
+        from praclox.dates.models import Congratulation
+
+        services.unmark_congratulated(db.session.scalar(db.select(Congratulation)), actor=None)
+        db.session.commit()
+    assert _between(_dates_panel(staff_client), "Deze week", "Komende 30 dagen") == before
