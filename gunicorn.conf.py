@@ -50,6 +50,6 @@ def post_worker_init(worker):
     catalogues and keep today's dashboard agenda (``praclox.warmup``), so no visitor waits for that."""
     from praclox.warmup import warm
 
-    spent = warm(worker.wsgi)
+    spent = warm(worker.wsgi, alive=worker.notify)
     worker.log.info("warmed in %.0f ms (%s)", sum(spent.values()),
                     ", ".join(f"{part} {ms:.0f} ms" for part, ms in spent.items()))

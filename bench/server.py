@@ -53,8 +53,10 @@ def gunicorn(env: dict[str, str], workers: int = 4, timeout: float = 60,
             port = int(found.group(1)) if found else None
             time.sleep(0.1)
         booted = 0
-        while booted < workers and time.monotonic() < deadline:  # every worker up before anything is timed
-            booted = log_path.read_text().count("Booting worker")
+        # every worker up (and warmed, when gunicorn.conf.py warms them) before anything is timed
+        ready = "warmed in" if "post_worker_init" in (ROOT / "gunicorn.conf.py").read_text() else "Booting worker"
+        while booted < workers and time.monotonic() < deadline:
+            booted = log_path.read_text().count(ready)
             time.sleep(0.1)
         yield port
     finally:
