@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy.orm import selectinload
 
 from praclox.audit.services import record as audit
 from praclox.auth.models import User
@@ -213,7 +213,7 @@ PANEL_LIMIT = 10
 
 @dataclass(frozen=True)
 class Group:
-    items: list[FollowUp]
+    items: list[Any]  # FollowUp or the dashboard's Line
     #: how many there are in all (``items`` holds the first PANEL_LIMIT)
     total: int
 
@@ -229,6 +229,48 @@ class Agenda:
     week: Group
 
 
+class Line(NamedTuple):
+    """An open follow-up as the dashboard shows it."""
+
+    id: int
+    title: str
+    due_on: date
+    office_id: int
+    office: Named
+    contact: Named | None
+    is_open: bool = True
+
+
+class Named(NamedTuple):
+    id: int
+    name: str
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+
+_GROUP = case((FollowUp.due_on < bindparam("day"), 0), (FollowUp.due_on == bindparam("day"), 1), else_=2)
+_RANKED = (
+    select(FollowUp.id.label("id"), _GROUP.label("grp"),
+           func.row_number().over(partition_by=_GROUP, order_by=(FollowUp.due_on, FollowUp.id)).label("place"),
+           func.count().over(partition_by=_GROUP).label("total"))
+    .where(FollowUp.owner_id == bindparam("owner_id"), FollowUp.done_at.is_(None),
+           FollowUp.due_on <= bindparam("week_end"))
+    .subquery()
+)
+#: built once; plain rows from the connection (no ORM objects or loader options per request)
+_AGENDA = (
+    select(_RANKED.c.grp, _RANKED.c.total, FollowUp.id, FollowUp.title, FollowUp.due_on, FollowUp.office_id,
+           Office.name, Contact.id, Contact.first_name, Contact.last_name)
+    .join(FollowUp, FollowUp.id == _RANKED.c.id)
+    .join(Office, Office.id == FollowUp.office_id)
+    .outerjoin(Contact, Contact.id == FollowUp.contact_id)
+    .where(_RANKED.c.place <= PANEL_LIMIT)
+    .order_by(_RANKED.c.grp, FollowUp.due_on, FollowUp.id)
+)
+
+
 def agenda(owner_id: int, day: date) -> Agenda:
     """One user's open follow-ups: overdue, due ``day``, and due in the six days after it (each group's first
     PANEL_LIMIT, earliest first, with its count).
@@ -237,25 +279,13 @@ def agenda(owner_id: int, day: date) -> Agenda:
     (window functions, both databases), and only the first PANEL_LIMIT of each group come back, with their
     office's and contact's names joined in (it was a count and a page per group plus a look-up per name: 3 to
     15 statements per dashboard)."""
-    group = case((FollowUp.due_on < day, 0), (FollowUp.due_on == day, 1), else_=2)
-    ranked = (
-        select(FollowUp.id.label("id"), group.label("grp"),
-               func.row_number().over(partition_by=group, order_by=(FollowUp.due_on, FollowUp.id)).label("place"),
-               func.count().over(partition_by=group).label("total"))
-        .where(FollowUp.owner_id == owner_id, FollowUp.done_at.is_(None), FollowUp.due_on <= day + timedelta(days=6))
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(FollowUp, ranked.c.grp, ranked.c.total).join(ranked, ranked.c.id == FollowUp.id)
-        .where(ranked.c.place <= PANEL_LIMIT)
-        .options(joinedload(FollowUp.office).load_only(Office.name),
-                 joinedload(FollowUp.contact).load_only(Contact.first_name, Contact.last_name))
-        .order_by(ranked.c.grp, FollowUp.due_on, FollowUp.id)
-    ).all()
-    items: tuple[list[FollowUp], ...] = ([], [], [])
+    rows = db.session.connection().execute(
+        _AGENDA, {"day": day, "week_end": day + timedelta(days=6), "owner_id": owner_id})
+    items: tuple[list[Line], ...] = ([], [], [])
     totals = [0, 0, 0]
-    for follow_up, grp, total in rows:
-        items[grp].append(follow_up)
+    for grp, total, id_, title, due_on, office_id, office_name, contact_id, first, last in rows:
+        contact = Named(contact_id, f"{first} {last}".strip()) if contact_id is not None else None
+        items[grp].append(Line(id_, title, due_on, office_id, Named(office_id, office_name), contact))
         totals[grp] = total
     overdue, today, week = (Group(items[i], totals[i]) for i in range(3))
     return Agenda(overdue, today, week)
