@@ -38,6 +38,7 @@ def run(stack: ExitStack) -> None:
     parser.add_argument("--shape", default="shaped")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="print each SQL statement of the request")
+    parser.add_argument("--callers", metavar="PATTERN", help="who calls the functions matching PATTERN (a regex)")
     parser.add_argument("--pg", action="store_true", help="on PostgreSQL (127.0.0.1:5432) instead of SQLite")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
@@ -78,6 +79,8 @@ def run(stack: ExitStack) -> None:
             print("\n".join(" ".join(statement.split())[:160] for statement in statements))
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+        if args.callers:
+            pstats.Stats(profiler).sort_stats("tottime").print_callers(args.callers)
 
 
 def _cpu_ms(client: object, path: str, runs: int = 15) -> float:
