@@ -20,7 +20,6 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
     TextAreaField,
     widgets,
@@ -45,7 +44,8 @@ class EveryKind(FlaskForm):
     email = email_field("E-mail")
     secret = PasswordField("Password", validators=[InputRequired(), Length(min=8)])
     note = TextAreaField("Note", validators=[Length(max=500)])
-    kind = SelectField("Kind", choices=[C("a", "A & a"), C("b", ODD, render_kw={"data_x": "1"})], validators=[InputRequired()])
+    kind = SelectField("Kind", choices=[C("a", "A & a"), C("b", ODD, render_kw={"data_x": "1"})],
+                       validators=[InputRequired()])
     flag = SelectField("Flag", choices=[C(True, "yes"), C(False, "no")], coerce=lambda v: v in (True, "True"))
     tags = SelectMultipleField("Tags", choices=[C("1", "one"), C("2", "two")])
     boxes = Checkboxes("Boxes", choices=[C("x", "X"), C("y", "Y")])
