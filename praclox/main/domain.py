@@ -31,7 +31,7 @@ def _frame_context() -> dict[str, Any]:
     translations = get_translations()
     common = {"role_label": lambda role: dict(role_labels()).get(role, role), "get_locale": get_locale,
               "current_user": user, **frame.request_gettext(translations)}
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:  # None: rendered outside a request (a job's mail)
         return {**common, "sections": lambda page, subject: []}
     found = registry()
     return {
