@@ -111,7 +111,8 @@ def test_the_dashboard_costs_the_same_statements_with_no_follow_ups_or_many(app,
     _follow_ups(app, staff_client.user.id, office_id, contact_id, per_day=7)
     staff_client.get("/")
     many, _ = _statements_of(app, staff_client, "/")
-    assert len(many) == len(none), many
+    # the same number of reads (a write may come with any request: the use counts are flushed now and then)
+    assert len([s for s in many if s.startswith("SELECT")]) == len([s for s in none if s.startswith("SELECT")]), many
     assert sum("FROM follow_ups" in s for s in many) == 1, many
     page = staff_client.get("/").get_data(as_text=True)
     groups = {css: page.split(f'follow-ups-{css}">', 1)[1].split("</ul>", 1)[0] for css in ("overdue", "today", "week")}

@@ -137,21 +137,9 @@ def _dates_panel(client) -> str:
 
 
 def _statements_of(app, client, path: str) -> list[str]:
-    from sqlalchemy import event
+    from test_per_request_work import _statements_of as statements_and_commits
 
-    statements: list[str] = []
-
-    def on_execute(conn, cursor, statement, *args) -> None:
-        statements.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-    return statements
+    return statements_and_commits(app, client, path)[0]
 
 
 def test_an_edited_date_shows_on_the_next_request(frozen, app, staff_client, busy, make_contact, make_date):
@@ -201,7 +189,8 @@ def test_logging_a_contact_moment_does_not_make_the_dashboard_read_the_dates_aga
     assert response.status_code == 302
     after = _statements_of(app, staff_client, "/")
     assert not any(_reads_the_window(s) for s in after), after
-    assert len(after) == len(kept)
+    # the same reads (a write may come with any request: the use counts are flushed now and then)
+    assert [s for s in after if s.startswith("SELECT")] == [s for s in kept if s.startswith("SELECT")]
     page = staff_client.get("/").data.decode()
     assert "Zeger Zwaan" in _between(page.split("Verjaardagen en jubilea", 1)[1], "Vandaag", "Deze week")
     assert "Bart Bos" in page  # in the latest contact moments as well as in the week
