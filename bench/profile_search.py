@@ -87,8 +87,8 @@ def main() -> None:
     started: list[float] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: started.append(time.perf_counter()))
-        event.listen(db.engine, "after_cursor_execute",
-                     lambda _c, _cur, sql, params, *_: statements.append((sql, params, time.perf_counter() - started.pop())))
+        event.listen(db.engine, "after_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append(
+            (sql, params, time.perf_counter() - started.pop())))
     paths = args.paths or [pages["search a word"], pages["search a name"], pages["search"], COMMON]
     print(f"load average {os.getloadavg()[0]:.1f}; {'PostgreSQL' if args.pg else 'SQLite'} {args.shape}")
     for path in paths:
