@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select, union_all
-from sqlalchemy.orm import joinedload
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, Select, case, func, intersect, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from praclox.extensions import db
-from praclox.offices.models import Contact, Interaction
+from praclox.offices.models import Contact, Interaction, Office
 from praclox.search import blind
 from praclox.search.index import BY_NAME, KINDS, Kind, index_key
 
@@ -107,15 +108,79 @@ def _ranked_one_word(kinds: tuple[Kind, ...], word: blind.QueryWord, limit: int)
                               key=lambda f: (-f[0], -f[1]))[:limit] for kind, found in zip(kinds, best, strict=True)}
 
 
-def _newest(kind: Kind, word: blind.QueryWord, cap: int) -> list[int]:
-    """Up to ``cap`` ids of the newest records holding ``word``, newest first: per term a short walk back
-    through the index, never every posting of a common word."""
-    terms = kind.terms
-    ids: set[int] = set()
-    for term in _terms_of(word):
-        ids.update(db.session.scalars(select(terms.record_id).where(terms.term == term)
-                                      .order_by(terms.record_id.desc()).limit(cap)))
-    return sorted(ids, reverse=True)[:cap]
+def _capped_counts(kinds: tuple[Kind, ...], words: list[blind.QueryWord], cap: int) -> dict[tuple[int, int], int]:
+    """Per kind and query word, how many postings its terms hold, counted up to ``cap + 1`` per term (one
+    statement; each count an index-only walk of one term that stops there): enough to tell the rarest word."""
+    branches = []
+    for number, kind in enumerate(kinds):
+        terms = kind.terms
+        for position, word in enumerate(words):
+            for term in _terms_of(word):
+                capped = select(terms.record_id).where(terms.term == term).limit(cap + 1).subquery()
+                branches.append(select(literal(number).label("kind"), literal(position).label("word"),
+                                       select(func.count()).select_from(capped).scalar_subquery().label("postings")))
+    counts: dict[tuple[int, int], int] = {}
+    for number, position, postings in db.session.execute(union_all(*branches)):
+        counts[(number, position)] = counts.get((number, position), 0) + postings
+    return counts
+
+
+def _probe(terms: Any, term: int, record_id: Any, factor: int, weight: Any) -> Any:
+    """The weight (times ``factor``) of one term of one record: a unique look-up on the primary key (``weight``
+    a literal when the kind has one weight: the look-up then reads the index alone)."""
+    probe = aliased(terms)
+    weight = probe.weight if weight is terms.weight else weight
+    return (select(weight * factor if factor != 1 else weight)
+            .where(probe.term == term, probe.record_id == record_id).scalar_subquery())
+
+
+def _ranked_words(kinds: tuple[Kind, ...], words: list[blind.QueryWord],
+                  limit: int) -> dict[str, list[tuple[int, int]]]:
+    """Per kind, the best ``limit`` (score, id) of a query of several words, best first, in two statements
+    whatever the words: the postings counted (up to ``CANDIDATES`` per term) to find each kind's rarest word,
+    then one ranking of every kind. The candidates are the records holding the rarest word (its newest
+    ``CANDIDATES`` when it is that common), read in the index's order with that word's score; each other word is
+    one or two unique look-ups on (term, record) per candidate, never a grouping of a common word's postings."""
+    counts = _capped_counts(kinds, words, CANDIDATES)
+    branches = []
+    for number, kind in enumerate(kinds):
+        rarest = min(range(len(words)), key=lambda position: counts[(number, position)])
+        if not counts[(number, rarest)]:
+            continue
+        terms, word = kind.terms, words[rarest]
+        weights = {w for _, w in kind.fields}
+        one_weight = len(weights) == 1  # contact moments: the walk and the look-ups read the index alone
+        weight = literal(next(iter(weights))) if one_weight else terms.weight
+        walks = [select(terms.record_id.label("record_id"), (weight * factor).label("score"))
+                 .where(terms.term == term).order_by(terms.record_id.desc()).limit(CANDIDATES)
+                 for term, factor in ((word.whole, blind.WHOLE_WORD_FACTOR), (word.prefix, 1)) if term is not None]
+        walked = union_all(*(select(w.subquery()) for w in walks)).subquery()
+        found = (select(walked.c.record_id, func.max(walked.c.score).label("score")).group_by(walked.c.record_id)
+                 .order_by(walked.c.record_id.desc()).limit(CANDIDATES).subquery())
+        others = []
+        for position, other in enumerate(words):
+            if position == rarest:
+                continue
+            whole = _probe(terms, other.whole, found.c.record_id, blind.WHOLE_WORD_FACTOR, weight)
+            if other.prefix is None:
+                others.append(whole)
+                continue
+            prefix = _probe(terms, other.prefix, found.c.record_id, 1, weight)
+            others.append(func.coalesce(whole, prefix) if one_weight else case(  # a whole word outweighs a beginning
+                (func.coalesce(whole, 0) >= func.coalesce(prefix, 0), whole), else_=prefix))
+        # the LIMIT keeps this layer a subquery of its own, so each look-up runs once per candidate
+        scored = select(found.c.record_id, found.c.score, *(o.label(f"s{i}") for i, o in enumerate(others))).limit(
+            CANDIDATES).subquery()
+        score = sum((scored.c[f"s{i}"] for i in range(len(others))), scored.c.score)
+        best = (select(literal(number).label("kind"), scored.c.record_id, score.label("score"))
+                .where(*(scored.c[f"s{i}"].is_not(None) for i in range(len(others))))
+                .order_by(score.desc(), scored.c.record_id.desc()).limit(limit))
+        branches.append(select(best.subquery()))
+    ranked: dict[str, list[tuple[int, int]]] = {kind.name: [] for kind in kinds}
+    if branches:
+        for number, record_id, score in db.session.execute(union_all(*branches)):
+            ranked[kinds[number].name].append((score, record_id))
+    return {name: sorted(best, key=lambda f: (-f[0], -f[1])) for name, best in ranked.items()}
 
 
 def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[int, int]]:
@@ -126,12 +191,7 @@ def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[
     of only very common words is not found: refine the query)."""
     if len(words) == 1:
         return _ranked_one_word((kind,), words[0], limit)[kind.name]
-    rarest = min((_newest(kind, word, CANDIDATES) for word in words), key=len)
-    if not rarest:
-        return []
-    stmt = matching(kind, words, rarest)
-    stmt = stmt.order_by(stmt.selected_columns.score.desc(), stmt.selected_columns.record_id.desc()).limit(limit)
-    return [(score, record_id) for record_id, score in db.session.execute(stmt)]
+    return _ranked_words((kind,), words, limit)[kind.name]
 
 
 def _words(query: str, key: bytes | None) -> list[blind.QueryWord]:
@@ -154,7 +214,7 @@ def search(query: str, page: int = 1) -> Found:
     if len(words) == 1:
         ranked = _ranked_one_word(KINDS, words[0], upto + 1)
     else:
-        ranked = {kind.name: _ranked(kind, words, upto + 1) for kind in KINDS}
+        ranked = _ranked_words(KINDS, words, upto + 1)
     found = [(score, name, record_id) for name, best in ranked.items() for score, record_id in best]
     found.sort(key=lambda f: (-f[0], f[1], -f[2]))
     shown = found[upto - PAGE_SIZE:upto]
@@ -169,10 +229,11 @@ def _load(found: list[tuple[int, str, int]]) -> dict[str, dict[int, Any]]:
     for kind in KINDS:
         ids = [record_id for _, name, record_id in found if name == kind.name]
         stmt = select(kind.model).where(kind.model.id.in_(ids))
-        if kind.model is Contact:  # the office (and a moment's contact) in the same statement
-            stmt = stmt.options(joinedload(Contact.office))
+        if kind.model is Contact:  # the office (and a moment's contact) in the same statement; a contact's
+            stmt = stmt.options(joinedload(Contact.office), defer(Contact.notes))  # encrypted notes are not shown
         elif kind.model is Interaction:
-            stmt = stmt.options(joinedload(Interaction.office), joinedload(Interaction.contact))
+            stmt = stmt.options(joinedload(Interaction.office),
+                                joinedload(Interaction.contact).load_only(Contact.first_name, Contact.last_name))
         loaded[kind.name] = {r.id: r for r in db.session.scalars(stmt)} if ids else {}
     return loaded
 
@@ -200,22 +261,52 @@ def _cut(text: str, start: int, end: int) -> Snippet:
     return Snippet(before, text[start:end], after)
 
 
+def _holding(kind: Kind, words: list[blind.QueryWord]) -> Select[Any]:
+    """Ids of the records of ``kind`` holding every query word (a subquery): per word an index-only walk of its
+    postings, the walks intersected; no grouping or scores (the lists filter, they do not rank)."""
+    terms = kind.terms
+    walks = [select(terms.record_id).where(terms.term.in_(_terms_of(word))) for word in words]
+    if len(walks) == 1:
+        return walks[0]
+    both = intersect(*walks).subquery()
+    return select(both.c.record_id)
+
+
 def office_ids(query: str) -> Select[Any] | None:
     """Offices found by the query directly or through one of their contacts (a subquery), or ``None`` when
     the query holds no word."""
-    words = _words(query, index_key())
+    words = _words(query, _request_key())
     if not words:
         return None
-    offices = matching(BY_NAME["office"], words).subquery()
-    contacts = matching(BY_NAME["contact"], words).subquery()
-    return select(offices.c.record_id).union(
-        select(Contact.office_id).where(Contact.id.in_(select(contacts.c.record_id))))
+    return select(Office.id).where(office_condition(words))
+
+
+def office_condition(words: list[blind.QueryWord]) -> ColumnElement[bool]:
+    """An office holding every word, or one of its contacts holding every word: two ``IN`` subqueries that the
+    planner hashes once (or probes by index), where an ``IN`` of their union was a nested loop over every office
+    (PostgreSQL, 23,200 comparisons for 400 offices)."""
+    contacts = _holding(BY_NAME["contact"], words)
+    return or_(Office.id.in_(_holding(BY_NAME["office"], words)),
+               Office.id.in_(select(Contact.office_id).where(Contact.id.in_(contacts))))
+
+
+def office_words(query: str) -> list[blind.QueryWord]:
+    """The query's words under the index's key (none without a word or a usable index)."""
+    return _words(query, _request_key())
 
 
 def contact_ids(query: str) -> Select[Any] | None:
     """Contacts the query finds (a subquery), or ``None`` when the query holds no word."""
-    words = _words(query, index_key())
+    words = _words(query, _request_key())
     if not words:
         return None
-    found = matching(BY_NAME["contact"], words).subquery()
-    return select(found.c.record_id)
+    return _holding(BY_NAME["contact"], words)
+
+
+def _request_key() -> bytes | None:
+    """The index's key, read once per request (a list asks for it for its page, its count and its tag counts)."""
+    if not has_request_context():
+        return index_key()
+    if "search_index_key" not in g:
+        g.search_index_key = index_key()
+    return g.search_index_key

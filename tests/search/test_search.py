@@ -233,3 +233,43 @@ def test_a_one_word_search_is_one_ranking_statement_and_one_load_per_kind_shown(
     many = _search_statements(app, staff_client, "tel")
     assert len(few) == len(many) == 5, many  # state, ranking, offices, contacts, moments
     assert sum(" UNION ALL " in s for s in many) == 1
+
+
+def test_several_words_rank_as_grouping_every_match_would(app, staff_client, make_office):
+    """The candidates of the rarest word with a look-up per other word give the ranking the grouped query over
+    every posting gives, for every kind (weights: a name above a note; whole words above beginnings)."""
+    from praclox.search import blind, services
+    from praclox.search.index import KINDS, index_key
+
+    first = make_office("Balans Winst", notes="winstcijfers en de balans", contacts=(
+        {"first_name": "Winst", "last_name": "Balansman"}, {"first_name": "Bas", "last_name": "Balans",
+                                                           "job_title": "winst"}))
+    make_office("Winstgevend Kantoor", notes="balanstotaal")
+    make_office("Alleen Balans")
+    for n in range(12):
+        _log(staff_client, first, ["Balans en winst", "balansen winstcijfers", "winst zonder het andere",
+                                   "Balanstotaal met winstgevend"][n % 4] + f" {n}")
+    with app.test_request_context():
+        for query in ("balans winst", "winst balans", "balans winst en", "bal win"):
+            words = blind.query_words(index_key(), query)
+            for kind in KINDS:
+                grouped = services.matching(kind, words)
+                grouped = grouped.order_by(grouped.selected_columns.score.desc(),
+                                           grouped.selected_columns.record_id.desc())
+                everything = [(score, record_id) for record_id, score in db.session.execute(grouped)]
+                assert everything or query == "balans winst en", (query, kind.name)
+                for limit in (1, 2, 40):
+                    assert services._ranked(kind, words, limit) == everything[:limit], (query, kind.name)
+
+
+def test_a_search_of_several_words_takes_the_same_statements_however_common_they_are(app, staff_client,
+                                                                                      make_office):
+    """The key's check, the capped posting counts, one ranking of every kind, and one load per kind shown."""
+    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
+    _log(staff_client, office_id, "Telling van de voorraad")
+    few = _search_statements(app, staff_client, "tel voorraad")
+    for n in range(30):
+        _log(staff_client, office_id, f"Telling {n} van de voorraad")
+    many = _search_statements(app, staff_client, "tel voorraad")
+    assert len(few) == len(many) == 4, many  # state, counts, ranking, moments (offices and contacts: none)
+    assert "<mark>Telling</mark> 29 van de voorraad" in _results(staff_client, "tel voorraad")
