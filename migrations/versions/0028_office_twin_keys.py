@@ -1,6 +1,7 @@
 """offices.email_key, website_key and phone_key (the normal forms the duplicate check compares) and indexes on
 them, on offices.kvk_number: one office's likely twins are index look-ups instead of a
-scan of every office's address for a suffix; existing offices get their keys
+scan of every office's address for a suffix; existing offices get their keys. And (term, weight, record) on the
+offices' and contacts' search terms: a word's records ranked by weight and newest, read from the index alone
 
 Revision ID: 0028_office_twin_keys
 Revises: 0027_list_indexes
@@ -31,6 +32,8 @@ def upgrade():
         batch_op.add_column(sa.Column('phone_key', sa.String(length=30), nullable=True))
         for column in ('email_key', 'website_key', 'phone_key', 'kvk_number'):
             batch_op.create_index(batch_op.f(f'ix_offices_{column}'), [column], unique=False)
+    for table in ('office_search_terms', 'contact_search_terms'):
+        op.create_index(f'ix_{table}_rank', table, ['term', 'weight', 'record_id'], unique=False)
     bind = op.get_bind()
     rows = bind.execute(sa.select(offices.c.id, *(offices.c[c] for c in KEYS)).where(
         sa.or_(*(offices.c[c].is_not(None) for c in KEYS)))).all()
@@ -40,6 +43,8 @@ def upgrade():
 
 
 def downgrade():
+    for table in ('office_search_terms', 'contact_search_terms'):
+        op.drop_index(f'ix_{table}_rank', table_name=table)
     with op.batch_alter_table('offices', schema=None) as batch_op:
         for column in ('kvk_number', 'phone_key', 'website_key', 'email_key'):
             batch_op.drop_index(batch_op.f(f'ix_offices_{column}'))

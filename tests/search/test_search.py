@@ -273,3 +273,22 @@ def test_a_search_of_several_words_takes_the_same_statements_however_common_they
     many = _search_statements(app, staff_client, "tel voorraad")
     assert len(few) == len(many) == 4, many  # state, counts, ranking, moments (offices and contacts: none)
     assert "<mark>Telling</mark> 29 van de voorraad" in _results(staff_client, "tel voorraad")
+
+
+def test_a_word_is_ranked_from_the_index_alone_without_sorting_its_records(app, make_office):
+    """SQLite's plan of the one-word ranking: every branch an index walk in the rank's order (offices and contacts
+    by (term, weight, record), contact moments by the primary key), no sort of a common name's records."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        pytest.skip("the plan of a tiny PostgreSQL table is a sequential scan whatever its indexes")
+    from praclox.search import services
+    from praclox.search.index import KINDS
+
+    make_office("Plan BV", contacts=({"first_name": "Plan", "last_name": "Planner"},))
+    with app.app_context():
+        stmt = services._one_word_statement(KINDS, True).params(whole=1, prefix=2, limit=21)
+        compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = " | ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+        for table in ("office_search_terms", "contact_search_terms"):
+            assert f"SEARCH {table} USING COVERING INDEX ix_{table}_rank" in plan, plan
+        assert re.search(r"SEARCH interaction_search_terms USING (COVERING INDEX|PRIMARY KEY)", plan), plan
+        assert "TEMP B-TREE" not in plan, plan
