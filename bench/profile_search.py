@@ -33,7 +33,7 @@ from sqlalchemy import event, text  # noqa: E402
 from bench.server import PASSWORD  # noqa: E402
 
 #: two words in most summaries of the data sets (the slow query of issue 14 was such a pair)
-COMMON = "/search/?q=klant+jaarrekening"
+COMMON = "/search/?q=offerte+jaarrekening"
 
 
 def _prepared(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]:
