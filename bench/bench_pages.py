@@ -6,8 +6,8 @@ PostgreSQL when 127.0.0.1:5432 answers (else SQLite, said so). Two data sets: th
 ``CLIENTS`` keep-alive clients, each logged in as staff, request it for ``BENCH_PAGE_SECONDS``; the figure is
 its requests per second as a fraction of ``/health``'s in the same run. Targets: office list, office detail
 and the searches (the office list's, and the search page for a word of the summaries, for two such words and
-for a contact's name) at least 1/5 of /health, and so the contacts list (paged, by name, by a phone number written another
-way); the dashboard at least 1/10. ``--strict`` exits 1 when a target is missed.
+for a contact's name) at least 1/5 of /health, and so the contacts list (paged, by name, by a phone number written
+another way); the dashboard at least 1/10. ``--strict`` exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from bench.server import PASSWORD, measure, served  # noqa: E402
 
 #: page -> the least fraction of /health's requests per second
 TARGETS = {"office list": 1 / 5, "office detail": 1 / 5, "search": 1 / 5, "search a word": 1 / 5,
-           "search a name": 1 / 5, "search two words": 1 / 5, "dashboard": 1 / 10, "contact list": 1 / 5, "contact search": 1 / 5,
-           "contact phone": 1 / 5}
+           "search a name": 1 / 5, "search two words": 1 / 5, "dashboard": 1 / 10, "contact list": 1 / 5,
+           "contact search": 1 / 5, "contact phone": 1 / 5}
 #: contact moments (encrypted summaries) added to both data sets for the search pages (issue 14)
 MOMENTS = int(os.environ.get("BENCH_MOMENTS", 50_000))
 
