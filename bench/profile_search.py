@@ -19,7 +19,6 @@ import os
 import pstats
 import re
 import secrets
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
+from bench.profile_page import _cpu_ms  # noqa: E402
 from bench.server import PASSWORD  # noqa: E402
 
 #: two words in most summaries of the data sets (the slow query of issue 14 was such a pair)
@@ -137,15 +137,6 @@ def _nodes(node: dict, depth: int = 0) -> list[str]:
     for child in node.get("Plans", []):
         found += _nodes(child, depth + 1)
     return found
-
-
-def _cpu_ms(client: object, path: str, runs: int = 15) -> float:
-    spent = []
-    for _ in range(runs):
-        began = time.process_time()
-        client.get(path)  # type: ignore[attr-defined]
-        spent.append(time.process_time() - began)
-    return statistics.median(spent) * 1000
 
 
 if __name__ == "__main__":

@@ -222,15 +222,20 @@ def _search_statements(app, client, query: str) -> list[str]:
     return [s for s in statements if not s.startswith(every_page)]
 
 
+def _statements_as_matches_grow(app, client, make_office, query: str, summary: str) -> tuple[list[str], list[str]]:
+    """The statements of a search before and after 30 more contact moments match it."""
+    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
+    _log(client, office_id, "Telling van de voorraad")
+    few = _search_statements(app, client, query)
+    for n in range(30):
+        _log(client, office_id, summary.format(n))
+    return few, _search_statements(app, client, query)
+
+
 def test_a_one_word_search_is_one_ranking_statement_and_one_load_per_kind_shown(app, staff_client, make_office):
     """However many records hold the word: the key's check, one statement ranking every kind, and the shown
     records of each kind loaded with their office (and contact) in one statement."""
-    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
-    _log(staff_client, office_id, "Telling van de voorraad")
-    few = _search_statements(app, staff_client, "tel")
-    for n in range(30):
-        _log(staff_client, office_id, f"Telling {n}")
-    many = _search_statements(app, staff_client, "tel")
+    few, many = _statements_as_matches_grow(app, staff_client, make_office, "tel", "Telling {}")
     assert len(few) == len(many) == 5, many  # state, ranking, offices, contacts, moments
     assert sum(" UNION ALL " in s for s in many) == 1
 
@@ -265,12 +270,8 @@ def test_several_words_rank_as_grouping_every_match_would(app, staff_client, mak
 def test_a_search_of_several_words_takes_the_same_statements_however_common_they_are(app, staff_client,
                                                                                       make_office):
     """The key's check, the capped posting counts, one ranking of every kind, and one load per kind shown."""
-    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
-    _log(staff_client, office_id, "Telling van de voorraad")
-    few = _search_statements(app, staff_client, "tel voorraad")
-    for n in range(30):
-        _log(staff_client, office_id, f"Telling {n} van de voorraad")
-    many = _search_statements(app, staff_client, "tel voorraad")
+    few, many = _statements_as_matches_grow(app, staff_client, make_office, "tel voorraad",
+                                            "Telling {} van de voorraad")
     assert len(few) == len(many) == 4, many  # state, counts, ranking, moments (offices and contacts: none)
     assert "<mark>Telling</mark> 29 van de voorraad" in _results(staff_client, "tel voorraad")
 
