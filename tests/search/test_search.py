@@ -93,17 +93,20 @@ def test_the_search_looks_terms_up_by_index_and_never_scans(app, make_office):
         pytest.skip("the plan of a tiny PostgreSQL table is a sequential scan whatever its indexes")
     from praclox.search import blind
     from praclox.search.index import BY_NAME, index_key
-    from praclox.search.services import matching
+    from praclox.search.services import contact_ids, matching, office_condition
 
     make_office("Plan BV")
     with app.app_context():
-        words = blind.query_words(index_key(), "plan")
-        for name in BY_NAME:
-            stmt = matching(BY_NAME[name], words)
-            compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
-            plan = " ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
-            assert "USING PRIMARY KEY" in plan or "USING INDEX" in plan, plan
-            assert not re.search(r"SCAN \w+_search_terms(?! USING)", plan), plan
+        for query in ("plan", "plan bv"):
+            words = blind.query_words(index_key(), query)
+            # the grouped ranking, the office list's and the contacts list's filters
+            statements = [matching(BY_NAME[name], words) for name in BY_NAME]
+            statements += [select(text("1")).where(office_condition(words)), contact_ids(query)]
+            for stmt in statements:
+                compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+                plan = " ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+                assert re.search(r"_search_terms USING (COVERING INDEX|INDEX|PRIMARY KEY)", plan), plan
+                assert not re.search(r"SCAN \w+_search_terms(?! USING)", plan), plan
 
 
 def test_reindex_builds_the_index_of_rows_written_in_bulk_and_shows_progress(app, runner, staff_client):
