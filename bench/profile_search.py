@@ -93,14 +93,15 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}; {'PostgreSQL' if args.pg else 'SQLite'} {args.shape}")
     for path in paths:
         assert client.get(path).status_code == 200, path  # noqa: S101
-        page_cpu, health_cpu = _cpu_ms(client, path), _cpu_ms(app.test_client(), "/health")
+        page_cpu, page_least = _cpu_ms(client, path)
+        health_cpu, health_least = _cpu_ms(app.test_client(), "/health")
         statements.clear()
         profiler = cProfile.Profile(time.process_time)
         response = profiler.runcall(client.get, path)
         in_db = sum(s[2] for s in statements) * 1000
         print(f"== {path}: {response.status_code}, {len(response.data) / 1000:.0f} KB, {len(statements)} statements"
               f" ({in_db:.1f} ms in them), CPU {page_cpu:.1f} ms per request (/health {health_cpu:.2f} ms,"
-              f" ratio 1/{page_cpu / health_cpu:.1f})")
+              f" ratio 1/{page_cpu / health_cpu:.1f}; least {page_least:.1f} ms against {health_least:.2f} ms)")
         if args.sql:
             for sql, _params, spent in statements:
                 print(f"  {spent * 1000:7.2f} ms  {' '.join(sql.split())[:200]}")
