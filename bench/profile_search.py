@@ -39,6 +39,7 @@ COMMON = "/search/?q=offerte+jaarrekening"
 def _prepared(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]:
     if args.keep and Path(args.keep).exists():
         kept = json.loads(Path(args.keep).read_text())
+        args.shape = kept.get("shape", f"the data kept in {args.keep}")
         return kept["env"], kept["pages"]
     from bench.bench_pages import prepare
 
@@ -59,7 +60,7 @@ def _prepared(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]
            "PRACLOX_LOG_LEVEL": "WARNING"}
     pages = prepare(env, args.shape)
     if args.keep:
-        Path(args.keep).write_text(json.dumps({"env": env, "pages": pages}))
+        Path(args.keep).write_text(json.dumps({"env": env, "pages": pages, "shape": args.shape}))
     return env, pages
 
 
