@@ -91,3 +91,52 @@ def test_purged_applicants_leave_no_audit_entry_about_their_records(app, make_ap
         assert ("applicants", applicant_id) not in left
         assert ("applicant_documents", document_id) not in left
         assert not [row for row in left if row.record_type.startswith("applicant")]
+
+
+def _statements_of_one_batch(app, make_applicant, people: int, prefix: str) -> int:
+    ids = [_with_document(app, make_applicant, f"{prefix} {n}")[0] for n in range(people)]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    with app.test_request_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            counts = purge.purge_due(AS_OF, batch_size=50)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert (counts["due"], counts["purged"], counts["failed"]) == (people, people, 0)
+    with app.app_context():
+        assert not db.session.scalars(select(Applicant.id).where(Applicant.id.in_(ids))).all()
+    return len(statements)
+
+
+def test_a_batch_costs_the_same_statements_for_two_applicants_or_nine(app, make_applicant):
+    # set-based: each statement of the batch covers all of its applicants (one DELETE per table, one INSERT of
+    # the tombstones, one of their audit entries); a statement per applicant would show as seven more
+    assert _statements_of_one_batch(app, make_applicant, 2, "Two") == \
+        _statements_of_one_batch(app, make_applicant, 9, "Nine")
+
+
+def test_an_applicant_whose_consent_still_holds_is_left_alone_in_a_batch_of_due_ones(app, make_applicant):
+    from praclox.applicants import services
+    from praclox.applicants.models import Consent
+
+    due = [_with_document(app, make_applicant, f"Due {n}")[0] for n in range(3)]
+    kept, kept_file = _with_document(app, make_applicant, "Kept")
+    with app.test_request_context():
+        applicant = db.session.get(Applicant, kept)
+        services.record_consent(applicant, given_on=DECIDED - timedelta(days=5), method="phone",
+                                evidence="Said yes", actor=None)
+        db.session.commit()
+        expires = db.session.scalar(select(Consent.expires_on).where(Consent.applicant_id == kept))
+        assert expires > AS_OF
+        counts = purge.purge_due(AS_OF, batch_size=500)
+    # the candidate the rule does not want yet is neither due nor counted as anything else
+    assert {k: counts[k] for k in ("due", "purged", "failed", "already_gone", "no_longer_due")} == \
+        {"due": 3, "purged": 3, "failed": 0, "already_gone": 0, "no_longer_due": 0}
+    with app.app_context():
+        assert db.session.scalars(select(Applicant.id)).all() == [kept]
+        assert not db.session.scalars(select(Applicant.id).where(Applicant.id.in_(due))).all()
+    assert _file_exists(app, kept_file)
