@@ -48,7 +48,9 @@ from praclox.settings import services as settings
 log = logging.getLogger("praclox.applicants.purge")
 
 JOB_ID = "applicants-purge"
-BATCH_SIZE = 500
+#: applicants per transaction: 1,000 halves the statements per applicant of 500 (0.042 -> 0.021) and holds
+#: SQLite's write lock for about 0.8 s per batch of shaped applicants at load 12 (busy timeout: 5 s)
+BATCH_SIZE = 1000
 #: a failure that hits everyone is logged this many times, then only counted
 MAX_ERROR_LINES = 20
 
