@@ -57,20 +57,26 @@ def test_one_failing_applicant_in_a_batch_leaves_the_rest_of_the_batch_purged(ap
     assert _file_exists(app, blocked_file)
 
 
+def _purge_counting(app, engine_event: str, batch_size: int) -> tuple[dict[str, int], list[int]]:
+    """The purge's counts, and one entry per ``engine_event`` the engine fired during it."""
+    fired: list[int] = []
+
+    def count(*args) -> None:
+        fired.append(1)
+
+    with app.test_request_context():
+        event.listen(db.engine, engine_event, count)
+        try:
+            counts = purge.purge_due(AS_OF, batch_size=batch_size)
+        finally:
+            event.remove(db.engine, engine_event, count)
+    return counts, fired
+
+
 def test_a_batch_is_one_transaction_not_one_per_applicant(app, make_applicant):
     for n in range(12):
         make_applicant(f"Commit {n}", status="rejected", decided_on=DECIDED)
-    commits: list[int] = []
-
-    def count(conn) -> None:
-        commits.append(1)
-
-    with app.test_request_context():
-        event.listen(db.engine, "commit", count)
-        try:
-            counts = purge.purge_due(AS_OF, batch_size=5)
-        finally:
-            event.remove(db.engine, "commit", count)
+    counts, commits = _purge_counting(app, "commit", batch_size=5)
     assert counts["purged"] == 12
     # three batches (5, 5, 2): three commits of purge work, not twelve
     assert len(commits) == 3
@@ -95,17 +101,7 @@ def test_purged_applicants_leave_no_audit_entry_about_their_records(app, make_ap
 
 def _statements_of_one_batch(app, make_applicant, people: int, prefix: str) -> int:
     ids = [_with_document(app, make_applicant, f"{prefix} {n}")[0] for n in range(people)]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    with app.test_request_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            counts = purge.purge_due(AS_OF, batch_size=50)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+    counts, statements = _purge_counting(app, "before_cursor_execute", batch_size=50)
     assert (counts["due"], counts["purged"], counts["failed"]) == (people, people, 0)
     with app.app_context():
         assert not db.session.scalars(select(Applicant.id).where(Applicant.id.in_(ids))).all()
