@@ -38,7 +38,7 @@ TEST_KEY = Fernet.generate_key().decode()
 PG_URL = os.environ.get("PRACLOX_TEST_DATABASE_URL", "")
 
 #: the browser-journey fixtures (live_server, page, journey), usable by every folder
-pytest_plugins = ("praclox_browser",)
+pytest_plugins = ("praclox_browser", "pytester")
 
 
 @pytest.fixture(scope="session")
