@@ -24,9 +24,9 @@ run: $(STAMP) i18n
 		$(BIN)/praclox run --host $(HOST) --port $(PORT)
 
 CHROMIUM ?= /usr/bin/chromium
-# the suite runs in parallel, one worker process per core (pytest-xdist; `make test WORKERS=0` runs it in one process);
+# the suite runs in parallel, one worker process per logical core (pytest-xdist; `make test WORKERS=0` runs it in one process);
 # the tests that share a module's installation or server stay on one worker (--dist loadgroup, tests/conftest.py)
-WORKERS  ?= auto
+WORKERS  ?= logical
 PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
 
 test: $(STAMP) i18n
