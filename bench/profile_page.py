@@ -38,6 +38,8 @@ def run(stack: ExitStack) -> None:
     parser.add_argument("--shape", default="shaped")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="print each SQL statement of the request")
+    parser.add_argument("--runs", type=int, default=15, help="requests per CPU median (default 15)")
+    parser.add_argument("--callers", metavar="PATTERN", help="who calls the functions matching PATTERN (a regex)")
     parser.add_argument("--pg", action="store_true", help="on PostgreSQL (127.0.0.1:5432) instead of SQLite")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
@@ -68,25 +70,31 @@ def run(stack: ExitStack) -> None:
         assert client.get(path).status_code == 200, path  # noqa: S101
         # the process's CPU time per request (median of 15) moves less with the machine's load than the wall clock;
         # /health in the same process is the unit
-        page_cpu, health_cpu = _cpu_ms(client, path), _cpu_ms(app.test_client(), "/health")
+        page_cpu, health_cpu = _cpu_ms(client, path, args.runs), _cpu_ms(app.test_client(), "/health", args.runs)
         statements.clear()
         profiler = cProfile.Profile(time.process_time)
         response = profiler.runcall(client.get, path)
+        calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
         print(f"== {path}: {response.status_code}, {len(response.data) / 1000:.0f} KB, "
-              f"{len(statements)} SQL statements, CPU {page_cpu:.1f} ms per request (/health {health_cpu:.2f} ms)")
+              f"{len(statements)} SQL statements, CPU {page_cpu[0]:.1f} ms per request, least {page_cpu[1]:.1f} ms "
+              f"(/health {health_cpu[0]:.2f}, least {health_cpu[1]:.2f} ms), "
+              f"{calls} Python calls (load-independent)")
         if args.sql:
             print("\n".join(" ".join(statement.split())[:160] for statement in statements))
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+        if args.callers:
+            pstats.Stats(profiler).sort_stats("tottime").print_callers(args.callers)
 
 
-def _cpu_ms(client: object, path: str, runs: int = 15) -> float:
+def _cpu_ms(client: object, path: str, runs: int = 15) -> tuple[float, float]:
+    """The median and the minimum CPU time of ``runs`` requests (the minimum moves least with the load)."""
     spent = []
     for _ in range(runs):
         started = time.process_time()
         client.get(path)  # type: ignore[attr-defined]
         spent.append(time.process_time() - started)
-    return statistics.median(spent) * 1000
+    return statistics.median(spent) * 1000, min(spent) * 1000
 
 
 if __name__ == "__main__":
