@@ -134,7 +134,8 @@ def _lines(rows: list[Any], names: dict[int, str]) -> list[_Line]:
     complete, reopen = listpage.url_maker(".complete", "follow_up_id"), listpage.url_maker(".reopen", "follow_up_id")
     day, first = listpage.day_texts(), today()
     return [_Line(
-        row.id, row.title, edit(row.id), f"{row.first_name} {row.last_name}".strip() if row.first_name is not None else "",
+        row.id, row.title, edit(row.id),
+        f"{row.first_name} {row.last_name}".strip() if row.first_name is not None else "",
         row.office_name, office(row.office_id) + "#follow-ups", names.get(row.owner_id, ""), row.done_at is None,
         row.done_at is None and row.due_on < first, day(row.due_on),
         complete(row.id) if row.done_at is None else reopen(row.id),
