@@ -115,6 +115,29 @@ def table_label(table: str) -> str:
     return str(label) if label is not None else table.replace("_", " ").capitalize()
 
 
+#: what an erasure counted, by the key a domain's ``erase`` returns where that key is not a table's name
+ERASED: dict[str, Any] = {
+    "held": _l("Applications kept under a legal hold"), "congratulations": _l("Congratulations"),
+    "office_fields": _l("Office fields cleared"), "requests_anonymised": _l("Privacy requests anonymised"),
+    "follow_up_contact_links": _l("Follow-ups no longer linked to the person"),
+    "wish_requester_links": _l("Wishes no longer linked to the person"),
+    "redacted": _l("Free texts where the person's name was replaced"),
+    "to_review": _l("Free texts left to check by hand"), "entries": _l("Audit entries forgotten"),
+}
+
+
+def erasure_summary(counts: dict[str, dict[str, int]]) -> list[str]:
+    """What an erasure removed, as the privacy officer reads it ("Contact persons: 1"); counts of zero are
+    left out, and an unknown key is shown as a readable phrase rather than dropped."""
+    lines = []
+    for domain in sorted(counts):
+        for kind, number in sorted(counts[domain].items()):
+            if number:
+                label = ERASED.get(kind)
+                lines.append(f"{label if label is not None else table_label(kind)}: {number}")
+    return lines
+
+
 def field_label(table: str, column: str) -> str:
     label = TABLE_COLUMNS.get((table, column), COLUMNS.get(column))
     return str(label) if label is not None else column.replace("_", " ").capitalize()

@@ -15,6 +15,7 @@ from praclox.extensions import db
 from praclox.forms import PHONE
 from praclox.privacy import requests, review
 from praclox.privacy.forms import CloseForm, ExtendForm, RequestForm
+from praclox.privacy.labels import erasure_summary
 from praclox.privacy.models import PrivacyRequest
 from praclox.privacy.views import OFFICER, bp
 
@@ -43,7 +44,7 @@ def request_error(code: str) -> str:
 @roles_required(*OFFICER)
 def requests_index() -> str:
     return render_template("privacy/requests.html", items=requests.all_requests(), deadlines=requests.deadlines(),
-                           erasures=requests.erasures(),
+                           erasures=[(t, erasure_summary(counts)) for t, counts in requests.erasures()],
                            users=dict(db.session.execute(select(User.id, User.name)).all()))
 
 

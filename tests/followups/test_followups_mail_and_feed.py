@@ -153,3 +153,35 @@ def test_a_follow_up_deleted_with_its_office_moves_the_feeds_last_modified_too(
     assert by_date.status_code == 200 and b"Terugbellen" not in by_date.data
     assert by_date.headers["ETag"] != before.headers["ETag"]
     assert by_date.last_modified > before.last_modified
+
+
+def test_renaming_an_office_renames_its_follow_ups_in_the_feed_for_every_kind_of_revalidation(
+        frozen, app, staff_client, client, make_office, make_follow_up):
+    """The event's title carries the office's name: a client holding the old body must not keep it."""
+    office_id = make_office("Oude Naam Advies")
+    follow_up = make_follow_up(office_id, staff_client.user.id, "Terugbellen", TODAY)
+    token = _new_feed(staff_client, include_follow_ups="y")
+    events, before = _follow_up_events(client, token)
+    assert events[f"praclox-follow-up-{follow_up}@crm.test"][0] == "Terugbellen · Oude Naam Advies"
+
+    frozen.shift(60)
+    edited = staff_client.post(f"/offices/{office_id}/edit",
+                               data={"kind": "prospect", "name": "Nieuwe Naam Advies", "account_manager_id": ""})
+    assert edited.status_code == 302
+    for conditional in ({"If-None-Match": before.headers["ETag"]},
+                        {"If-Modified-Since": before.headers["Last-Modified"]}):
+        after = client.get(f"/feeds/{token}.ics", headers=conditional)
+        assert after.status_code == 200, conditional
+        body = after.get_data(as_text=True)
+        assert "Nieuwe Naam Advies" in body and "Oude Naam" not in body
+        assert after.last_modified > before.last_modified
+    event = next(e for e in icalendar.Calendar.from_ical(after.data).walk("VEVENT")
+                 if str(e["UID"]) == f"praclox-follow-up-{follow_up}@crm.test")
+    assert event["LAST-MODIFIED"].dt > before.last_modified  # the client sees the event itself changed
+
+    # an office none of my open follow-ups belongs to changes nothing in my feed
+    other = make_office("Ander Kantoor")
+    frozen.shift(60)
+    staff_client.post(f"/offices/{other}/edit", data={"kind": "prospect", "name": "Ander Kantoor BV",
+                                                      "account_manager_id": ""})
+    assert client.get(f"/feeds/{token}.ics", headers={"If-None-Match": after.headers["ETag"]}).status_code == 304

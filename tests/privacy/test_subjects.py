@@ -208,6 +208,13 @@ def test_erasure_asks_first_then_leaves_no_trace_on_disk(app, login_as, seeded, 
         assert [t.rule for t in db.session.scalars(select(ApplicantTombstone))] == ["erasure_request"]
     assert stored_names(app) == set()  # the document's stored file is gone
     assert _personal_audit_ids(app) == {}
+    # the privacy officer's list of erasures says what went, in words and counts, not in field keys
+    erasures = client.get("/privacy-officer/requests").get_data(as_text=True).split("Verwijderingen", 1)[1]
+    for removed in ("Contactpersonen: 1", "Persoonlijke datums: 3", "Sollicitaties: 1", "Websiteregistraties: 1",
+                    "Vervolgacties niet langer aan de persoon gekoppeld: 1", "Auditregels vergeten: "):
+        assert removed in erasures, removed
+    for key in ("personal_dates", "follow_up_contact_links", "office_fields", "mentions", "redacted"):
+        assert key not in erasures, key
     for conditional in ({"If-None-Match": before.headers["ETag"]},
                         {"If-Modified-Since": before.headers["Last-Modified"]}):
         after = feed_client.get(f"/feeds/{token}.ics", headers=conditional)
