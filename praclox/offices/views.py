@@ -39,7 +39,7 @@ from praclox.offices.forms import (
     LogInteractionForm,
     OfficeForm,
 )
-from praclox.offices.models import Contact, Interaction, Office, OfficeKind, Tag
+from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeKind, Tag
 from praclox.paging import paginate
 from praclox.settings import services as settings
 
@@ -212,8 +212,38 @@ def _detail_page(office: Office, form: LogInteractionForm) -> str:
                 if isinstance(i, Interaction) and services.may_edit_interaction(i, current_user)}
     return render_template(
         "offices/detail.html", office=office, interaction_form=form, confirm=ConfirmForm(),
-        last_contact=services.last_contact_date(office), history=history, editable=editable,
+        last_contact=_last_contact(office, history), history=history, editable=editable,
+        lines=_HistoryLines.of(office),
     )
+
+
+def _last_contact(office: Office, history: Any) -> Any:
+    """The office's last contact day: on the history's first page its first contact moment (the history is
+    newest first by day), read otherwise."""
+    if history.page == 1:
+        first = next((i for i in history.items if isinstance(i, Interaction)), None)
+        if first is not None or len(history.items) < history.per_page:
+            return first.occurred_on if first is not None else None
+    return services.last_contact_date(office)
+
+
+@dataclass(frozen=True)
+class _HistoryLines:
+    """What each line of the history shows the same way, worked out once per page (``praclox.listpage``)."""
+
+    day: Any
+    kinds: dict[str, str]
+    edit: Any
+    delete: Any
+    logged_by: Any
+
+    @classmethod
+    def of(cls, office: Office) -> _HistoryLines:
+        pattern = _("logged by %(name)s")
+        return cls(listpage.day_texts(), {kind: InteractionKind.label_of(kind) for kind in InteractionKind.values()},
+                   listpage.url_maker(".edit_interaction", "interaction_id", office_id=office.id),
+                   listpage.url_maker(".delete_interaction", "interaction_id", office_id=office.id),
+                   lambda name: listpage.filled(pattern, name=name))
 
 
 @bp.route("/<int:office_id>/edit", methods=["GET", "POST"])
