@@ -39,6 +39,7 @@ def run(stack: ExitStack) -> None:
     parser.add_argument("--shape", default="shaped")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="print each SQL statement of the request")
+    parser.add_argument("--callers", metavar="PATTERN", help="who calls the functions matching PATTERN (a regex)")
     parser.add_argument("--pg", action="store_true", help="on PostgreSQL (127.0.0.1:5432) instead of SQLite")
     parser.add_argument("--data", choices=("pages", "followups"), default="pages",
                         help="bench_pages' data (400 offices or 10,000 contacts, 50,000 moments) or bench_followups'"
@@ -80,6 +81,8 @@ def run(stack: ExitStack) -> None:
         restrict = (args.restrict, args.top) if args.restrict else (args.top,)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(*restrict)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(*restrict)
+        if args.callers:
+            pstats.Stats(profiler).sort_stats("tottime").print_callers(args.callers)
     frame = summary[0][2]
     print("== summary (CPU ms per request in process, median of 15; the first path is the unit 'frame'):")
     for path, count, cpu, health in summary:
