@@ -70,3 +70,30 @@ def test_the_covering_index_on_contact_moments_replaces_the_date_and_kind_one_an
     assert after["ix_interactions_date_kind_office"] == ["occurred_on", "kind", "office_id"]
     assert after["ix_interactions_date"] == ["occurred_on"]  # kept: newest first, then by id, without a sort
     assert set(after) - {"ix_interactions_date_kind_office"} == set(before) - {"ix_interactions_date_kind"}
+
+
+def test_existing_offices_get_the_keys_the_twin_check_looks_up_and_a_downgrade_drops_them(tmp_path, pg_database):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(db.engine).get_columns("offices")}
+
+    with _empty_database(tmp_path, pg_database) as app, app.app_context():
+        upgrade(revision="0027_list_indexes")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO offices (kind, name, email, website, phone, created_at, updated_at) VALUES "
+                              "('prospect', 'Oud Kantoor', ' Info@Oud.NL', 'https://www.Oud.nl/contact', "
+                              "'+31 (0)20 123 45 67', :now, :now), ('client', 'Leeg', NULL, '', NULL, :now, :now)"),
+                         {"now": datetime.now(UTC)})
+        upgrade(revision="0028_office_twin_keys")
+        with db.engine.connect() as conn:
+            keys = conn.execute(text("SELECT name, email_key, website_key, phone_key FROM offices ORDER BY id")).all()
+        indexes = {i["name"] for i in inspect(db.engine).get_indexes("offices")}
+        downgrade(revision="0027_list_indexes")
+        assert not {"email_key", "website_key", "phone_key"} & columns()
+    assert [tuple(k) for k in keys] == [("Oud Kantoor", "info@oud.nl", "oud.nl", "31201234567"),
+                                        ("Leeg", None, None, None)]
+    assert {"ix_offices_email_key", "ix_offices_website_key", "ix_offices_phone_key",
+            "ix_offices_kvk_number"} <= indexes

@@ -151,10 +151,10 @@ def conditions(wanted: OfficeFilter, actor: Any) -> list[ColumnElement[bool]]:
 
 def _matches(query: str) -> ColumnElement[bool]:
     """Offices the search index finds for the query (by their own words or a contact's); none without a word."""
-    from praclox.search.services import office_ids
+    from praclox.search.services import office_condition, office_words
 
-    found = office_ids(query)
-    return false() if found is None else Office.id.in_(found)
+    words = office_words(query)
+    return office_condition(words) if words else false()
 
 
 def next_follow_up_subquery() -> Any:

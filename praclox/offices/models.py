@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
@@ -72,6 +73,18 @@ def _name_block(name: str | None) -> str | None:
     return name_block(name)
 
 
+def _twin_key(column: str, value: str | None) -> str | None:
+    """The normal form the duplicate check compares ``column`` in (``twins.twin_key``), ``None`` when empty."""
+    from praclox.offices.twins import twin_key
+
+    return twin_key(column, value)
+
+
+def _twin_key_default(column: str) -> Any:
+    """A column default that fills the key from its column for inserts around the ORM (imports, bulk loads)."""
+    return lambda context: _twin_key(column, context.get_current_parameters().get(column))
+
+
 class Office(TimestampMixin, Base):
     __tablename__ = "offices"
     __table_args__ = (CheckConstraint(OfficeKind.check("kind"), name="kind_known"), NEVER_REUSE_IDS)
@@ -94,7 +107,13 @@ class Office(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     website: Mapped[str | None] = mapped_column(String(200))
     #: Chamber of Commerce (KvK) number: eight digits
-    kvk_number: Mapped[str | None] = mapped_column(String(8))
+    kvk_number: Mapped[str | None] = mapped_column(String(8), index=True)
+    #: the e-mail address, website host and phone number in the normal forms the duplicate check compares
+    #: (``twins.twin_key``), kept by ``_keep_twin_keys``: one office's likely twins are index look-ups, not a
+    #: scan of every office's address for a suffix
+    email_key: Mapped[str | None] = mapped_column(String(254), index=True, default=_twin_key_default("email"))
+    website_key: Mapped[str | None] = mapped_column(String(200), index=True, default=_twin_key_default("website"))
+    phone_key: Mapped[str | None] = mapped_column(String(30), index=True, default=_twin_key_default("phone"))
     notes: Mapped[str | None] = mapped_column(Text)
     #: when a prospect became a client; history is kept across the conversion
     became_client_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -121,6 +140,11 @@ class Office(TimestampMixin, Base):
     def _keep_name_block(self, _column: str, name: str) -> str:
         self.name_block = _name_block(name)
         return name
+
+    @validates("email", "website", "phone")
+    def _keep_twin_keys(self, column: str, value: str | None) -> str | None:
+        setattr(self, f"{column}_key", _twin_key(column, value))
+        return value
 
     @property
     def is_client(self) -> bool:

@@ -37,7 +37,8 @@ def _contact(column: str) -> PersonalField:
 
 
 OFFICE_COLUMNS = ("name", "name_block", "visit_street", "visit_postcode", "visit_city", "postal_street",
-                  "postal_postcode", "postal_city", "phone", "email", "website", "kvk_number", "notes")
+                  "postal_postcode", "postal_city", "phone", "email", "website", "kvk_number", "notes", "email_key",
+                  "website_key", "phone_key")
 
 CONTACT_COLUMNS = ("first_name", "last_name", "job_title", "email", "phone", "mobile", "left_on", "phone_key",
                    "mobile_key", "notes")

@@ -67,6 +67,15 @@ def normal_email(address: str | None) -> str:
     return (address or "").strip().lower()
 
 
+_NORMAL_FORMS = {"email": normal_email, "website": normal_website, "phone": phones.normalise}
+
+
+def twin_key(column: str, value: str | None) -> str | None:
+    """What an office keeps in ``<column>_key`` (``email``, ``website`` or ``phone``): the normal form the checks
+    compare, so one office's twins are found by an index (``None`` for an empty value)."""
+    return _NORMAL_FORMS[column](value) or None
+
+
 def names_match(a: str, b: str) -> bool:
     """Nearly the same normalised names. Differing numbers tell branches apart: "Kantoor 2" is not "Kantoor 3"."""
     if not a or not b or re.findall(r"\d+", a) != re.findall(r"\d+", b):
@@ -93,21 +102,15 @@ class Pair:
 def office_twins(data: Mapping[str, Any], *, exclude_id: int | None = None, limit: int = 10) -> list[Pair]:
     """Existing offices that look like ``data`` (an office's fields, e.g. a form's or an import row's).
 
-    One query narrows the offices to candidates (the same e-mail or KvK number, the website's host in the
-    address, a phone number ending in the same digits, a name in the same block as the duplicates page's
+    One query narrows the offices to candidates by index look-ups (the same normal e-mail address, KvK number,
+    website host or phone number, each kept with the office; a name in the same block as the duplicates page's
     and holding the same numbers); the normal forms and rapidfuzz decide among those, as on that page."""
     email, kvk = normal_email(data.get("email")), (data.get("kvk_number") or "").strip()
     site, number, name = normal_website(data.get("website")), phones.normalise(data.get("phone")), normal_name(
         data.get("name"))
-    conditions: list[Any] = []
-    if email:
-        conditions.append(func.lower(Office.email) == email)
-    if kvk:
-        conditions.append(Office.kvk_number == kvk)
-    if site:
-        conditions.append(func.lower(Office.website).like(f"%{_escaped(site)}%", escape="\\"))
-    if number:  # stored as typed: "…45 67" and "…4567" end alike, "…456-7" with one separator in between
-        conditions.append(or_(Office.phone.like(f"%{number[-2:]}"), Office.phone.like(f"%{number[-2]}_{number[-1]}")))
+    conditions: list[Any] = [key == value for key, value in (
+        (Office.email_key, email), (Office.kvk_number, kvk), (Office.website_key, site), (Office.phone_key, number))
+        if value]  # each an index look-up on a normal form kept with the office (``twin_key``), never a scan
     if name:  # the block the duplicates page compares this name in (``_name_blocks``), by its index
         same_numbers = [Office.name.like(f"%{n}%") for n in re.findall(r"\d+", name)]
         conditions.append(and_(Office.name_block == name[:BLOCK], *same_numbers))
@@ -131,11 +134,6 @@ def office_twins(data: Mapping[str, Any], *, exclude_id: int | None = None, limi
     shown = sorted(found, key=lambda oid: (-len(found[oid]), oid))[:limit]
     offices = {o.id: o for o in db.session.scalars(select(Office).where(Office.id.in_(shown)))} if shown else {}
     return [Pair(None, offices[oid], found[oid]) for oid in shown]
-
-
-def _escaped(text: str) -> str:
-    """``text`` taken literally in a LIKE pattern (with ``escape="\\"``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def contact_twins(data: Mapping[str, Any], office: Office, *, exclude_id: int | None = None) -> list[Pair]:
@@ -209,11 +207,10 @@ def _name_blocks(rows: Iterable[tuple[int, str, Any]]) -> list[list[int]]:
 def office_pairs() -> list[Pair]:
     """Every pair of offices that may be one, most reasons first."""
     pairs: dict[tuple[int, int], set[str]] = defaultdict(set)
-    _pairs_of_groups(pairs, _sql_groups(Office.id, func.lower(Office.email)), "email")
-    _pairs_of_groups(pairs, _sql_groups(Office.id, Office.kvk_number), "kvk_number")
-    rows = db.session.execute(select(Office.id, Office.name, Office.phone, Office.website)).all()
-    _pairs_of_groups(pairs, _grouped((r.id, phones.normalise(r.phone)) for r in rows), "phone")
-    _pairs_of_groups(pairs, _grouped((r.id, normal_website(r.website)) for r in rows), "website")
+    for reason, key in (("email", Office.email_key), ("kvk_number", Office.kvk_number),
+                        ("phone", Office.phone_key), ("website", Office.website_key)):
+        _pairs_of_groups(pairs, _sql_groups(Office.id, key), reason)  # the normal forms kept with each office
+    rows = db.session.execute(select(Office.id, Office.name)).all()
     _pairs_of_groups(pairs, _name_blocks((r.id, r.name, None) for r in rows), "name")
     return _ranked(pairs)
 

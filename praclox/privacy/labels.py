@@ -94,6 +94,8 @@ COLUMNS: dict[str, Any] = {
     "converted_at": _l("Became a client on"), "converted_by_id": _l("Converted by"), "edited_at": _l("Edited on"),
     "phone_key": _l("Phone (digits only, for searching)"), "mobile_key": _l("Mobile (digits only, for searching)"),
     "name_block": _l("Name (first letters, for finding duplicates)"),
+    "email_key": _l("E-mail address (lower case, for finding duplicates)"),
+    "website_key": _l("Website (host only, for finding duplicates)"),
     "account_manager_id": _l("Account manager"), "tags": _l("Tags"), "tag_group": _l("Tag group"),
     "tag_id": _l("Tag"),
 }

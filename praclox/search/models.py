@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DDL, BigInteger, ForeignKey, SmallInteger, String, event
+from sqlalchemy import DDL, BigInteger, ForeignKey, Index, SmallInteger, String, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from praclox.db import Base, UTCDateTime
@@ -31,11 +31,16 @@ class _Terms:
 
 class OfficeTerm(_Terms, Base):
     __tablename__ = "office_search_terms"
+    # offices and contacts rank a word's records by weight, then newest: read in this index's order, without the
+    # table and without sorting every record holding a common name (contact moments have one weight: the
+    # primary key's order is their rank)
+    __table_args__ = (Index("ix_office_search_terms_rank", "term", "weight", "record_id"),)
     _target = "offices"
 
 
 class ContactTerm(_Terms, Base):
     __tablename__ = "contact_search_terms"
+    __table_args__ = (Index("ix_contact_search_terms_rank", "term", "weight", "record_id"),)
     _target = "contacts"
 
 

@@ -10,15 +10,31 @@ summaries decrypted (for the snippet).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select, union_all
-from sqlalchemy.orm import joinedload
+from flask import g, has_request_context
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    func,
+    intersect,
+    literal,
+    select,
+    union,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 
 from praclox.extensions import db
-from praclox.offices.models import Contact, Interaction
+from praclox.offices.models import Contact, Interaction, Office
 from praclox.search import blind
 from praclox.search.index import BY_NAME, KINDS, Kind, index_key
 
@@ -44,10 +60,19 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Result:
+    """One shown result: what its line says (read as columns, never as loaded records) and where it links."""
+
     kind: str  # "office", "contact" or "interaction"
-    record: Any
+    id: int
+    office_id: int
+    #: the office's name (an office, a contact moment) or the person's name (a contact)
+    title: str
+    #: an office's city, a contact's office name, a contact moment's contact (may be empty)
+    detail: str
     score: int
     snippet: Snippet | None
+    #: the day of a contact moment
+    occurred_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -89,33 +114,144 @@ def _ranked_one_word(kinds: tuple[Kind, ...], word: blind.QueryWord, limit: int)
     the records by weight and newest first, ``limit`` of them read in the index's order, never every record
     holding a common word. A record's score is its better match (whole or by the beginning), so the best of
     both short lists are the best of all."""
+    params = {"whole": word.whole, "limit": limit}
+    if word.prefix is not None:
+        params["prefix"] = word.prefix
+    best: list[dict[int, int]] = [{} for _ in kinds]
+    for number, record_id, score in db.session.execute(_one_word_statement(kinds, word.prefix is not None), params):
+        best[number][record_id] = max(best[number].get(record_id, 0), score)
+    return {kind.name: sorted(((score, record_id) for record_id, score in found.items()),
+                              key=lambda f: (-f[0], -f[1]))[:limit] for kind, found in zip(kinds, best, strict=True)}
+
+
+@functools.cache
+def _one_word_statement(kinds: tuple[Kind, ...], with_prefix: bool) -> Any:
+    """The statement of ``_ranked_one_word``, built once with its terms and limit as parameters (a statement
+    object keeps its cache key: a search neither rebuilds nor re-keys it)."""
+    limit = bindparam("limit", type_=Integer)
     branches = []
     for number, kind in enumerate(kinds):
         terms, weights = kind.terms, {w for _, w in kind.fields}
         one_weight = len(weights) == 1  # contact moments: the primary key's order (term, record) is the rank
         weight = literal(next(iter(weights))) if one_weight else terms.weight
         order = [terms.record_id.desc()] if one_weight else [terms.weight.desc(), terms.record_id.desc()]
-        for term, factor in ((word.whole, blind.WHOLE_WORD_FACTOR), (word.prefix, 1)):
-            if term is not None:
-                branch = select(literal(number).label("kind"), terms.record_id.label("record_id"),
-                                (weight * factor).label("score")).where(terms.term == term)
-                branches.append(select(branch.order_by(*order).limit(limit).subquery()))
-    best: list[dict[int, int]] = [{} for _ in kinds]
-    for number, record_id, score in db.session.execute(union_all(*branches)):
-        best[number][record_id] = max(best[number].get(record_id, 0), score)
-    return {kind.name: sorted(((score, record_id) for record_id, score in found.items()),
-                              key=lambda f: (-f[0], -f[1]))[:limit] for kind, found in zip(kinds, best, strict=True)}
+        for name, factor in (("whole", blind.WHOLE_WORD_FACTOR), ("prefix", 1))[:2 if with_prefix else 1]:
+            branch = select(literal(number).label("kind"), terms.record_id.label("record_id"),
+                            (weight * factor).label("score")).where(terms.term == bindparam(name, type_=BigInteger))
+            branches.append(select(branch.order_by(*order).limit(limit).subquery()))
+    return union_all(*branches)
 
 
-def _newest(kind: Kind, word: blind.QueryWord, cap: int) -> list[int]:
-    """Up to ``cap`` ids of the newest records holding ``word``, newest first: per term a short walk back
-    through the index, never every posting of a common word."""
-    terms = kind.terms
-    ids: set[int] = set()
-    for term in _terms_of(word):
-        ids.update(db.session.scalars(select(terms.record_id).where(terms.term == term)
-                                      .order_by(terms.record_id.desc()).limit(cap)))
-    return sorted(ids, reverse=True)[:cap]
+def _word_params(words: list[blind.QueryWord]) -> dict[str, int]:
+    """The terms of a query's words as the parameters of the statements built once per shape: ``w0``, ``p0``, …"""
+    params = {f"w{i}": word.whole for i, word in enumerate(words)}
+    params.update({f"p{i}": word.prefix for i, word in enumerate(words) if word.prefix is not None})
+    return params
+
+
+def _term_names(shape: tuple[bool, ...], position: int) -> list[tuple[str, int]]:
+    """The parameter names of one word's terms, each with its factor: whole, then (when it has one) beginning."""
+    names = [(f"w{position}", blind.WHOLE_WORD_FACTOR)]
+    return names + [(f"p{position}", 1)] if shape[position] else names
+
+
+def _term(name: str) -> Any:
+    return bindparam(name, type_=BigInteger)
+
+
+def _capped_counts(kinds: tuple[Kind, ...], words: list[blind.QueryWord], cap: int) -> dict[tuple[int, int], int]:
+    """Per kind and query word, how many postings its terms hold, counted up to ``cap + 1`` per term (one
+    statement; each count an index-only walk of one term that stops there): enough to tell the rarest word."""
+    shape = tuple(word.prefix is not None for word in words)
+    counts: dict[tuple[int, int], int] = {}
+    rows = db.session.execute(_counts_statement(kinds, shape), {**_word_params(words), "cap": cap + 1})
+    for number, position, postings in rows:
+        counts[(number, position)] = counts.get((number, position), 0) + postings
+    return counts
+
+
+@functools.cache
+def _counts_statement(kinds: tuple[Kind, ...], shape: tuple[bool, ...]) -> Any:
+    cap = bindparam("cap", type_=Integer)
+    branches = []
+    for number, kind in enumerate(kinds):
+        terms = kind.terms
+        for position in range(len(shape)):
+            for name, _factor in _term_names(shape, position):
+                capped = select(terms.record_id).where(terms.term == _term(name)).limit(cap).subquery()
+                branches.append(select(literal(number).label("kind"), literal(position).label("word"),
+                                       select(func.count()).select_from(capped).scalar_subquery().label("postings")))
+    return union_all(*branches)
+
+
+def _probe(terms: Any, name: str, record_id: Any, factor: int, weight: Any) -> Any:
+    """The weight (times ``factor``) of one term of one record: a unique look-up on the primary key (``weight``
+    a literal when the kind has one weight: the look-up then reads the index alone)."""
+    probe = aliased(terms)
+    weight = probe.weight if weight is terms.weight else weight
+    return (select(weight * factor if factor != 1 else weight)
+            .where(probe.term == _term(name), probe.record_id == record_id).scalar_subquery())
+
+
+def _ranked_words(kinds: tuple[Kind, ...], words: list[blind.QueryWord],
+                  limit: int) -> dict[str, list[tuple[int, int]]]:
+    """Per kind, the best ``limit`` (score, id) of a query of several words, best first, in two statements
+    whatever the words: the postings counted (up to ``CANDIDATES`` per term) to find each kind's rarest word,
+    then one ranking of every kind. The candidates are the records holding the rarest word (its newest
+    ``CANDIDATES`` when it is that common), read in the index's order with that word's score; each other word is
+    one or two unique look-ups on (term, record) per candidate, never a grouping of a common word's postings.
+    Both statements are built once per shape of query (its words' count, which of them have a beginning, which
+    is the rarest per kind) and take the terms as parameters."""
+    counts = _capped_counts(kinds, words, CANDIDATES)
+    rarest = tuple(min(range(len(words)), key=lambda position, n=number: counts[(n, position)])
+                   for number in range(len(kinds)))
+    rarest = tuple(r if counts[(n, r)] else None for n, r in enumerate(rarest))
+    ranked: dict[str, list[tuple[int, int]]] = {kind.name: [] for kind in kinds}
+    if any(r is not None for r in rarest):
+        shape = tuple(word.prefix is not None for word in words)
+        params = {**_word_params(words), "cap": CANDIDATES, "limit": limit}
+        for number, record_id, score in db.session.execute(_ranking_statement(kinds, shape, rarest), params):
+            ranked[kinds[number].name].append((score, record_id))
+    return {name: sorted(best, key=lambda f: (-f[0], -f[1])) for name, best in ranked.items()}
+
+
+@functools.cache
+def _ranking_statement(kinds: tuple[Kind, ...], shape: tuple[bool, ...], rarest: tuple[int | None, ...]) -> Any:
+    cap, limit = bindparam("cap", type_=Integer), bindparam("limit", type_=Integer)
+    branches = []
+    for number, kind in enumerate(kinds):
+        if rarest[number] is None:
+            continue
+        terms = kind.terms
+        weights = {w for _, w in kind.fields}
+        one_weight = len(weights) == 1  # contact moments: the walk and the look-ups read the index alone
+        weight = literal(next(iter(weights))) if one_weight else terms.weight
+        walks = [select(terms.record_id.label("record_id"), (weight * factor).label("score"))
+                 .where(terms.term == _term(name)).order_by(terms.record_id.desc()).limit(cap)
+                 for name, factor in _term_names(shape, rarest[number])]
+        walked = union_all(*(select(w.subquery()) for w in walks)).subquery()
+        found = (select(walked.c.record_id, func.max(walked.c.score).label("score")).group_by(walked.c.record_id)
+                 .order_by(walked.c.record_id.desc()).limit(cap).subquery())
+        others = []
+        for position in range(len(shape)):
+            if position == rarest[number]:
+                continue
+            whole = _probe(terms, f"w{position}", found.c.record_id, blind.WHOLE_WORD_FACTOR, weight)
+            if not shape[position]:
+                others.append(whole)
+                continue
+            prefix = _probe(terms, f"p{position}", found.c.record_id, 1, weight)
+            others.append(func.coalesce(whole, prefix) if one_weight else case(  # a whole word outweighs a beginning
+                (func.coalesce(whole, 0) >= func.coalesce(prefix, 0), whole), else_=prefix))
+        # the LIMIT keeps this layer a subquery of its own, so each look-up runs once per candidate
+        scored = select(found.c.record_id, found.c.score, *(o.label(f"s{i}") for i, o in enumerate(others))).limit(
+            cap).subquery()
+        score = sum((scored.c[f"s{i}"] for i in range(len(others))), scored.c.score)
+        best = (select(literal(number).label("kind"), scored.c.record_id, score.label("score"))
+                .where(*(scored.c[f"s{i}"].is_not(None) for i in range(len(others))))
+                .order_by(score.desc(), scored.c.record_id.desc()).limit(limit))
+        branches.append(select(best.subquery()))
+    return union_all(*branches)
 
 
 def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[int, int]]:
@@ -126,12 +262,7 @@ def _ranked(kind: Kind, words: list[blind.QueryWord], limit: int) -> list[tuple[
     of only very common words is not found: refine the query)."""
     if len(words) == 1:
         return _ranked_one_word((kind,), words[0], limit)[kind.name]
-    rarest = min((_newest(kind, word, CANDIDATES) for word in words), key=len)
-    if not rarest:
-        return []
-    stmt = matching(kind, words, rarest)
-    stmt = stmt.order_by(stmt.selected_columns.score.desc(), stmt.selected_columns.record_id.desc()).limit(limit)
-    return [(score, record_id) for record_id, score in db.session.execute(stmt)]
+    return _ranked_words((kind,), words, limit)[kind.name]
 
 
 def _words(query: str, key: bytes | None) -> list[blind.QueryWord]:
@@ -154,27 +285,59 @@ def search(query: str, page: int = 1) -> Found:
     if len(words) == 1:
         ranked = _ranked_one_word(KINDS, words[0], upto + 1)
     else:
-        ranked = {kind.name: _ranked(kind, words, upto + 1) for kind in KINDS}
+        ranked = _ranked_words(KINDS, words, upto + 1)
     found = [(score, name, record_id) for name, best in ranked.items() for score, record_id in best]
     found.sort(key=lambda f: (-f[0], f[1], -f[2]))
     shown = found[upto - PAGE_SIZE:upto]
-    records = _load(shown)
-    results = [Result(name, records[name][record_id], score, _snippet(BY_NAME[name], records[name][record_id], words))
-               for score, name, record_id in shown if record_id in records[name]]
+    rows = _load(shown)
+    results = [_result(name, rows[name][record_id], score, words)
+               for score, name, record_id in shown if record_id in rows[name]]
     return Found(results, page, len(found) > upto and page < MAX_PAGE, True)
+
+
+def _columns() -> dict[str, Select[Any]]:
+    """Per kind, the columns a shown result needs (its snippet's fields among them), by id: plain rows, no ORM
+    records; a contact moment's summary is decrypted for the shown page only (the column's type does it)."""
+    office, contact = aliased(Office), aliased(Contact)
+    ids = bindparam("ids", expanding=True)
+    return {
+        "office": select(Office.id, Office.id.label("office_id"), Office.name, Office.visit_city, Office.email,
+                         Office.website, Office.notes).where(Office.id.in_(ids)),
+        "contact": select(Contact.id, Contact.office_id, Contact.first_name, Contact.last_name, Contact.job_title,
+                          Contact.email, office.name.label("office_name"))
+        .join(office, office.id == Contact.office_id).where(Contact.id.in_(ids)),
+        "interaction": select(Interaction.id, Interaction.office_id, Interaction.occurred_on, Interaction.summary,
+                              office.name.label("office_name"), contact.first_name, contact.last_name)
+        .join(office, office.id == Interaction.office_id).outerjoin(contact, contact.id == Interaction.contact_id)
+        .where(Interaction.id.in_(ids)),
+    }
+
+
+#: built once: a statement object keeps its cache key, so a search does not rebuild and re-key it per request
+_LOADS = _columns()
 
 
 def _load(found: list[tuple[int, str, int]]) -> dict[str, dict[int, Any]]:
     loaded: dict[str, dict[int, Any]] = {}
     for kind in KINDS:
         ids = [record_id for _, name, record_id in found if name == kind.name]
-        stmt = select(kind.model).where(kind.model.id.in_(ids))
-        if kind.model is Contact:  # the office (and a moment's contact) in the same statement
-            stmt = stmt.options(joinedload(Contact.office))
-        elif kind.model is Interaction:
-            stmt = stmt.options(joinedload(Interaction.office), joinedload(Interaction.contact))
-        loaded[kind.name] = {r.id: r for r in db.session.scalars(stmt)} if ids else {}
+        loaded[kind.name] = {r.id: r for r in db.session.execute(_LOADS[kind.name], {"ids": ids})} if ids else {}
     return loaded
+
+
+def _name(first: str | None, last: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip()
+
+
+def _result(name: str, row: Any, score: int, words: list[blind.QueryWord]) -> Result:
+    snippet = _snippet(BY_NAME[name], row, words)
+    if name == "office":
+        return Result(name, row.id, row.office_id, row.name, row.visit_city or "", score, snippet)
+    if name == "contact":
+        return Result(name, row.id, row.office_id, _name(row.first_name, row.last_name), row.office_name, score,
+                      snippet)
+    return Result(name, row.id, row.office_id, row.office_name, _name(row.first_name, row.last_name), score, snippet,
+                  row.occurred_on)
 
 
 def _snippet(kind: Kind, record: Any, words: list[blind.QueryWord]) -> Snippet | None:
@@ -200,22 +363,43 @@ def _cut(text: str, start: int, end: int) -> Snippet:
     return Snippet(before, text[start:end], after)
 
 
-def office_ids(query: str) -> Select[Any] | None:
-    """Offices found by the query directly or through one of their contacts (a subquery), or ``None`` when
-    the query holds no word."""
-    words = _words(query, index_key())
-    if not words:
-        return None
-    offices = matching(BY_NAME["office"], words).subquery()
-    contacts = matching(BY_NAME["contact"], words).subquery()
-    return select(offices.c.record_id).union(
-        select(Contact.office_id).where(Contact.id.in_(select(contacts.c.record_id))))
+def _holding(kind: Kind, words: list[blind.QueryWord]) -> Select[Any]:
+    """Ids of the records of ``kind`` holding every query word (a subquery): per word an index-only walk of its
+    postings, the walks intersected; no grouping or scores (the lists filter, they do not rank)."""
+    terms = kind.terms
+    walks = [select(terms.record_id).where(terms.term.in_(_terms_of(word))) for word in words]
+    if len(walks) == 1:
+        return walks[0]
+    both = intersect(*walks).subquery()
+    return select(both.c.record_id)
+
+
+def office_condition(words: list[blind.QueryWord]) -> ColumnElement[bool]:
+    """An office holding every word, or one of its contacts holding every word: two ``IN`` subqueries that the
+    planner hashes once (or probes by index), where an ``IN`` of their union was a nested loop over every office
+    (PostgreSQL, 23,200 comparisons for 400 offices)."""
+    contacts = _holding(BY_NAME["contact"], words)
+    return Office.id.in_(union(_holding(BY_NAME["office"], words),
+                               select(Contact.office_id).where(Contact.id.in_(contacts))))
+
+
+def office_words(query: str) -> list[blind.QueryWord]:
+    """The query's words under the index's key (none without a word or a usable index)."""
+    return _words(query, _request_key())
 
 
 def contact_ids(query: str) -> Select[Any] | None:
     """Contacts the query finds (a subquery), or ``None`` when the query holds no word."""
-    words = _words(query, index_key())
+    words = _words(query, _request_key())
     if not words:
         return None
-    found = matching(BY_NAME["contact"], words).subquery()
-    return select(found.c.record_id)
+    return _holding(BY_NAME["contact"], words)
+
+
+def _request_key() -> bytes | None:
+    """The index's key, read once per request (a list asks for it for its page, its count and its tag counts)."""
+    if not has_request_context():
+        return index_key()
+    if "search_index_key" not in g:
+        g.search_index_key = index_key()
+    return g.search_index_key

@@ -86,3 +86,67 @@ def test_a_renamed_office_moves_to_its_new_block(app, staff_client, make_office)
         services.update_office(db.session.get(Office, first), {"name": "Groot Techniek B.V."}, actor=None)
         db.session.commit()
     assert f"/offices/merge/{second}/{first}" in staff_client.get(f"/offices/{second}").get_data(as_text=True)
+
+
+#: the same address, website and number as stored, written another way in the new office
+TYPED = {"email": "  Info@Bakker-Makelaardij.NL ", "website": "https://www.Bakker-Makelaardij.nl/contact",
+         "phone": "+31 (0)20 123 45 67"}
+ASKED = {"email": "info@bakker-makelaardij.nl", "website": "bakker-makelaardij.nl", "phone": "020-1234567"}
+
+
+def test_the_office_page_warns_of_a_twin_by_address_website_and_number_written_another_way(app, staff_client,
+                                                                                          make_office):
+    first = make_office("Bakker Makelaardij", **TYPED)
+    second = make_office("Makelaardij Zuid", **ASKED)  # another name: only the three keys tie them
+    page = staff_client.get(f"/offices/{second}").get_data(as_text=True)
+    assert f"/offices/merge/{second}/{first}" in page
+    assert "zelfde e-mailadres" in page and "zelfde telefoonnummer" in page and "zelfde website" in page
+
+
+def test_an_office_inserted_around_the_orm_and_one_changed_later_carry_their_keys(app, make_office):
+    from sqlalchemy import insert
+
+    from praclox.offices import services, twins
+
+    with app.test_request_context():
+        db.session.execute(insert(Office), [{"name": "Bulk Kantoor", "kind": "prospect", **TYPED}])
+        db.session.commit()
+        bulk = db.session.scalar(select(Office).where(Office.name == "Bulk Kantoor"))
+        assert (bulk.email_key, bulk.website_key, bulk.phone_key) == (
+            "info@bakker-makelaardij.nl", "bakker-makelaardij.nl", "31201234567")
+        found = twins.office_twins({"name": "Anders", **ASKED})
+        assert [(p.second.id, p.ordered_reasons) for p in found] == [(bulk.id, ["email", "phone", "website"])]
+        services.update_office(bulk, {"email": "", "website": "www.elders.nl", "phone": "030 765 4321"}, actor=None)
+        db.session.commit()
+        assert (bulk.email_key, bulk.website_key, bulk.phone_key) == (None, "elders.nl", "31307654321")
+        assert twins.office_twins({"name": "Anders", **ASKED}) == []
+        assert [p.second.id for p in twins.office_twins({"name": "Anders", "phone": "+31 30 7654321"})] == [bulk.id]
+
+
+def test_one_offices_twin_check_reads_indexes_only(app, make_office):
+    """The candidates' query looks each key up in an index: no statement scans the offices (SQLite's plan)."""
+    from sqlalchemy import event
+
+    from praclox.offices import twins
+
+    for n in range(30):
+        make_office(f"Kantoor {n}", email=f"info{n}@k{n}.nl", website=f"k{n}.nl", phone=f"010-55500{n:02d}",
+                    kvk_number=f"{10000000 + n}")
+    with app.test_request_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        seen: list[tuple[str, object]] = []
+        record = lambda _c, _cur, sql, params, *_: seen.append((sql, params))  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            found = twins.office_twins({"name": "Kantoor 7", "email": "INFO7@k7.nl", "website": "www.k7.nl",
+                                        "phone": "+31 10 555 0007", "kvk_number": "10000007"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert [p.ordered_reasons for p in found] == [["email", "phone", "kvk_number", "website", "name"]]
+        candidates = [(sql, params) for sql, params in seen if "offices.kvk_number =" in sql]
+        assert len(candidates) == 1
+        with db.engine.connect() as conn:
+            plan = " | ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + candidates[0][0],
+                                                                        candidates[0][1]))
+        assert "SCAN offices" not in plan and "ix_offices_email_key" in plan, plan

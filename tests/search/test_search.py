@@ -93,17 +93,20 @@ def test_the_search_looks_terms_up_by_index_and_never_scans(app, make_office):
         pytest.skip("the plan of a tiny PostgreSQL table is a sequential scan whatever its indexes")
     from praclox.search import blind
     from praclox.search.index import BY_NAME, index_key
-    from praclox.search.services import matching
+    from praclox.search.services import contact_ids, matching, office_condition
 
     make_office("Plan BV")
     with app.app_context():
-        words = blind.query_words(index_key(), "plan")
-        for name in BY_NAME:
-            stmt = matching(BY_NAME[name], words)
-            compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
-            plan = " ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
-            assert "USING PRIMARY KEY" in plan or "USING INDEX" in plan, plan
-            assert not re.search(r"SCAN \w+_search_terms(?! USING)", plan), plan
+        for query in ("plan", "plan bv"):
+            words = blind.query_words(index_key(), query)
+            # the grouped ranking, the office list's and the contacts list's filters
+            statements = [matching(BY_NAME[name], words) for name in BY_NAME]
+            statements += [select(text("1")).where(office_condition(words)), contact_ids(query)]
+            for stmt in statements:
+                compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+                plan = " ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+                assert re.search(r"_search_terms USING (COVERING INDEX|INDEX|PRIMARY KEY)", plan), plan
+                assert not re.search(r"SCAN \w+_search_terms(?! USING)", plan), plan
 
 
 def test_reindex_builds_the_index_of_rows_written_in_bulk_and_shows_progress(app, runner, staff_client):
@@ -222,14 +225,74 @@ def _search_statements(app, client, query: str) -> list[str]:
     return [s for s in statements if not s.startswith(every_page)]
 
 
+def _statements_as_matches_grow(app, client, make_office, query: str, summary: str) -> tuple[list[str], list[str]]:
+    """The statements of a search before and after 30 more contact moments match it."""
+    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
+    _log(client, office_id, "Telling van de voorraad")
+    few = _search_statements(app, client, query)
+    for n in range(30):
+        _log(client, office_id, summary.format(n))
+    return few, _search_statements(app, client, query)
+
+
 def test_a_one_word_search_is_one_ranking_statement_and_one_load_per_kind_shown(app, staff_client, make_office):
     """However many records hold the word: the key's check, one statement ranking every kind, and the shown
     records of each kind loaded with their office (and contact) in one statement."""
-    office_id = make_office("Telkantoor", contacts=({"first_name": "Tel", "last_name": "Telders"},))
-    _log(staff_client, office_id, "Telling van de voorraad")
-    few = _search_statements(app, staff_client, "tel")
-    for n in range(30):
-        _log(staff_client, office_id, f"Telling {n}")
-    many = _search_statements(app, staff_client, "tel")
+    few, many = _statements_as_matches_grow(app, staff_client, make_office, "tel", "Telling {}")
     assert len(few) == len(many) == 5, many  # state, ranking, offices, contacts, moments
     assert sum(" UNION ALL " in s for s in many) == 1
+
+
+def test_several_words_rank_as_grouping_every_match_would(app, staff_client, make_office):
+    """The candidates of the rarest word with a look-up per other word give the ranking the grouped query over
+    every posting gives, for every kind (weights: a name above a note; whole words above beginnings)."""
+    from praclox.search import blind, services
+    from praclox.search.index import KINDS, index_key
+
+    first = make_office("Balans Winst", notes="winstcijfers en de balans", contacts=(
+        {"first_name": "Winst", "last_name": "Balansman"}, {"first_name": "Bas", "last_name": "Balans",
+                                                           "job_title": "winst"}))
+    make_office("Winstgevend Kantoor", notes="balanstotaal")
+    make_office("Alleen Balans")
+    for n in range(12):
+        _log(staff_client, first, ["Balans en winst", "balansen winstcijfers", "winst zonder het andere",
+                                   "Balanstotaal met winstgevend"][n % 4] + f" {n}")
+    with app.test_request_context():
+        for query in ("balans winst", "winst balans", "balans winst en", "bal win"):
+            words = blind.query_words(index_key(), query)
+            for kind in KINDS:
+                grouped = services.matching(kind, words)
+                grouped = grouped.order_by(grouped.selected_columns.score.desc(),
+                                           grouped.selected_columns.record_id.desc())
+                everything = [(score, record_id) for record_id, score in db.session.execute(grouped)]
+                assert everything or query == "balans winst en", (query, kind.name)
+                for limit in (1, 2, 40):
+                    assert services._ranked(kind, words, limit) == everything[:limit], (query, kind.name)
+
+
+def test_a_search_of_several_words_takes_the_same_statements_however_common_they_are(app, staff_client,
+                                                                                      make_office):
+    """The key's check, the capped posting counts, one ranking of every kind, and one load per kind shown."""
+    few, many = _statements_as_matches_grow(app, staff_client, make_office, "tel voorraad",
+                                            "Telling {} van de voorraad")
+    assert len(few) == len(many) == 4, many  # state, counts, ranking, moments (offices and contacts: none)
+    assert "<mark>Telling</mark> 29 van de voorraad" in _results(staff_client, "tel voorraad")
+
+
+def test_a_word_is_ranked_from_the_index_alone_without_sorting_its_records(app, make_office):
+    """SQLite's plan of the one-word ranking: every branch an index walk in the rank's order (offices and contacts
+    by (term, weight, record), contact moments by the primary key), no sort of a common name's records."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        pytest.skip("the plan of a tiny PostgreSQL table is a sequential scan whatever its indexes")
+    from praclox.search import services
+    from praclox.search.index import KINDS
+
+    make_office("Plan BV", contacts=({"first_name": "Plan", "last_name": "Planner"},))
+    with app.app_context():
+        stmt = services._one_word_statement(KINDS, True).params(whole=1, prefix=2, limit=21)
+        compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = " | ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+        for table in ("office_search_terms", "contact_search_terms"):
+            assert f"SEARCH {table} USING COVERING INDEX ix_{table}_rank" in plan, plan
+        assert re.search(r"SEARCH interaction_search_terms USING (COVERING INDEX|PRIMARY KEY)", plan), plan
+        assert "TEMP B-TREE" not in plan, plan
