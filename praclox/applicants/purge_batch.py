@@ -26,7 +26,6 @@ from praclox.applicants.models import Applicant, Consent, ConsentLink, Document,
 from praclox.applicants.purge import (
     MAX_ERROR_LINES,
     AlreadyGone,
-    DueItem,
     NoLongerDue,
     Policy,
     due_rule,
@@ -65,9 +64,10 @@ def begin_write() -> None:
     that would be the outermost transaction and its RELEASE a commit. BEGIN IMMEDIATE also takes the write
     lock up front, so a second purge waits for this batch instead of failing on a stale snapshot.
 
-    Also on SQLite: a page cache that holds the batch (a batch of shaped applicants frees about 1,500 pages
-    of stored files, each zeroed by secure_delete); with the default 2 MB the cache spilled pages to the log
-    during the DELETE, and the purge spent a quarter more time. It grows only as far as a statement needs.
+    Also on SQLite: a page cache that holds the batch (a batch of 1,000 shaped applicants frees about 3,000
+    pages, 12 MB, of stored files, each zeroed by secure_delete); with the default 2 MB the cache spilled pages
+    to the log during the DELETE, and the purge spent a quarter more time. It grows only as far as a statement
+    needs.
     """
     connection = db.session.connection()
     if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
@@ -75,15 +75,28 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _recheck(batch: Sequence[DueItem], as_of: date, policy: Policy, outcome: BatchOutcome
-             ) -> list[tuple[int, str, Any]]:
-    """Read the batch again inside the transaction (rows locked on PostgreSQL): (id, rule, row) still due."""
-    ids = [item.applicant_id for item in batch]
-    rows = {row.id: row for row in db.session.execute(
+@dataclass(frozen=True)
+class _Due:
+    """An applicant the rule, asked inside the batch's transaction, says must go now."""
+
+    applicant_id: int
+    rule: str
+    title: str
+    decided_on: date | None
+
+
+def _read_due(ids: Sequence[int], as_of: date, policy: Policy, outcome: BatchOutcome) -> list[_Due]:
+    """Read the candidates once, inside the write transaction (rows locked on PostgreSQL), and ask the rule.
+
+    A candidate another run purged meanwhile is ``already_gone``; one the rule does not (yet) want is left
+    alone and not counted (a consent that still holds); the others are ``due``.
+    """
+    rows = db.session.execute(
         select(Applicant.id, Applicant.status, Applicant.decided_on, Applicant.legal_hold, Vacancy.title)
         .join(Vacancy, Vacancy.id == Applicant.vacancy_id)
         .where(in_values(Applicant.id, ids)).with_for_update(of=Applicant)
-    )}
+    ).all()
+    outcome.counts["already_gone"] += len(ids) - len(rows)
     consents: dict[int, list[tuple[date, date | None]]] = {}
     for applicant_id, expires_on, withdrawn_on in db.session.execute(
         select(Consent.applicant_id, Consent.expires_on, Consent.withdrawn_on)
@@ -91,25 +104,18 @@ def _recheck(batch: Sequence[DueItem], as_of: date, policy: Policy, outcome: Bat
     ):
         consents.setdefault(applicant_id, []).append((expires_on, withdrawn_on))
     due = []
-    for item in batch:
-        row = rows.get(item.applicant_id)
-        if row is None:
-            outcome.counts["already_gone"] += 1
+    for row in rows:
+        if row.legal_hold:
             continue
         found = due_rule(row.status, row.decided_on, consents.get(row.id, []), policy)
-        if row.legal_hold or found is None or found[0] > as_of:
-            outcome.counts["no_longer_due"] += 1
-            continue
-        due.append((row.id, found[1], row))
+        if found is not None and found[0] <= as_of:
+            due.append(_Due(row.id, found[1], row.title, row.decided_on))
+    outcome.counts["due"] += len(due)
     return due
 
 
-def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome:
-    outcome = BatchOutcome()
-    due = _recheck(batch, as_of, policy, outcome)
-    if not due:
-        return outcome
-    ids = [applicant_id for applicant_id, _, _ in due]
+def _bulk(due: Sequence[_Due], outcome: BatchOutcome) -> None:
+    ids = [item.applicant_id for item in due]
     # Core statements on the session's connection: no ORM bookkeeping for rows nobody loaded
     connection = db.session.connection()
     # children first and explicitly, so no database relies on its cascade to remove personal data; each
@@ -137,19 +143,18 @@ def _bulk(batch: Sequence[DueItem], as_of: date, policy: Policy) -> BatchOutcome
             connection.execute(delete(audit).where(audit.c.record_type == record_type,
                                                    in_values(audit.c.record_id, record_ids)))
     ledger.note("applicants", ids)  # the audit entries went without forget_record: a restore needs the ids
-    _tombstones(due, as_of)
-    outcome.counts["purged"] = len(ids)
-    return outcome
+    _tombstones(due)
+    outcome.counts["purged"] += len(ids)
 
 
-def _tombstones(due: list[tuple[int, str, Any]], as_of: date) -> None:
+def _tombstones(due: Sequence[_Due]) -> None:
     """One INSERT of the batch's tombstones from one JSON parameter, one INSERT of their audit entries.
 
     The profile showed an executemany of 500 rows (PostgreSQL) and, before it, an ordered RETURNING that
     SQLite runs one INSERT per row, as the purge's largest costs after the deletes.
     """
-    rows = json.dumps([[secrets.token_hex(8), row.title, row.decided_on.isoformat() if row.decided_on else None,
-                        rule] for _, rule, row in due])
+    rows = json.dumps([[secrets.token_hex(8), item.title, item.decided_on.isoformat() if item.decided_on else None,
+                        item.rule] for item in due])
     connection = db.session.connection()
     tombstones = Tombstone.__table__
     if connection.dialect.name == "postgresql":
@@ -179,9 +184,9 @@ def _tombstones(due: list[tuple[int, str, Any]], as_of: date) -> None:
     ledger.note_added(tombstones.name, added)
 
 
-def _one_by_one(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so_far: int) -> BatchOutcome:
-    outcome = BatchOutcome()
-    for item in batch:
+def _one_by_one(due: Sequence[_Due], as_of: date, policy: Policy, failed_so_far: int, outcome: BatchOutcome) -> None:
+    outcome.files = []
+    for item in due:
         savepoint = db.session.begin_nested()
         try:
             files = purge_applicant(item.applicant_id, item.rule, as_of, policy=policy, actor=None)
@@ -200,19 +205,26 @@ def _one_by_one(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so
         else:
             outcome.counts["purged"] += 1
             outcome.files.extend(files)
-    return outcome
 
 
-def purge_batch(batch: Sequence[DueItem], as_of: date, policy: Policy, failed_so_far: int = 0) -> BatchOutcome:
-    """Purge a batch, the documents' stored files too, inside the caller's transaction (the caller commits)."""
+def purge_batch(ids: Sequence[int], as_of: date, policy: Policy, failed_so_far: int = 0) -> BatchOutcome:
+    """Purge the candidates ``ids`` the rule says are due, the documents' stored files too, inside the caller's
+    transaction (the caller commits): the whole batch in one savepoint, or, when that fails, one savepoint per
+    applicant. Its counts say how many were due, purged, failed, or already gone."""
+    outcome = BatchOutcome()
     begin_write()
+    due = _read_due(ids, as_of, policy, outcome)
+    if not due:
+        return outcome
     savepoint = db.session.begin_nested()
     try:
-        outcome = _bulk(batch, as_of, policy)
+        _bulk(due, outcome)
         savepoint.commit()
         return outcome
     except Exception as exc:  # noqa: BLE001  (decided again one applicant at a time below)
         savepoint.rollback()
+        outcome.counts["purged"] = 0
         if failed_so_far < MAX_ERROR_LINES:
-            log.warning("purge batch of %d went one by one after %s", len(batch), type(exc).__name__)
-    return _one_by_one(batch, as_of, policy, failed_so_far)
+            log.warning("purge batch of %d went one by one after %s", len(due), type(exc).__name__)
+    _one_by_one(due, as_of, policy, failed_so_far, outcome)
+    return outcome

@@ -15,7 +15,7 @@ from ops_support import Process, query, run_python
 
 HERE = Path(__file__).parent
 SEED = HERE / "seed_applicants.py"
-APPLICANTS = 700  # two batches of the purge (500 each)
+APPLICANTS = 1200  # two batches of the purge (praclox.applicants.purge.BATCH_SIZE: 1,000 each)
 
 
 def _wait_until_stopped(process: Process, timeout: float = 120) -> None:
