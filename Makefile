@@ -24,6 +24,10 @@ run: $(STAMP) i18n
 		$(BIN)/praclox run --host $(HOST) --port $(PORT)
 
 CHROMIUM ?= /usr/bin/chromium
+# the suite runs in parallel, one worker process per logical core (pytest-xdist; `make test WORKERS=0` runs it in one process);
+# the tests that share a module's installation or server stay on one worker (--dist loadgroup, tests/conftest.py)
+WORKERS  ?= logical
+PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
 
 test: $(STAMP) i18n
 	$(BIN)/ruff check praclox tests bench wsgi.py
@@ -33,7 +37,7 @@ test: $(STAMP) i18n
 	  echo "!!! NO CHROMIUM at $(CHROMIUM): the browser journeys (tests/e2e) are SKIPPED."; \
 	  echo "!!! Install it with: apt-get install chromium   (.ci/run does this itself)"; \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; fi
-	PRACLOX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	PRACLOX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_PARALLEL)
 
 shell: $(STAMP) i18n
 	@echo "praclox is on PATH in this shell (exit to leave)"

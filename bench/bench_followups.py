@@ -14,6 +14,7 @@ import random
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -70,6 +71,8 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
         db.session.flush()
         _history(db, [me.id, *others], CONTACTS // 4, CONTACTS, random.Random(13))  # noqa: S311
         db.session.commit()
+    deep, done = _timeline_after(app, 40), _timeline_after(app, 5, kind="follow_up_done")
+    with app.app_context():
         db.engine.dispose()
     start = (date.today() - timedelta(days=90)).isoformat()
     return {"office list (ref.)": "/offices/?page=3", "contact list (ref.)": "/contacts/?page=40&sort=office",
@@ -78,9 +81,23 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
             "everyone done": "/follow-ups/?owner=all&status=done&page=20",
             "by office name": "/follow-ups/?owner=all&office=kantoor+12",
             "overdue": "/follow-ups/?owner=all&period=overdue", "timeline": "/timeline/",
-            "timeline p.40": "/timeline/?page=40", "timeline user": f"/timeline/?user={others[3]}",
-            "timeline done": "/timeline/?kind=follow_up_done&page=5", "timeline period": f"/timeline/?from={start}",
+            "timeline p.40": f"/timeline/?after={quote(deep)}", "timeline user": f"/timeline/?user={others[3]}",
+            "timeline done": f"/timeline/?kind=follow_up_done&after={quote(done)}",
+            "timeline period": f"/timeline/?from={start}",
             "dashboard": "/"}
+
+
+def _timeline_after(app: object, page: int, kind: str = "") -> str:
+    """The timeline's link to page ``page`` (it pages by keyset: the cursor of the page before's last entry)."""
+    from praclox.timeline import services
+
+    with app.test_request_context():  # type: ignore[attr-defined]
+        cursor = None
+        for _ in range(page - 1):
+            size = app.config["PAGE_SIZE"]  # type: ignore[attr-defined]
+            rows = services.page_rows(services.Filters(kind=kind), size, cursor).rows
+            cursor = services.cursor_of(services.entries(rows)[-1], older=True)
+        return cursor.token if cursor else ""
 
 
 def run(database: str) -> list[str]:

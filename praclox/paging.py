@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from praclox.extensions import db
 
@@ -13,21 +13,37 @@ from praclox.extensions import db
 MAX_PAGE = 10**6
 
 
-def paginate(statement: Any, per_page: int, *, count: bool = True, total: int | None = None) -> Pagination:
+class RowPagination(SelectPagination):
+    """A page of a statement's rows (several columns each), not of its first column's objects: a list that shows
+    a few columns reads those, not whole records."""
+
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select).all())
+
+
+def paginate(statement: Any, per_page: int, *, count: bool = True, total: int | None = None,
+             rows: bool = False) -> Pagination:
     """One page of ``statement``: ``?page=`` below 1 or unreadable is page 1, past the end is the last page.
 
     The page size is the caller's; ``?per_page=`` is not read. ``total``: the number of rows, counted by the
     caller more cheaply than by wrapping ``statement`` (whose sort may join what the count does not need).
+    ``rows``: the page's items are the statement's rows (tuples of its columns) instead of its first column.
     """
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    kind = RowPagination if rows else SelectPagination
+
+    def one(number: int, counted: bool) -> Pagination:
+        return kind(select=statement, session=db.session(), page=number, per_page=per_page, max_per_page=100,
+                    error_out=False, count=counted)
+
     if total is not None:
-        page = min(page, max(1, -(-total // per_page)))
-        result = db.paginate(statement, page=page, per_page=per_page, error_out=False, count=False)
+        result = one(min(page, max(1, -(-total // per_page))), False)
         result.total = total
         return result
-    result = db.paginate(statement, page=page, per_page=per_page, error_out=False, count=count)
+    result = one(page, count)
     if count and result.pages and page > result.pages:
-        result = db.paginate(statement, page=result.pages, per_page=per_page, error_out=False, count=count)
+        result = one(result.pages, count)
     return result
 
 

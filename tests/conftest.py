@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -35,7 +38,7 @@ TEST_KEY = Fernet.generate_key().decode()
 PG_URL = os.environ.get("PRACLOX_TEST_DATABASE_URL", "")
 
 #: the browser-journey fixtures (live_server, page, journey), usable by every folder
-pytest_plugins = ("praclox_browser",)
+pytest_plugins = ("praclox_browser", "pytester")
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +69,8 @@ def make_config(tmp_path: Any, pg_database: str | None, **extra: Any) -> dict[st
         "DATABASE_URL": pg_database or f"sqlite:///{instance / 'test.sqlite3'}",
         "SECRET_KEY": "test-" + secrets.token_hex(16),
         "ENCRYPTION_KEYS": TEST_KEY,
-        # cheap hashes keep the suite fast; the production parameters have their own test
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 1024,
+        # passwords are hashed and checked with the production argon2 parameters; the users ``make_user`` makes
+        # get a hash of TEST_PASSWORD computed once with those parameters (``precomputed_password_hash``)
         "SMTP_HOST": None,
         "BASE_URL": "http://crm.test",
         # CSRF, the second factor and the session time limits are on as in production: the clients below send
@@ -94,11 +96,53 @@ def empty_database(app: Flask) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(app_config)
+#: per process (each xdist worker is one): the SQLite file that holds the empty schema, and the PostgreSQL
+#: databases whose schema this process made
+_SCHEMA: dict[str, Any] = {"sqlite": None, "postgresql": set()}
+
+
+def _sqlite_path(url: str) -> Path | None:
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def _schema_template(tmp_dir: Path) -> Path:
+    """An SQLite file with the empty schema (``db.create_all`` once per process); a test's fresh database is a
+    copy of it, the same bytes ``create_all`` would have written into an empty file."""
+    if _SCHEMA["sqlite"] is None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        template = create_app(make_config(tmp_dir, None))
+        with template.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()  # the last connection checkpoints the WAL into the file
+        path = _sqlite_path(template.config["DATABASE_URL"])
+        assert path is not None and not Path(f"{path}-wal").exists()
+        _SCHEMA["sqlite"] = path
+    return _SCHEMA["sqlite"]
+
+
+def fresh_schema(app: Flask, tmp_dir: Path | None = None) -> None:
+    """Give the app's new database the schema: SQLite a copy of the template file into the empty file the app
+    made (0600, as create_app leaves it); PostgreSQL ``create_all`` once per database and process, its rows
+    being emptied after every test (``empty_database``); anything else ``create_all``."""
+    url = str(app.config["DATABASE_URL"])
+    path = _sqlite_path(url)
+    if (path is not None and tmp_dir is not None and path.exists() and path.stat().st_size == 0
+            and not Path(f"{path}-wal").exists()):
+        shutil.copyfile(_schema_template(tmp_dir), path)  # into the file: its 0600 mode stays
+        return
+    if url.startswith("postgresql") and url in _SCHEMA["postgresql"]:
+        return
     with app.app_context():
         db.create_all()
+    if url.startswith("postgresql"):
+        _SCHEMA["postgresql"].add(url)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(app_config)
+    fresh_schema(app, tmp_path_factory.getbasetemp() / "schema-template")
     SENDING_APPS[:] = [app]  # the app whose outbox ``MailSink.delivered()`` sends
     yield app
     empty_database(app)
@@ -141,6 +185,23 @@ def runner(app: Flask) -> Any:
     return app.test_cli_runner()
 
 
+#: per argon2 parameters and password: the hash the app's own hasher made of it, once per process
+_PRECOMPUTED_HASHES: dict[tuple[Any, ...], str] = {}
+
+
+def precomputed_password_hash(password: str) -> str:
+    """The app's hash of ``password`` (same algorithm and parameters as every hash it makes), computed once:
+    fixture users share it; logging in still checks the password against it at the full cost."""
+    from praclox.auth.passwords import _hasher, hash_password
+
+    hasher = _hasher()
+    key = (hasher.type, hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len,
+           hasher.salt_len, password)
+    if key not in _PRECOMPUTED_HASHES:
+        _PRECOMPUTED_HASHES[key] = hash_password(password)
+    return _PRECOMPUTED_HASHES[key]
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., Any]:
     """Create a user: ``make_user("staff")`` or ``make_user("admin", "staff", email=...)``.
@@ -154,7 +215,7 @@ def make_user(app: Flask) -> Callable[..., Any]:
     def factory(*roles: str, email: str | None = None, name: str | None = None, active: bool = True,
                 second_factor: bool | None = None) -> Any:
         n = next(counter)
-        with app.test_request_context():
+        with app.test_request_context(), patch.object(services, "hash_password", precomputed_password_hash):
             user, _ = services.create_user(
                 remember_secret(email or f"user{n}-{'-'.join(roles) or 'none'}@praclox.nl"),
                 remember_secret(name or f"Test User {n}"), roles or ("staff",), TEST_PASSWORD,
@@ -347,15 +408,52 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     import logging
 
     logging.getLogger().removeHandler(RUN_LOG)
-    found = leaks(RUN_LOG.lines, SECRETS)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller scans what every worker logged and noted
+        workeroutput["praclox_log_lines"] = RUN_LOG.lines
+        workeroutput["praclox_secrets"] = sorted(SECRETS)
+        return
+    lines, secrets_ = RUN_LOG.lines + WORKERS_LOG["lines"], SECRETS | WORKERS_LOG["secrets"]
+    found = leaks(lines, secrets_)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.ensure_newline()
         reporter.write_line(
-            f"log scan: {len(RUN_LOG.lines)} log line(s) checked for {len(SECRETS)} test secret(s): "
+            f"log scan: {len(lines)} log line(s) checked for {len(secrets_)} test secret(s): "
             f"{len(found)} leak(s)"
         )
         for secret, line in found[:20]:
             reporter.write_line(f"  LEAK {secret[:3]}…: {line[:200]}", red=True)
     if found:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- In parallel (pytest-xdist, as `make test` and .ci/run run the suite): each worker is a process with its own
+# temporary folder, SQLite files and PostgreSQL database (pg_database); the log scan above runs once, in the
+# controller, over the log lines and secrets of every worker (a secret noted on one worker is looked for in the
+# lines of all) ---
+
+#: what the workers logged and noted, sent to the controller when each finishes
+WORKERS_LOG: dict[str, Any] = {"lines": [], "secrets": set()}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    output = getattr(node, "workeroutput", None) or {}
+    WORKERS_LOG["lines"].extend(output.get("praclox_log_lines", ()))
+    WORKERS_LOG["secrets"].update(output.get("praclox_secrets", ()))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Under ``--dist loadgroup``: the tests of a module that share a module- or class-scoped fixture (an
+    installation, a server process) run on one worker, so that the fixture is made once, as in a serial run;
+    every other test goes to whichever worker is free."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        shared = info is not None and any(
+            defs and defs[-1].scope in ("module", "class", "package") for defs in info.name2fixturedefs.values())
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

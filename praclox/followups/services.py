@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from praclox.audit.services import record as audit
@@ -171,30 +171,45 @@ PERIODS: dict[str, tuple[int | None, int | None]] = {
 }
 
 
-def search(filters: Filters, day: date) -> Select[tuple[FollowUp]]:
-    """Follow-ups narrowed by ``filters`` (owner, status, office, due-date period); earliest due first.
+#: what a row of the list shows: the follow-up's columns, its office's name and its contact's, not whole records
+ROW_COLUMNS = (FollowUp.id, FollowUp.title, FollowUp.due_on, FollowUp.done_at, FollowUp.owner_id,
+               FollowUp.office_id, Office.name.label("office_name"), Contact.first_name, Contact.last_name)
 
-    The owners are not loaded with the page: the list has loaded the active users for its filter already, and a
-    many-to-one finds those in the session without a query (a deactivated owner is read when shown)."""
-    stmt = select(FollowUp).options(selectinload(FollowUp.office), selectinload(FollowUp.contact))
+
+def list_rows(where: list[ColumnElement[bool]]) -> Select[Any]:
+    """The follow-ups of ``conditions`` as the columns a row of the list shows, in one statement (the owners'
+    names the list has: its filter's users); earliest due first."""
+    return (select(*ROW_COLUMNS).join(Office, Office.id == FollowUp.office_id)
+            .outerjoin(Contact, Contact.id == FollowUp.contact_id).where(*where)
+            .order_by(FollowUp.due_on, FollowUp.id))
+
+
+def count(where: list[ColumnElement[bool]]) -> int:
+    """How many follow-ups ``conditions`` finds, counted from the conditions alone."""
+    return db.session.scalar(select(func.count()).select_from(FollowUp).where(*where)) or 0
+
+
+def conditions(filters: Filters, day: date) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of ``filters`` on the day the list is shown."""
+    found: list[ColumnElement[bool]] = []
     if filters.owner_id is not None:
-        stmt = stmt.where(FollowUp.owner_id == filters.owner_id)
+        found.append(FollowUp.owner_id == filters.owner_id)
     if filters.office_id is not None:
-        stmt = stmt.where(FollowUp.office_id == filters.office_id)
+        found.append(FollowUp.office_id == filters.office_id)
     if filters.office_name.strip():
         # the matching offices as a set first: a join let the planner walk every open follow-up per office
-        stmt = stmt.where(FollowUp.office_id.in_(select(Office.id).where(
+        found.append(FollowUp.office_id.in_(select(Office.id).where(
             func.lower(Office.name).like(like_pattern(filters.office_name), escape="\\"))))
     if filters.status == "open":
-        stmt = stmt.where(FollowUp.done_at.is_(None))
+        found.append(FollowUp.done_at.is_(None))
     elif filters.status == "done":
-        stmt = stmt.where(FollowUp.done_at.is_not(None))
+        found.append(FollowUp.done_at.is_not(None))
     first, last = PERIODS.get(filters.period, (None, None))
     if first is not None:
-        stmt = stmt.where(FollowUp.due_on >= day + timedelta(days=first))
+        found.append(FollowUp.due_on >= day + timedelta(days=first))
     if last is not None:
-        stmt = stmt.where(FollowUp.due_on <= day + timedelta(days=last))
-    return stmt.order_by(FollowUp.due_on, FollowUp.id)
+        found.append(FollowUp.due_on <= day + timedelta(days=last))
+    return found
 
 
 def for_office(office_id: int, contact_id: int | None = None) -> list[FollowUp]:

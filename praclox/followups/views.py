@@ -3,6 +3,9 @@ and for admins the open follow-ups of deactivated users."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -11,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
+from praclox import listpage
 from praclox.auth.access import require_roles_for_blueprint, roles_required
 from praclox.auth.models import User
 from praclox.clock import today
@@ -92,14 +96,50 @@ def _filters() -> tuple[services.Filters, dict[str, object]]:
 @bp.route("/")
 def index() -> str:
     filters, args = _filters()
-    # the filter's users first: the page's owners among them are not loaded again (only deactivated ones are)
     users = _active_users()
-    page = paginate(services.search(filters, today()), current_app.config["PAGE_SIZE"])
+    where = services.conditions(filters, today())
+    page = paginate(services.list_rows(where), current_app.config["PAGE_SIZE"], total=services.count(where),
+                    rows=True)
+    page.items = _lines(page.items, {u.id: u.name for u in users})
     office = db.session.get(Office, filters.office_id) if filters.office_id else None
     links = {k: v for k, v in args.items() if v not in ("", None)}
     return render_template("followups/index.html", page=page, args=args, links=links, office=office,
-                           users=users, confirm=ConfirmForm(), today_date=today(),
+                           users=users, confirm=ConfirmForm(),
                            orphaned=services.orphaned_count() if current_user.has_role("admin") else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One row of the follow-up list, every text worked out (``praclox.listpage``: once per page, not per row)."""
+
+    id: int
+    title: str
+    url: str
+    contact: str
+    office_name: str
+    office_url: str
+    owner: str
+    is_open: bool
+    late: bool
+    due: str
+    action_url: str
+
+
+def _lines(rows: list[Any], names: dict[int, str]) -> list[_Line]:
+    """The page's rows; the owners' names from the filter's active users (a deactivated owner's read here)."""
+    missing = {row.owner_id for row in rows} - names.keys()
+    if missing:
+        names = {**names, **dict(db.session.execute(select(User.id, User.name).where(User.id.in_(missing))).all())}
+    edit, office = listpage.url_maker(".edit", "follow_up_id"), listpage.url_maker("offices.detail", "office_id")
+    complete, reopen = listpage.url_maker(".complete", "follow_up_id"), listpage.url_maker(".reopen", "follow_up_id")
+    day, first = listpage.day_texts(), today()
+    return [_Line(
+        row.id, row.title, edit(row.id),
+        f"{row.first_name} {row.last_name}".strip() if row.first_name is not None else "",
+        row.office_name, office(row.office_id) + "#follow-ups", names.get(row.owner_id, ""), row.done_at is None,
+        row.done_at is None and row.due_on < first, day(row.due_on),
+        complete(row.id) if row.done_at is None else reopen(row.id),
+    ) for row in rows]
 
 
 @bp.route("/office/<int:office_id>/new", methods=["GET", "POST"])

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
-from sqlalchemy.orm import contains_eager, defer
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from praclox import phones
 from praclox.extensions import db
@@ -27,17 +26,31 @@ _MIN_PHONE_DIGITS = 4
 _WHOLE_NUMBER = 11
 
 
-def contacts_query(query: str = "", sort: str = "name", tag_id: int | None = None) -> Select[Any]:
-    """Contacts (with their office) whose name, e-mail, job title or phone number matches ``query``, at offices
-    with the tag ``tag_id`` when given."""
-    # the office comes with each row (no query per row); the encrypted notes are not shown here
-    stmt = select(Contact).join(Contact.office).options(contains_eager(Contact.office), defer(Contact.notes))
-    query = query.strip()
-    if query:
-        stmt = stmt.where(matches(query))
+#: what a row of the list shows: the contact's columns and its office's name, not whole records
+ROW_COLUMNS = (Contact.id, Contact.office_id, Contact.first_name, Contact.last_name, Contact.active,
+               Contact.job_title, Contact.email, Contact.phone, Contact.mobile, Office.name.label("office_name"))
+
+
+def conditions(query: str = "", tag_id: int | None = None) -> list[ColumnElement[bool]]:
+    """Contacts whose name, e-mail, job title or phone number matches ``query``, at offices with the tag
+    ``tag_id`` when given."""
+    found: list[ColumnElement[bool]] = []
+    if query.strip():
+        found.append(matches(query.strip()))
     if tag_id is not None:
-        stmt = stmt.where(Contact.office_id.in_(select(office_tags.c.office_id).where(office_tags.c.tag_id == tag_id)))
-    return stmt.order_by(*SORTS.get(sort, SORTS["name"]))
+        found.append(Contact.office_id.in_(select(office_tags.c.office_id).where(office_tags.c.tag_id == tag_id)))
+    return found
+
+
+def contact_rows(where: list[ColumnElement[bool]], sort: str = "name") -> Select[Any]:
+    """The contacts of ``conditions``, sorted, as the few columns a row of the list shows (with the office's
+    name: no query per row; the encrypted notes are not read)."""
+    return select(*ROW_COLUMNS).join(Contact.office).where(*where).order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def contact_count(where: list[ColumnElement[bool]]) -> int:
+    """How many contacts ``conditions`` finds, counted from the conditions alone (no join, no sort)."""
+    return db.session.scalar(select(func.count()).select_from(Contact).where(*where)) or 0
 
 
 def matches(query: str) -> ColumnElement[bool]:

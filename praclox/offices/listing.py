@@ -22,12 +22,13 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from praclox.auth.models import User
 from praclox.clock import add_months, today
 from praclox.extensions import db
 from praclox.followups.models import FollowUp
-from praclox.offices.models import Interaction, Office, OfficeKind, Tag, office_tags
+from praclox.offices.models import Interaction, Office, OfficeKind, office_tags
 from praclox.offices.services import account_managers, last_contact_subquery
 from praclox.settings import services as settings
 
@@ -201,7 +202,7 @@ def stale_among(office_ids: list[int]) -> set[int]:
     return set(db.session.scalars(stale_office_ids().where(Office.id.in_(office_ids))))
 
 
-def stale_of(offices: list[Office], last: Mapping[int, date]) -> set[int]:
+def stale_of(offices: list[Any], last: Mapping[int, date]) -> set[int]:
     """Which offices of a page are flagged, from their last contact dates the page has loaded anyway (no query):
     the same rule as ``stale_condition``."""
     cutoff = stale_cutoff()
@@ -211,17 +212,41 @@ def stale_of(offices: list[Office], last: Mapping[int, date]) -> set[int]:
 
 # --- what one page shows next to each office ------------------------------------------------------
 
+#: the columns a row of the list shows (and the flag needs): not whole offices
+ROW_COLUMNS = (Office.id, Office.name, Office.kind, Office.visit_city, Office.account_manager_id, Office.created_at)
 
-def next_follow_ups(office_ids: list[int]) -> dict[int, date]:
-    """The earliest open follow-up's due date per office, for one page of offices in one query."""
+
+def office_rows(wanted: OfficeFilter, actor: Any) -> Select[Any]:
+    """``office_query``'s selection and order, as the few columns a row of the list shows."""
+    return office_query(wanted, actor).with_only_columns(*ROW_COLUMNS)
+
+
+def page_dates(office_ids: list[int]) -> tuple[dict[int, date], dict[int, date]]:
+    """Per office of one page: the last contact day and the next open follow-up's due day, in one statement
+    (an index probe each: (office, date) of contact moments, (office, due) of open follow-ups)."""
     if not office_ids:
-        return {}
-    rows = db.session.execute(
-        select(FollowUp.office_id, func.min(FollowUp.due_on))
-        .where(FollowUp.office_id.in_(office_ids), FollowUp.done_at.is_(None))
-        .group_by(FollowUp.office_id)
-    )
-    return dict(rows.all())
+        return {}, {}
+    last = select(func.max(Interaction.occurred_on)).where(Interaction.office_id == Office.id).scalar_subquery()
+    due = (select(func.min(FollowUp.due_on)).where(FollowUp.office_id == Office.id, FollowUp.done_at.is_(None))
+           .scalar_subquery())
+    found: tuple[dict[int, date], dict[int, date]] = ({}, {})
+    for office_id, last_day, due_day in db.session.execute(select(Office.id, last, due)
+                                                           .where(Office.id.in_(office_ids))):
+        if last_day is not None:
+            found[0][office_id] = last_day
+        if due_day is not None:
+            found[1][office_id] = due_day
+    return found
+
+
+def tag_ids_of(office_ids: list[int]) -> dict[int, list[int]]:
+    """Each office's tag ids, for one page of offices in one query (the tags themselves the page has loaded)."""
+    found: dict[int, list[int]] = {}
+    if office_ids:
+        for office_id, tag_id in db.session.execute(select(office_tags.c.office_id, office_tags.c.tag_id)
+                                                    .where(office_tags.c.office_id.in_(office_ids))):
+            found.setdefault(office_id, []).append(tag_id)
+    return found
 
 
 def tag_counts(wanted: OfficeFilter, actor: Any) -> dict[int, int]:
@@ -251,20 +276,6 @@ def selection_count(wanted: OfficeFilter, actor: Any) -> int:
 
 
 
-def tags_of(office_ids: list[int]) -> dict[int, list[Tag]]:
-    """Each office's tags (group, then name), for one page of offices in one query."""
-    found: dict[int, list[Tag]] = {}
-    if not office_ids:
-        return found
-    rows = db.session.execute(
-        select(office_tags.c.office_id, Tag).join(Tag, Tag.id == office_tags.c.tag_id)
-        .where(office_tags.c.office_id.in_(office_ids)).order_by(Tag.tag_group, Tag.name)
-    )
-    for office_id, tag in rows:
-        found.setdefault(office_id, []).append(tag)
-    return found
-
-
 def inactive_manager_count() -> int:
     """Offices whose account manager is deactivated: nobody looks after them until an admin hands them over."""
     return selection_count(OfficeFilter(manager="inactive"), None)
@@ -274,4 +285,5 @@ def manager_filter_choices() -> Select[tuple[User]]:
     """The users the list filters by: who may manage offices, and anyone (deactivated too) who still does."""
     managing = select(Office.account_manager_id).where(Office.account_manager_id.is_not(None))
     eligible = account_managers().with_only_columns(User.id).order_by(None)
-    return select(User).where(or_(User.id.in_(eligible), User.id.in_(managing))).order_by(User.name, User.id)
+    return (select(User).where(or_(User.id.in_(eligible), User.id.in_(managing))).order_by(User.name, User.id)
+            .options(lazyload(User.roles)))  # their names are shown, not their roles

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from praclox import listpage
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.auth.models import User
 from praclox.extensions import db
@@ -37,7 +39,7 @@ from praclox.offices.forms import (
     LogInteractionForm,
     OfficeForm,
 )
-from praclox.offices.models import Contact, Interaction, Office, Tag
+from praclox.offices.models import Contact, Interaction, InteractionKind, Office, OfficeKind, Tag
 from praclox.paging import paginate
 from praclox.settings import services as settings
 
@@ -87,24 +89,55 @@ def _valid(form: OfficeForm) -> bool:
 @bp.route("/")
 def index() -> str:
     wanted = listing.OfficeFilter.from_args(request.args)
-    # every account manager is among the filter's choices, loaded first: the page's offices find theirs in the
-    # session (a many-to-one by primary key), without a query of their own
     managers = list(db.session.scalars(listing.manager_filter_choices()))
     # counted from the filter alone: the sorts by last contact or next follow-up join an aggregate the count
-    # does not need (it doubled those pages at 10,000 offices)
-    page = paginate(listing.office_query(wanted, current_user), per_page=current_app.config["PAGE_SIZE"],
-                    total=listing.selection_count(wanted, current_user))
-    ids = [o.id for o in page.items]
+    # does not need (it doubled those pages at 10,000 offices); a row is the few columns it shows
+    page = paginate(listing.office_rows(wanted, current_user), per_page=current_app.config["PAGE_SIZE"],
+                    total=listing.selection_count(wanted, current_user), rows=True)
+    ids = [row.id for row in page.items]
     tags = {t.id: t for t in db.session.scalars(select(Tag).order_by(Tag.tag_group, Tag.name))}
-    last = services.last_contact_dates(ids)
+    last, next_due = listing.page_dates(ids)
+    stale = listing.stale_of(page.items, last)
+    page.items = _office_lines(page.items, {u.id: u.name for u in managers}, tags, (last, next_due), stale)
     return render_template(
-        "offices/index.html", page=page, f=wanted, q=wanted.q, last=last,
-        matched=services.matched_contacts(ids, wanted.q), next_due=listing.next_follow_ups(ids),
-        stale=listing.stale_of(page.items, last), stale_months=settings.get(listing.STALE_MONTHS),
-        office_tags=listing.tags_of(ids), tags=tags, tag_counts=listing.tag_counts(wanted, current_user),
+        "offices/index.html", page=page, f=wanted, q=wanted.q,
+        matched=services.matched_contacts(ids, wanted.q), stale_months=settings.get(listing.STALE_MONTHS),
+        tags=tags, tag_counts=listing.tag_counts(wanted, current_user),
         managers=managers, bulk=BulkForm(managers=managers, tags=list(tags.values()), expected=page.total),
         can_export="offices.export" in current_app.view_functions,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _OfficeLine:
+    """One row of the office list, every text worked out (``praclox.listpage``: once per page, not per row)."""
+
+    id: int
+    name: str
+    url: str
+    tick_label: str
+    tags: list[str]
+    is_client: bool
+    kind_label: str
+    city: str
+    manager: str
+    last_contact: str
+    stale: bool
+    next_follow_up: str
+
+
+def _office_lines(rows: list[Any], managers: dict[int, str], tags: dict[int, Tag],
+                  dates: tuple[dict[int, Any], dict[int, Any]], stale: set[int]) -> list[_OfficeLine]:
+    detail, day = listpage.url_maker(".detail", "office_id"), listpage.day_texts()
+    kinds = {kind: OfficeKind.label_of(kind) for kind in OfficeKind.values()}
+    tick, tag_ids = _("Tick %(name)s"), listing.tag_ids_of([row.id for row in rows])
+    last, next_due = dates
+    return [_OfficeLine(
+        row.id, row.name, detail(row.id), listpage.filled(tick, name=row.name),
+        [tags[t].name for t in tag_ids.get(row.id, ()) if t in tags], row.kind == OfficeKind.CLIENT.value,
+        kinds.get(row.kind, row.kind), row.visit_city or "", managers.get(row.account_manager_id, "—"),
+        day(last.get(row.id)), row.id in stale, day(next_due.get(row.id)),
+    ) for row in rows]
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -179,8 +212,38 @@ def _detail_page(office: Office, form: LogInteractionForm) -> str:
                 if isinstance(i, Interaction) and services.may_edit_interaction(i, current_user)}
     return render_template(
         "offices/detail.html", office=office, interaction_form=form, confirm=ConfirmForm(),
-        last_contact=services.last_contact_date(office), history=history, editable=editable,
+        last_contact=_last_contact(office, history), history=history, editable=editable,
+        lines=_HistoryLines.of(office),
     )
+
+
+def _last_contact(office: Office, history: Any) -> Any:
+    """The office's last contact day: on the history's first page its first contact moment (the history is
+    newest first by day), read otherwise."""
+    if history.page == 1:
+        first = next((i for i in history.items if isinstance(i, Interaction)), None)
+        if first is not None or len(history.items) < history.per_page:
+            return first.occurred_on if first is not None else None
+    return services.last_contact_date(office)
+
+
+@dataclass(frozen=True)
+class _HistoryLines:
+    """What each line of the history shows the same way, worked out once per page (``praclox.listpage``)."""
+
+    day: Any
+    kinds: dict[str, str]
+    edit: Any
+    delete: Any
+    logged_by: Any
+
+    @classmethod
+    def of(cls, office: Office) -> _HistoryLines:
+        pattern = _("logged by %(name)s")
+        return cls(listpage.day_texts(), {kind: InteractionKind.label_of(kind) for kind in InteractionKind.values()},
+                   listpage.url_maker(".edit_interaction", "interaction_id", office_id=office.id),
+                   listpage.url_maker(".delete_interaction", "interaction_id", office_id=office.id),
+                   lambda name: listpage.filled(pattern, name=name))
 
 
 @bp.route("/<int:office_id>/edit", methods=["GET", "POST"])

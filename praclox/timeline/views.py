@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
+from praclox import listpage
 from praclox.auth.access import require_roles_for_blueprint
 from praclox.auth.models import User
 from praclox.extensions import db
-from praclox.offices.models import Office
-from praclox.paging import MAX_PAGE, bounded_int
+from praclox.offices.models import InteractionKind, Office
+from praclox.paging import bounded_int
 from praclox.timeline import services
 
 bp = Blueprint("timeline", __name__, url_prefix="/timeline")
@@ -51,14 +52,40 @@ def _filters() -> tuple[services.Filters, dict[str, object], list[str]]:
     return filters, {k: v for k, v in args.items() if v not in ("", None)}, errors
 
 
+def _cursor() -> services.Cursor | None:
+    """Where the page starts: after ``?after=`` (older), before ``?before=`` (newer), or the newest first."""
+    for name, older in (("after", True), ("before", False)):
+        token = request.args.get(name, "")[:80]
+        if token:
+            return services.Cursor.read(token, older=older)
+    return None
+
+
 @bp.route("/")
 def index() -> tuple[str, int]:
     filters, args, errors = _filters()
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-    rows, has_older = services.page_rows(filters, page, current_app.config["PAGE_SIZE"])
+    cursor = _cursor()
+    page = services.page_rows(filters, current_app.config["PAGE_SIZE"], cursor)
+    entries = services.entries(page.rows)
     users = list(db.session.scalars(select(User).order_by(User.active.desc(), User.name).options(lazyload(User.roles))))
     return render_template(
-        "timeline/index.html", entries=services.entries(rows), page=page, has_older=has_older, args=args,
-        filters=filters, users=users, names={u.id: u.name for u in users}, errors=errors,
+        "timeline/index.html", entries=entries, args=args, filters=filters, users=users, errors=errors,
+        names={u.id: u.name for u in users}, links=_links(page, entries, args, cursor is not None),
         office=db.session.get(Office, filters.office_id) if filters.office_id else None,
+        office_url=listpage.url_maker("offices.detail", "office_id"), day=listpage.day_texts(),
+        follow_up_url=listpage.url_maker("followups.edit", "follow_up_id"),
+        labels={kind: InteractionKind.label_of(kind) for kind in InteractionKind.values()},
     ), 422 if errors else 200
+
+
+def _links(page: services.Page, entries: list[services.Entry], args: dict[str, object],
+           paged: bool) -> dict[str, str]:
+    """The newer and older pages' links: keyed by the first and the last entry shown."""
+    links = {}
+    if page.has_newer and entries:
+        links["newer"] = url_for(".index", **args, before=services.cursor_of(entries[0], older=False).token)
+    elif paged and not entries:  # past the end (or a cursor from a hand-edited link): back to the newest
+        links["newer"] = url_for(".index", **args)
+    if page.has_older and entries:
+        links["older"] = url_for(".index", **args, after=services.cursor_of(entries[-1], older=True).token)
+    return links
