@@ -25,9 +25,10 @@ run: $(STAMP) i18n
 
 CHROMIUM ?= /usr/bin/chromium
 # the suite runs in parallel, one worker process per logical core (pytest-xdist; `make test WORKERS=0` runs it in one process);
-# the tests that share a module's installation or server stay on one worker (--dist loadgroup, tests/conftest.py)
+# a test file runs on one worker (--dist loadfile), so the tests that share a module's installation or server stay
+# together; xdist's loadgroup cannot do this under pytest 9 (it renames the test ids, which pytest 9 no longer reads)
 WORKERS  ?= logical
-PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(WORKERS) --dist loadfile
 
 test: $(STAMP) i18n
 	$(BIN)/ruff check praclox tests bench wsgi.py

@@ -442,18 +442,3 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     output = getattr(node, "workeroutput", None) or {}
     WORKERS_LOG["lines"].extend(output.get("praclox_log_lines", ()))
     WORKERS_LOG["secrets"].update(output.get("praclox_secrets", ()))
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Under ``--dist loadgroup``: the tests of a module that share a module- or class-scoped fixture (an
-    installation, a server process) run on one worker, so that the fixture is made once, as in a serial run;
-    every other test goes to whichever worker is free."""
-    if not getattr(config.option, "loadgroup", False):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        shared = info is not None and any(
-            defs and defs[-1].scope in ("module", "class", "package") for defs in info.name2fixturedefs.values())
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
