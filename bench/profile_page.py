@@ -50,18 +50,12 @@ def run(stack: ExitStack) -> None:
     parser.add_argument("--reuse", metavar="FILE", help="the database a --keep run prepared (no preparation)")
     parser.add_argument("paths", nargs="*", help="default: a plain page (the frame) and the benchmark's pages")
     args = parser.parse_args()
-    from praclox import create_app
     from praclox.extensions import db
 
     env = _environment(stack, args)
     if not args.paths:  # a plain page first: what the frame costs, to subtract from each page's
         args.paths = ["/account/password", *json.loads(env.get("pages", "{}")).values()]
-    app = create_app({k.removeprefix("PRACLOX_"): v for k, v in env.items() if k.startswith("PRACLOX_")})
-    client = app.test_client()
-    form = client.get("/login").data
-    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', form).group(1).decode()
-    response = client.post("/login", data={"email": "bench@praclox.nl", "password": PASSWORD, "csrf_token": token})
-    assert response.status_code == 302, response.status_code  # noqa: S101
+    app, client = logged_in(env)
     statements: list[str] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
@@ -92,6 +86,19 @@ def run(stack: ExitStack) -> None:
     for path, count, cpu, health in summary:
         print(f"{path[:60]:60} {count:3d} statements {cpu:7.1f} ms  own {cpu - frame:6.1f} ms  "
               f"/health {health:.2f} ms  {cpu / health:5.1f} x /health")
+
+
+def logged_in(env: dict[str, str]) -> tuple[object, object]:
+    """The app on this environment and a test client logged in as the benchmark's staff user."""
+    from praclox import create_app
+
+    app = create_app({k.removeprefix("PRACLOX_"): v for k, v in env.items() if k.startswith("PRACLOX_")})
+    client = app.test_client()
+    form = client.get("/login").data
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', form).group(1).decode()
+    response = client.post("/login", data={"email": "bench@praclox.nl", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.status_code  # noqa: S101
+    return app, client
 
 
 def _environment(stack: ExitStack, args: argparse.Namespace) -> dict[str, str]:

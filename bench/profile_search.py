@@ -17,7 +17,6 @@ import cProfile
 import json
 import os
 import pstats
-import re
 import secrets
 import sys
 import tempfile
@@ -29,8 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
-from bench.profile_page import _cpu_ms  # noqa: E402
-from bench.server import PASSWORD  # noqa: E402
+from bench.profile_page import _cpu_ms, logged_in  # noqa: E402
 
 #: two words in most summaries of the data sets (the slow query of issue 14 was such a pair)
 COMMON = "/search/?q=offerte+jaarrekening"
@@ -75,15 +73,9 @@ def main() -> None:
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
     env, pages = _prepared(args)
-    from praclox import create_app
     from praclox.extensions import db
 
-    app = create_app({k.removeprefix("PRACLOX_"): v for k, v in env.items() if k.startswith("PRACLOX_")})
-    client = app.test_client()
-    form = client.get("/login").data
-    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', form).group(1).decode()
-    response = client.post("/login", data={"email": "bench@praclox.nl", "password": PASSWORD, "csrf_token": token})
-    assert response.status_code == 302, response.status_code  # noqa: S101
+    app, client = logged_in(env)
     statements: list[tuple[str, object, float]] = []
     started: list[float] = []
     with app.app_context():
